@@ -1,0 +1,54 @@
+//! The crate's one error type.
+
+use thiserror::Error as ThisError;
+
+/// Everything that can go wrong in prefplay-core.
+#[derive(Debug, Clone, PartialEq, ThisError)]
+pub enum Error {
+    /// A parameter is outside its documented range.
+    #[error("parameter `{name}` = {value}: {reason}")]
+    InvalidParameter {
+        /// The parameter's name as the user wrote it.
+        name: &'static str,
+        /// The offending value, formatted.
+        value: String,
+        /// What the valid range is.
+        reason: &'static str,
+    },
+    /// A vote names an item index that the dataset does not have.
+    #[error("vote {vote}: item index {item} is out of range (the dataset has {n_items} items)")]
+    ItemOutOfRange {
+        /// Zero-based position of the vote.
+        vote: usize,
+        /// The bad item index.
+        item: usize,
+        /// How many items there are.
+        n_items: usize,
+    },
+    /// A vote compares an item with itself.
+    #[error("vote {vote}: item {item} is compared with itself")]
+    SelfComparison {
+        /// Zero-based position of the vote.
+        vote: usize,
+        /// The item index.
+        item: usize,
+    },
+    /// A malformed input record; `line` is 1-based and counts the header.
+    #[error("{source_name}, line {line}, field `{field}`: {message}")]
+    Format {
+        /// The file (or other source) name given by the caller.
+        source_name: String,
+        /// 1-based line number.
+        line: u64,
+        /// The column name.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The linear algebra failed (a matrix that should be positive definite was not).
+    #[error("numerical failure: {0}")]
+    Numerical(&'static str),
+}
+
+/// `Result` with [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,30 @@
+//! prefplay-core: the pure maths of prefplay.
+//!
+//! Conventions, for every module in this crate:
+//! - Arithmetic is `f64` on the CPU. The GPU crate computes in `f32` and is
+//!   checked against the functions here (each kernel's "CPU twin").
+//! - Scores are log-strengths on the logit scale: P(i beats j) = σ(sᵢ − sⱼ).
+//!   Without a reference item, scores are centred to mean 0 (the Gaussian
+//!   prior makes the MAP estimate centred; standard errors are those of the
+//!   centred scores).
+//! - Items are identified by their index into [`Dataset::items`]; in a
+//!   [`Vote`], `item_a` is the item shown on the left (listed first).
+//! - Nothing here touches a browser, a GPU or the file system: inputs are
+//!   values and readers, outputs are values.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod bt;
+pub mod dataset;
+mod error;
+pub mod graph;
+pub mod leaderboard;
+pub mod numerics;
+pub mod pairs_csv;
+pub mod selection;
+
+pub use bt::{BtFit, BtNewton, BtSettings, NewtonPieces, NewtonStatus, bt_pieces_reference, fit_bt};
+pub use dataset::{Dataset, Vote, Winner};
+pub use error::{Error, Result};
+pub use graph::{ComparisonGraph, ItemRecord};
+pub use leaderboard::{LeaderboardRow, leaderboard};

@@ -1,0 +1,92 @@
+//! [`GpuContext`]: adapter, device, queue and compiled pipelines, built once.
+
+use std::sync::{Arc, Mutex};
+
+use crate::GpuError;
+
+/// The first fatal problem the driver reported outside an error scope
+/// (device lost, uncaptured error); once set, every call fails fast.
+type Failure = Arc<Mutex<Option<String>>>;
+
+/// Everything the kernels need, created once per page (or process) and
+/// passed to each computation.
+#[derive(Debug)]
+pub struct GpuContext {
+    pub(crate) device: wgpu::Device,
+    pub(crate) queue: wgpu::Queue,
+    pub(crate) bt_pieces: wgpu::ComputePipeline,
+    adapter_name: String,
+    limits: wgpu::Limits,
+    failure: Failure,
+}
+
+impl GpuContext {
+    /// Finds an adapter (natively honouring `WGPU_BACKEND` and friends),
+    /// creates a device with the adapter's own limits, and compiles the
+    /// pipelines.
+    pub async fn new() -> Result<Self, GpuError> {
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions {
+                power_preference: wgpu::PowerPreference::HighPerformance,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
+        let info = adapter.get_info();
+        let limits = adapter.limits();
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("prefplay"),
+                required_limits: limits.clone(),
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| GpuError::Device(e.to_string()))?;
+        let failure: Failure = Arc::default();
+        let on_lost = Arc::clone(&failure);
+        device.set_device_lost_callback(move |reason, message| {
+            record_failure(&on_lost, format!("device lost ({reason:?}): {message}"));
+        });
+        let on_error = Arc::clone(&failure);
+        device.on_uncaptured_error(Arc::new(move |error| record_failure(&on_error, error.to_string())));
+        let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let bt_pieces = crate::bt_pieces::create_pipeline(&device);
+        if let Some(error) = scope.pop().await {
+            return Err(GpuError::Validation(error.to_string()));
+        }
+        let adapter_name = if info.name.is_empty() { format!("{:?} adapter", info.backend) } else { info.name };
+        Ok(Self { device, queue, bt_pieces, adapter_name, limits, failure })
+    }
+
+    /// The adapter's name as the driver reports it (e.g. "llvmpipe (LLVM 15.0.6, 256 bits)").
+    pub fn adapter_name(&self) -> &str {
+        &self.adapter_name
+    }
+
+    /// The device's limits (those of the adapter).
+    pub fn limits(&self) -> &wgpu::Limits {
+        &self.limits
+    }
+
+    /// Destroys the device, as a driver reset or a lost GPU would (for
+    /// testing the CPU fallback): every later computation on this context fails.
+    pub fn destroy_device(&self) {
+        self.device.destroy();
+    }
+
+    /// `Err` once the device was lost or reported an uncaptured error.
+    pub(crate) fn check_health(&self) -> Result<(), GpuError> {
+        let failure = self.failure.lock().map_err(|_| GpuError::Lost("state poisoned".into()))?;
+        match failure.as_ref() {
+            Some(message) => Err(GpuError::Lost(message.clone())),
+            None => Ok(()),
+        }
+    }
+}
+
+fn record_failure(failure: &Failure, message: String) {
+    if let Ok(mut slot) = failure.lock() {
+        slot.get_or_insert(message);
+    }
+}

@@ -1,0 +1,87 @@
+//! [`Engine`]: run a fit on the GPU when there is one, on the CPU otherwise,
+//! and fall back to the CPU on any GPU error — with the same answer.
+
+use prefplay_core::bt::fit_bt_from;
+use prefplay_core::{BtFit, BtNewton, BtSettings, ComparisonGraph, NewtonStatus, fit_bt};
+
+use crate::{GpuContext, GpuError};
+
+/// The GPU phase of a fit stops once Newton steps are this small (logits);
+/// below it `f32` rounding dominates. The fit then finishes with `f64` Newton
+/// steps on the CPU from the GPU's point (mixed-precision refinement, Higham,
+/// *Accuracy and Stability of Numerical Algorithms*, 2nd ed., ch. 12), so
+/// both engines return the same scores to the solver tolerance; from this
+/// start that takes one or two CPU steps.
+pub const F32_PHASE_TOLERANCE: f64 = 1e-4;
+
+/// Where fits run.
+#[derive(Debug)]
+pub enum Engine {
+    /// On this GPU context.
+    Gpu(GpuContext),
+    /// On the CPU (`f64`, exact).
+    Cpu,
+}
+
+/// A fit and the engine that produced it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineRun {
+    /// The fit.
+    pub fit: BtFit,
+    /// "GPU: <adapter name>" or "CPU".
+    pub engine: String,
+    /// Why the CPU ran although a GPU was asked for, if it did.
+    pub fallback_reason: Option<String>,
+}
+
+impl Engine {
+    /// The GPU if an adapter and device can be had, else the CPU with the reason.
+    pub async fn auto() -> (Self, Option<String>) {
+        match GpuContext::new().await {
+            Ok(ctx) => (Engine::Gpu(ctx), None),
+            Err(e) => (Engine::Cpu, Some(e.to_string())),
+        }
+    }
+
+    /// "GPU: <adapter name>" or "CPU".
+    pub fn label(&self) -> String {
+        match self {
+            Engine::Gpu(ctx) => format!("GPU: {}", ctx.adapter_name()),
+            Engine::Cpu => "CPU".to_string(),
+        }
+    }
+
+    /// Fits Bradley–Terry on this engine; a GPU failure reruns the fit on
+    /// the CPU and says why in [`EngineRun::fallback_reason`].
+    pub async fn fit_bt(&self, graph: &ComparisonGraph, settings: BtSettings) -> prefplay_core::Result<EngineRun> {
+        if let Engine::Gpu(ctx) = self {
+            match fit_bt_gpu(ctx, graph, settings).await {
+                Ok(fit) => return Ok(EngineRun { fit, engine: self.label(), fallback_reason: None }),
+                Err(GpuError::Core(e)) => return Err(e),
+                Err(e) => {
+                    let fit = fit_bt(graph, settings)?;
+                    return Ok(EngineRun { fit, engine: "CPU".into(), fallback_reason: Some(e.to_string()) });
+                }
+            }
+        }
+        Ok(EngineRun { fit: fit_bt(graph, settings)?, engine: "CPU".into(), fallback_reason: None })
+    }
+}
+
+/// Fits on the GPU (Newton steps with `f32` pieces until the step is below
+/// [`F32_PHASE_TOLERANCE`]), then refines in `f64` on the CPU.
+pub async fn fit_bt_gpu(ctx: &GpuContext, graph: &ComparisonGraph, settings: BtSettings) -> Result<BtFit, GpuError> {
+    let problem = ctx.upload_bt(graph).await?;
+    let gpu_settings = BtSettings { tolerance: settings.tolerance.max(F32_PHASE_TOLERANCE), ..settings };
+    let mut solver = BtNewton::new(graph.n_items(), gpu_settings, None)?;
+    loop {
+        let pieces = ctx.bt_pieces(&problem, solver.point()).await?;
+        if solver.step(graph, &pieces)? != NewtonStatus::Continue {
+            break;
+        }
+    }
+    let gpu_iterations = solver.iterations();
+    let mut fit = fit_bt_from(graph, settings, Some(solver.best_point()))?;
+    fit.iterations += gpu_iterations;
+    Ok(fit)
+}

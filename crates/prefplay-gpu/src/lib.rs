@@ -1,0 +1,23 @@
+//! prefplay-gpu: the wgpu compute engine.
+//!
+//! Conventions:
+//! - Kernels compute in `f32`; every kernel has a CPU twin in
+//!   `prefplay-core` (`f64`) and a parity test in `tests/`.
+//! - WGSL lives in sibling `.wgsl` files, one entry point each, bindings
+//!   commented, workgroup size a named constant.
+//! - GPU state is built once ([`GpuContext`]) and passed in; nothing here
+//!   blocks on the web: read-backs await `map_async`.
+//! - [`Engine`] picks the GPU when an adapter exists and falls back to the
+//!   exact CPU path on any GPU error, saying why.
+#![deny(missing_docs)]
+
+mod bt_pieces;
+mod context;
+mod engine;
+mod error;
+mod readback;
+
+pub use bt_pieces::{BT_PIECES_WORKGROUP_SIZE, BtGpuProblem};
+pub use context::GpuContext;
+pub use engine::{Engine, EngineRun, F32_PHASE_TOLERANCE, fit_bt_gpu};
+pub use error::GpuError;
