@@ -1,1 +1,30 @@
+//! prefplay's single-page app (Leptos, client-side rendering).
+//!
+//! Data flows one way: votes (session) → stored (localStorage) → fit
+//! (engine: WebGPU or CPU) → leaderboard. Nothing is fetched from any
+//! other origin.
+#![deny(missing_docs)]
 
+mod app;
+pub mod components;
+pub mod deck;
+mod export;
+pub mod fit_runner;
+pub mod keys;
+pub mod session;
+mod storage;
+
+pub use app::App;
+
+/// Mounts the app on `<body>` and records, as `data-ready-ms` on `<body>`,
+/// the milliseconds from navigation start until the first vote is possible.
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+    if let Some(window) = web_sys::window() {
+        let ready_ms = window.performance().map_or(0.0, |p| p.now());
+        if let Some(body) = window.document().and_then(|d| d.body()) {
+            let _ = body.set_attribute("data-ready-ms", &format!("{ready_ms:.1}"));
+        }
+    }
+}

@@ -1,1 +1,53 @@
-fn main() {}
+//! `cargo xtask`: set-up and workflows for prefplay.
+//!
+//! - `cargo xtask serve [--port 8080]`: installs what is missing, builds the
+//!   release site and serves it on http://127.0.0.1:PORT.
+//! - `cargo xtask test`: installs what is missing (test packages included)
+//!   and runs every check; prints `N passed, N failed` last.
+
+mod setup;
+mod steps;
+mod test;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", about = "prefplay's set-up and workflows")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Install what is missing, build the release site and serve it on 127.0.0.1.
+    Serve {
+        /// Port to listen on.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+    /// Install what is missing and run every check: fmt, clippy (native and
+    /// wasm32), native tests (GPU on Vulkan), browser tests (headless
+    /// Chromium, WebGPU on SwiftShader) and end-to-end tests.
+    Test,
+    /// Install the build and test tools only.
+    Setup,
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let root = setup::workspace_root()?;
+    std::env::set_current_dir(&root)?;
+    match cli.command {
+        Command::Serve { port } => {
+            setup::ensure_build_tools()?;
+            steps::run_plain("trunk", &["serve", "--release", "--address", "127.0.0.1", "--port", &port.to_string()])
+        }
+        Command::Test => test::run(),
+        Command::Setup => {
+            setup::ensure_build_tools()?;
+            setup::ensure_test_packages()
+        }
+    }
+}

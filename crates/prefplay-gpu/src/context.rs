@@ -55,7 +55,12 @@ impl GpuContext {
         if let Some(error) = scope.pop().await {
             return Err(GpuError::Validation(error.to_string()));
         }
-        let adapter_name = if info.name.is_empty() { format!("{:?} adapter", info.backend) } else { info.name };
+        let adapter_name = match (info.name.is_empty(), info.device_type) {
+            (false, _) => info.name,
+            // Browsers may hide the adapter's description for privacy.
+            (true, wgpu::DeviceType::Cpu) => format!("{} software adapter", info.backend),
+            (true, _) => format!("{} adapter", info.backend),
+        };
         Ok(Self { device, queue, bt_pieces, adapter_name, limits, failure })
     }
 

@@ -59,11 +59,8 @@ fn assert_close(what: &str, gpu: f64, cpu: f64, seed: u64) {
 }
 
 fn fresh_seed() -> u64 {
-    #[cfg(target_arch = "wasm32")]
     let now = web_time::SystemTime::now();
-    #[cfg(not(target_arch = "wasm32"))]
-    let now = std::time::SystemTime::now();
-    now.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
+    now.duration_since(web_time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
 }
 
 async fn pieces_parity() {

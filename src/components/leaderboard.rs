@@ -1,0 +1,55 @@
+//! The leaderboard table.
+
+use leptos::prelude::*;
+
+use crate::fit_runner::RowView;
+
+/// Rank, item, score, 95% interval and raw tallies, best first. Each row
+/// carries `data-item` and `data-score` (full precision) for scripts.
+#[component]
+pub fn Leaderboard(
+    /// Rows to show, already ranked.
+    #[prop(into)]
+    rows: Signal<Vec<RowView>>,
+    /// How many votes the rows were fitted on (`data-votes` on the table).
+    #[prop(into)]
+    n_votes: Signal<usize>,
+) -> impl IntoView {
+    view! {
+        <table id="leaderboard" class="leaderboard" data-votes=move || n_votes.get().to_string()>
+            <caption>"Bradley–Terry scores (log-strength, mean 0) with 95% intervals"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Rank"</th>
+                    <th scope="col">"Item"</th>
+                    <th scope="col" class="num">"Score"</th>
+                    <th scope="col" class="num">"95% interval"</th>
+                    <th scope="col" class="num">"Wins"</th>
+                    <th scope="col" class="num">"Losses"</th>
+                    <th scope="col" class="num">"Ties"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {move || {
+                    rows.get()
+                        .into_iter()
+                        .map(|r| {
+                            let item = r.label.clone();
+                            view! {
+                                <tr data-item=item data-score=r.score.to_string()>
+                                    <td>{r.rank}</td>
+                                    <td>{r.label}</td>
+                                    <td class="num">{format!("{:.3}", r.score)}</td>
+                                    <td class="num">{format!("[{:.3}, {:.3}]", r.ci_low, r.ci_high)}</td>
+                                    <td class="num">{r.wins}</td>
+                                    <td class="num">{r.losses}</td>
+                                    <td class="num">{r.ties}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </tbody>
+        </table>
+    }
+}
