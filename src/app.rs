@@ -34,7 +34,11 @@ pub fn App() -> impl IntoView {
     let confirming_reset = RwSignal::new(false);
 
     leptos::task::spawn_local(async move {
-        let engine = if cpu_forced_by_url() { Engine::Cpu } else { Engine::auto().await.0 };
+        let engine = if cpu_forced_by_url() {
+            Engine::Cpu
+        } else {
+            Engine::auto().await.0
+        };
         runner.set_engine(engine);
     });
 
@@ -80,7 +84,9 @@ pub fn App() -> impl IntoView {
             message.set(Some(e));
         }
     };
-    let rows = Signal::derive(move || fit.with(|f| f.as_ref().map(|s| s.rows.clone()).unwrap_or_default()));
+    let rows = Signal::derive(move || {
+        fit.with(|f| f.as_ref().map(|s| s.rows.clone()).unwrap_or_default())
+    });
     let fitted_votes = Signal::derive(move || fit.with(|f| f.as_ref().map_or(0, |s| s.n_votes)));
 
     view! {

@@ -93,7 +93,9 @@ impl FitRunner {
         if self.busy.get_value() {
             return;
         }
-        let Some(engine) = self.engine.get_value() else { return };
+        let Some(engine) = self.engine.get_value() else {
+            return;
+        };
         self.busy.set_value(true);
         leptos::task::spawn_local(async move {
             while let Some((items, votes)) = self.pending.try_update_value(Option::take).flatten() {
@@ -105,12 +107,19 @@ impl FitRunner {
     }
 }
 
-async fn run_fit(engine: &Engine, items: Vec<String>, votes: Vec<Vote>) -> Result<FitSummary, String> {
+async fn run_fit(
+    engine: &Engine,
+    items: Vec<String>,
+    votes: Vec<Vote>,
+) -> Result<FitSummary, String> {
     let n_votes = votes.len();
     let data = Dataset::new(items, votes).map_err(|e| e.to_string())?;
     let started = now_ms();
     let graph = ComparisonGraph::from_dataset(&data);
-    let run = engine.fit_bt(&graph, BtSettings::default()).await.map_err(|e| e.to_string())?;
+    let run = engine
+        .fit_bt(&graph, BtSettings::default())
+        .await
+        .map_err(|e| e.to_string())?;
     let fit_ms = now_ms() - started;
     let rows = leaderboard(&run.fit, &graph.records, data.items())
         .into_iter()

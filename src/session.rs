@@ -37,7 +37,13 @@ impl Session {
     /// A session over `n_items` items with the stored `votes`; `seed` drives
     /// pair choice and sides.
     pub fn new(n_items: usize, votes: Vec<Vote>, seed: u64) -> Self {
-        let mut session = Self { n_items, votes, skipped: Vec::new(), pair: None, rng: Pcg64Mcg::seed_from_u64(seed) };
+        let mut session = Self {
+            n_items,
+            votes,
+            skipped: Vec::new(),
+            pair: None,
+            rng: Pcg64Mcg::seed_from_u64(seed),
+        };
         session.choose_next();
         session
     }
@@ -56,13 +62,19 @@ impl Session {
     pub fn apply(&mut self, action: Action) -> bool {
         match action {
             Action::Left | Action::Right | Action::Tie => {
-                let Some((item_a, item_b)) = self.pair else { return false };
+                let Some((item_a, item_b)) = self.pair else {
+                    return false;
+                };
                 let winner = match action {
                     Action::Left => Winner::A,
                     Action::Right => Winner::B,
                     _ => Winner::Tie,
                 };
-                self.votes.push(Vote { item_a, item_b, winner });
+                self.votes.push(Vote {
+                    item_a,
+                    item_b,
+                    winner,
+                });
                 self.choose_next();
                 true
             }
@@ -111,7 +123,14 @@ mod tests {
         let mut s = Session::new(4, Vec::new(), 3);
         let (l, r) = s.pair().unwrap();
         assert!(s.apply(Action::Right));
-        assert_eq!(s.votes(), &[Vote { item_a: l, item_b: r, winner: Winner::B }]);
+        assert_eq!(
+            s.votes(),
+            &[Vote {
+                item_a: l,
+                item_b: r,
+                winner: Winner::B
+            }]
+        );
         assert!(s.apply(Action::Undo));
         assert!(s.votes().is_empty());
         assert_eq!(s.pair(), Some((l, r)));

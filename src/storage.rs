@@ -36,12 +36,19 @@ pub struct Loaded {
 pub fn load(default_items: Vec<String>) -> Loaded {
     let raw = match LocalStorage::raw().get_item(VOTES_KEY) {
         Ok(Some(raw)) => raw,
-        Ok(None) => return Loaded { items: default_items, ..Loaded::default() },
+        Ok(None) => {
+            return Loaded {
+                items: default_items,
+                ..Loaded::default()
+            };
+        }
         Err(e) => {
             return Loaded {
                 items: default_items,
                 votes: Vec::new(),
-                warning: Some(format!("Storage is not available ({e:?}); votes will last only until you close this tab.")),
+                warning: Some(format!(
+                    "Storage is not available ({e:?}); votes will last only until you close this tab."
+                )),
             };
         }
     };
@@ -55,7 +62,11 @@ pub fn load(default_items: Vec<String>) -> Loaded {
             Ok(s)
         });
     match parsed {
-        Ok(s) => Loaded { items: s.items, votes: s.votes, warning: None },
+        Ok(s) => Loaded {
+            items: s.items,
+            votes: s.votes,
+            warning: None,
+        },
         Err(reason) => {
             let kept = LocalStorage::raw().set_item(BACKUP_KEY, &raw).is_ok();
             let where_kept = if kept {
@@ -66,7 +77,9 @@ pub fn load(default_items: Vec<String>) -> Loaded {
             Loaded {
                 items: default_items,
                 votes: Vec::new(),
-                warning: Some(format!("Saved votes in \"{VOTES_KEY}\" could not be read ({reason}); {where_kept}.")),
+                warning: Some(format!(
+                    "Saved votes in \"{VOTES_KEY}\" could not be read ({reason}); {where_kept}."
+                )),
             }
         }
     }
@@ -74,8 +87,14 @@ pub fn load(default_items: Vec<String>) -> Loaded {
 
 /// Saves the votes; `Err` carries a message for the user (e.g. quota exceeded).
 pub fn save(items: &[String], votes: &[Vote]) -> Result<(), String> {
-    let stored = Stored { version: FORMAT_VERSION, items: items.to_vec(), votes: votes.to_vec() };
+    let stored = Stored {
+        version: FORMAT_VERSION,
+        items: items.to_vec(),
+        votes: votes.to_vec(),
+    };
     LocalStorage::set(VOTES_KEY, &stored).map_err(|e| {
-        format!("Could not save your votes ({e}). They are still here in this tab: export them as CSV.")
+        format!(
+            "Could not save your votes ({e}). They are still here in this tab: export them as CSV."
+        )
     })
 }

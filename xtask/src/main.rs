@@ -42,7 +42,17 @@ fn main() -> Result<()> {
     match cli.command {
         Command::Serve { port } => {
             setup::ensure_build_tools()?;
-            steps::run_plain("trunk", &["serve", "--release", "--address", "127.0.0.1", "--port", &port.to_string()])
+            steps::run_plain(
+                "trunk",
+                &[
+                    "serve",
+                    "--release",
+                    "--address",
+                    "127.0.0.1",
+                    "--port",
+                    &port.to_string(),
+                ],
+            )
         }
         Command::Test => test::run(),
         Command::Setup => {

@@ -14,6 +14,9 @@ use crate::steps::run_plain;
 
 /// Trunk's version; 0.22 needs a newer rustc than we pin.
 pub const TRUNK_VERSION: &str = "0.21.14";
+/// Debian packages the build needs: wasm-opt (binaryen 108 accepts our
+/// wasm and shrinks it by about 40%; Trunk runs it on release builds).
+pub const BUILD_PACKAGES: [&str; 1] = ["binaryen"];
 /// Debian packages the tests need.
 pub const TEST_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "mesa-vulkan-drivers"];
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -36,10 +39,10 @@ fn path_with_cargo_bin() -> &'static OsString {
         let cargo_home = std::env::var_os("CARGO_HOME")
             .map(PathBuf::from)
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
-        if let Some(bin) = cargo_home.map(|h| h.join("bin")) {
-            if !parts.contains(&bin) {
-                parts.insert(0, bin);
-            }
+        if let Some(bin) = cargo_home.map(|h| h.join("bin"))
+            && !parts.contains(&bin)
+        {
+            parts.insert(0, bin);
         }
         std::env::join_paths(parts).unwrap_or(path)
     })
@@ -55,7 +58,9 @@ pub fn command(program: &str) -> Command {
 /// The first line a tool prints for `--version`, or `None` if it is absent.
 fn tool_version(program: &str) -> Option<String> {
     let out = command(program).arg("--version").output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// The `wasm-bindgen` version recorded in Cargo.lock.
@@ -63,18 +68,27 @@ pub fn locked_wasm_bindgen_version() -> Result<String> {
     let lock = std::fs::read_to_string("Cargo.lock").context("reading Cargo.lock")?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(version) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
-                return Ok(version.trim_end_matches('"').to_string());
-            }
+        if line.trim() == "name = \"wasm-bindgen\""
+            && let Some(version) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+        {
+            return Ok(version.trim_end_matches('"').to_string());
         }
     }
     bail!("Cargo.lock has no wasm-bindgen package")
 }
 
 fn cargo_install(args: &[&str]) -> Result<()> {
-    println!("xtask: cargo install {} (once per machine; minutes)", args.join(" "));
-    let status = command("cargo").arg("install").args(args).status().context("starting cargo install")?;
+    println!(
+        "xtask: cargo install {} (once per machine; minutes)",
+        args.join(" ")
+    );
+    let status = command("cargo")
+        .arg("install")
+        .args(args)
+        .status()
+        .context("starting cargo install")?;
     if !status.success() {
         bail!("cargo install {} failed", args.join(" "));
     }
@@ -84,8 +98,14 @@ fn cargo_install(args: &[&str]) -> Result<()> {
 /// The wasm32 target, Trunk and wasm-bindgen-cli (which also provides
 /// wasm-bindgen-test-runner) at the Cargo.lock version.
 pub fn ensure_build_tools() -> Result<()> {
-    let installed = command("rustup").args(["target", "list", "--installed"]).output().context("running rustup")?;
-    if !String::from_utf8_lossy(&installed.stdout).lines().any(|l| l.trim() == WASM_TARGET) {
+    let installed = command("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .context("running rustup")?;
+    if !String::from_utf8_lossy(&installed.stdout)
+        .lines()
+        .any(|l| l.trim() == WASM_TARGET)
+    {
         run_plain("rustup", &["target", "add", WASM_TARGET])?;
     }
     if tool_version("trunk").as_deref() != Some(&format!("trunk {TRUNK_VERSION}")) {
@@ -98,7 +118,7 @@ pub fn ensure_build_tools() -> Result<()> {
         // Not --locked: its lock file names a crate version crates.io lacks.
         cargo_install(&["wasm-bindgen-cli", "--version", &wbg, "--force"])?;
     }
-    Ok(())
+    ensure_debian_packages(&BUILD_PACKAGES)
 }
 
 fn package_installed(name: &str) -> bool {
@@ -110,13 +130,29 @@ fn package_installed(name: &str) -> bool {
 
 /// Debian's Chromium, ChromeDriver and Mesa's software Vulkan (lavapipe).
 pub fn ensure_test_packages() -> Result<()> {
-    let missing: Vec<&str> = TEST_PACKAGES.iter().copied().filter(|p| !package_installed(p)).collect();
+    ensure_debian_packages(&TEST_PACKAGES)
+}
+
+/// Installs the packages that are missing (as root, or through sudo).
+fn ensure_debian_packages(packages: &[&str]) -> Result<()> {
+    let missing: Vec<&str> = packages
+        .iter()
+        .copied()
+        .filter(|p| !package_installed(p))
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
     println!("xtask: installing Debian packages {missing:?}");
-    let is_root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0"));
-    let (program, prefix): (&str, &[&str]) = if is_root { ("apt-get", &[]) } else { ("sudo", &["apt-get"]) };
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0"));
+    let (program, prefix): (&str, &[&str]) = if is_root {
+        ("apt-get", &[])
+    } else {
+        ("sudo", &["apt-get"])
+    };
     let mut update: Vec<&str> = prefix.to_vec();
     update.extend(["update", "-q"]);
     run_plain(program, &update)?;
@@ -129,7 +165,10 @@ pub fn ensure_test_packages() -> Result<()> {
         .status()
         .context("starting apt-get")?;
     if !status.success() {
-        bail!("apt-get install {} failed; install them by hand as root", missing.join(" "));
+        bail!(
+            "apt-get install {} failed; install them by hand as root",
+            missing.join(" ")
+        );
     }
     Ok(())
 }

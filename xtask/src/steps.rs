@@ -27,10 +27,17 @@ pub struct Counts {
 /// Adds up every `test result: … N passed; M failed` line (cargo test and
 /// wasm-bindgen-test-runner both print them).
 pub fn count_results(line: &str, counts: &mut Counts) {
-    let Some(rest) = line.trim().strip_prefix("test result: ") else { return };
+    let Some(rest) = line.trim().strip_prefix("test result: ") else {
+        return;
+    };
     let number_before = |word: &str| -> Option<u64> {
         let idx = rest.find(word)?;
-        rest[..idx].split_whitespace().last()?.trim_end_matches(';').parse().ok()
+        rest[..idx]
+            .split_whitespace()
+            .last()?
+            .trim_end_matches(';')
+            .parse()
+            .ok()
     };
     counts.passed += number_before(" passed").unwrap_or(0);
     counts.failed += number_before(" failed").unwrap_or(0);
@@ -62,9 +69,18 @@ mod tests {
     #[test]
     fn counts_cargo_and_wasm_bindgen_result_lines() {
         let mut c = Counts::default();
-        count_results("test result: ok. 21 passed; 0 failed; 0 ignored; 0 measured", &mut c);
+        count_results(
+            "test result: ok. 21 passed; 0 failed; 0 ignored; 0 measured",
+            &mut c,
+        );
         count_results("test result: FAILED. 2 passed; 1 failed; 0 ignored", &mut c);
         count_results("running 3 tests", &mut c);
-        assert_eq!(c, Counts { passed: 23, failed: 1 });
+        assert_eq!(
+            c,
+            Counts {
+                passed: 23,
+                failed: 1
+            }
+        );
     }
 }

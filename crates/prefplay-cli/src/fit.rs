@@ -29,15 +29,24 @@ pub struct FitArgs {
 pub fn run(args: &FitArgs) -> Result<()> {
     let known_items = match &args.items {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect()
         }
         None => Vec::new(),
     };
-    let text = std::fs::read_to_string(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("reading {}", args.file.display()))?;
     let data = read_pairs_csv(&text, &args.file.display().to_string(), &known_items)?;
     let graph = ComparisonGraph::from_dataset(&data);
-    let settings = BtSettings { l2: args.l2, ..BtSettings::default() };
+    let settings = BtSettings {
+        l2: args.l2,
+        ..BtSettings::default()
+    };
     let fit = fit_bt(&graph, settings)?;
     let rows = leaderboard(&fit, &graph.records, data.items());
     if args.json {
@@ -61,8 +70,17 @@ pub fn run(args: &FitArgs) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
-    let width = data.items().iter().map(|l| l.chars().count()).max().unwrap_or(4).max(4);
-    println!("{:>4}  {:<width$}  {:>7}  {:>18}  {:>4}  {:>6}  {:>4}", "rank", "item", "score", "95% interval", "wins", "losses", "ties");
+    let width = data
+        .items()
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    println!(
+        "{:>4}  {:<width$}  {:>7}  {:>18}  {:>4}  {:>6}  {:>4}",
+        "rank", "item", "score", "95% interval", "wins", "losses", "ties"
+    );
     for r in &rows {
         println!(
             "{:>4}  {:<width$}  {:>7.3}  {:>18}  {:>4}  {:>6}  {:>4}",
@@ -75,6 +93,12 @@ pub fn run(args: &FitArgs) -> Result<()> {
             r.record.ties,
         );
     }
-    println!("{} votes, {} Newton steps ({:?}), prior l2 = {}", data.votes().len(), fit.iterations, fit.status, settings.l2);
+    println!(
+        "{} votes, {} Newton steps ({:?}), prior l2 = {}",
+        data.votes().len(),
+        fit.iterations,
+        fit.status,
+        settings.l2
+    );
     Ok(())
 }

@@ -1,9 +1,14 @@
 //! The `prefplay` binary, run as a user would.
 
+#![allow(clippy::unwrap_used)]
+
 use std::process::Command;
 
 fn prefplay(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_prefplay")).args(args).output().expect("run prefplay")
+    Command::new(env!("CARGO_BIN_EXE_prefplay"))
+        .args(args)
+        .output()
+        .expect("run prefplay")
 }
 
 fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
@@ -16,9 +21,16 @@ fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
 
 #[test]
 fn fit_prints_a_ranked_table_and_json() {
-    let csv = temp_file("votes.csv", "item_a,item_b,winner\nA,B,a\nB,A,b\nA,B,b\nA,B,a\nC,A,tie\n");
+    let csv = temp_file(
+        "votes.csv",
+        "item_a,item_b,winner\nA,B,a\nB,A,b\nA,B,b\nA,B,a\nC,A,tie\n",
+    );
     let out = prefplay(&["fit", csv.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let first_row = text.lines().nth(1).unwrap();
     assert!(first_row.trim_start().starts_with("1  A"), "{text}");
@@ -37,7 +49,10 @@ fn bad_input_names_file_line_and_field() {
     let out = prefplay(&["fit", csv.to_str().unwrap()]);
     assert!(!out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("bad.csv") && err.contains("line 3") && err.contains("winner"), "{err}");
+    assert!(
+        err.contains("bad.csv") && err.contains("line 3") && err.contains("winner"),
+        "{err}"
+    );
 
     let out = prefplay(&["fit", csv.to_str().unwrap(), "--l2", "0"]);
     assert!(!out.status.success());

@@ -92,11 +92,18 @@ impl Dataset {
 fn check_vote(k: usize, v: &Vote, n_items: usize) -> Result<()> {
     for item in [v.item_a, v.item_b] {
         if item >= n_items {
-            return Err(Error::ItemOutOfRange { vote: k, item, n_items });
+            return Err(Error::ItemOutOfRange {
+                vote: k,
+                item,
+                n_items,
+            });
         }
     }
     if v.item_a == v.item_b {
-        return Err(Error::SelfComparison { vote: k, item: v.item_a });
+        return Err(Error::SelfComparison {
+            vote: k,
+            item: v.item_a,
+        });
     }
     Ok(())
 }
@@ -111,13 +118,28 @@ mod tests {
 
     #[test]
     fn rejects_out_of_range_and_self_votes() {
-        let bad = vec![Vote { item_a: 0, item_b: 3, winner: Winner::A }];
+        let bad = vec![Vote {
+            item_a: 0,
+            item_b: 3,
+            winner: Winner::A,
+        }];
         assert!(matches!(
             Dataset::new(labels(3), bad),
-            Err(Error::ItemOutOfRange { vote: 0, item: 3, n_items: 3 })
+            Err(Error::ItemOutOfRange {
+                vote: 0,
+                item: 3,
+                n_items: 3
+            })
         ));
-        let selfie = vec![Vote { item_a: 1, item_b: 1, winner: Winner::Tie }];
-        assert!(matches!(Dataset::new(labels(3), selfie), Err(Error::SelfComparison { .. })));
+        let selfie = vec![Vote {
+            item_a: 1,
+            item_b: 1,
+            winner: Winner::Tie,
+        }];
+        assert!(matches!(
+            Dataset::new(labels(3), selfie),
+            Err(Error::SelfComparison { .. })
+        ));
     }
 
     #[test]

@@ -80,7 +80,10 @@ impl ComparisonGraph {
             rows[lo].push((hi as u32, w_lo, w_hi));
             rows[hi].push((lo as u32, w_hi, w_lo));
         }
-        let mut graph = ComparisonGraph { records, ..Self::default() };
+        let mut graph = ComparisonGraph {
+            records,
+            ..Self::default()
+        };
         graph.row_start.push(0);
         for row in rows {
             for (j, wf, wa) in row {
@@ -117,10 +120,26 @@ mod tests {
     #[test]
     fn aggregates_pairs_in_both_rows_with_half_ties() {
         let votes = vec![
-            Vote { item_a: 0, item_b: 1, winner: Winner::A },
-            Vote { item_a: 1, item_b: 0, winner: Winner::A },
-            Vote { item_a: 1, item_b: 0, winner: Winner::Tie },
-            Vote { item_a: 2, item_b: 0, winner: Winner::B },
+            Vote {
+                item_a: 0,
+                item_b: 1,
+                winner: Winner::A,
+            },
+            Vote {
+                item_a: 1,
+                item_b: 0,
+                winner: Winner::A,
+            },
+            Vote {
+                item_a: 1,
+                item_b: 0,
+                winner: Winner::Tie,
+            },
+            Vote {
+                item_a: 2,
+                item_b: 0,
+                winner: Winner::B,
+            },
         ];
         let data = Dataset::new(vec!["x".into(), "y".into(), "z".into()], votes).unwrap();
         let g = ComparisonGraph::from_dataset(&data);
@@ -131,7 +150,21 @@ mod tests {
         assert_eq!((g.wins_for[0], g.wins_against[0]), (1.5, 1.5));
         assert_eq!(g.opponent[1], 2);
         assert_eq!((g.wins_for[1], g.wins_against[1]), (1.0, 0.0));
-        assert_eq!(g.records[0], ItemRecord { wins: 2, losses: 1, ties: 1 });
-        assert_eq!(g.records[2], ItemRecord { wins: 0, losses: 1, ties: 0 });
+        assert_eq!(
+            g.records[0],
+            ItemRecord {
+                wins: 2,
+                losses: 1,
+                ties: 1
+            }
+        );
+        assert_eq!(
+            g.records[2],
+            ItemRecord {
+                wins: 0,
+                losses: 1,
+                ties: 0
+            }
+        );
     }
 }

@@ -67,7 +67,10 @@ mod tests {
         };
         let labels: Vec<String> = ["x", "y", "z"].iter().map(|s| s.to_string()).collect();
         let rows = leaderboard(&fit, &[ItemRecord::default(); 3], &labels);
-        assert_eq!(rows.iter().map(|r| r.item).collect::<Vec<_>>(), vec![1, 2, 0]);
+        assert_eq!(
+            rows.iter().map(|r| r.item).collect::<Vec<_>>(),
+            vec![1, 2, 0]
+        );
         assert_eq!(rows[0].rank, 1);
         assert!((rows[0].ci_low - (2.0 - 1.96 * 0.2)).abs() < 1e-15);
     }

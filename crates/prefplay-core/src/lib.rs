@@ -23,7 +23,9 @@ pub mod numerics;
 pub mod pairs_csv;
 pub mod selection;
 
-pub use bt::{BtFit, BtNewton, BtSettings, NewtonPieces, NewtonStatus, bt_pieces_reference, fit_bt};
+pub use bt::{
+    BtFit, BtNewton, BtSettings, NewtonPieces, NewtonStatus, bt_pieces_reference, fit_bt,
+};
 pub use dataset::{Dataset, Vote, Winner};
 pub use error::{Error, Result};
 pub use graph::{ComparisonGraph, ItemRecord};

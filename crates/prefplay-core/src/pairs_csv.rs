@@ -13,11 +13,7 @@ pub const HEADER: [&str; 3] = ["item_a", "item_b", "winner"];
 /// order of first appearance. A missing column, an empty label, an unknown
 /// winner or an item compared with itself is an error that names the line
 /// and the field.
-pub fn read_pairs_csv(
-    text: &str,
-    source_name: &str,
-    known_items: &[String],
-) -> Result<Dataset> {
+pub fn read_pairs_csv(text: &str, source_name: &str, known_items: &[String]) -> Result<Dataset> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(true)
@@ -63,13 +59,25 @@ pub fn read_pairs_csv(
         let item_a = index_of("item_a", columns[0])?;
         let item_b = index_of("item_b", columns[1])?;
         if item_a == item_b {
-            return Err(format_error(line, "item_b", "an item is compared with itself".into()));
+            return Err(format_error(
+                line,
+                "item_b",
+                "an item is compared with itself".into(),
+            ));
         }
         let raw_winner = record.get(columns[2]).unwrap_or("");
         let winner = Winner::parse(raw_winner).ok_or_else(|| {
-            format_error(line, "winner", format!("`{raw_winner}` is not one of a, b, tie"))
+            format_error(
+                line,
+                "winner",
+                format!("`{raw_winner}` is not one of a, b, tie"),
+            )
         })?;
-        votes.push(Vote { item_a, item_b, winner });
+        votes.push(Vote {
+            item_a,
+            item_b,
+            winner,
+        });
     }
     Dataset::new(items, votes)
 }
@@ -82,7 +90,9 @@ pub fn write_pairs_csv(data: &Dataset) -> String {
     let mut ok = writer.write_record(HEADER).is_ok();
     for v in data.votes() {
         let (a, b) = (&data.items()[v.item_a], &data.items()[v.item_b]);
-        ok &= writer.write_record([a.as_str(), b.as_str(), v.winner.as_str()]).is_ok();
+        ok &= writer
+            .write_record([a.as_str(), b.as_str(), v.winner.as_str()])
+            .is_ok();
     }
     match (ok, writer.into_inner()) {
         (true, Ok(bytes)) => String::from_utf8(bytes).unwrap_or_default(),
@@ -96,11 +106,27 @@ mod tests {
 
     #[test]
     fn round_trips_votes_with_quoted_labels() {
-        let items = vec!["Mint, choc chip".to_string(), "Vanilla".into(), "\"Rocky\" road".into()];
+        let items = vec![
+            "Mint, choc chip".to_string(),
+            "Vanilla".into(),
+            "\"Rocky\" road".into(),
+        ];
         let votes = vec![
-            Vote { item_a: 0, item_b: 1, winner: Winner::A },
-            Vote { item_a: 2, item_b: 0, winner: Winner::Tie },
-            Vote { item_a: 1, item_b: 2, winner: Winner::B },
+            Vote {
+                item_a: 0,
+                item_b: 1,
+                winner: Winner::A,
+            },
+            Vote {
+                item_a: 2,
+                item_b: 0,
+                winner: Winner::Tie,
+            },
+            Vote {
+                item_a: 1,
+                item_b: 2,
+                winner: Winner::B,
+            },
         ];
         let data = Dataset::new(items.clone(), votes).unwrap();
         let text = write_pairs_csv(&data);
@@ -113,17 +139,29 @@ mod tests {
     fn errors_name_the_file_line_and_field() {
         let text = "item_a,item_b,winner\nx,y,a\nx,z,left\n";
         match read_pairs_csv(text, "votes.csv", &[]) {
-            Err(Error::Format { source_name, line, field, .. }) => {
-                assert_eq!((source_name.as_str(), line, field.as_str()), ("votes.csv", 3, "winner"));
+            Err(Error::Format {
+                source_name,
+                line,
+                field,
+                ..
+            }) => {
+                assert_eq!(
+                    (source_name.as_str(), line, field.as_str()),
+                    ("votes.csv", 3, "winner")
+                );
             }
             other => panic!("{other:?}"),
         }
         let missing = read_pairs_csv("item_a,winner\nx,a\n", "m.csv", &[]);
-        assert!(matches!(missing, Err(Error::Format { line: 1, ref field, .. }) if field == "item_b"));
+        assert!(
+            matches!(missing, Err(Error::Format { line: 1, ref field, .. }) if field == "item_b")
+        );
         let selfie = read_pairs_csv("item_a,item_b,winner\nx,x,a\n", "s.csv", &[]);
         assert!(matches!(selfie, Err(Error::Format { line: 2, .. })));
         let empty = read_pairs_csv("item_a,item_b,winner\n,x,a\n", "e.csv", &[]);
-        assert!(matches!(empty, Err(Error::Format { line: 2, ref field, .. }) if field == "item_a"));
+        assert!(
+            matches!(empty, Err(Error::Format { line: 2, ref field, .. }) if field == "item_a")
+        );
     }
 
     #[test]
@@ -131,6 +169,13 @@ mod tests {
         let known = vec!["p".to_string(), "q".into(), "r".into()];
         let data = read_pairs_csv("item_a,item_b,winner\nr,s,b\n", "k.csv", &known).unwrap();
         assert_eq!(data.items(), &["p", "q", "r", "s"]);
-        assert_eq!(data.votes()[0], Vote { item_a: 2, item_b: 3, winner: Winner::B });
+        assert_eq!(
+            data.votes()[0],
+            Vote {
+                item_a: 2,
+                item_b: 3,
+                winner: Winner::B
+            }
+        );
     }
 }

@@ -16,7 +16,10 @@ pub struct PairExposures {
 impl PairExposures {
     /// All-zero counts for `n_items` items.
     pub fn new(n_items: usize) -> Self {
-        Self { n_items, counts: vec![0; n_items * n_items.saturating_sub(1) / 2] }
+        Self {
+            n_items,
+            counts: vec![0; n_items * n_items.saturating_sub(1) / 2],
+        }
     }
 
     fn slot(&self, a: usize, b: usize) -> Option<usize> {
@@ -39,7 +42,10 @@ impl PairExposures {
 }
 
 /// The next pair as (left, right), or `None` with fewer than two items.
-pub fn least_compared_pair<R: Rng + ?Sized>(exposures: &PairExposures, rng: &mut R) -> Option<(usize, usize)> {
+pub fn least_compared_pair<R: Rng + ?Sized>(
+    exposures: &PairExposures,
+    rng: &mut R,
+) -> Option<(usize, usize)> {
     let n = exposures.n_items;
     let mut best: Option<(usize, usize)> = None;
     let (mut best_count, mut n_tied) = (u32::MAX, 0u32);

@@ -52,9 +52,11 @@ impl GpuContext {
         let workgroups = u32::try_from(n_items.div_ceil(BT_PIECES_WORKGROUP_SIZE as usize))
             .ok()
             .filter(|&w| w <= self.limits().max_compute_workgroups_per_dimension)
-            .ok_or_else(|| GpuError::TooLarge(format!("{n_items} items exceed the dispatch limit")))?;
+            .ok_or_else(|| {
+                GpuError::TooLarge(format!("{n_items} items exceed the dispatch limit"))
+            })?;
         let largest = binding_bytes(n_items, 16).max(binding_bytes(n_entries, 8));
-        if largest > u64::from(self.limits().max_storage_buffer_binding_size) {
+        if largest > self.limits().max_storage_buffer_binding_size {
             return Err(GpuError::TooLarge(format!(
                 "{largest} bytes exceed the storage binding limit of {}",
                 self.limits().max_storage_buffer_binding_size
@@ -64,19 +66,36 @@ impl GpuContext {
         let device = &self.device;
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
         let empty = |label: &str, size: u64, usage: wgpu::BufferUsages| {
-            device.create_buffer(&wgpu::BufferDescriptor { label: Some(label), size, usage, mapped_at_creation: false })
+            device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(label),
+                size,
+                usage,
+                mapped_at_creation: false,
+            })
         };
         // Written through the queue rather than mapped at creation: a lost
         // device then yields an error, not a panic.
         let init = |label: &str, contents: &[u8], usage: wgpu::BufferUsages| {
-            let buffer = empty(label, contents.len() as u64, usage | wgpu::BufferUsages::COPY_DST);
+            let buffer = empty(
+                label,
+                contents.len() as u64,
+                usage | wgpu::BufferUsages::COPY_DST,
+            );
             self.queue.write_buffer(&buffer, 0, contents);
             buffer
         };
         let storage = wgpu::BufferUsages::STORAGE;
         let params = [n_items as u32, 0, 0, 0];
-        let params = init("bt params", bytemuck::cast_slice(&params), wgpu::BufferUsages::UNIFORM);
-        let row_start = init("bt row_start", bytemuck::cast_slice(&graph.row_start), storage);
+        let params = init(
+            "bt params",
+            bytemuck::cast_slice(&params),
+            wgpu::BufferUsages::UNIFORM,
+        );
+        let row_start = init(
+            "bt row_start",
+            bytemuck::cast_slice(&graph.row_start),
+            storage,
+        );
         let mut opponent = graph.opponent.clone();
         let mut wins: Vec<[f32; 2]> = graph
             .wins_for
@@ -90,7 +109,11 @@ impl GpuContext {
         }
         let opponent = init("bt opponent", bytemuck::cast_slice(&opponent), storage);
         let wins = init("bt wins", bytemuck::cast_slice(&wins), storage);
-        let scores = empty("bt scores", binding_bytes(n_items, 4), storage | wgpu::BufferUsages::COPY_DST);
+        let scores = empty(
+            "bt scores",
+            binding_bytes(n_items, 4),
+            storage | wgpu::BufferUsages::COPY_DST,
+        );
         let out_usage = storage | wgpu::BufferUsages::COPY_SRC;
         let item_out = empty("bt item_out", binding_bytes(n_items, 16), out_usage);
         let offdiag = empty("bt offdiag", binding_bytes(n_entries, 4), out_usage);
@@ -99,7 +122,9 @@ impl GpuContext {
             binding_bytes(n_items, 16) + binding_bytes(n_entries, 4),
             wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
         );
-        let buffers = [&params, &row_start, &opponent, &wins, &scores, &item_out, &offdiag];
+        let buffers = [
+            &params, &row_start, &opponent, &wins, &scores, &item_out, &offdiag,
+        ];
         let entries: Vec<wgpu::BindGroupEntry> = buffers
             .iter()
             .enumerate()
@@ -116,30 +141,60 @@ impl GpuContext {
         if let Some(error) = scope.pop().await {
             return Err(GpuError::Validation(error.to_string()));
         }
-        Ok(BtGpuProblem { n_items, n_entries, scores, item_out, offdiag, staging, bind_group, workgroups })
+        Ok(BtGpuProblem {
+            n_items,
+            n_entries,
+            scores,
+            item_out,
+            offdiag,
+            staging,
+            bind_group,
+            workgroups,
+        })
     }
 
     /// Evaluates the Newton pieces at `scores` (one per item) on the GPU.
-    pub async fn bt_pieces(&self, problem: &BtGpuProblem, scores: &[f64]) -> Result<NewtonPieces, GpuError> {
+    pub async fn bt_pieces(
+        &self,
+        problem: &BtGpuProblem,
+        scores: &[f64],
+    ) -> Result<NewtonPieces, GpuError> {
         let n = problem.n_items;
         if scores.len() != n {
-            return Err(GpuError::Validation(format!("{} scores for {n} items", scores.len())));
+            return Err(GpuError::Validation(format!(
+                "{} scores for {n} items",
+                scores.len()
+            )));
         }
         self.check_health()?;
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
         let mut scores_f32: Vec<f32> = scores.iter().map(|&s| s as f32).collect();
         scores_f32.resize(n.max(1), 0.0);
-        self.queue.write_buffer(&problem.scores, 0, bytemuck::cast_slice(&scores_f32));
-        let mut encoder = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("bt_pieces") });
+        self.queue
+            .write_buffer(&problem.scores, 0, bytemuck::cast_slice(&scores_f32));
+        let mut encoder = self
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("bt_pieces"),
+            });
         {
-            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some("bt_pieces"), timestamp_writes: None });
+            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some("bt_pieces"),
+                timestamp_writes: None,
+            });
             pass.set_pipeline(&self.bt_pieces);
             pass.set_bind_group(0, &problem.bind_group, &[]);
             pass.dispatch_workgroups(problem.workgroups, 1, 1);
         }
         let item_bytes = binding_bytes(n, 16);
         encoder.copy_buffer_to_buffer(&problem.item_out, 0, &problem.staging, 0, item_bytes);
-        encoder.copy_buffer_to_buffer(&problem.offdiag, 0, &problem.staging, item_bytes, binding_bytes(problem.n_entries, 4));
+        encoder.copy_buffer_to_buffer(
+            &problem.offdiag,
+            0,
+            &problem.staging,
+            item_bytes,
+            binding_bytes(problem.n_entries, 4),
+        );
         self.queue.submit([encoder.finish()]);
         if let Some(error) = scope.pop().await {
             return Err(GpuError::Validation(error.to_string()));
@@ -150,7 +205,10 @@ impl GpuContext {
             log_lik: 0.0,
             grad: Vec::with_capacity(n),
             info_diag: Vec::with_capacity(n),
-            info_offdiag: offdiag[..problem.n_entries].iter().map(|&x| f64::from(x)).collect(),
+            info_offdiag: offdiag[..problem.n_entries]
+                .iter()
+                .map(|&x| f64::from(x))
+                .collect(),
         };
         let mut twice_log_lik = 0.0;
         for item in items.chunks_exact(4).take(n) {
@@ -167,7 +225,10 @@ impl GpuContext {
 mod tests {
     #[test]
     fn workgroup_size_matches_the_shader() {
-        let line = format!("const WORKGROUP_SIZE: u32 = {}u;", super::BT_PIECES_WORKGROUP_SIZE);
+        let line = format!(
+            "const WORKGROUP_SIZE: u32 = {}u;",
+            super::BT_PIECES_WORKGROUP_SIZE
+        );
         assert!(super::SHADER.contains(&line));
     }
 }

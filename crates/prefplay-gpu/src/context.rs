@@ -25,7 +25,8 @@ impl GpuContext {
     /// creates a device with the adapter's own limits, and compiles the
     /// pipelines.
     pub async fn new() -> Result<Self, GpuError> {
-        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+        let instance =
+            wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
         let adapter = instance
             .request_adapter(&wgpu::RequestAdapterOptions {
                 power_preference: wgpu::PowerPreference::HighPerformance,
@@ -49,7 +50,9 @@ impl GpuContext {
             record_failure(&on_lost, format!("device lost ({reason:?}): {message}"));
         });
         let on_error = Arc::clone(&failure);
-        device.on_uncaptured_error(Arc::new(move |error| record_failure(&on_error, error.to_string())));
+        device.on_uncaptured_error(Arc::new(move |error| {
+            record_failure(&on_error, error.to_string())
+        }));
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
         let bt_pieces = crate::bt_pieces::create_pipeline(&device);
         if let Some(error) = scope.pop().await {
@@ -58,10 +61,17 @@ impl GpuContext {
         let adapter_name = match (info.name.is_empty(), info.device_type) {
             (false, _) => info.name,
             // Browsers may hide the adapter's description for privacy.
-            (true, wgpu::DeviceType::Cpu) => format!("{} software adapter", info.backend),
-            (true, _) => format!("{} adapter", info.backend),
+            (true, wgpu::DeviceType::Cpu) => "WebGPU software adapter".to_string(),
+            (true, _) => "WebGPU adapter".to_string(),
         };
-        Ok(Self { device, queue, bt_pieces, adapter_name, limits, failure })
+        Ok(Self {
+            device,
+            queue,
+            bt_pieces,
+            adapter_name,
+            limits,
+            failure,
+        })
     }
 
     /// The adapter's name as the driver reports it (e.g. "llvmpipe (LLVM 15.0.6, 256 bits)").
@@ -82,7 +92,10 @@ impl GpuContext {
 
     /// `Err` once the device was lost or reported an uncaptured error.
     pub(crate) fn check_health(&self) -> Result<(), GpuError> {
-        let failure = self.failure.lock().map_err(|_| GpuError::Lost("state poisoned".into()))?;
+        let failure = self
+            .failure
+            .lock()
+            .map_err(|_| GpuError::Lost("state poisoned".into()))?;
         match failure.as_ref() {
             Some(message) => Err(GpuError::Lost(message.clone())),
             None => Ok(()),

@@ -18,7 +18,7 @@ pub const F32_PHASE_TOLERANCE: f64 = 1e-4;
 #[derive(Debug)]
 pub enum Engine {
     /// On this GPU context.
-    Gpu(GpuContext),
+    Gpu(Box<GpuContext>),
     /// On the CPU (`f64`, exact).
     Cpu,
 }
@@ -38,7 +38,7 @@ impl Engine {
     /// The GPU if an adapter and device can be had, else the CPU with the reason.
     pub async fn auto() -> (Self, Option<String>) {
         match GpuContext::new().await {
-            Ok(ctx) => (Engine::Gpu(ctx), None),
+            Ok(ctx) => (Engine::Gpu(Box::new(ctx)), None),
             Err(e) => (Engine::Cpu, Some(e.to_string())),
         }
     }
@@ -53,26 +53,51 @@ impl Engine {
 
     /// Fits Bradley–Terry on this engine; a GPU failure reruns the fit on
     /// the CPU and says why in [`EngineRun::fallback_reason`].
-    pub async fn fit_bt(&self, graph: &ComparisonGraph, settings: BtSettings) -> prefplay_core::Result<EngineRun> {
+    pub async fn fit_bt(
+        &self,
+        graph: &ComparisonGraph,
+        settings: BtSettings,
+    ) -> prefplay_core::Result<EngineRun> {
         if let Engine::Gpu(ctx) = self {
             match fit_bt_gpu(ctx, graph, settings).await {
-                Ok(fit) => return Ok(EngineRun { fit, engine: self.label(), fallback_reason: None }),
+                Ok(fit) => {
+                    return Ok(EngineRun {
+                        fit,
+                        engine: self.label(),
+                        fallback_reason: None,
+                    });
+                }
                 Err(GpuError::Core(e)) => return Err(e),
                 Err(e) => {
                     let fit = fit_bt(graph, settings)?;
-                    return Ok(EngineRun { fit, engine: "CPU".into(), fallback_reason: Some(e.to_string()) });
+                    return Ok(EngineRun {
+                        fit,
+                        engine: "CPU".into(),
+                        fallback_reason: Some(e.to_string()),
+                    });
                 }
             }
         }
-        Ok(EngineRun { fit: fit_bt(graph, settings)?, engine: "CPU".into(), fallback_reason: None })
+        Ok(EngineRun {
+            fit: fit_bt(graph, settings)?,
+            engine: "CPU".into(),
+            fallback_reason: None,
+        })
     }
 }
 
 /// Fits on the GPU (Newton steps with `f32` pieces until the step is below
 /// [`F32_PHASE_TOLERANCE`]), then refines in `f64` on the CPU.
-pub async fn fit_bt_gpu(ctx: &GpuContext, graph: &ComparisonGraph, settings: BtSettings) -> Result<BtFit, GpuError> {
+pub async fn fit_bt_gpu(
+    ctx: &GpuContext,
+    graph: &ComparisonGraph,
+    settings: BtSettings,
+) -> Result<BtFit, GpuError> {
     let problem = ctx.upload_bt(graph).await?;
-    let gpu_settings = BtSettings { tolerance: settings.tolerance.max(F32_PHASE_TOLERANCE), ..settings };
+    let gpu_settings = BtSettings {
+        tolerance: settings.tolerance.max(F32_PHASE_TOLERANCE),
+        ..settings
+    };
     let mut solver = BtNewton::new(graph.n_items(), gpu_settings, None)?;
     loop {
         let pieces = ctx.bt_pieces(&problem, solver.point()).await?;

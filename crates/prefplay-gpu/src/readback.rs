@@ -6,7 +6,10 @@ use crate::GpuError;
 ///
 /// Natively `device.poll` waits for the GPU; on the web it is a no-op and
 /// the browser resolves the mapping, so the await yields to the event loop.
-pub(crate) async fn read_f32s(device: &wgpu::Device, staging: &wgpu::Buffer) -> Result<Vec<f32>, GpuError> {
+pub(crate) async fn read_f32s(
+    device: &wgpu::Device,
+    staging: &wgpu::Buffer,
+) -> Result<Vec<f32>, GpuError> {
     let slice = staging.slice(..);
     let (sender, receiver) = futures_channel::oneshot::channel();
     slice.map_async(wgpu::MapMode::Read, move |result| {
@@ -21,7 +24,9 @@ pub(crate) async fn read_f32s(device: &wgpu::Device, staging: &wgpu::Buffer) -> 
         .map_err(|_| GpuError::Readback("mapping callback was dropped".into()))?
         .map_err(|e| GpuError::Readback(e.to_string()))?;
     let values = {
-        let bytes = slice.get_mapped_range().map_err(|e| GpuError::Readback(e.to_string()))?;
+        let bytes = slice
+            .get_mapped_range()
+            .map_err(|e| GpuError::Readback(e.to_string()))?;
         bytemuck::cast_slice::<u8, f32>(&bytes).to_vec()
     };
     staging.unmap();

@@ -4,7 +4,11 @@
 //! Tolerance for `f32` pieces vs `f64`: |gpu − cpu| ≤ 1e-4 + 1e-4·|cpu|.
 //! Under `CI=true` a missing adapter fails the test instead of skipping it.
 
-use prefplay_core::{BtSettings, ComparisonGraph, Dataset, Vote, Winner, bt_pieces_reference, fit_bt};
+#![allow(clippy::unwrap_used)]
+
+use prefplay_core::{
+    BtSettings, ComparisonGraph, Dataset, Vote, Winner, bt_pieces_reference, fit_bt,
+};
 use prefplay_gpu::{Engine, GpuContext, fit_bt_gpu};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -44,8 +48,18 @@ fn random_graph(rng: &mut Pcg64Mcg, n_items: usize, n_votes: usize) -> Compariso
             let b = (a + rng.random_range(1..n_items)) % n_items;
             let p_a = prefplay_core::numerics::sigmoid(strength[a] - strength[b]);
             let u: f64 = rng.random();
-            let winner = if u < 0.1 { Winner::Tie } else if rng.random_bool(p_a) { Winner::A } else { Winner::B };
-            Vote { item_a: a, item_b: b, winner }
+            let winner = if u < 0.1 {
+                Winner::Tie
+            } else if rng.random_bool(p_a) {
+                Winner::A
+            } else {
+                Winner::B
+            };
+            Vote {
+                item_a: a,
+                item_b: b,
+                winner,
+            }
         })
         .collect();
     ComparisonGraph::from_dataset(&Dataset::new(items, votes).expect("valid votes"))
@@ -60,11 +74,14 @@ fn assert_close(what: &str, gpu: f64, cpu: f64, seed: u64) {
 
 fn fresh_seed() -> u64 {
     let now = web_time::SystemTime::now();
-    now.duration_since(web_time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
+    now.duration_since(web_time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 async fn pieces_parity() {
-    let Some(ctx) = context_or_skip().await else { return };
+    let Some(ctx) = context_or_skip().await else {
+        return;
+    };
     // Fixed seeds for reproducible cases plus one fresh seed (printed on failure).
     for seed in [1, 2, 3, fresh_seed()] {
         let mut rng = Pcg64Mcg::seed_from_u64(seed);
@@ -88,7 +105,9 @@ async fn pieces_parity() {
 }
 
 async fn fit_parity() {
-    let Some(ctx) = context_or_skip().await else { return };
+    let Some(ctx) = context_or_skip().await else {
+        return;
+    };
     let seed = fresh_seed();
     let mut rng = Pcg64Mcg::seed_from_u64(seed);
     let graph = random_graph(&mut rng, 12, 40);
@@ -96,21 +115,35 @@ async fn fit_parity() {
     let gpu = fit_bt_gpu(&ctx, &graph, settings).await.expect("gpu fit");
     let cpu = fit_bt(&graph, settings).expect("cpu fit");
     for i in 0..12 {
-        assert!((gpu.scores[i] - cpu.scores[i]).abs() < 1e-9, "seed {seed}: score {i}");
-        assert!((gpu.standard_errors[i] - cpu.standard_errors[i]).abs() < 1e-9, "seed {seed}: se {i}");
+        assert!(
+            (gpu.scores[i] - cpu.scores[i]).abs() < 1e-9,
+            "seed {seed}: score {i}"
+        );
+        assert!(
+            (gpu.standard_errors[i] - cpu.standard_errors[i]).abs() < 1e-9,
+            "seed {seed}: se {i}"
+        );
     }
 }
 
 async fn fallback_after_device_loss() {
-    let Some(ctx) = context_or_skip().await else { return };
+    let Some(ctx) = context_or_skip().await else {
+        return;
+    };
     let mut rng = Pcg64Mcg::seed_from_u64(9);
     let graph = random_graph(&mut rng, 12, 40);
     ctx.destroy_device();
-    let engine = Engine::Gpu(ctx);
-    let run = engine.fit_bt(&graph, BtSettings::default()).await.expect("fit");
+    let engine = Engine::Gpu(Box::new(ctx));
+    let run = engine
+        .fit_bt(&graph, BtSettings::default())
+        .await
+        .expect("fit");
     assert_eq!(run.engine, "CPU");
     assert!(run.fallback_reason.is_some());
-    assert_eq!(run.fit, fit_bt(&graph, BtSettings::default()).expect("cpu fit"));
+    assert_eq!(
+        run.fit,
+        fit_bt(&graph, BtSettings::default()).expect("cpu fit")
+    );
 }
 
 #[cfg(not(target_arch = "wasm32"))]

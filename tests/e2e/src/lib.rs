@@ -1,1 +1,212 @@
+//! Harness for prefplay's end-to-end tests: serves the built site (`dist/`)
+//! on 127.0.0.1, starts ChromeDriver and opens headless Chromium with
+//! WebGPU on SwiftShader (flags as in DESIGN.md).
 
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use fantoccini::{Client, ClientBuilder};
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A static file server for a built site, stopped on drop.
+pub struct StaticServer {
+    /// Base URL, e.g. `http://127.0.0.1:41234/`.
+    pub url: String,
+    server: Arc<tiny_http::Server>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("png") => "image/png",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    }
+}
+
+impl StaticServer {
+    /// Serves `dir` on an ephemeral port of 127.0.0.1.
+    pub fn start(dir: &Path) -> Result<Self> {
+        if !dir.join("index.html").is_file() {
+            bail!(
+                "{} has no index.html: build the site first (`cargo xtask test` does)",
+                dir.display()
+            );
+        }
+        let server = Arc::new(
+            tiny_http::Server::http("127.0.0.1:0")
+                .map_err(|e| anyhow::anyhow!("starting the server: {e}"))?,
+        );
+        let port = server
+            .server_addr()
+            .to_ip()
+            .map(|a| a.port())
+            .context("server has no IP address")?;
+        let (dir, worker) = (dir.to_path_buf(), Arc::clone(&server));
+        let thread = std::thread::spawn(move || {
+            for request in worker.incoming_requests() {
+                let rel = request
+                    .url()
+                    .split('?')
+                    .next()
+                    .unwrap_or("/")
+                    .trim_start_matches('/')
+                    .to_string();
+                let rel = if rel.is_empty() {
+                    "index.html".to_string()
+                } else {
+                    rel
+                };
+                let path = dir.join(&rel);
+                let inside = !rel.split('/').any(|part| part == "..");
+                let response = match (inside, std::fs::read(&path)) {
+                    (true, Ok(bytes)) => {
+                        let header =
+                            tiny_http::Header::from_bytes("Content-Type", content_type(&path))
+                                .expect("static header is valid");
+                        tiny_http::Response::from_data(bytes)
+                            .with_header(header)
+                            .boxed()
+                    }
+                    _ => tiny_http::Response::from_string("not found")
+                        .with_status_code(404)
+                        .boxed(),
+                };
+                let _ = request.respond(response);
+            }
+        });
+        Ok(Self {
+            url: format!("http://127.0.0.1:{port}/"),
+            server,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A ChromeDriver process on a free loopback port, killed on drop.
+pub struct ChromeDriver {
+    /// WebDriver URL.
+    pub url: String,
+    child: Child,
+}
+
+impl ChromeDriver {
+    /// Starts `chromedriver` (Debian's `chromium-driver`) and waits for it.
+    pub fn start() -> Result<Self> {
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("starting chromedriver (Debian package chromium-driver)")?;
+        let driver = Self {
+            url: format!("http://127.0.0.1:{port}"),
+            child,
+        };
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+            if Instant::now() > deadline {
+                bail!("chromedriver did not listen on port {port} within 20 s");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(driver)
+    }
+
+    /// Opens headless Chromium with WebGPU on SwiftShader; downloads go to `downloads`.
+    pub async fn browser(&self, downloads: &Path, profile: &Path) -> Result<Client> {
+        let args = [
+            "--headless=new",
+            "--no-sandbox",
+            "--enable-unsafe-webgpu",
+            "--enable-features=Vulkan,WebGPUService",
+            "--use-webgpu-adapter=swiftshader",
+            "--disable-vulkan-surface",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1280,860",
+        ];
+        let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        args.push(format!("--user-data-dir={}", profile.display()));
+        let options = serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": args,
+            "prefs": {
+                "download.default_directory": downloads.display().to_string(),
+                "download.prompt_for_download": false,
+            },
+        });
+        let mut caps = serde_json::Map::new();
+        caps.insert("goog:chromeOptions".into(), options);
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&self.url)
+            .await
+            .context("opening a Chromium session")?;
+        Ok(client)
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A fresh empty folder under the system temp dir.
+pub fn fresh_dir(name: &str) -> Result<PathBuf> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_nanos();
+    let dir = std::env::temp_dir().join(format!(
+        "prefplay-e2e-{name}-{}-{nanos}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// Polls `check` every 50 ms until it returns `Some`, for at most `timeout`.
+pub async fn eventually<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<T>>>,
+{
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(v) = check().await? {
+            return Ok(v);
+        }
+        if Instant::now() > deadline {
+            bail!("timed out after {timeout:?} waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

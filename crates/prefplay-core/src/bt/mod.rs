@@ -29,7 +29,11 @@ pub struct BtSettings {
 
 impl Default for BtSettings {
     fn default() -> Self {
-        Self { l2: 0.1, tolerance: 1e-10, max_iterations: 100 }
+        Self {
+            l2: 0.1,
+            tolerance: 1e-10,
+            max_iterations: 100,
+        }
     }
 }
 
@@ -83,7 +87,11 @@ pub fn fit_bt(graph: &ComparisonGraph, settings: BtSettings) -> Result<BtFit> {
 }
 
 /// Fits on the CPU from a warm start (`None`: zeros).
-pub fn fit_bt_from(graph: &ComparisonGraph, settings: BtSettings, start: Option<&[f64]>) -> Result<BtFit> {
+pub fn fit_bt_from(
+    graph: &ComparisonGraph,
+    settings: BtSettings,
+    start: Option<&[f64]>,
+) -> Result<BtFit> {
     let mut solver = BtNewton::new(graph.n_items(), settings, start)?;
     loop {
         let pieces = bt_pieces_reference(graph, solver.point());

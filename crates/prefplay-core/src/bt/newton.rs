@@ -116,12 +116,15 @@ impl BtNewton {
         let information = information_matrix(graph, pieces, l2);
         let gradient = DVector::from_iterator(
             n,
-            pieces.grad.iter().zip(&self.accepted).map(|(g, s)| g - l2 * s),
+            pieces
+                .grad
+                .iter()
+                .zip(&self.accepted)
+                .map(|(g, s)| g - l2 * s),
         );
-        let chol = information
-            .clone()
-            .cholesky()
-            .ok_or(Error::Numerical("information matrix is not positive definite"))?;
+        let chol = information.clone().cholesky().ok_or(Error::Numerical(
+            "information matrix is not positive definite",
+        ))?;
         let direction = chol.solve(&gradient);
         self.information = Some(information);
         self.direction = direction.iter().copied().collect();
@@ -139,7 +142,12 @@ impl BtNewton {
     }
 
     fn set_trial(&mut self) {
-        for ((t, a), d) in self.trial.iter_mut().zip(&self.accepted).zip(&self.direction) {
+        for ((t, a), d) in self
+            .trial
+            .iter_mut()
+            .zip(&self.accepted)
+            .zip(&self.direction)
+        {
             *t = a + self.step_scale * d;
         }
     }
@@ -182,12 +190,18 @@ fn centred_standard_errors(information: &DMatrix<f64>) -> Result<Vec<f64>> {
     let cov = information
         .clone()
         .cholesky()
-        .ok_or(Error::Numerical("information matrix is not positive definite"))?
+        .ok_or(Error::Numerical(
+            "information matrix is not positive definite",
+        ))?
         .inverse();
     let nf = n as f64;
     let row_means: Vec<f64> = (0..n).map(|i| cov.row(i).sum() / nf).collect();
     let grand_mean = row_means.iter().sum::<f64>() / nf;
     Ok((0..n)
-        .map(|i| (cov[(i, i)] - 2.0 * row_means[i] + grand_mean).max(0.0).sqrt())
+        .map(|i| {
+            (cov[(i, i)] - 2.0 * row_means[i] + grand_mean)
+                .max(0.0)
+                .sqrt()
+        })
         .collect())
 }

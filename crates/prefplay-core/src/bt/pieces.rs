@@ -65,11 +65,31 @@ mod tests {
     #[test]
     fn gradient_matches_finite_differences() {
         let votes = vec![
-            Vote { item_a: 0, item_b: 1, winner: Winner::A },
-            Vote { item_a: 1, item_b: 2, winner: Winner::Tie },
-            Vote { item_a: 2, item_b: 0, winner: Winner::A },
-            Vote { item_a: 0, item_b: 1, winner: Winner::B },
-            Vote { item_a: 0, item_b: 2, winner: Winner::A },
+            Vote {
+                item_a: 0,
+                item_b: 1,
+                winner: Winner::A,
+            },
+            Vote {
+                item_a: 1,
+                item_b: 2,
+                winner: Winner::Tie,
+            },
+            Vote {
+                item_a: 2,
+                item_b: 0,
+                winner: Winner::A,
+            },
+            Vote {
+                item_a: 0,
+                item_b: 1,
+                winner: Winner::B,
+            },
+            Vote {
+                item_a: 0,
+                item_b: 2,
+                winner: Winner::A,
+            },
         ];
         let data = Dataset::new(vec!["a".into(), "b".into(), "c".into()], votes).unwrap();
         let g = ComparisonGraph::from_dataset(&data);
@@ -81,10 +101,16 @@ mod tests {
             up[i] += h;
             let mut down = s;
             down[i] -= h;
-            let fd = (bt_pieces_reference(&g, &up).log_lik - bt_pieces_reference(&g, &down).log_lik)
+            let fd = (bt_pieces_reference(&g, &up).log_lik
+                - bt_pieces_reference(&g, &down).log_lik)
                 / (2.0 * h);
-            assert!((fd - p.grad[i]).abs() < 1e-8, "item {i}: {fd} vs {}", p.grad[i]);
-            let fd_info = -(bt_pieces_reference(&g, &up).grad[i] - bt_pieces_reference(&g, &down).grad[i])
+            assert!(
+                (fd - p.grad[i]).abs() < 1e-8,
+                "item {i}: {fd} vs {}",
+                p.grad[i]
+            );
+            let fd_info = -(bt_pieces_reference(&g, &up).grad[i]
+                - bt_pieces_reference(&g, &down).grad[i])
                 / (2.0 * h);
             assert!((fd_info - p.info_diag[i]).abs() < 1e-7);
         }

@@ -5,7 +5,11 @@ fn graph(n: usize, votes: &[(usize, usize, Winner)]) -> ComparisonGraph {
     let items = (0..n).map(|i| format!("item {i}")).collect();
     let votes = votes
         .iter()
-        .map(|&(item_a, item_b, winner)| Vote { item_a, item_b, winner })
+        .map(|&(item_a, item_b, winner)| Vote {
+            item_a,
+            item_b,
+            winner,
+        })
         .collect();
     ComparisonGraph::from_dataset(&Dataset::new(items, votes).unwrap())
 }
@@ -19,7 +23,14 @@ fn graph(n: usize, votes: &[(usize, usize, Winner)]) -> ComparisonGraph {
 fn two_items_match_the_hand_computation() {
     use Winner::{A, B};
     let g = graph(2, &[(0, 1, A), (1, 0, B), (0, 1, A), (0, 1, B)]);
-    let fit = fit_bt(&g, BtSettings { l2: 1e-9, ..BtSettings::default() }).unwrap();
+    let fit = fit_bt(
+        &g,
+        BtSettings {
+            l2: 1e-9,
+            ..BtSettings::default()
+        },
+    )
+    .unwrap();
     assert_eq!(fit.status, NewtonStatus::Converged);
     let half_ln3 = 3f64.ln() / 2.0;
     assert!((fit.scores[0] - half_ln3).abs() < 1e-6, "{:?}", fit.scores);
@@ -34,7 +45,17 @@ fn a_balanced_cycle_gives_equal_scores() {
     use Winner::{A, B};
     let g = graph(
         3,
-        &[(0, 1, A), (0, 1, A), (0, 1, B), (1, 2, A), (1, 2, A), (1, 2, B), (2, 0, A), (2, 0, A), (2, 0, B)],
+        &[
+            (0, 1, A),
+            (0, 1, A),
+            (0, 1, B),
+            (1, 2, A),
+            (1, 2, A),
+            (1, 2, B),
+            (2, 0, A),
+            (2, 0, A),
+            (2, 0, B),
+        ],
     );
     let fit = fit_bt(&g, BtSettings::default()).unwrap();
     for s in &fit.scores {
@@ -49,9 +70,26 @@ fn expected_wins_equal_observed_wins_at_the_mle() {
     use Winner::{A, B, Tie};
     let g = graph(
         4,
-        &[(0, 1, A), (1, 0, A), (1, 2, A), (2, 3, Tie), (3, 0, A), (0, 2, B), (2, 1, A), (3, 1, B), (0, 3, A)],
+        &[
+            (0, 1, A),
+            (1, 0, A),
+            (1, 2, A),
+            (2, 3, Tie),
+            (3, 0, A),
+            (0, 2, B),
+            (2, 1, A),
+            (3, 1, B),
+            (0, 3, A),
+        ],
     );
-    let fit = fit_bt(&g, BtSettings { l2: 1e-10, ..BtSettings::default() }).unwrap();
+    let fit = fit_bt(
+        &g,
+        BtSettings {
+            l2: 1e-10,
+            ..BtSettings::default()
+        },
+    )
+    .unwrap();
     assert_eq!(fit.status, NewtonStatus::Converged);
     for i in 0..4 {
         let (mut observed, mut expected) = (0.0, 0.0);
@@ -61,7 +99,10 @@ fn expected_wins_equal_observed_wins_at_the_mle() {
             let total = g.wins_for[e] + g.wins_against[e];
             expected += total * crate::numerics::sigmoid(fit.scores[i] - fit.scores[j]);
         }
-        assert!((observed - expected).abs() < 1e-7, "item {i}: {observed} vs {expected}");
+        assert!(
+            (observed - expected).abs() < 1e-7,
+            "item {i}: {observed} vs {expected}"
+        );
     }
 }
 
@@ -72,7 +113,10 @@ fn an_item_that_never_lost_gets_a_finite_top_score() {
     let fit = fit_bt(&g, BtSettings::default()).unwrap();
     assert!(fit.scores.iter().all(|s| s.is_finite()));
     assert!(fit.scores[0] > fit.scores[1] && fit.scores[1] > fit.scores[2]);
-    assert!(fit.scores.iter().sum::<f64>().abs() < 1e-9, "MAP is centred");
+    assert!(
+        fit.scores.iter().sum::<f64>().abs() < 1e-9,
+        "MAP is centred"
+    );
 }
 
 #[test]
@@ -90,10 +134,34 @@ fn warm_start_reaches_the_same_answer() {
 fn settings_out_of_range_are_rejected_by_name() {
     let g = graph(2, &[]);
     for (settings, name) in [
-        (BtSettings { l2: 0.0, ..BtSettings::default() }, "l2"),
-        (BtSettings { l2: f64::NAN, ..BtSettings::default() }, "l2"),
-        (BtSettings { tolerance: -1.0, ..BtSettings::default() }, "tolerance"),
-        (BtSettings { max_iterations: 0, ..BtSettings::default() }, "max_iterations"),
+        (
+            BtSettings {
+                l2: 0.0,
+                ..BtSettings::default()
+            },
+            "l2",
+        ),
+        (
+            BtSettings {
+                l2: f64::NAN,
+                ..BtSettings::default()
+            },
+            "l2",
+        ),
+        (
+            BtSettings {
+                tolerance: -1.0,
+                ..BtSettings::default()
+            },
+            "tolerance",
+        ),
+        (
+            BtSettings {
+                max_iterations: 0,
+                ..BtSettings::default()
+            },
+            "max_iterations",
+        ),
     ] {
         match fit_bt(&g, settings) {
             Err(Error::InvalidParameter { name: got, .. }) => assert_eq!(got, name),
@@ -113,13 +181,18 @@ fn no_votes_gives_zero_scores_and_prior_standard_errors() {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use super::*;
     use proptest::prelude::*;
 
     fn votes_strategy() -> impl Strategy<Value = (usize, Vec<(usize, usize, Winner)>)> {
         (2usize..8).prop_flat_map(|n| {
-            let vote = (0..n, 0..n, prop_oneof![Just(Winner::A), Just(Winner::B), Just(Winner::Tie)])
+            let vote = (
+                0..n,
+                0..n,
+                prop_oneof![Just(Winner::A), Just(Winner::B), Just(Winner::Tie)],
+            )
                 .prop_filter("two different items", |(a, b, _)| a != b);
             (Just(n), proptest::collection::vec(vote, 0..40))
         })

@@ -1,0 +1,342 @@
+//! A person's session, end to end: vote by keyboard, see the leaderboard,
+//! reload, export, compare with the CLI, switch engine, reset.
+//!
+//! Prints `MEASURE:` lines (time to first vote, fit times per engine).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+use prefplay_e2e::{ChromeDriver, StaticServer, eventually, fresh_dir, repo_root};
+
+const FAVOURITE: &str = "Pistachio";
+const VOTES: usize = 40;
+const WAIT: Duration = Duration::from_secs(30);
+
+async fn text(client: &Client, css: &str) -> Result<String> {
+    Ok(client.find(Locator::Css(css)).await?.text().await?)
+}
+
+async fn attr(client: &Client, css: &str, name: &str) -> Result<Option<String>> {
+    Ok(client.find(Locator::Css(css)).await?.attr(name).await?)
+}
+
+async fn press(client: &Client, key: &str) -> Result<()> {
+    client
+        .find(Locator::Css("body"))
+        .await?
+        .send_keys(key)
+        .await?;
+    Ok(())
+}
+
+async fn vote_count(client: &Client) -> Result<usize> {
+    let t = text(client, "#vote-count").await?;
+    t.split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .with_context(|| format!("vote count in {t:?}"))
+}
+
+async fn wait_for_votes(client: &Client, n: usize) -> Result<()> {
+    eventually(&format!("{n} votes shown"), WAIT, || async move {
+        Ok((vote_count(client).await? == n).then_some(()))
+    })
+    .await
+}
+
+/// Waits until the leaderboard is fitted on `n` votes; returns label → score.
+async fn fitted_scores(client: &Client, n: usize) -> Result<Vec<(String, f64)>> {
+    eventually(
+        &format!("leaderboard fitted on {n} votes"),
+        WAIT,
+        || async move {
+            Ok(
+                (attr(client, "#leaderboard", "data-votes").await?.as_deref()
+                    == Some(n.to_string().as_str()))
+                .then_some(()),
+            )
+        },
+    )
+    .await?;
+    let mut rows = Vec::new();
+    for row in client
+        .find_all(Locator::Css("#leaderboard tbody tr"))
+        .await?
+    {
+        let item = row
+            .attr("data-item")
+            .await?
+            .context("row without data-item")?;
+        let score: f64 = row
+            .attr("data-score")
+            .await?
+            .context("row without data-score")?
+            .parse()?;
+        rows.push((item, score));
+    }
+    Ok(rows)
+}
+
+async fn pair(client: &Client) -> Result<(String, String)> {
+    Ok((
+        text(client, "#choice-left").await?,
+        text(client, "#choice-right").await?,
+    ))
+}
+
+fn fit_ms(info: &str) -> Option<f64> {
+    info.split(": ").nth(1)?.split(" ms").next()?.parse().ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_votes_reloads_exports_and_resets() -> Result<()> {
+    let root = repo_root();
+    let server = StaticServer::start(&root.join("dist"))?;
+    let downloads = fresh_dir("downloads")?;
+    let profile = fresh_dir("profile")?;
+    let driver = ChromeDriver::start()?;
+    let client = driver.browser(&downloads, &profile).await?;
+    let outcome = scenario(&client, &server.url, &downloads, &root).await;
+    let _ = client.close().await;
+    outcome
+}
+
+async fn scenario(client: &Client, url: &str, downloads: &Path, root: &Path) -> Result<()> {
+    // 1. Open the page; time until the first vote is possible.
+    let started = Instant::now();
+    client.goto(url).await?;
+    eventually("the first pair", WAIT, || async move {
+        let (l, r) = pair(client).await?;
+        Ok((!l.is_empty() && !r.is_empty()).then_some(()))
+    })
+    .await?;
+    let wall_ms = started.elapsed().as_secs_f64() * 1e3;
+    let ready_ms = attr(client, "body", "data-ready-ms")
+        .await?
+        .unwrap_or_default();
+    println!(
+        "MEASURE: navigation to first possible vote: {ready_ms} ms (page clock); {wall_ms:.0} ms incl. WebDriver round trips"
+    );
+    ensure!(
+        vote_count(client).await? == 0,
+        "a fresh profile starts with no votes"
+    );
+
+    // 2. Vote by keyboard: always the favourite when it is shown, a tie otherwise;
+    //    one skip and one undo on the way.
+    let (mut favourite_wins, mut ties) = (0usize, 0usize);
+    let mut n = 0;
+    while n < VOTES {
+        let (left, right) = pair(client).await?;
+        if n == 5 {
+            press(client, &Key::Space).await?;
+            let after = eventually("a new pair after skip", WAIT, || async {
+                let p = pair(client).await?;
+                Ok((p != (left.clone(), right.clone())).then_some(p))
+            })
+            .await;
+            ensure!(after.is_ok(), "skip did not change the pair");
+            ensure!(
+                vote_count(client).await? == n,
+                "skip must not record a vote"
+            );
+        }
+        if n == 10 {
+            press(client, &Key::Left).await?;
+            wait_for_votes(client, n + 1).await?;
+            press(client, &Key::Backspace).await?;
+            wait_for_votes(client, n).await?;
+        }
+        let (left, right) = pair(client).await?;
+        let key = if left == FAVOURITE {
+            favourite_wins += 1;
+            Key::Left
+        } else if right == FAVOURITE {
+            favourite_wins += 1;
+            Key::Right
+        } else {
+            ties += 1;
+            Key::Down
+        };
+        press(client, &key).await?;
+        n += 1;
+        wait_for_votes(client, n).await?;
+    }
+    ensure!(
+        favourite_wins >= 3,
+        "the favourite was shown only {favourite_wins} times in {VOTES} votes"
+    );
+
+    // 3. The leaderboard: 12 rows, the favourite first, with its record.
+    let gpu_scores = fitted_scores(client, VOTES).await?;
+    ensure!(
+        gpu_scores.len() == 12,
+        "expected 12 rows, got {}",
+        gpu_scores.len()
+    );
+    ensure!(
+        gpu_scores[0].0 == FAVOURITE,
+        "expected {FAVOURITE} first, got {:?}",
+        gpu_scores[0]
+    );
+    let first_cells = client
+        .find(Locator::Css("#leaderboard tbody tr"))
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        first_cells.contains(&format!(" {favourite_wins} 0 0")),
+        "favourite's row {first_cells:?} should show {favourite_wins} wins, 0 losses, 0 ties"
+    );
+    let engine = text(client, "#engine").await?;
+    let info = text(client, "#fit-info").await?;
+    println!("MEASURE: engine {engine:?}; after vote {VOTES}: {info}");
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        ensure!(
+            engine.starts_with("GPU: "),
+            "under CI the page must run on WebGPU (SwiftShader), got {engine:?}"
+        );
+    }
+
+    // 4. Reload: the votes are still there.
+    client.refresh().await?;
+    wait_for_votes(client, VOTES).await?;
+    let reloaded = fitted_scores(client, VOTES).await?;
+    ensure!(
+        reloaded[0].0 == FAVOURITE,
+        "after reload the favourite is not first"
+    );
+
+    // 5. Export the CSV: header and one row per vote.
+    client.find(Locator::Css("#export")).await?.click().await?;
+    let csv_path = downloads.join("prefplay-votes.csv");
+    let csv = eventually("the CSV download", WAIT, || {
+        let csv_path = csv_path.clone();
+        async move {
+            Ok(std::fs::read_to_string(&csv_path)
+                .ok()
+                .filter(|t| t.lines().count() == VOTES + 1))
+        }
+    })
+    .await?;
+    let mut lines = csv.lines();
+    ensure!(lines.next() == Some("item_a,item_b,winner"), "CSV header");
+    let (mut csv_favourite_wins, mut csv_ties) = (0, 0);
+    for line in lines {
+        let fields: Vec<&str> = line.split(',').collect();
+        ensure!(fields.len() == 3, "CSV row {line:?}");
+        match fields[2] {
+            "tie" => csv_ties += 1,
+            "a" if fields[0] == FAVOURITE => csv_favourite_wins += 1,
+            "b" if fields[1] == FAVOURITE => csv_favourite_wins += 1,
+            other => bail!("unexpected CSV row {line:?} ({other})"),
+        }
+    }
+    ensure!(
+        (csv_favourite_wins, csv_ties) == (favourite_wins, ties),
+        "CSV rows do not match the votes cast"
+    );
+
+    // 6. The CLI on the exported CSV prints the same scores (to 1e-6).
+    let bin = std::env::var("PREFPLAY_BIN")
+        .map_or_else(|_| root.join("target/debug/prefplay"), Into::into);
+    let out = std::process::Command::new(&bin)
+        .arg("fit")
+        .arg(&csv_path)
+        .arg("--items")
+        .arg(root.join("www/decks/ice-cream.txt"))
+        .arg("--json")
+        .output()
+        .with_context(|| format!("running {} (cargo build -p prefplay-cli)", bin.display()))?;
+    ensure!(
+        out.status.success(),
+        "prefplay fit failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let cli: BTreeMap<String, f64> = json["rows"]
+        .as_array()
+        .context("rows")?
+        .iter()
+        .map(|r| {
+            (
+                r["item"].as_str().unwrap_or_default().to_string(),
+                r["score"].as_f64().unwrap_or(f64::NAN),
+            )
+        })
+        .collect();
+    for (item, score) in &gpu_scores {
+        let c = cli.get(item).with_context(|| format!("CLI lacks {item}"))?;
+        ensure!((c - score).abs() <= 1e-6, "{item}: page {score} vs CLI {c}");
+    }
+
+    // 7. The README screenshot.
+    let png = client.screenshot().await?;
+    std::fs::create_dir_all(root.join("docs"))?;
+    std::fs::write(root.join("docs/screenshot.png"), png)?;
+
+    // 8. The CPU engine gives the same numbers.
+    client.goto(&format!("{url}?engine=cpu")).await?;
+    let cpu_scores = fitted_scores(client, VOTES).await?;
+    let cpu_engine = text(client, "#engine").await?;
+    ensure!(cpu_engine == "CPU", "?engine=cpu shows {cpu_engine:?}");
+    for ((gi, gs), (ci, cs)) in gpu_scores.iter().zip(&cpu_scores) {
+        ensure!(
+            gi == ci && (gs - cs).abs() <= 1e-6,
+            "GPU {gi} {gs} vs CPU {ci} {cs}"
+        );
+    }
+    let cpu_info = text(client, "#fit-info").await?;
+    println!("MEASURE: engine \"CPU\"; after vote {VOTES}: {cpu_info}");
+    // One more vote on each engine, to time a fit after a vote on a warm page.
+    for (name, page) in [
+        ("CPU", format!("{url}?engine=cpu")),
+        ("GPU", url.to_string()),
+    ] {
+        client.goto(&page).await?;
+        fitted_scores(client, VOTES).await?;
+        press(client, &Key::Down).await?;
+        fitted_scores(client, VOTES + 1).await?;
+        let info = text(client, "#fit-info").await?;
+        println!(
+            "MEASURE: fit after one vote, {name}: {} ms ({info})",
+            fit_ms(&info).unwrap_or(f64::NAN)
+        );
+        press(client, &Key::Backspace).await?;
+        fitted_scores(client, VOTES).await?;
+    }
+
+    // 9. Reset asks first: Escape keeps the votes, confirming deletes them.
+    client.find(Locator::Css("#reset")).await?.click().await?;
+    client
+        .find(Locator::Css("#confirm-reset"))
+        .await
+        .context("reset must ask for confirmation")?;
+    press(client, &Key::Escape).await?;
+    eventually("the dialog to close", WAIT, || async {
+        Ok(client
+            .find_all(Locator::Css("#confirm-reset"))
+            .await?
+            .is_empty()
+            .then_some(()))
+    })
+    .await?;
+    ensure!(
+        vote_count(client).await? == VOTES,
+        "Escape must keep the votes"
+    );
+    client.find(Locator::Css("#reset")).await?.click().await?;
+    client
+        .find(Locator::Css("#confirm-reset"))
+        .await?
+        .click()
+        .await?;
+    wait_for_votes(client, 0).await?;
+    client.refresh().await?;
+    wait_for_votes(client, 0).await?;
+    Ok(())
+}

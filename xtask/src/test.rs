@@ -1,0 +1,174 @@
+//! `cargo xtask test`: every check, in order, with one closing line.
+//!
+//! Checks without a test count (fmt, clippy, builds) count as one test each.
+//! A failing step does not stop the later ones, so one run shows everything.
+
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+
+use crate::setup::{self, command};
+use crate::steps::{Counts, run_counted};
+
+const WASM: &str = "wasm32-unknown-unknown";
+
+struct Step {
+    name: &'static str,
+    ok: bool,
+    counts: Counts,
+    seconds: f64,
+}
+
+fn cargo(args: &[&str]) -> Command {
+    let mut cmd = command("cargo");
+    cmd.args(args);
+    cmd
+}
+
+/// Runs one step; `counted` says whether its output has test result lines.
+fn step(steps: &mut Vec<Step>, name: &'static str, counted: bool, mut cmd: Command) {
+    println!("\n==> {name}");
+    let started = Instant::now();
+    let (ok, mut counts) = match run_counted(&mut cmd) {
+        Ok(r) => r,
+        Err(e) => {
+            println!("xtask: {e:#}");
+            (false, Counts::default())
+        }
+    };
+    if !counted {
+        counts = if ok {
+            Counts {
+                passed: 1,
+                failed: 0,
+            }
+        } else {
+            Counts {
+                passed: 0,
+                failed: 1,
+            }
+        };
+    } else if !ok && counts.failed == 0 {
+        // It failed before or outside any test (a build error): count that.
+        counts.failed += 1;
+    }
+    steps.push(Step {
+        name,
+        ok,
+        counts,
+        seconds: started.elapsed().as_secs_f64(),
+    });
+}
+
+/// Runs everything; prints `N passed, N failed`; errors if anything failed.
+pub fn run() -> Result<()> {
+    let started = Instant::now();
+    setup::ensure_build_tools()?;
+    setup::ensure_test_packages()?;
+    let root = std::env::current_dir()?;
+    let webdriver_json = root.join("webdriver.json");
+    let mut steps = Vec::new();
+
+    step(
+        &mut steps,
+        "cargo fmt --check",
+        false,
+        cargo(&["fmt", "--all", "--check"]),
+    );
+    step(
+        &mut steps,
+        "clippy, native",
+        false,
+        cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    );
+    step(
+        &mut steps,
+        "clippy, wasm32",
+        false,
+        cargo(&[
+            "clippy",
+            "--target",
+            WASM,
+            "-p",
+            "prefplay-app",
+            "-p",
+            "prefplay-core",
+            "-p",
+            "prefplay-gpu",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    );
+    // GPU tests run on whatever Vulkan adapter exists (Mesa's lavapipe on CI
+    // machines); with CI=true a missing adapter fails them.
+    step(
+        &mut steps,
+        "native tests (GPU on Vulkan)",
+        true,
+        cargo(&["test", "--workspace", "--exclude", "prefplay-e2e"]),
+    );
+    let mut browser = cargo(&[
+        "test",
+        "--target",
+        WASM,
+        "-p",
+        "prefplay-app",
+        "-p",
+        "prefplay-gpu",
+    ]);
+    browser.env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json);
+    step(
+        &mut steps,
+        "browser tests (headless Chromium, WebGPU on SwiftShader)",
+        true,
+        browser,
+    );
+    let mut site = command("trunk");
+    site.args(["build", "--release"]);
+    step(&mut steps, "trunk build --release", false, site);
+    step(
+        &mut steps,
+        "build the prefplay CLI",
+        false,
+        cargo(&["build", "-p", "prefplay-cli"]),
+    );
+    let mut e2e = cargo(&["test", "-p", "prefplay-e2e", "--", "--nocapture"]);
+    e2e.env("PREFPLAY_BIN", root.join("target/debug/prefplay"));
+    step(
+        &mut steps,
+        "end-to-end (built site on 127.0.0.1, headless Chromium)",
+        true,
+        e2e,
+    );
+
+    println!(
+        "\n{:<60} {:>6} {:>6} {:>8}",
+        "step", "passed", "failed", "seconds"
+    );
+    let mut total = Counts::default();
+    for s in &steps {
+        let mark = if s.ok { "ok  " } else { "FAIL" };
+        println!(
+            "{mark} {:<55} {:>6} {:>6} {:>8.1}",
+            s.name, s.counts.passed, s.counts.failed, s.seconds
+        );
+        total.passed += s.counts.passed;
+        total.failed += s.counts.failed;
+    }
+    println!("total time {:.1} s", started.elapsed().as_secs_f64());
+    println!("{} passed, {} failed", total.passed, total.failed);
+    if total.failed > 0 || steps.iter().any(|s| !s.ok) {
+        bail!("some checks failed");
+    }
+    Ok(())
+}
