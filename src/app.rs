@@ -32,13 +32,19 @@ pub fn App() -> impl IntoView {
     let (fit, set_fit) = signal(Err::<FitSummary, String>("Fitting…".into()));
     let runner = FitRunner::new(set_fit);
     let confirming_reset = RwSignal::new(false);
+    // Why the CPU engine was chosen, when it was.
+    let engine_note = RwSignal::new(None::<String>);
 
     leptos::task::spawn_local(async move {
-        let engine = if cpu_forced_by_url() {
-            Engine::Cpu
+        let (engine, why_cpu) = if cpu_forced_by_url() {
+            (
+                Engine::Cpu,
+                Some("chosen by ?engine=cpu in the address".to_string()),
+            )
         } else {
-            Engine::auto().await.0
+            Engine::auto().await
         };
+        engine_note.set(why_cpu);
         runner.set_engine(engine);
     });
 
@@ -102,6 +108,7 @@ pub fn App() -> impl IntoView {
                     Err(_) => "Starting…".to_string(),
                 }}
             </p>
+            {move || engine_note.get().map(|why| view! { <p id="engine-note" class="engine-note">{format!("CPU engine: {why}")}</p> })}
         </header>
         {move || message.get().map(|m| view! {
             <p class="message" role="alert">

@@ -14,9 +14,10 @@ use crate::steps::run_plain;
 
 /// Trunk's version; 0.22 needs a newer rustc than we pin.
 pub const TRUNK_VERSION: &str = "0.21.14";
-/// Debian packages the build needs: wasm-opt (binaryen 108 accepts our
-/// wasm and shrinks it by about 40%; Trunk runs it on release builds).
-pub const BUILD_PACKAGES: [&str; 1] = ["binaryen"];
+/// binaryen from npm, for wasm-opt (Trunk runs it on release builds; it
+/// shrinks the wasm by about 40%). Debian's binaryen 108 is too old: its
+/// output fails to load (`WebAssembly.Table.set(): Argument 1 is invalid`).
+pub const BINARYEN_VERSION: &str = "132.0.0";
 /// Debian packages the tests need.
 pub const TEST_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "mesa-vulkan-drivers"];
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -36,6 +37,9 @@ fn path_with_cargo_bin() -> &'static OsString {
     PATH.get_or_init(|| {
         let path = std::env::var_os("PATH").unwrap_or_default();
         let mut parts: Vec<PathBuf> = std::env::split_paths(&path).collect();
+        if let Ok(root) = workspace_root() {
+            parts.insert(0, binaryen_bin(&root));
+        }
         let cargo_home = std::env::var_os("CARGO_HOME")
             .map(PathBuf::from)
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
@@ -48,10 +52,33 @@ fn path_with_cargo_bin() -> &'static OsString {
     })
 }
 
+/// A private `XDG_RUNTIME_DIR` when none is set (Mesa's Vulkan loader
+/// complains on every device otherwise).
+fn xdg_runtime_dir() -> Option<&'static PathBuf> {
+    static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
+    DIR.get_or_init(|| {
+        if std::env::var_os("XDG_RUNTIME_DIR").is_some() {
+            return None;
+        }
+        let dir = std::env::temp_dir().join("prefplay-xdg-runtime");
+        std::fs::create_dir_all(&dir).ok()?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).ok()?;
+        }
+        Some(dir)
+    })
+    .as_ref()
+}
+
 /// A `Command` whose `PATH` includes cargo's bin folder.
 pub fn command(program: &str) -> Command {
     let mut cmd = Command::new(program);
     cmd.env("PATH", path_with_cargo_bin());
+    if let Some(dir) = xdg_runtime_dir() {
+        cmd.env("XDG_RUNTIME_DIR", dir);
+    }
     cmd
 }
 
@@ -118,7 +145,49 @@ pub fn ensure_build_tools() -> Result<()> {
         // Not --locked: its lock file names a crate version crates.io lacks.
         cargo_install(&["wasm-bindgen-cli", "--version", &wbg, "--force"])?;
     }
-    ensure_debian_packages(&BUILD_PACKAGES)
+    ensure_wasm_opt()
+}
+
+/// Where the npm binaryen's programs are (ignored by git, under target/).
+fn binaryen_bin(root: &std::path::Path) -> PathBuf {
+    root.join("target/tools/binaryen/node_modules/.bin")
+}
+
+/// wasm-opt at [`BINARYEN_VERSION`], from the npm registry (runs on Node.js).
+fn ensure_wasm_opt() -> Result<()> {
+    let wants = format!(
+        "version_{}",
+        BINARYEN_VERSION.split('.').next().unwrap_or_default()
+    );
+    if tool_version("wasm-opt").is_some_and(|v| v.contains(&wants)) {
+        return Ok(());
+    }
+    if tool_version("npm").is_none() {
+        ensure_debian_packages(&["nodejs", "npm"])?;
+    }
+    let prefix = workspace_root()?.join("target/tools/binaryen");
+    std::fs::create_dir_all(&prefix)?;
+    println!("xtask: npm install binaryen@{BINARYEN_VERSION} (for wasm-opt)");
+    let prefix = prefix.display().to_string();
+    let package = format!("binaryen@{BINARYEN_VERSION}");
+    run_plain(
+        "npm",
+        &[
+            "install",
+            "--prefix",
+            &prefix,
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+            &package,
+        ],
+    )?;
+    if !tool_version("wasm-opt").is_some_and(|v| v.contains(&wants)) {
+        bail!(
+            "wasm-opt {BINARYEN_VERSION} is not runnable after npm install (is Node.js installed?)"
+        );
+    }
+    Ok(())
 }
 
 fn package_installed(name: &str) -> bool {

@@ -194,18 +194,28 @@ pub fn fresh_dir(name: &str) -> Result<PathBuf> {
 }
 
 /// Polls `check` every 50 ms until it returns `Some`, for at most `timeout`.
+/// Errors (an element not rendered yet, say) count as "not yet"; the last
+/// one is reported on time-out.
 pub async fn eventually<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> Result<T>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<Option<T>>>,
 {
     let deadline = Instant::now() + timeout;
+    let mut last_error = None;
     loop {
-        if let Some(v) = check().await? {
-            return Ok(v);
+        match check().await {
+            Ok(Some(v)) => return Ok(v),
+            Ok(None) => {}
+            Err(e) => last_error = Some(e),
         }
         if Instant::now() > deadline {
-            bail!("timed out after {timeout:?} waiting for {what}");
+            match last_error {
+                Some(e) => {
+                    bail!("timed out after {timeout:?} waiting for {what}; last error: {e:#}")
+                }
+                None => bail!("timed out after {timeout:?} waiting for {what}"),
+            }
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
