@@ -54,6 +54,17 @@ fn bad_input_names_file_line_and_field() {
         "{err}"
     );
 
-    let out = prefplay(&["fit", csv.to_str().unwrap(), "--l2", "0"]);
+    let good = temp_file("good.csv", "item_a,item_b,winner\nA,B,a\n");
+    let out = prefplay(&["fit", good.to_str().unwrap(), "--l2", "0"]);
     assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("l2"), "{err}");
+
+    let out = prefplay(&["fit", "/nonexistent/votes.csv"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("/nonexistent/votes.csv")
+    );
 }

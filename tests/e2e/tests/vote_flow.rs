@@ -125,6 +125,18 @@ async fn scenario(client: &Client, url: &str, downloads: &Path, root: &Path) -> 
         vote_count(client).await? == 0,
         "a fresh profile starts with no votes"
     );
+    // Nothing is loaded from another origin (no CDN, fonts or analytics).
+    let foreign = client
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name)\
+             .filter(u => new URL(u).origin !== location.origin);",
+            Vec::new(),
+        )
+        .await?;
+    ensure!(
+        foreign.as_array().is_some_and(Vec::is_empty),
+        "requests to other origins: {foreign}"
+    );
 
     // 2. Vote by keyboard: always the favourite when it is shown, a tie otherwise;
     //    one skip and one undo on the way.
