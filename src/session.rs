@@ -123,14 +123,7 @@ mod tests {
         let mut s = Session::new(4, Vec::new(), 3);
         let (l, r) = s.pair().unwrap();
         assert!(s.apply(Action::Right));
-        assert_eq!(
-            s.votes(),
-            &[Vote {
-                item_a: l,
-                item_b: r,
-                winner: Winner::B
-            }]
-        );
+        assert_eq!(s.votes(), &[Vote::new(l, r, Winner::B)]);
         assert!(s.apply(Action::Undo));
         assert!(s.votes().is_empty());
         assert_eq!(s.pair(), Some((l, r)));

@@ -26,24 +26,8 @@ pub fn VotePanel(
         <section class="vote" aria-label="Vote">
             <p class="prompt">"Which flavour is better?"</p>
             <div class="pair">
-                <button
-                    id="choice-left"
-                    class="choice"
-                    aria-keyshortcuts="ArrowLeft"
-                    disabled=no_pair
-                    on:click=move |_| on_action.run(Action::Left)
-                >
-                    {move || label(true)}
-                </button>
-                <button
-                    id="choice-right"
-                    class="choice"
-                    aria-keyshortcuts="ArrowRight"
-                    disabled=no_pair
-                    on:click=move |_| on_action.run(Action::Right)
-                >
-                    {move || label(false)}
-                </button>
+                <ChoiceButton side=Side::Left label=Signal::derive(move || label(true)) disabled=Signal::derive(no_pair) on_action=on_action />
+                <ChoiceButton side=Side::Right label=Signal::derive(move || label(false)) disabled=Signal::derive(no_pair) on_action=on_action />
             </div>
             <div class="secondary">
                 <span class="hint">"← left · → right"</span>
@@ -63,5 +47,37 @@ pub fn VotePanel(
                 </button>
             </div>
         </section>
+    }
+}
+
+/// Which of the two big buttons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The left item (`item_a`), key ←.
+    Left,
+    /// The right item (`item_b`), key →.
+    Right,
+}
+
+/// One big button whose text is the item's label.
+#[component]
+fn ChoiceButton(
+    /// Left or right.
+    side: Side,
+    /// The item's label.
+    label: Signal<String>,
+    /// Whether the button is disabled (no pair).
+    disabled: Signal<bool>,
+    /// Called with [`Action::Left`] or [`Action::Right`].
+    on_action: Callback<Action>,
+) -> impl IntoView {
+    let (id, key, action) = match side {
+        Side::Left => ("choice-left", "ArrowLeft", Action::Left),
+        Side::Right => ("choice-right", "ArrowRight", Action::Right),
+    };
+    view! {
+        <button id=id class="choice" aria-keyshortcuts=key disabled=disabled on:click=move |_| on_action.run(action)>
+            {label}
+        </button>
     }
 }

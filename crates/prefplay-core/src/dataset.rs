@@ -56,6 +56,17 @@ pub struct Vote {
     pub winner: Winner,
 }
 
+impl Vote {
+    /// A vote with `item_a` shown on the left.
+    pub const fn new(item_a: usize, item_b: usize, winner: Winner) -> Self {
+        Self {
+            item_a,
+            item_b,
+            winner,
+        }
+    }
+}
+
 /// Items (by label) and the votes cast on them, checked for consistency.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Dataset {
@@ -118,11 +129,7 @@ mod tests {
 
     #[test]
     fn rejects_out_of_range_and_self_votes() {
-        let bad = vec![Vote {
-            item_a: 0,
-            item_b: 3,
-            winner: Winner::A,
-        }];
+        let bad = vec![Vote::new(0, 3, Winner::A)];
         assert!(matches!(
             Dataset::new(labels(3), bad),
             Err(Error::ItemOutOfRange {
@@ -131,11 +138,7 @@ mod tests {
                 n_items: 3
             })
         ));
-        let selfie = vec![Vote {
-            item_a: 1,
-            item_b: 1,
-            winner: Winner::Tie,
-        }];
+        let selfie = vec![Vote::new(1, 1, Winner::Tie)];
         assert!(matches!(
             Dataset::new(labels(3), selfie),
             Err(Error::SelfComparison { .. })

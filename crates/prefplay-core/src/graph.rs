@@ -120,26 +120,10 @@ mod tests {
     #[test]
     fn aggregates_pairs_in_both_rows_with_half_ties() {
         let votes = vec![
-            Vote {
-                item_a: 0,
-                item_b: 1,
-                winner: Winner::A,
-            },
-            Vote {
-                item_a: 1,
-                item_b: 0,
-                winner: Winner::A,
-            },
-            Vote {
-                item_a: 1,
-                item_b: 0,
-                winner: Winner::Tie,
-            },
-            Vote {
-                item_a: 2,
-                item_b: 0,
-                winner: Winner::B,
-            },
+            Vote::new(0, 1, Winner::A),
+            Vote::new(1, 0, Winner::A),
+            Vote::new(1, 0, Winner::Tie),
+            Vote::new(2, 0, Winner::B),
         ];
         let data = Dataset::new(vec!["x".into(), "y".into(), "z".into()], votes).unwrap();
         let g = ComparisonGraph::from_dataset(&data);

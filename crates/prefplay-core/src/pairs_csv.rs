@@ -112,21 +112,9 @@ mod tests {
             "\"Rocky\" road".into(),
         ];
         let votes = vec![
-            Vote {
-                item_a: 0,
-                item_b: 1,
-                winner: Winner::A,
-            },
-            Vote {
-                item_a: 2,
-                item_b: 0,
-                winner: Winner::Tie,
-            },
-            Vote {
-                item_a: 1,
-                item_b: 2,
-                winner: Winner::B,
-            },
+            Vote::new(0, 1, Winner::A),
+            Vote::new(2, 0, Winner::Tie),
+            Vote::new(1, 2, Winner::B),
         ];
         let data = Dataset::new(items.clone(), votes).unwrap();
         let text = write_pairs_csv(&data);
@@ -169,13 +157,6 @@ mod tests {
         let known = vec!["p".to_string(), "q".into(), "r".into()];
         let data = read_pairs_csv("item_a,item_b,winner\nr,s,b\n", "k.csv", &known).unwrap();
         assert_eq!(data.items(), &["p", "q", "r", "s"]);
-        assert_eq!(
-            data.votes()[0],
-            Vote {
-                item_a: 2,
-                item_b: 3,
-                winner: Winner::B
-            }
-        );
+        assert_eq!(data.votes()[0], Vote::new(2, 3, Winner::B));
     }
 }

@@ -65,31 +65,11 @@ mod tests {
     #[test]
     fn gradient_matches_finite_differences() {
         let votes = vec![
-            Vote {
-                item_a: 0,
-                item_b: 1,
-                winner: Winner::A,
-            },
-            Vote {
-                item_a: 1,
-                item_b: 2,
-                winner: Winner::Tie,
-            },
-            Vote {
-                item_a: 2,
-                item_b: 0,
-                winner: Winner::A,
-            },
-            Vote {
-                item_a: 0,
-                item_b: 1,
-                winner: Winner::B,
-            },
-            Vote {
-                item_a: 0,
-                item_b: 2,
-                winner: Winner::A,
-            },
+            Vote::new(0, 1, Winner::A),
+            Vote::new(1, 2, Winner::Tie),
+            Vote::new(2, 0, Winner::A),
+            Vote::new(0, 1, Winner::B),
+            Vote::new(0, 2, Winner::A),
         ];
         let data = Dataset::new(vec!["a".into(), "b".into(), "c".into()], votes).unwrap();
         let g = ComparisonGraph::from_dataset(&data);
