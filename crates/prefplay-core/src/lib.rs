@@ -16,11 +16,13 @@
 
 pub mod bt;
 pub mod dataset;
+pub mod elo;
 mod error;
 pub mod graph;
 pub mod leaderboard;
 pub mod numerics;
 pub mod pairs_csv;
+pub mod rank_centrality;
 pub mod selection;
 
 pub use bt::{
