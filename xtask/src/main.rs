@@ -4,6 +4,7 @@
 //!   release site and serves it on http://127.0.0.1:PORT.
 //! - `cargo xtask test`: installs what is missing (test packages included)
 //!   and runs every check; prints `N passed, N failed` last.
+//! - `cargo xtask bench`: native benchmarks (BT fit time per engine).
 
 mod setup;
 mod steps;
@@ -33,6 +34,8 @@ enum Command {
     Test,
     /// Install the build and test tools only.
     Setup,
+    /// Run the benchmarks (native; BT fit time on CPU and GPU by size).
+    Bench,
 }
 
 fn main() -> Result<()> {
@@ -55,6 +58,9 @@ fn main() -> Result<()> {
             )
         }
         Command::Test => test::run(),
+        Command::Bench => {
+            steps::run_plain("cargo", &["bench", "-p", "prefplay-gpu", "--bench", "fit"])
+        }
         Command::Setup => {
             setup::ensure_build_tools()?;
             setup::ensure_test_packages()
