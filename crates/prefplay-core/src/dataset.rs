@@ -100,7 +100,8 @@ impl Dataset {
     }
 }
 
-fn check_vote(k: usize, v: &Vote, n_items: usize) -> Result<()> {
+/// Checks that vote `k` names two different items below `n_items`.
+pub(crate) fn check_vote(k: usize, v: &Vote, n_items: usize) -> Result<()> {
     for item in [v.item_a, v.item_b] {
         if item >= n_items {
             return Err(Error::ItemOutOfRange {

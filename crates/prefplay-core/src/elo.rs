@@ -5,7 +5,8 @@
 //! *The Rating of Chessplayers*, §1.6). The result depends on vote order —
 //! that is the point of showing it next to Bradley–Terry.
 
-use crate::{Error, Result, Vote, Winner};
+use crate::error::check_finite_above;
+use crate::{Result, Vote, Winner};
 
 /// Elo settings. Defaults follow Arena's notebook: K = 4, scale 400, base 10,
 /// initial rating 1000.
@@ -35,42 +36,28 @@ impl Default for EloSettings {
 impl EloSettings {
     /// Checks every field against its documented range.
     pub fn check(&self) -> Result<()> {
-        let bad = |name: &'static str, value: f64, reason: &'static str| Error::InvalidParameter {
-            name,
-            value: value.to_string(),
-            reason,
-        };
-        if !(self.k.is_finite() && self.k > 0.0) {
-            return Err(bad("k", self.k, "must be finite and > 0"));
-        }
-        if !(self.scale.is_finite() && self.scale > 0.0) {
-            return Err(bad("scale", self.scale, "must be finite and > 0"));
-        }
-        if !(self.base.is_finite() && self.base > 1.0) {
-            return Err(bad("base", self.base, "must be finite and > 1"));
-        }
-        if !self.initial.is_finite() {
-            return Err(bad("initial", self.initial, "must be finite"));
-        }
+        check_finite_above("k", self.k, 0.0, false, "must be finite and > 0")?;
+        check_finite_above("scale", self.scale, 0.0, false, "must be finite and > 0")?;
+        check_finite_above("base", self.base, 1.0, false, "must be finite and > 1")?;
+        check_finite_above(
+            "initial",
+            self.initial,
+            f64::NEG_INFINITY,
+            false,
+            "must be finite",
+        )?;
         Ok(())
     }
 }
 
 /// Ratings after each vote in turn, one per item. Votes must name items
-/// below `n_items` (a checked [`crate::Dataset`] guarantees it).
+/// below `n_items` and two different items (a checked [`crate::Dataset`]
+/// guarantees both).
 pub fn elo_ratings(n_items: usize, votes: &[Vote], settings: EloSettings) -> Result<Vec<f64>> {
     settings.check()?;
     let mut rating = vec![settings.initial; n_items];
     for (k, v) in votes.iter().enumerate() {
-        for item in [v.item_a, v.item_b] {
-            if item >= n_items {
-                return Err(Error::ItemOutOfRange {
-                    vote: k,
-                    item,
-                    n_items,
-                });
-            }
-        }
+        crate::dataset::check_vote(k, v, n_items)?;
         let (ra, rb) = (rating[v.item_a], rating[v.item_b]);
         let expected_a = 1.0 / (1.0 + settings.base.powf((rb - ra) / settings.scale));
         let score_a = match v.winner {
@@ -88,6 +75,7 @@ pub fn elo_ratings(n_items: usize, votes: &[Vote], settings: EloSettings) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
 
     /// Worked by hand: two new players (1000 each) expect ½; A wins, so A
     /// gains K·½ = 2 and B loses 2. Next A (1002) vs B (998):

@@ -52,3 +52,24 @@ pub enum Error {
 
 /// `Result` with [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// `Ok` if `value` is finite and above `floor` (or equal, with `inclusive`);
+/// otherwise [`Error::InvalidParameter`] naming the parameter.
+pub(crate) fn check_finite_above(
+    name: &'static str,
+    value: f64,
+    floor: f64,
+    inclusive: bool,
+    reason: &'static str,
+) -> Result<()> {
+    let ok = value.is_finite() && (value > floor || (inclusive && value == floor));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            name,
+            value: value.to_string(),
+            reason,
+        })
+    }
+}

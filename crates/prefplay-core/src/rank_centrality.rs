@@ -10,7 +10,8 @@
 //! `regularization` is added to both sides of each compared pair (the
 //! paper's §3.3), so items that never lost or never won keep finite scores.
 
-use crate::{ComparisonGraph, Error, Result};
+use crate::error::check_finite_above;
+use crate::{ComparisonGraph, Result};
 
 /// Settings for [`rank_centrality`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,20 +41,10 @@ pub fn rank_centrality(
     graph: &ComparisonGraph,
     settings: RankCentralitySettings,
 ) -> Result<Vec<f64>> {
-    if !(settings.regularization.is_finite() && settings.regularization >= 0.0) {
-        return Err(Error::InvalidParameter {
-            name: "regularization",
-            value: settings.regularization.to_string(),
-            reason: "must be finite and >= 0",
-        });
-    }
-    if !(settings.tolerance.is_finite() && settings.tolerance > 0.0) {
-        return Err(Error::InvalidParameter {
-            name: "tolerance",
-            value: settings.tolerance.to_string(),
-            reason: "must be finite and > 0",
-        });
-    }
+    let r = settings.regularization;
+    check_finite_above("regularization", r, 0.0, true, "must be finite and >= 0")?;
+    let tol = settings.tolerance;
+    check_finite_above("tolerance", tol, 0.0, false, "must be finite and > 0")?;
     let n = graph.n_items();
     let d_max = (0..n).map(|i| graph.row(i).len()).max().unwrap_or(0).max(1) as f64;
     // Entry e in row i: probability of moving i -> opponent.

@@ -11,6 +11,7 @@ mod pieces;
 pub use newton::{BtNewton, NewtonStatus};
 pub use pieces::{NewtonPieces, bt_pieces_reference};
 
+use crate::error::check_finite_above;
 use crate::{ComparisonGraph, Error, Result};
 
 /// Settings for a Bradley–Terry fit. Checked when a solver is built.
@@ -40,20 +41,14 @@ impl Default for BtSettings {
 impl BtSettings {
     /// Checks every field against its documented range.
     pub fn check(&self) -> Result<()> {
-        if !(self.l2.is_finite() && self.l2 > 0.0) {
-            return Err(Error::InvalidParameter {
-                name: "l2",
-                value: self.l2.to_string(),
-                reason: "must be finite and > 0",
-            });
-        }
-        if !(self.tolerance.is_finite() && self.tolerance > 0.0) {
-            return Err(Error::InvalidParameter {
-                name: "tolerance",
-                value: self.tolerance.to_string(),
-                reason: "must be finite and > 0",
-            });
-        }
+        check_finite_above("l2", self.l2, 0.0, false, "must be finite and > 0")?;
+        check_finite_above(
+            "tolerance",
+            self.tolerance,
+            0.0,
+            false,
+            "must be finite and > 0",
+        )?;
         if self.max_iterations == 0 {
             return Err(Error::InvalidParameter {
                 name: "max_iterations",
