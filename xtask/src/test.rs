@@ -26,6 +26,14 @@ fn cargo(args: &[&str]) -> Command {
     cmd
 }
 
+/// `cargo clippy` over `scope`, every target, warnings as errors.
+fn clippy(scope: &[&str]) -> Command {
+    let mut cmd = cargo(&["clippy"]);
+    cmd.args(scope)
+        .args(["--all-targets", "--", "-D", "warnings"]);
+    cmd
+}
+
 /// Runs one step; `counted` says whether its output has test result lines.
 fn step(steps: &mut Vec<Step>, name: &'static str, counted: bool, mut cmd: Command) {
     println!("\n==> {name}");
@@ -80,21 +88,13 @@ pub fn run() -> Result<()> {
         &mut steps,
         "clippy, native",
         false,
-        cargo(&[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]),
+        clippy(&["--workspace"]),
     );
     step(
         &mut steps,
         "clippy, wasm32",
         false,
-        cargo(&[
-            "clippy",
+        clippy(&[
             "--target",
             WASM,
             "-p",
@@ -103,10 +103,6 @@ pub fn run() -> Result<()> {
             "prefplay-core",
             "-p",
             "prefplay-gpu",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
         ]),
     );
     // GPU tests run on whatever Vulkan adapter exists (Mesa's lavapipe on CI
