@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
+use prefplay_core::deck::parse_deck;
 use prefplay_core::pairs_csv::read_pairs_csv;
 use prefplay_core::{BtSettings, ComparisonGraph, fit_bt, leaderboard};
 
@@ -31,11 +32,7 @@ pub fn run(args: &FitArgs) -> Result<()> {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading {}", path.display()))?;
-            text.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(String::from)
-                .collect()
+            parse_deck(&text)
         }
         None => Vec::new(),
     };

@@ -16,6 +16,7 @@
 
 pub mod bt;
 pub mod dataset;
+pub mod deck;
 pub mod elo;
 mod error;
 pub mod graph;
