@@ -17,14 +17,17 @@
 pub mod bt;
 pub mod dataset;
 pub mod deck;
+pub mod diagnosis;
 pub mod elo;
 mod error;
 pub mod graph;
 pub mod leaderboard;
 pub mod numerics;
 pub mod pairs_csv;
+pub mod pairwise;
 pub mod rank_centrality;
 pub mod selection;
+pub mod table;
 
 pub use bt::{
     BtFit, BtNewton, BtSettings, NewtonPieces, NewtonStatus, bt_pieces_reference, fit_bt,

@@ -1,0 +1,136 @@
+//! Comparison-graph diagnosis: who beat whom, and whether the
+//! maximum-likelihood estimate exists.
+//!
+//! Draw an arc i → j when i beat j at least once (a counted tie draws both
+//! arcs). The Bradley–Terry MLE exists and is unique (up to the gauge) iff
+//! this digraph is strongly connected (Zermelo 1929; Ford 1957; Hunter 2004,
+//! Assumption 1). Otherwise some item never lost, never won, or a group
+//! beat everyone outside it, and its score runs off to ±∞.
+
+/// The diagnosis of one comparison digraph.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GraphDiagnosis {
+    /// Strongly connected components, largest first (items in index order).
+    pub strong_components: Vec<Vec<usize>>,
+    /// Items compared at least once that never won (and never tied).
+    pub never_won: Vec<usize>,
+    /// Items compared at least once that never lost (and never tied).
+    pub never_lost: Vec<usize>,
+    /// Items never compared.
+    pub unseen: Vec<usize>,
+}
+
+impl GraphDiagnosis {
+    /// Builds the diagnosis from arcs `winner → loser` over `n_items`.
+    pub fn from_arcs(n_items: usize, arcs: impl IntoIterator<Item = (usize, usize)>) -> Self {
+        let mut out_adj = vec![Vec::new(); n_items];
+        let mut in_adj = vec![Vec::new(); n_items];
+        for (w, l) in arcs {
+            if w < n_items && l < n_items && w != l {
+                out_adj[w].push(l);
+                in_adj[l].push(w);
+            }
+        }
+        let seen = |i: usize| !out_adj[i].is_empty() || !in_adj[i].is_empty();
+        let never_won = (0..n_items)
+            .filter(|&i| seen(i) && out_adj[i].is_empty())
+            .collect();
+        let never_lost = (0..n_items)
+            .filter(|&i| seen(i) && in_adj[i].is_empty())
+            .collect();
+        let unseen = (0..n_items).filter(|&i| !seen(i)).collect();
+        Self {
+            strong_components: strong_components(&out_adj, &in_adj),
+            never_won,
+            never_lost,
+            unseen,
+        }
+    }
+
+    /// Whether the maximum-likelihood estimate exists (strongly connected).
+    pub fn mle_exists(&self) -> bool {
+        self.strong_components.len() <= 1
+    }
+}
+
+/// Kosaraju's algorithm with explicit stacks (no recursion depth limit).
+fn strong_components(out_adj: &[Vec<usize>], in_adj: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = out_adj.len();
+    let mut visited = vec![false; n];
+    let mut finish_order = Vec::with_capacity(n);
+    for root in 0..n {
+        if visited[root] {
+            continue;
+        }
+        visited[root] = true;
+        let mut stack = vec![(root, 0usize)];
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            if let Some(&child) = out_adj[node].get(*next) {
+                *next += 1;
+                if !visited[child] {
+                    visited[child] = true;
+                    stack.push((child, 0));
+                }
+            } else {
+                finish_order.push(node);
+                stack.pop();
+            }
+        }
+    }
+    let mut component = vec![usize::MAX; n];
+    let mut components: Vec<Vec<usize>> = Vec::new();
+    for &root in finish_order.iter().rev() {
+        if component[root] != usize::MAX {
+            continue;
+        }
+        let id = components.len();
+        let mut members = Vec::new();
+        let mut stack = vec![root];
+        component[root] = id;
+        while let Some(node) = stack.pop() {
+            members.push(node);
+            for &parent in &in_adj[node] {
+                if component[parent] == usize::MAX {
+                    component[parent] = id;
+                    stack.push(parent);
+                }
+            }
+        }
+        members.sort_unstable();
+        components.push(members);
+    }
+    components.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
+    components
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cycle_is_one_component_and_a_chain_is_not() {
+        let cycle = GraphDiagnosis::from_arcs(3, [(0, 1), (1, 2), (2, 0)]);
+        assert!(cycle.mle_exists());
+        assert!(cycle.never_won.is_empty() && cycle.never_lost.is_empty());
+
+        let chain = GraphDiagnosis::from_arcs(4, [(0, 1), (1, 2)]);
+        assert!(!chain.mle_exists());
+        assert_eq!(chain.never_lost, vec![0]);
+        assert_eq!(chain.never_won, vec![2]);
+        assert_eq!(chain.unseen, vec![3]);
+        assert_eq!(chain.strong_components.len(), 4);
+    }
+
+    #[test]
+    fn two_cycles_joined_one_way_are_two_components() {
+        let d = GraphDiagnosis::from_arcs(4, [(0, 1), (1, 0), (2, 3), (3, 2), (1, 2)]);
+        assert_eq!(d.strong_components, vec![vec![0, 1], vec![2, 3]]);
+    }
+
+    #[test]
+    fn a_long_path_does_not_overflow_the_stack() {
+        let n = 200_000;
+        let d = GraphDiagnosis::from_arcs(n, (0..n).map(|i| (i, (i + 1) % n)));
+        assert!(d.mle_exists());
+    }
+}

@@ -1,0 +1,387 @@
+//! Standard errors and intervals for a [`PairwiseFit`]: Fisher (inverse
+//! information), sandwich (robust) and bootstrap; rank intervals.
+//!
+//! Scores are contrasts (centred or to the reference), so their variances
+//! come from the covariance C of θ through the contrast: for centred scores
+//! var(sᵢ − s̄) = Cᵢᵢ − 2·mean_j Cᵢⱼ + mean_jk Cⱼₖ; for a reference r,
+//! var(sᵢ − s_r) = Cᵢᵢ + C_rr − 2Cᵢᵣ. Both are invariant to the gauge.
+//! The tie parameter's SE is on its natural scale (delta method:
+//! se(e^x) = e^x·se(x)).
+
+use faer::linalg::solvers::DenseSolveCore;
+use rand::SeedableRng;
+use rand_distr::{Binomial, Distribution};
+use rand_pcg::Pcg64Mcg;
+
+use super::likelihood::{Counts, cell_terms};
+use super::problem::Evaluation;
+use super::{PairwiseFit, PairwiseModel, solver};
+use crate::error::check_finite_above;
+use crate::numerics::normal_quantile;
+use crate::{Error, Result};
+
+/// How to get standard errors and intervals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Inverse of the observed information (prior included).
+    Fisher,
+    /// Huber–White sandwich C·J·C, J the sum of per-vote score outer
+    /// products (robust to a misspecified model; Huber 1967; White 1982).
+    Sandwich,
+    /// Nonparametric bootstrap: the votes are resampled with replacement
+    /// (a multinomial draw over the aggregated cells and outcomes), each
+    /// replicate refitted from the estimate; percentile intervals.
+    Bootstrap {
+        /// Number of replicates, ≥ 2.
+        replicates: u32,
+        /// Seed: replicate r draws from its own generator seeded by
+        /// (seed, r), so results do not depend on the thread count.
+        seed: u64,
+    },
+}
+
+/// Standard errors and intervals for one fit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Uncertainty {
+    /// Standard error of each reported score.
+    pub score_se: Vec<f64>,
+    /// Interval of each score at [`Self::level`].
+    pub score_interval: Vec<(f64, f64)>,
+    /// Standard error of the order effect.
+    pub order_effect_se: Option<f64>,
+    /// Standard error of the tie parameter, natural scale (ν or θ).
+    pub tie_se: Option<f64>,
+    /// Standard errors of the feature coefficients.
+    pub feature_se: Vec<f64>,
+    /// The interval level, e.g. 0.95.
+    pub level: f64,
+    /// Bootstrap replicates that converged (bootstrap only).
+    pub replicates_converged: Option<u32>,
+}
+
+/// Above this many parameters the dense covariance (dim² doubles, dim³
+/// flops) is refused rather than attempted.
+pub const MAX_DENSE_PARAMETERS: usize = 8000;
+
+impl PairwiseModel {
+    /// Standard errors and intervals at `level` (0 < level < 1).
+    pub fn uncertainty(
+        &self,
+        fit: &PairwiseFit,
+        method: Method,
+        level: f64,
+    ) -> Result<Uncertainty> {
+        check_finite_above("level", level, 0.0, false, "must be between 0 and 1")?;
+        if level >= 1.0 {
+            return Err(Error::InvalidParameter {
+                name: "level",
+                value: level.to_string(),
+                reason: "must be between 0 and 1",
+            });
+        }
+        match method {
+            Method::Fisher | Method::Sandwich => {
+                let mut cov = self.fisher_covariance(&fit.parameters)?;
+                if method == Method::Sandwich {
+                    cov = self.sandwich(&fit.parameters, &cov);
+                }
+                Ok(self.intervals_from_covariance(fit, &cov, level))
+            }
+            Method::Bootstrap { replicates, seed } => self.bootstrap(fit, replicates, seed, level),
+        }
+    }
+
+    fn evaluation_at(&self, theta: &[f64]) -> Evaluation {
+        let mut ev = Evaluation::default();
+        self.problem.evaluate(theta, &mut ev);
+        ev
+    }
+
+    /// C = information⁻¹ (row-major dim × dim), with zeros in the gauge row
+    /// and column when λ = 0.
+    fn fisher_covariance(&self, theta: &[f64]) -> Result<Vec<f64>> {
+        let dim = self.problem.layout.dim;
+        if dim > MAX_DENSE_PARAMETERS {
+            return Err(Error::InvalidParameter {
+                name: "ci",
+                value: format!("{dim} parameters"),
+                reason: "dense covariances are limited to 8000 parameters; use --ci none or bootstrap",
+            });
+        }
+        let info = self.problem.dense_information(&self.evaluation_at(theta));
+        let keep: Vec<usize> = (0..dim)
+            .filter(|&i| Some(i) != self.problem.gauge)
+            .collect();
+        let m =
+            faer::Mat::<f64>::from_fn(keep.len(), keep.len(), |i, j| info[keep[i] * dim + keep[j]]);
+        let llt = m.llt(faer::Side::Lower).map_err(|_| {
+            Error::Numerical(
+                "the information matrix is singular (a constant feature, or an order effect confounded with the items?)",
+            )
+        })?;
+        let inv = llt.inverse();
+        let mut cov = vec![0.0; dim * dim];
+        for (i, &ki) in keep.iter().enumerate() {
+            for (j, &kj) in keep.iter().enumerate() {
+                cov[ki * dim + kj] = inv[(i, j)];
+            }
+        }
+        Ok(cov)
+    }
+
+    /// C·J·C with J = Σ over votes of g gᵀ (g: that vote's score).
+    fn sandwich(&self, theta: &[f64], cov: &[f64]) -> Vec<f64> {
+        let p = &self.problem;
+        let dim = p.layout.dim;
+        let mut meat = vec![0.0; dim * dim];
+        let mut touched = Vec::new();
+        let unit = [
+            Counts {
+                wins_a: 1.0,
+                ..Counts::default()
+            },
+            Counts {
+                wins_b: 1.0,
+                ..Counts::default()
+            },
+            Counts {
+                ties: 1.0,
+                ..Counts::default()
+            },
+        ];
+        for k in 0..p.cells.len() {
+            let c = p.cells.counts[k];
+            let eta = p.eta(theta, k);
+            let tie = p.tie_value(theta);
+            p.eta_gradient(k, &mut touched);
+            for (u, n) in unit.iter().zip([c.wins_a, c.wins_b, c.ties]) {
+                if n == 0.0 {
+                    continue;
+                }
+                let t = cell_terms(p.settings.link, p.settings.ties, eta, tie, *u);
+                let mut g: Vec<(usize, f64)> =
+                    touched.iter().map(|&(i, x)| (i, t.d_eta * x)).collect();
+                if let Some(ti) = p.layout.tie {
+                    g.push((ti, t.d_tie));
+                }
+                for &(i, gi) in &g {
+                    for &(j, gj) in &g {
+                        meat[i * dim + j] += n * gi * gj;
+                    }
+                }
+            }
+        }
+        if let Some(gauge) = p.gauge {
+            for i in 0..dim {
+                meat[gauge * dim + i] = 0.0;
+                meat[i * dim + gauge] = 0.0;
+            }
+        }
+        let c = faer::Mat::<f64>::from_fn(dim, dim, |i, j| cov[i * dim + j]);
+        let j = faer::Mat::<f64>::from_fn(dim, dim, |i, k| meat[i * dim + k]);
+        let v = &c * &j * &c;
+        let mut out = vec![0.0; dim * dim];
+        for i in 0..dim {
+            for k in 0..dim {
+                out[i * dim + k] = v[(i, k)];
+            }
+        }
+        out
+    }
+
+    fn intervals_from_covariance(&self, fit: &PairwiseFit, cov: &[f64], level: f64) -> Uncertainty {
+        let lay = &self.problem.layout;
+        let dim = lay.dim;
+        let n = lay.n_items;
+        let var = |i: usize| cov[i * dim + i].max(0.0);
+        let score_var: Vec<f64> = match self.problem.settings.reference {
+            Some(r) => (0..n)
+                .map(|i| var(i) + var(r) - 2.0 * cov[i * dim + r])
+                .collect(),
+            None => {
+                let row_mean: Vec<f64> = (0..n)
+                    .map(|i| cov[i * dim..i * dim + n].iter().sum::<f64>() / n as f64)
+                    .collect();
+                let grand = row_mean.iter().sum::<f64>() / n as f64;
+                (0..n).map(|i| var(i) - 2.0 * row_mean[i] + grand).collect()
+            }
+        };
+        let score_se: Vec<f64> = score_var.iter().map(|v| v.max(0.0).sqrt()).collect();
+        let z = normal_quantile(0.5 + 0.5 * level);
+        let score_interval = fit
+            .scores
+            .iter()
+            .zip(&score_se)
+            .map(|(s, se)| (s - z * se, s + z * se))
+            .collect();
+        Uncertainty {
+            score_se,
+            score_interval,
+            order_effect_se: lay.order.map(|k| var(k).sqrt()),
+            tie_se: lay.tie.map(|k| fit.parameters[k].exp() * var(k).sqrt()),
+            feature_se: (lay.features_start..dim).map(|k| var(k).sqrt()).collect(),
+            level,
+            replicates_converged: None,
+        }
+    }
+
+    fn bootstrap(
+        &self,
+        fit: &PairwiseFit,
+        replicates: u32,
+        seed: u64,
+        level: f64,
+    ) -> Result<Uncertainty> {
+        if replicates < 2 {
+            return Err(Error::InvalidParameter {
+                name: "bootstrap",
+                value: replicates.to_string(),
+                reason: "needs at least 2 replicates",
+            });
+        }
+        let workers = workers().min(replicates as usize).max(1);
+        let results: Vec<(u32, Option<Vec<f64>>)> = if workers == 1 {
+            (0..replicates)
+                .map(|r| (r, self.replicate(fit, seed, r)))
+                .collect()
+        } else {
+            let mut all = Vec::with_capacity(replicates as usize);
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..workers)
+                    .map(|w| {
+                        scope.spawn(move || {
+                            (w as u32..replicates)
+                                .step_by(workers)
+                                .map(|r| (r, self.replicate(fit, seed, r)))
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                for h in handles {
+                    if let Ok(part) = h.join() {
+                        all.extend(part);
+                    }
+                }
+            });
+            all.sort_by_key(|(r, _)| *r);
+            all
+        };
+        let draws: Vec<Vec<f64>> = results.into_iter().filter_map(|(_, d)| d).collect();
+        if draws.len() < 2 {
+            return Err(Error::Numerical(
+                "fewer than 2 bootstrap replicates converged",
+            ));
+        }
+        let lay = &self.problem.layout;
+        let n = lay.n_items;
+        let column = |k: usize| -> Vec<f64> { draws.iter().map(|d| d[k]).collect() };
+        let (lo_q, hi_q) = (0.5 - 0.5 * level, 0.5 + 0.5 * level);
+        let mut score_se = Vec::with_capacity(n);
+        let mut score_interval = Vec::with_capacity(n);
+        for i in 0..n {
+            let mut col = column(i);
+            score_se.push(std_dev(&col));
+            col.sort_by(f64::total_cmp);
+            score_interval.push((quantile(&col, lo_q), quantile(&col, hi_q)));
+        }
+        Ok(Uncertainty {
+            score_se,
+            score_interval,
+            order_effect_se: lay.order.map(|k| std_dev(&column(k))),
+            tie_se: lay.tie.map(|k| std_dev(&column(k))),
+            feature_se: (lay.features_start..lay.dim)
+                .map(|k| std_dev(&column(k)))
+                .collect(),
+            level,
+            replicates_converged: Some(draws.len() as u32),
+        })
+    }
+
+    /// One bootstrap replicate: reported scores, then the other parameters
+    /// (tie parameter on its natural scale). `None` if it did not converge.
+    fn replicate(&self, fit: &PairwiseFit, seed: u64, r: u32) -> Option<Vec<f64>> {
+        let mut rng =
+            Pcg64Mcg::seed_from_u64(seed ^ u64::from(r).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut problem = self.problem.clone();
+        resample(&mut problem.cells.counts, &mut rng);
+        let solved = solver::newton(&problem, fit.parameters.clone());
+        if solved.status != solver::FitStatus::Converged {
+            return None;
+        }
+        let lay = &problem.layout;
+        let mut out = self.report_scores(&solved.theta);
+        out.extend_from_slice(&solved.theta[lay.n_items..]);
+        if let Some(k) = lay.tie {
+            out[k] = out[k].exp();
+        }
+        Some(out)
+    }
+}
+
+/// A multinomial redraw of all votes over the cells' outcomes, by
+/// conditional binomials (each category given what is left).
+fn resample(counts: &mut [Counts], rng: &mut Pcg64Mcg) {
+    let total: f64 = counts.iter().map(|c| c.wins_a + c.wins_b + c.ties).sum();
+    let mut votes_left = total.round() as u64;
+    let mut mass_left = total;
+    for c in counts.iter_mut() {
+        for slot in [&mut c.wins_a, &mut c.wins_b, &mut c.ties] {
+            let weight = *slot;
+            let p = if mass_left > 0.0 {
+                (weight / mass_left).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            let drawn = if votes_left == 0 || p == 0.0 {
+                0
+            } else if p >= 1.0 {
+                votes_left
+            } else {
+                Binomial::new(votes_left, p).map_or(0, |b| b.sample(rng))
+            };
+            *slot = drawn as f64;
+            votes_left -= drawn;
+            mass_left -= weight;
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+#[cfg(target_arch = "wasm32")]
+fn workers() -> usize {
+    1
+}
+
+fn std_dev(x: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let mean = x.iter().sum::<f64>() / n;
+    (x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+}
+
+/// The q-quantile of sorted data, linear interpolation (Hyndman & Fan type 7).
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * q;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// Ranks with intervals: `rank` = 1 + items with a higher score;
+/// `rank_low` (best) = 1 + items whose interval lies wholly above this
+/// item's (Chatbot Arena's rule); `rank_high` (worst) = n − items whose
+/// interval lies wholly below.
+pub fn rank_intervals(scores: &[f64], intervals: &[(f64, f64)]) -> Vec<(usize, usize, usize)> {
+    let n = scores.len();
+    (0..n)
+        .map(|i| {
+            let rank = 1 + scores.iter().filter(|&&s| s > scores[i]).count();
+            let (lo, hi) = intervals[i];
+            let above = intervals.iter().filter(|(l, _)| *l > hi).count();
+            let below = intervals.iter().filter(|(_, h)| *h < lo).count();
+            (rank, 1 + above, n - below)
+        })
+        .collect()
+}

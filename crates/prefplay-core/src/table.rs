@@ -1,0 +1,281 @@
+//! A table of pairwise comparisons, the common form every file format is
+//! read into and written from.
+//!
+//! A row is `count` identical votes on `item_a` (listed first: left on screen,
+//! shown first, at home) against `item_b`. Optional per-row data: which side
+//! has the order advantage, who voted, the prompt, and numeric features
+//! (differences "a minus b", for contextual Bradley–Terry).
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+/// The outcome of one comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// `item_a` was preferred.
+    A,
+    /// `item_b` was preferred.
+    B,
+    /// Both were equally good.
+    Tie,
+    /// Both were bad (Arena's `tie (bothbad)`); models treat it as a tie.
+    BothBad,
+}
+
+impl Outcome {
+    /// Canonical spelling: `a`, `b`, `tie`, `both_bad`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::A => "a",
+            Outcome::B => "b",
+            Outcome::Tie => "tie",
+            Outcome::BothBad => "both_bad",
+        }
+    }
+
+    /// Parses the canonical spellings and Arena's (`model_a`, `model_b`,
+    /// `tie`, `tie (bothbad)`), ASCII case and surrounding spaces ignored.
+    pub fn parse(text: &str) -> Option<Self> {
+        let t = text.trim().to_ascii_lowercase();
+        match t.as_str() {
+            "a" | "model_a" => Some(Outcome::A),
+            "b" | "model_b" => Some(Outcome::B),
+            "tie" => Some(Outcome::Tie),
+            "both_bad" | "tie (bothbad)" | "bothbad" => Some(Outcome::BothBad),
+            _ => None,
+        }
+    }
+
+    /// The same vote seen with the two sides swapped.
+    pub fn flipped(self) -> Self {
+        match self {
+            Outcome::A => Outcome::B,
+            Outcome::B => Outcome::A,
+            other => other,
+        }
+    }
+}
+
+/// Which side of a row has the order advantage (the `advantage` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Advantage {
+    /// `item_a` (the default: left, first shown, at home).
+    #[default]
+    A,
+    /// `item_b`.
+    B,
+    /// Neither (a neutral venue).
+    None,
+}
+
+impl Advantage {
+    /// Spelling in CSV files: `a`, `b`, `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Advantage::A => "a",
+            Advantage::B => "b",
+            Advantage::None => "none",
+        }
+    }
+
+    /// Parses `a`, `b` or `none` (an empty cell is the default, `a`).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "" | "a" => Some(Advantage::A),
+            "b" => Some(Advantage::B),
+            "none" => Some(Advantage::None),
+            _ => None,
+        }
+    }
+
+    /// +1 when `item_a` has the advantage, −1 for `item_b`, 0 for neither.
+    pub fn sign(self) -> i8 {
+        match self {
+            Advantage::A => 1,
+            Advantage::B => -1,
+            Advantage::None => 0,
+        }
+    }
+}
+
+/// One row: `count` votes with the same items, outcome, side and rater.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PairRow {
+    /// Index into [`PairTable::items`] of the item listed first.
+    pub item_a: u32,
+    /// Index of the item listed second.
+    pub item_b: u32,
+    /// What the voter chose.
+    pub outcome: Outcome,
+    /// Which side had the order advantage.
+    pub advantage: Advantage,
+    /// How many identical votes this row stands for (may be 0).
+    pub count: u32,
+    /// Index into [`PairTable::raters`], if the source names raters.
+    pub rater: Option<u32>,
+}
+
+/// Items, raters and rows, with label interning. See the module docs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PairTable {
+    items: Vec<String>,
+    item_ids: FxHashMap<String, u32>,
+    raters: Vec<String>,
+    rater_ids: FxHashMap<String, u32>,
+    /// Names of the numeric features (without the `f_` prefix).
+    pub feature_names: Vec<String>,
+    /// The rows, in file order.
+    pub rows: Vec<PairRow>,
+    /// Row-major features: `rows.len() × feature_names.len()` values.
+    pub features: Vec<f64>,
+    /// One prompt per row, or empty when the source has none.
+    pub prompts: Vec<String>,
+}
+
+impl PairTable {
+    /// An empty table listing `items` first (e.g. a deck), in that order.
+    /// Repeated labels are kept once.
+    pub fn with_items(items: &[String]) -> Self {
+        let mut table = Self::default();
+        for label in items {
+            table.item_id(label);
+        }
+        table
+    }
+
+    /// Item labels; an item's index is its position here.
+    pub fn items(&self) -> &[String] {
+        &self.items
+    }
+
+    /// Rater names; a rater's index is its position here.
+    pub fn raters(&self) -> &[String] {
+        &self.raters
+    }
+
+    /// The index of `label`, adding it if new.
+    pub fn item_id(&mut self, label: &str) -> u32 {
+        intern(&mut self.items, &mut self.item_ids, label)
+    }
+
+    /// The index of an existing item, if any.
+    pub fn find_item(&self, label: &str) -> Option<usize> {
+        self.item_ids.get(label).map(|&i| i as usize)
+    }
+
+    /// The index of rater `name`, adding it if new.
+    pub fn rater_id(&mut self, name: &str) -> u32 {
+        intern(&mut self.raters, &mut self.rater_ids, name)
+    }
+
+    /// Total votes: the sum of the rows' counts.
+    pub fn n_votes(&self) -> u64 {
+        self.rows.iter().map(|r| u64::from(r.count)).sum()
+    }
+
+    /// The features of row `k` (empty without features).
+    pub fn row_features(&self, k: usize) -> &[f64] {
+        let p = self.feature_names.len();
+        &self.features[k * p..(k + 1) * p]
+    }
+
+    /// Appends a row after checking it (items exist and differ; features
+    /// have the right length and are finite).
+    pub fn push(&mut self, row: PairRow, features: &[f64]) -> Result<()> {
+        let n = self.items.len() as u32;
+        if row.item_a >= n || row.item_b >= n {
+            return Err(Error::ItemOutOfRange {
+                vote: self.rows.len(),
+                item: row.item_a.max(row.item_b) as usize,
+                n_items: n as usize,
+            });
+        }
+        if row.item_a == row.item_b {
+            return Err(Error::SelfComparison {
+                vote: self.rows.len(),
+                item: row.item_a as usize,
+            });
+        }
+        if features.len() != self.feature_names.len() || features.iter().any(|x| !x.is_finite()) {
+            return Err(Error::InvalidParameter {
+                name: "features",
+                value: format!("{features:?}"),
+                reason: "need one finite value per feature column",
+            });
+        }
+        self.rows.push(row);
+        self.features.extend_from_slice(features);
+        Ok(())
+    }
+
+    /// The table from the page's vote list (every row counts once, side `a`
+    /// has the advantage, no rater).
+    pub fn from_dataset(data: &crate::Dataset) -> Self {
+        let mut table = Self::with_items(data.items());
+        for v in data.votes() {
+            table.rows.push(PairRow {
+                item_a: v.item_a as u32,
+                item_b: v.item_b as u32,
+                outcome: match v.winner {
+                    crate::Winner::A => Outcome::A,
+                    crate::Winner::B => Outcome::B,
+                    crate::Winner::Tie => Outcome::Tie,
+                },
+                advantage: Advantage::A,
+                count: 1,
+                rater: None,
+            });
+        }
+        table
+    }
+}
+
+fn intern(labels: &mut Vec<String>, ids: &mut FxHashMap<String, u32>, label: &str) -> u32 {
+    if let Some(&id) = ids.get(label) {
+        return id;
+    }
+    let id = labels.len() as u32;
+    labels.push(label.to_string());
+    ids.insert(label.to_string(), id);
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_parse_canonical_and_arena_spellings() {
+        for o in [Outcome::A, Outcome::B, Outcome::Tie, Outcome::BothBad] {
+            assert_eq!(Outcome::parse(o.as_str()), Some(o));
+        }
+        assert_eq!(Outcome::parse("model_a"), Some(Outcome::A));
+        assert_eq!(Outcome::parse(" Tie (bothbad) "), Some(Outcome::BothBad));
+        assert_eq!(Outcome::parse("left"), None);
+        assert_eq!(Advantage::parse(""), Some(Advantage::A));
+        assert_eq!(Advantage::parse("none"), Some(Advantage::None));
+    }
+
+    #[test]
+    fn push_rejects_bad_rows_and_keeps_what_was_stored() {
+        let mut t = PairTable::with_items(&["x".into(), "y".into(), "x".into()]);
+        assert_eq!(t.items(), &["x", "y"]);
+        let row = PairRow {
+            item_a: 0,
+            item_b: 1,
+            outcome: Outcome::A,
+            advantage: Advantage::A,
+            count: 1,
+            rater: None,
+        };
+        t.push(row, &[]).unwrap();
+        assert!(t.push(PairRow { item_b: 0, ..row }, &[]).is_err());
+        assert!(t.push(PairRow { item_b: 7, ..row }, &[]).is_err());
+        assert!(t.push(row, &[1.0]).is_err());
+        assert_eq!(t.rows.len(), 1);
+    }
+}
