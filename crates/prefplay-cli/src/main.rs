@@ -1,6 +1,10 @@
 //! `prefplay`: the command line on prefplay-core.
 
+mod convert;
+mod eval;
 mod fit;
+mod input;
+mod simulate;
 
 use std::process::ExitCode;
 
@@ -16,14 +20,23 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Fit Bradley–Terry to a pairs CSV and print the leaderboard.
+    /// Fit a model (Bradley–Terry by default) and print the leaderboard.
     Fit(fit::FitArgs),
+    /// Fit on part of the votes and score predictions on the rest.
+    Eval(eval::EvalArgs),
+    /// Write seeded synthetic votes (pairs CSV) to standard output.
+    Simulate(simulate::SimulateArgs),
+    /// Convert between file formats.
+    Convert(convert::ConvertArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Fit(args) => fit::run(&args),
+        Command::Eval(args) => eval::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
+        Command::Convert(args) => convert::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

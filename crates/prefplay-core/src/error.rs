@@ -45,6 +45,12 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// Reading or writing failed.
+    #[error("{0}")]
+    Io(String),
+    /// The target format cannot hold the data (e.g. ties in crowd-kit CSV).
+    #[error("{0}")]
+    Unsupported(String),
     /// The linear algebra failed (a matrix that should be positive definite was not).
     #[error("numerical failure: {0}")]
     Numerical(&'static str),

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use crate::Dataset;
 use crate::dataset::Winner;
+use crate::table::{Outcome, PairTable};
 
 /// Per-item tally of raw outcomes, for the leaderboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -44,34 +45,56 @@ pub struct ComparisonGraph {
 impl ComparisonGraph {
     /// Aggregates the dataset's votes.
     pub fn from_dataset(data: &Dataset) -> Self {
-        let n = data.items().len();
+        let votes = data
+            .votes()
+            .iter()
+            .map(|v| (v.item_a, v.item_b, v.winner, 1));
+        Self::from_votes(data.items().len(), votes)
+    }
+
+    /// Aggregates a table's rows (ties and `both_bad` count as ties).
+    pub fn from_table(table: &PairTable) -> Self {
+        let votes = table.rows.iter().map(|r| {
+            let winner = match r.outcome {
+                Outcome::A => Winner::A,
+                Outcome::B => Winner::B,
+                Outcome::Tie | Outcome::BothBad => Winner::Tie,
+            };
+            (r.item_a as usize, r.item_b as usize, winner, r.count)
+        });
+        Self::from_votes(table.items().len(), votes)
+    }
+
+    /// Aggregates (item_a, item_b, winner, count) over `n` items.
+    fn from_votes(n: usize, votes: impl Iterator<Item = (usize, usize, Winner, u32)>) -> Self {
         // (low, high) -> (wins of low, wins of high) with ties as halves.
         let mut cells: BTreeMap<(usize, usize), (f64, f64)> = BTreeMap::new();
         let mut records = vec![ItemRecord::default(); n];
-        for v in data.votes() {
-            let (lo, hi) = (v.item_a.min(v.item_b), v.item_a.max(v.item_b));
+        for (item_a, item_b, winner, count) in votes {
+            let (lo, hi) = (item_a.min(item_b), item_a.max(item_b));
             let cell = cells.entry((lo, hi)).or_insert((0.0, 0.0));
-            let winner_item = match v.winner {
-                Winner::A => Some(v.item_a),
-                Winner::B => Some(v.item_b),
+            let weight = f64::from(count);
+            let winner_item = match winner {
+                Winner::A => Some(item_a),
+                Winner::B => Some(item_b),
                 Winner::Tie => None,
             };
             match winner_item {
                 Some(w) => {
-                    let loser = if w == v.item_a { v.item_b } else { v.item_a };
-                    records[w].wins += 1;
-                    records[loser].losses += 1;
+                    let loser = if w == item_a { item_b } else { item_a };
+                    records[w].wins = records[w].wins.saturating_add(count);
+                    records[loser].losses = records[loser].losses.saturating_add(count);
                     if w == lo {
-                        cell.0 += 1.0;
+                        cell.0 += weight;
                     } else {
-                        cell.1 += 1.0;
+                        cell.1 += weight;
                     }
                 }
                 None => {
-                    records[v.item_a].ties += 1;
-                    records[v.item_b].ties += 1;
-                    cell.0 += 0.5;
-                    cell.1 += 0.5;
+                    records[item_a].ties = records[item_a].ties.saturating_add(count);
+                    records[item_b].ties = records[item_b].ties.saturating_add(count);
+                    cell.0 += 0.5 * weight;
+                    cell.1 += 0.5 * weight;
                 }
             }
         }

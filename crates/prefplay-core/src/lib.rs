@@ -20,13 +20,15 @@ pub mod deck;
 pub mod diagnosis;
 pub mod elo;
 mod error;
+pub mod evaluation;
+pub mod formats;
 pub mod graph;
 pub mod leaderboard;
 pub mod numerics;
-pub mod pairs_csv;
 pub mod pairwise;
 pub mod rank_centrality;
 pub mod selection;
+pub mod simulate;
 pub mod table;
 
 pub use bt::{

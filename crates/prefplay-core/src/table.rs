@@ -177,6 +177,26 @@ impl PairTable {
         self.rows.iter().map(|r| u64::from(r.count)).sum()
     }
 
+    /// Raw per-item outcomes (ties and `both_bad` as ties), weighted by count.
+    pub fn records(&self) -> Vec<crate::ItemRecord> {
+        let mut records = vec![crate::ItemRecord::default(); self.items.len()];
+        for r in &self.rows {
+            let (a, b) = (r.item_a as usize, r.item_b as usize);
+            let (w, l) = match r.outcome {
+                Outcome::A => (a, b),
+                Outcome::B => (b, a),
+                Outcome::Tie | Outcome::BothBad => {
+                    records[a].ties = records[a].ties.saturating_add(r.count);
+                    records[b].ties = records[b].ties.saturating_add(r.count);
+                    continue;
+                }
+            };
+            records[w].wins = records[w].wins.saturating_add(r.count);
+            records[l].losses = records[l].losses.saturating_add(r.count);
+        }
+        records
+    }
+
     /// The features of row `k` (empty without features).
     pub fn row_features(&self, k: usize) -> &[f64] {
         let p = self.feature_names.len();

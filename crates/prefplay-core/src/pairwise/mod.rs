@@ -284,6 +284,46 @@ impl PairwiseModel {
         }
     }
 
+    /// P(a wins), P(b wins), P(tie) for a row under `fit` (P(tie) = 0 for
+    /// models without a tie parameter).
+    pub fn outcome_probabilities(
+        &self,
+        fit: &PairwiseFit,
+        row: &crate::table::PairRow,
+        features: &[f64],
+    ) -> (f64, f64, f64) {
+        let lay = &self.problem.layout;
+        let theta = &fit.parameters;
+        let (a, b) = (row.item_a as usize, row.item_b as usize);
+        let mut eta = theta.get(a).copied().unwrap_or(0.0) - theta.get(b).copied().unwrap_or(0.0);
+        if let Some(h) = lay.order {
+            eta += theta[h] * f64::from(row.advantage.sign());
+        }
+        if self.problem.cells.n_features > 0 {
+            eta += theta[lay.features_start..]
+                .iter()
+                .zip(features)
+                .map(|(b, x)| b * x)
+                .sum::<f64>();
+        }
+        let tie = self.problem.tie_value(theta);
+        let s = &self.problem.settings;
+        let unit = |c: likelihood::Counts| {
+            likelihood::cell_terms(s.link, s.ties, eta, tie, c)
+                .log_lik
+                .exp()
+        };
+        let one = likelihood::Counts::default();
+        let pa = unit(likelihood::Counts { wins_a: 1.0, ..one });
+        let pb = unit(likelihood::Counts { wins_b: 1.0, ..one });
+        let pt = if lay.tie.is_some() {
+            unit(likelihood::Counts { ties: 1.0, ..one })
+        } else {
+            0.0
+        };
+        (pa, pb, pt)
+    }
+
     /// Item scores from θ: contrasts to the reference, else centred.
     pub(crate) fn report_scores(&self, theta: &[f64]) -> Vec<f64> {
         let s = &theta[..self.problem.layout.n_items];

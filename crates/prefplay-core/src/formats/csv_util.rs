@@ -1,0 +1,148 @@
+//! What the CSV readers share: opening with a checked header, typed fields
+//! with errors that name the line and column.
+
+use std::io::Read;
+
+use crate::{Error, Result};
+
+/// A format error at `line` in `field`.
+pub(crate) fn error(
+    source_name: &str,
+    line: u64,
+    field: &str,
+    message: impl Into<String>,
+) -> Error {
+    Error::Format {
+        source_name: source_name.to_string(),
+        line,
+        field: field.to_string(),
+        message: message.into(),
+    }
+}
+
+/// A CSV reader with its lower-cased header, checked for duplicates.
+pub(crate) struct Csv<R: Read> {
+    pub reader: csv::Reader<R>,
+    pub headers: Vec<String>,
+    pub source_name: String,
+}
+
+impl<R: Read> Csv<R> {
+    pub fn open(input: R, source_name: &str) -> Result<Self> {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(input);
+        let raw = reader
+            .byte_headers()
+            .map_err(|e| error(source_name, 1, "header", e.to_string()))?
+            .clone();
+        if raw.is_empty() || raw.iter().all(|h| h.is_empty()) {
+            return Err(error(source_name, 1, "header", "the file is empty"));
+        }
+        let mut headers = Vec::with_capacity(raw.len());
+        for h in raw.iter() {
+            let h = std::str::from_utf8(h)
+                .map_err(|_| error(source_name, 1, "header", "not valid UTF-8"))?
+                .trim_start_matches('\u{feff}')
+                .to_ascii_lowercase();
+            if headers.contains(&h) {
+                return Err(error(source_name, 1, &h, format!("duplicate column `{h}`")));
+            }
+            headers.push(h);
+        }
+        Ok(Self {
+            reader,
+            headers,
+            source_name: source_name.to_string(),
+        })
+    }
+
+    /// The position of a required column.
+    pub fn column(&self, name: &str) -> Result<usize> {
+        self.optional(name).ok_or_else(|| {
+            error(
+                &self.source_name,
+                1,
+                name,
+                format!(
+                    "missing column `{name}` (the header has: {})",
+                    self.headers.join(",")
+                ),
+            )
+        })
+    }
+
+    /// The position of an optional column.
+    pub fn optional(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == name)
+    }
+}
+
+/// Field `col` of `record` as UTF-8 text ("" when the row is short).
+pub(crate) fn text<'r>(
+    record: &'r csv::ByteRecord,
+    col: usize,
+    source_name: &str,
+    line: u64,
+    field: &str,
+) -> Result<&'r str> {
+    std::str::from_utf8(record.get(col).unwrap_or(b""))
+        .map_err(|_| error(source_name, line, field, "not valid UTF-8"))
+}
+
+/// A non-empty label.
+pub(crate) fn label<'r>(
+    record: &'r csv::ByteRecord,
+    col: usize,
+    source_name: &str,
+    line: u64,
+    field: &str,
+) -> Result<&'r str> {
+    let t = text(record, col, source_name, line, field)?;
+    if t.is_empty() {
+        return Err(error(source_name, line, field, "empty item label"));
+    }
+    Ok(t)
+}
+
+/// A vote count: a non-negative integer below 2³²; empty means 1.
+pub(crate) fn count(text: &str, source_name: &str, line: u64) -> Result<u32> {
+    if text.is_empty() {
+        return Ok(1);
+    }
+    text.parse::<u32>().map_err(|_| {
+        error(
+            source_name,
+            line,
+            "count",
+            format!("`{text}` is not a non-negative integer"),
+        )
+    })
+}
+
+/// A finite number.
+pub(crate) fn number(text: &str, source_name: &str, line: u64, field: &str) -> Result<f64> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        _ => Err(error(
+            source_name,
+            line,
+            field,
+            format!("`{text}` is not a finite number"),
+        )),
+    }
+}
+
+/// The 1-based line of a record (the header is line 1).
+pub(crate) fn line_of(record: &csv::ByteRecord) -> u64 {
+    record.position().map_or(0, |p| p.line())
+}
+
+/// Reads the next record; errors name the line.
+pub(crate) fn next_record<R: Read>(csv: &mut Csv<R>, record: &mut csv::ByteRecord) -> Result<bool> {
+    csv.reader.read_byte_record(record).map_err(|e| {
+        let line = e.position().map_or(0, |p| p.line());
+        error(&csv.source_name, line, "record", e.to_string())
+    })
+}
