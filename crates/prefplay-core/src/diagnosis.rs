@@ -22,25 +22,23 @@ pub struct GraphDiagnosis {
 
 impl GraphDiagnosis {
     /// Builds the diagnosis from arcs `winner → loser` over `n_items`.
-    pub fn from_arcs(n_items: usize, arcs: impl IntoIterator<Item = (usize, usize)>) -> Self {
-        let mut out_adj = vec![Vec::new(); n_items];
-        let mut in_adj = vec![Vec::new(); n_items];
-        for (w, l) in arcs {
-            if w < n_items && l < n_items && w != l {
-                out_adj[w].push(l);
-                in_adj[l].push(w);
-            }
-        }
-        let seen = |i: usize| !out_adj[i].is_empty() || !in_adj[i].is_empty();
+    pub fn from_arcs(n_items: usize, arcs: impl Iterator<Item = (usize, usize)>) -> Self {
+        let arcs: Vec<(u32, u32)> = arcs
+            .filter(|&(w, l)| w < n_items && l < n_items && w != l)
+            .map(|(w, l)| (w as u32, l as u32))
+            .collect();
+        let forward = Csr::new(n_items, arcs.iter().copied());
+        let backward = Csr::new(n_items, arcs.iter().map(|&(w, l)| (l, w)));
+        let seen = |i: usize| forward.degree(i) > 0 || backward.degree(i) > 0;
         let never_won = (0..n_items)
-            .filter(|&i| seen(i) && out_adj[i].is_empty())
+            .filter(|&i| seen(i) && forward.degree(i) == 0)
             .collect();
         let never_lost = (0..n_items)
-            .filter(|&i| seen(i) && in_adj[i].is_empty())
+            .filter(|&i| seen(i) && backward.degree(i) == 0)
             .collect();
         let unseen = (0..n_items).filter(|&i| !seen(i)).collect();
         Self {
-            strong_components: strong_components(&out_adj, &in_adj),
+            strong_components: strong_components(&forward, &backward),
             never_won,
             never_lost,
             unseen,
@@ -53,9 +51,42 @@ impl GraphDiagnosis {
     }
 }
 
+/// Adjacency in compressed sparse rows.
+struct Csr {
+    start: Vec<usize>,
+    target: Vec<u32>,
+}
+
+impl Csr {
+    fn new(n: usize, arcs: impl Iterator<Item = (u32, u32)> + Clone) -> Self {
+        let mut start = vec![0usize; n + 1];
+        for (from, _) in arcs.clone() {
+            start[from as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut target = vec![0u32; start[n]];
+        for (from, to) in arcs {
+            target[fill[from as usize]] = to;
+            fill[from as usize] += 1;
+        }
+        Self { start, target }
+    }
+
+    fn degree(&self, i: usize) -> usize {
+        self.start[i + 1] - self.start[i]
+    }
+
+    fn row(&self, i: usize) -> &[u32] {
+        &self.target[self.start[i]..self.start[i + 1]]
+    }
+}
+
 /// Kosaraju's algorithm with explicit stacks (no recursion depth limit).
-fn strong_components(out_adj: &[Vec<usize>], in_adj: &[Vec<usize>]) -> Vec<Vec<usize>> {
-    let n = out_adj.len();
+fn strong_components(out_adj: &Csr, in_adj: &Csr) -> Vec<Vec<usize>> {
+    let n = out_adj.start.len() - 1;
     let mut visited = vec![false; n];
     let mut finish_order = Vec::with_capacity(n);
     for root in 0..n {
@@ -65,7 +96,8 @@ fn strong_components(out_adj: &[Vec<usize>], in_adj: &[Vec<usize>]) -> Vec<Vec<u
         visited[root] = true;
         let mut stack = vec![(root, 0usize)];
         while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-            if let Some(&child) = out_adj[node].get(*next) {
+            if let Some(&child) = out_adj.row(node).get(*next) {
+                let child = child as usize;
                 *next += 1;
                 if !visited[child] {
                     visited[child] = true;
@@ -89,7 +121,8 @@ fn strong_components(out_adj: &[Vec<usize>], in_adj: &[Vec<usize>]) -> Vec<Vec<u
         component[root] = id;
         while let Some(node) = stack.pop() {
             members.push(node);
-            for &parent in &in_adj[node] {
+            for &parent in in_adj.row(node) {
+                let parent = parent as usize;
                 if component[parent] == usize::MAX {
                     component[parent] = id;
                     stack.push(parent);
@@ -109,11 +142,11 @@ mod tests {
 
     #[test]
     fn a_cycle_is_one_component_and_a_chain_is_not() {
-        let cycle = GraphDiagnosis::from_arcs(3, [(0, 1), (1, 2), (2, 0)]);
+        let cycle = GraphDiagnosis::from_arcs(3, [(0, 1), (1, 2), (2, 0)].into_iter());
         assert!(cycle.mle_exists());
         assert!(cycle.never_won.is_empty() && cycle.never_lost.is_empty());
 
-        let chain = GraphDiagnosis::from_arcs(4, [(0, 1), (1, 2)]);
+        let chain = GraphDiagnosis::from_arcs(4, [(0, 1), (1, 2)].into_iter());
         assert!(!chain.mle_exists());
         assert_eq!(chain.never_lost, vec![0]);
         assert_eq!(chain.never_won, vec![2]);
@@ -123,7 +156,7 @@ mod tests {
 
     #[test]
     fn two_cycles_joined_one_way_are_two_components() {
-        let d = GraphDiagnosis::from_arcs(4, [(0, 1), (1, 0), (2, 3), (3, 2), (1, 2)]);
+        let d = GraphDiagnosis::from_arcs(4, [(0, 1), (1, 0), (2, 3), (3, 2), (1, 2)].into_iter());
         assert_eq!(d.strong_components, vec![vec![0, 1], vec![2, 3]]);
     }
 

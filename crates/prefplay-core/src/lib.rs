@@ -26,6 +26,7 @@ pub mod graph;
 pub mod leaderboard;
 pub mod numerics;
 pub mod pairwise;
+mod parallel;
 pub mod rank_centrality;
 pub mod selection;
 pub mod simulate;

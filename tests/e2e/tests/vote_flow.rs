@@ -270,13 +270,13 @@ async fn scenario(client: &Client, url: &str, downloads: &Path, root: &Path) -> 
         String::from_utf8_lossy(&out.stderr)
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-    let cli: BTreeMap<String, f64> = json["rows"]
+    let cli: BTreeMap<String, f64> = json["items"]
         .as_array()
-        .context("rows")?
+        .context("items")?
         .iter()
         .map(|r| {
             (
-                r["item"].as_str().unwrap_or_default().to_string(),
+                r["name"].as_str().unwrap_or_default().to_string(),
                 r["score"].as_f64().unwrap_or(f64::NAN),
             )
         })

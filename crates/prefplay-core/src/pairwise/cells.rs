@@ -21,8 +21,9 @@ pub(crate) struct Cells {
     pub n_features: usize,
 }
 
-/// Largest n·n for which a dense pair index is used instead of a hash map.
-const DENSE_INDEX_MAX: usize = 4 << 20;
+/// Largest key space (pairs × sides) counted in a dense array (12 bytes a
+/// key, each count capped at 2³² − 1) instead of a hash map.
+const DENSE_KEYS_MAX: usize = 4 << 20;
 
 impl Cells {
     /// Number of cells.
@@ -67,17 +68,9 @@ impl Cells {
             return cells;
         }
         let n = table.items().len();
-        let dense = n * n <= DENSE_INDEX_MAX && table.rows.len() >= n;
-        let mut dense_index: Vec<u32> = if dense {
-            vec![u32::MAX; n * n * 3]
-        } else {
-            Vec::new()
-        };
-        let mut sparse_index: FxHashMap<u64, u32> = FxHashMap::default();
-        for row in &table.rows {
-            if row.count == 0 {
-                continue;
-            }
+        // Without an order effect the advantage is always 0: n² keys suffice.
+        let sides = if order_effect { 3 } else { 1 };
+        let key_of = |row: &crate::table::PairRow| {
             let flip = row.item_a > row.item_b;
             let (lo, hi) = (row.item_a.min(row.item_b), row.item_a.max(row.item_b));
             let adv = if order_effect {
@@ -86,15 +79,60 @@ impl Cells {
             } else {
                 0
             };
-            let key = (lo as usize * n + hi as usize) * 3 + (adv + 1) as usize;
-            let slot = if dense {
-                &mut dense_index[key]
-            } else {
-                sparse_index.entry(key as u64).or_insert(u32::MAX)
-            };
+            let key = (lo as usize * n + hi as usize) * sides
+                + (adv + 1) as usize * usize::from(order_effect);
+            (key, flip)
+        };
+        let n_keys = n * n * sides;
+        if n_keys <= DENSE_KEYS_MAX && table.rows.len() >= n_keys / 16 {
+            // Dense: count straight into a key-indexed array (independent
+            // writes the CPU can overlap), then sweep it in key order.
+            // Slot of (flip, outcome): a, b, tie; flipping swaps a and b.
+            const SLOT: [[usize; 4]; 2] = [[0, 1, 2, 2], [1, 0, 2, 2]];
+            let mut dense = vec![[0u32; 3]; n_keys];
+            for row in &table.rows {
+                let (key, flip) = key_of(row);
+                let slot = &mut dense[key][SLOT[usize::from(flip)][outcome_index(row.outcome)]];
+                *slot = slot.saturating_add(row.count);
+            }
+            for (key, c) in dense.iter().enumerate() {
+                if c[0] == 0 && c[1] == 0 && c[2] == 0 {
+                    continue;
+                }
+                let counts = Counts {
+                    wins_a: f64::from(c[0]),
+                    wins_b: f64::from(c[1]),
+                    ties: f64::from(c[2]),
+                };
+                let pair = key / sides;
+                let adv = if order_effect {
+                    (key % sides) as f64 - 1.0
+                } else {
+                    0.0
+                };
+                cells.push_cell((pair / n) as u32, (pair % n) as u32, adv);
+                if let Some(last) = cells.counts.last_mut() {
+                    *last = counts;
+                }
+            }
+            return cells;
+        }
+        let mut index: FxHashMap<u64, u32> = FxHashMap::default();
+        for row in &table.rows {
+            if row.count == 0 {
+                continue;
+            }
+            let (key, flip) = key_of(row);
+            let slot = index.entry(key as u64).or_insert(u32::MAX);
             if *slot == u32::MAX {
                 *slot = cells.len() as u32;
-                cells.push_cell(lo, hi, f64::from(adv));
+                let pair = key / sides;
+                let adv = if order_effect {
+                    (key % sides) as f64 - 1.0
+                } else {
+                    0.0
+                };
+                cells.push_cell((pair / n) as u32, (pair % n) as u32, adv);
             }
             let idx = *slot as usize;
             add(cells.counts.get_mut(idx), row.outcome, flip, row.count);
@@ -112,6 +150,16 @@ impl Cells {
     /// The features of cell `k`.
     pub fn features_of(&self, k: usize) -> &[f64] {
         &self.features[k * self.n_features..(k + 1) * self.n_features]
+    }
+}
+
+/// Position of an outcome in [`SLOT`]'s rows.
+fn outcome_index(outcome: Outcome) -> usize {
+    match outcome {
+        Outcome::A => 0,
+        Outcome::B => 1,
+        Outcome::Tie => 2,
+        Outcome::BothBad => 3,
     }
 }
 

@@ -8,9 +8,12 @@
 //! With λ = 0 one item (the reference, else item 0) is held at 0: the
 //! "gauge" that makes the maximum-likelihood estimate unique.
 
+use std::ops::Range;
+
 use super::cells::Cells;
 use super::likelihood::{CellTerms, cell_terms};
 use super::settings::{PairwiseSettings, TieModel};
+use crate::parallel;
 
 /// Where each parameter lives in θ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,12 +59,21 @@ pub(crate) struct Problem {
     pub extras_l2: f64,
 }
 
+/// One chunk's share of an evaluation.
+struct Chunk {
+    log_lik: f64,
+    grad: Vec<f64>,
+    diag: Vec<f64>,
+}
+
 /// Per-cell information at a point (for products and the dense matrix).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Evaluation {
     pub objective: f64,
     pub log_lik: f64,
     pub grad: Vec<f64>,
+    /// Diagonal of the information, prior excluded.
+    pub diag: Vec<f64>,
     pub info_eta: Vec<f64>,
     pub info_cross: Vec<f64>,
     pub info_tie: Vec<f64>,
@@ -107,37 +119,69 @@ impl Problem {
         )
     }
 
-    /// Objective, gradient and per-cell information at θ.
+    /// Whether the plain Bradley–Terry fast path applies: logit link, ties
+    /// as halves or dropped, no order effect, no features.
+    fn plain_logit(&self) -> bool {
+        self.settings.link == super::settings::Link::Logit
+            && matches!(self.settings.ties, TieModel::Half | TieModel::Drop)
+            && self.layout.dim == self.layout.n_items
+    }
+
+    /// Objective, gradient and per-cell information at θ. `info_cross` and
+    /// `info_tie` are filled only when the model has a tie parameter.
     pub fn evaluate(&self, theta: &[f64], out: &mut Evaluation) {
-        let (dim, n_cells) = (self.layout.dim, self.cells.len());
-        out.grad.clear();
-        out.grad.resize(dim, 0.0);
-        for v in [&mut out.info_eta, &mut out.info_cross, &mut out.info_tie] {
-            v.clear();
-            v.resize(n_cells, 0.0);
+        let n_cells = self.cells.len();
+        let with_tie = self.layout.tie.is_some();
+        let tie_len = if with_tie { n_cells } else { 0 };
+        out.info_eta.resize(n_cells, 0.0);
+        out.info_cross.resize(tie_len, 0.0);
+        out.info_tie.resize(tie_len, 0.0);
+        let ranges = parallel::chunks(n_cells, parallel::chunk_count(n_cells));
+        let mut work = Vec::with_capacity(ranges.len());
+        let (mut eta, mut cross, mut tie) = (
+            &mut out.info_eta[..],
+            &mut out.info_cross[..],
+            &mut out.info_tie[..],
+        );
+        for r in ranges {
+            let tie_part = if with_tie { r.len() } else { 0 };
+            let (e, rest) = std::mem::take(&mut eta).split_at_mut(r.len());
+            eta = rest;
+            let (c, rest) = std::mem::take(&mut cross).split_at_mut(tie_part);
+            cross = rest;
+            let (t, rest) = std::mem::take(&mut tie).split_at_mut(tie_part);
+            tie = rest;
+            work.push((r, e, c, t));
         }
+        let parts: Vec<Chunk> = if work.len() <= 1 {
+            work.into_iter()
+                .map(|(r, e, c, t)| self.evaluate_chunk(theta, r, e, c, t))
+                .collect()
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = work
+                    .into_iter()
+                    .map(|(r, e, c, t)| scope.spawn(move || self.evaluate_chunk(theta, r, e, c, t)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    .collect()
+            })
+        };
+        out.grad.clear();
+        out.grad.resize(self.layout.dim, 0.0);
+        out.diag.clear();
+        out.diag.resize(self.layout.dim, 0.0);
         let mut log_lik = 0.0;
-        let c = &self.cells;
-        for k in 0..n_cells {
-            let t = self.terms(theta, k);
-            log_lik += t.log_lik;
-            out.grad[c.item_a[k] as usize] += t.d_eta;
-            out.grad[c.item_b[k] as usize] -= t.d_eta;
-            if let Some(h) = self.layout.order {
-                out.grad[h] += t.d_eta * c.advantage[k];
+        for part in parts {
+            log_lik += part.log_lik;
+            for (g, p) in out.grad.iter_mut().zip(&part.grad) {
+                *g += p;
             }
-            if let Some(tie) = self.layout.tie {
-                out.grad[tie] += t.d_tie;
+            for (d, p) in out.diag.iter_mut().zip(&part.diag) {
+                *d += p;
             }
-            if c.n_features > 0 {
-                let start = self.layout.features_start;
-                for (g, x) in out.grad[start..].iter_mut().zip(c.features_of(k)) {
-                    *g += t.d_eta * x;
-                }
-            }
-            out.info_eta[k] = t.info_eta;
-            out.info_cross[k] = t.info_cross;
-            out.info_tie[k] = t.info_tie;
         }
         let l2 = self.settings.l2;
         let mut penalty = 0.0;
@@ -156,16 +200,131 @@ impl Problem {
         out.objective = log_lik - 0.5 * penalty;
     }
 
+    fn evaluate_chunk(
+        &self,
+        theta: &[f64],
+        range: Range<usize>,
+        info_eta: &mut [f64],
+        info_cross: &mut [f64],
+        info_tie: &mut [f64],
+    ) -> Chunk {
+        let c = &self.cells;
+        let dim = self.layout.dim;
+        let mut part = Chunk {
+            log_lik: 0.0,
+            grad: vec![0.0; dim],
+            diag: vec![0.0; dim],
+        };
+        let first = range.start;
+        if self.plain_logit() {
+            // One exp, one division and one log per cell: with e = e^{−|d|},
+            // σ(|d|) = 1/(1 + e), log σ(|d|) = ln σ(|d|) and
+            // log σ(−|d|) = −|d| + log σ(|d|).
+            let tie_weight = if self.settings.ties == TieModel::Half {
+                0.5
+            } else {
+                0.0
+            };
+            for k in range {
+                let counts = c.counts[k];
+                let wa = counts.wins_a + tie_weight * counts.ties;
+                let wb = counts.wins_b + tie_weight * counts.ties;
+                let (a, b) = (c.item_a[k] as usize, c.item_b[k] as usize);
+                let d = theta[a] - theta[b];
+                let abs_d = d.abs();
+                let e = (-abs_d).exp();
+                let p_high = 1.0 / (1.0 + e);
+                let log_high = p_high.ln();
+                let (p, log_pa, log_pb) = if d >= 0.0 {
+                    (p_high, log_high, log_high - abs_d)
+                } else {
+                    (1.0 - p_high, log_high - abs_d, log_high)
+                };
+                let n = wa + wb;
+                let g = wa - n * p;
+                let info = n * p * (1.0 - p);
+                part.log_lik += wa * log_pa + wb * log_pb;
+                part.grad[a] += g;
+                part.grad[b] -= g;
+                part.diag[a] += info;
+                part.diag[b] += info;
+                info_eta[k - first] = info;
+            }
+            return part;
+        }
+        for k in range {
+            let t = self.terms(theta, k);
+            let (a, b) = (c.item_a[k] as usize, c.item_b[k] as usize);
+            part.log_lik += t.log_lik;
+            part.grad[a] += t.d_eta;
+            part.grad[b] -= t.d_eta;
+            part.diag[a] += t.info_eta;
+            part.diag[b] += t.info_eta;
+            if let Some(h) = self.layout.order {
+                part.grad[h] += t.d_eta * c.advantage[k];
+                part.diag[h] += t.info_eta * c.advantage[k] * c.advantage[k];
+            }
+            if let Some(tie) = self.layout.tie {
+                part.grad[tie] += t.d_tie;
+                part.diag[tie] += t.info_tie;
+                info_cross[k - first] = t.info_cross;
+                info_tie[k - first] = t.info_tie;
+            }
+            let start = self.layout.features_start;
+            for (j, x) in c.features_of(k).iter().enumerate() {
+                part.grad[start + j] += t.d_eta * x;
+                part.diag[start + j] += t.info_eta * x * x;
+            }
+            info_eta[k - first] = t.info_eta;
+        }
+        part
+    }
+
     /// out = A·v, A the information (prior included) with the gauge row and
     /// column replaced by the identity.
     pub fn apply_information(&self, ev: &Evaluation, v: &[f64], out: &mut [f64]) {
+        let lay = &self.layout;
+        let mut masked_v = v.to_vec();
+        if let Some(g) = self.gauge {
+            masked_v[g] = 0.0;
+        }
+        let parts = parallel::map_chunks(self.cells.len(), |range| {
+            self.apply_chunk(ev, &masked_v, range)
+        });
+        out.fill(0.0);
+        for part in parts {
+            for (o, p) in out.iter_mut().zip(&part) {
+                *o += p;
+            }
+        }
+        let l2 = self.settings.l2;
+        for (o, x) in out.iter_mut().zip(v).take(lay.n_items) {
+            *o += l2 * x;
+        }
+        for (o, x) in out.iter_mut().zip(v).skip(lay.n_items) {
+            *o += (self.extras_l2 + SOLVER_RIDGE) * x;
+        }
+        if let Some(g) = self.gauge {
+            out[g] = v[g];
+        }
+    }
+
+    fn apply_chunk(&self, ev: &Evaluation, v: &[f64], range: Range<usize>) -> Vec<f64> {
         let c = &self.cells;
         let lay = &self.layout;
-        out.fill(0.0);
-        let gauge_value = self.gauge.map(|g| v[g]);
-        for k in 0..c.len() {
+        let mut out = vec![0.0; lay.dim];
+        if lay.dim == lay.n_items {
+            for k in range {
+                let (a, b) = (c.item_a[k] as usize, c.item_b[k] as usize);
+                let along = ev.info_eta[k] * (v[a] - v[b]);
+                out[a] += along;
+                out[b] -= along;
+            }
+            return out;
+        }
+        for k in range {
             let (a, b) = (c.item_a[k] as usize, c.item_b[k] as usize);
-            let mut dv = masked(v, a, self.gauge) - masked(v, b, self.gauge);
+            let mut dv = v[a] - v[b];
             if let Some(h) = lay.order {
                 dv += v[h] * c.advantage[k];
             }
@@ -186,39 +345,13 @@ impl Problem {
                 *o += along * x;
             }
         }
-        let l2 = self.settings.l2;
-        for (o, x) in out.iter_mut().zip(v).take(lay.n_items) {
-            *o += l2 * x;
-        }
-        for (o, x) in out.iter_mut().zip(v).skip(lay.n_items) {
-            *o += (self.extras_l2 + SOLVER_RIDGE) * x;
-        }
-        if let (Some(g), Some(value)) = (self.gauge, gauge_value) {
-            out[g] = value;
-        }
+        out
     }
 
     /// The diagonal of the matrix in [`Self::apply_information`].
     pub fn information_diagonal(&self, ev: &Evaluation) -> Vec<f64> {
-        let c = &self.cells;
         let lay = &self.layout;
-        let mut d = vec![0.0; lay.dim];
-        for k in 0..c.len() {
-            let i = ev.info_eta[k];
-            d[c.item_a[k] as usize] += i;
-            d[c.item_b[k] as usize] += i;
-            if let Some(h) = lay.order {
-                d[h] += i * c.advantage[k] * c.advantage[k];
-            }
-            if let Some(t) = lay.tie {
-                d[t] += ev.info_tie[k];
-            }
-            if c.n_features > 0 {
-                for (o, x) in d[lay.features_start..].iter_mut().zip(c.features_of(k)) {
-                    *o += i * x * x;
-                }
-            }
-        }
+        let mut d = ev.diag.clone();
         for (j, x) in d.iter_mut().enumerate() {
             *x += if j < lay.n_items {
                 self.settings.l2
@@ -286,8 +419,4 @@ impl Problem {
     pub fn tie_must_be_positive(&self) -> bool {
         self.settings.ties == TieModel::RaoKupper
     }
-}
-
-fn masked(v: &[f64], i: usize, gauge: Option<usize>) -> f64 {
-    if gauge == Some(i) { 0.0 } else { v[i] }
 }
