@@ -39,14 +39,20 @@ impl Outcome {
     /// Parses the canonical spellings and Arena's (`model_a`, `model_b`,
     /// `tie`, `tie (bothbad)`), ASCII case and surrounding spaces ignored.
     pub fn parse(text: &str) -> Option<Self> {
-        let t = text.trim().to_ascii_lowercase();
-        match t.as_str() {
-            "a" | "model_a" => Some(Outcome::A),
-            "b" | "model_b" => Some(Outcome::B),
-            "tie" => Some(Outcome::Tie),
-            "both_bad" | "tie (bothbad)" | "bothbad" => Some(Outcome::BothBad),
-            _ => None,
-        }
+        const SPELLINGS: [(&str, Outcome); 7] = [
+            ("a", Outcome::A),
+            ("b", Outcome::B),
+            ("tie", Outcome::Tie),
+            ("model_a", Outcome::A),
+            ("model_b", Outcome::B),
+            ("both_bad", Outcome::BothBad),
+            ("tie (bothbad)", Outcome::BothBad),
+        ];
+        let t = text.trim();
+        SPELLINGS
+            .iter()
+            .find(|(s, _)| s.eq_ignore_ascii_case(t))
+            .map(|&(_, o)| o)
     }
 
     /// The same vote seen with the two sides swapped.
@@ -84,11 +90,15 @@ impl Advantage {
 
     /// Parses `a`, `b` or `none` (an empty cell is the default, `a`).
     pub fn parse(text: &str) -> Option<Self> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "" | "a" => Some(Advantage::A),
-            "b" => Some(Advantage::B),
-            "none" => Some(Advantage::None),
-            _ => None,
+        let t = text.trim();
+        if t.is_empty() || t.eq_ignore_ascii_case("a") {
+            Some(Advantage::A)
+        } else if t.eq_ignore_ascii_case("b") {
+            Some(Advantage::B)
+        } else if t.eq_ignore_ascii_case("none") {
+            Some(Advantage::None)
+        } else {
+            None
         }
     }
 

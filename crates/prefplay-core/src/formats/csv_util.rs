@@ -29,10 +29,7 @@ pub(crate) struct Csv<R: Read> {
 
 impl<R: Read> Csv<R> {
     pub fn open(input: R, source_name: &str) -> Result<Self> {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(input);
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
         let raw = reader
             .byte_headers()
             .map_err(|e| error(source_name, 1, "header", e.to_string()))?
@@ -45,6 +42,7 @@ impl<R: Read> Csv<R> {
             let h = std::str::from_utf8(h)
                 .map_err(|_| error(source_name, 1, "header", "not valid UTF-8"))?
                 .trim_start_matches('\u{feff}')
+                .trim()
                 .to_ascii_lowercase();
             if headers.contains(&h) {
                 return Err(error(source_name, 1, &h, format!("duplicate column `{h}`")));
@@ -88,6 +86,7 @@ pub(crate) fn text<'r>(
     field: &str,
 ) -> Result<&'r str> {
     std::str::from_utf8(record.get(col).unwrap_or(b""))
+        .map(str::trim)
         .map_err(|_| error(source_name, line, field, "not valid UTF-8"))
 }
 

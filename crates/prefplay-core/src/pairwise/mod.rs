@@ -194,7 +194,7 @@ impl PairwiseModel {
     /// others get [`DEFAULT_L2`]), with a warning; the model keeps that
     /// prior for its uncertainty estimates.
     pub fn fit(&mut self, start: Option<&[f64]>) -> PairwiseFit {
-        let solved = solver::newton(&self.problem, self.start(start));
+        let solved = solver::newton(&self.problem, self.start(start), true);
         let failed = matches!(
             solved.status,
             FitStatus::Diverged | FitStatus::MaxIterations
@@ -213,17 +213,12 @@ impl PairwiseModel {
                 "the fit did not converge ({:?} after {} steps: the data are separable, so some estimate is infinite); refitted with the prior l2 = {} on the scores and {DEFAULT_L2} on the other parameters",
                 solved.status, solved.iterations, p.settings.l2
             ));
-            let retry = solver::newton(&self.problem, self.start(None));
-            return self.report(
-                retry.theta,
-                retry.evaluation.log_lik,
-                retry.iterations,
-                retry.status,
-            );
+            let retry = solver::newton(&self.problem, self.start(None), true);
+            return self.report(retry.theta, retry.log_lik, retry.iterations, retry.status);
         }
         self.report(
             solved.theta,
-            solved.evaluation.log_lik,
+            solved.log_lik,
             solved.iterations,
             solved.status,
         )

@@ -130,6 +130,28 @@ impl Problem {
     /// Objective, gradient and per-cell information at θ. `info_cross` and
     /// `info_tie` are filled only when the model has a tie parameter.
     pub fn evaluate(&self, theta: &[f64], out: &mut Evaluation) {
+        self.evaluate_with(theta, out, true);
+    }
+
+    /// The objective alone at θ (a full pass).
+    pub fn objective_at(&self, theta: &[f64]) -> f64 {
+        let mut ev = Evaluation::default();
+        self.evaluate(theta, &mut ev);
+        ev.objective
+    }
+
+    /// Whether θ is inside the parameter space (Rao–Kupper's α > 0).
+    pub fn feasible(&self, theta: &[f64]) -> bool {
+        match self.layout.tie {
+            Some(t) if self.tie_must_be_positive() => theta[t] > 0.0,
+            _ => true,
+        }
+    }
+
+    /// As [`Self::evaluate`]; without `with_log_lik` the log-likelihood
+    /// (the costliest part: a logarithm per cell) is skipped and
+    /// `objective` and `log_lik` are NaN.
+    pub fn evaluate_with(&self, theta: &[f64], out: &mut Evaluation, with_log_lik: bool) {
         let n_cells = self.cells.len();
         let with_tie = self.layout.tie.is_some();
         let tie_len = if with_tie { n_cells } else { 0 };
@@ -155,13 +177,15 @@ impl Problem {
         }
         let parts: Vec<Chunk> = if work.len() <= 1 {
             work.into_iter()
-                .map(|(r, e, c, t)| self.evaluate_chunk(theta, r, e, c, t))
+                .map(|(r, e, c, t)| self.evaluate_chunk(theta, r, e, c, t, with_log_lik))
                 .collect()
         } else {
             std::thread::scope(|scope| {
                 let handles: Vec<_> = work
                     .into_iter()
-                    .map(|(r, e, c, t)| scope.spawn(move || self.evaluate_chunk(theta, r, e, c, t)))
+                    .map(|(r, e, c, t)| {
+                        scope.spawn(move || self.evaluate_chunk(theta, r, e, c, t, with_log_lik))
+                    })
                     .collect();
                 handles
                     .into_iter()
@@ -196,8 +220,13 @@ impl Problem {
         if let Some(g) = self.gauge {
             out.grad[g] = 0.0;
         }
-        out.log_lik = log_lik;
-        out.objective = log_lik - 0.5 * penalty;
+        if with_log_lik {
+            out.log_lik = log_lik;
+            out.objective = log_lik - 0.5 * penalty;
+        } else {
+            out.log_lik = f64::NAN;
+            out.objective = f64::NAN;
+        }
     }
 
     fn evaluate_chunk(
@@ -207,6 +236,7 @@ impl Problem {
         info_eta: &mut [f64],
         info_cross: &mut [f64],
         info_tie: &mut [f64],
+        with_log_lik: bool,
     ) -> Chunk {
         let c = &self.cells;
         let dim = self.layout.dim;
@@ -217,7 +247,8 @@ impl Problem {
         };
         let first = range.start;
         if self.plain_logit() {
-            // One exp, one division and one log per cell: with e = e^{−|d|},
+            // One exp and one division per cell (and a log for the
+            // log-likelihood): with e = e^{−|d|},
             // σ(|d|) = 1/(1 + e), log σ(|d|) = ln σ(|d|) and
             // log σ(−|d|) = −|d| + log σ(|d|).
             let tie_weight = if self.settings.ties == TieModel::Half {
@@ -234,16 +265,19 @@ impl Problem {
                 let abs_d = d.abs();
                 let e = (-abs_d).exp();
                 let p_high = 1.0 / (1.0 + e);
-                let log_high = p_high.ln();
-                let (p, log_pa, log_pb) = if d >= 0.0 {
-                    (p_high, log_high, log_high - abs_d)
-                } else {
-                    (1.0 - p_high, log_high - abs_d, log_high)
-                };
+                let p = if d >= 0.0 { p_high } else { 1.0 - p_high };
+                if with_log_lik {
+                    let log_high = p_high.ln();
+                    let (log_pa, log_pb) = if d >= 0.0 {
+                        (log_high, log_high - abs_d)
+                    } else {
+                        (log_high - abs_d, log_high)
+                    };
+                    part.log_lik += wa * log_pa + wb * log_pb;
+                }
                 let n = wa + wb;
                 let g = wa - n * p;
                 let info = n * p * (1.0 - p);
-                part.log_lik += wa * log_pa + wb * log_pb;
                 part.grad[a] += g;
                 part.grad[b] -= g;
                 part.diag[a] += info;

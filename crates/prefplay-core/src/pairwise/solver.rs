@@ -32,18 +32,40 @@ const MIN_STEP_SCALE: f64 = 1.0 / 4096.0;
 #[derive(Debug, Clone)]
 pub(crate) struct Solved {
     pub theta: Vec<f64>,
-    pub evaluation: Evaluation,
+    /// The log-likelihood at `theta` (NaN unless asked for).
+    pub log_lik: f64,
     pub iterations: u32,
     pub status: FitStatus,
 }
 
-/// Maximises the problem's objective from `theta`.
-pub(crate) fn newton(problem: &Problem, mut theta: Vec<f64>) -> Solved {
+/// Maximises the problem's objective from `theta`; with `want_log_lik`
+/// the log-likelihood at the result is computed too.
+///
+/// A step is accepted when the objective's slope along it is still ≥ 0 at
+/// the new point (for a concave objective that proves it went up, without
+/// the logarithms the objective costs); otherwise the objectives are
+/// compared, and the step halved while it decreases.
+pub(crate) fn newton(problem: &Problem, mut theta: Vec<f64>, want_log_lik: bool) -> Solved {
     let mut ev = Evaluation::default();
-    problem.evaluate(&theta, &mut ev);
+    problem.evaluate_with(&theta, &mut ev, false);
     let mut trial_ev = Evaluation::default();
     let mut trial = theta.clone();
     let max_iterations = problem.settings.max_iterations;
+    let finish = |theta: Vec<f64>, iterations: u32, status: FitStatus| {
+        let log_lik = if want_log_lik {
+            let mut full = Evaluation::default();
+            problem.evaluate(&theta, &mut full);
+            full.log_lik
+        } else {
+            f64::NAN
+        };
+        Solved {
+            theta,
+            log_lik,
+            iterations,
+            status,
+        }
+    };
     for iteration in 1..=max_iterations {
         let grad_norm = norm(&ev.grad);
         // Forcing term: solve loosely far from the optimum, tightly near it.
@@ -51,42 +73,45 @@ pub(crate) fn newton(problem: &Problem, mut theta: Vec<f64>) -> Solved {
         let direction = pcg(problem, &ev, &ev.grad, rtol);
         let step = direction.iter().fold(0.0f64, |m, d| m.max(d.abs()));
         if step <= problem.settings.tolerance {
-            return done(theta, ev, iteration, FitStatus::Converged);
+            return finish(theta, iteration, FitStatus::Converged);
         }
-        let slack = 1e-11 * (1.0 + ev.objective.abs());
         let mut scale = 1.0;
         loop {
             for ((t, x), d) in trial.iter_mut().zip(&theta).zip(&direction) {
                 *t = x + scale * d;
             }
-            problem.evaluate(&trial, &mut trial_ev);
-            if trial_ev.objective.is_finite() && trial_ev.objective >= ev.objective - slack {
+            let accepted = problem.feasible(&trial) && {
+                problem.evaluate_with(&trial, &mut trial_ev, false);
+                let slope = dot(&trial_ev.grad, &direction);
+                if slope.is_finite() && slope >= 0.0 {
+                    true
+                } else {
+                    if ev.objective.is_nan() {
+                        ev.objective = problem.objective_at(&theta);
+                    }
+                    let trial_objective = problem.objective_at(&trial);
+                    let slack = 1e-11 * (1.0 + ev.objective.abs());
+                    trial_objective.is_finite() && trial_objective >= ev.objective - slack
+                }
+            };
+            if accepted {
                 break;
             }
             scale *= 0.5;
             if scale < MIN_STEP_SCALE {
-                return done(theta, ev, iteration, FitStatus::Stalled);
+                return finish(theta, iteration, FitStatus::Stalled);
             }
         }
         std::mem::swap(&mut theta, &mut trial);
         std::mem::swap(&mut ev, &mut trial_ev);
         if theta.iter().any(|t| t.abs() > DIVERGED_AT) {
-            return done(theta, ev, iteration, FitStatus::Diverged);
+            return finish(theta, iteration, FitStatus::Diverged);
         }
         if iteration == max_iterations {
-            return done(theta, ev, iteration, FitStatus::MaxIterations);
+            return finish(theta, iteration, FitStatus::MaxIterations);
         }
     }
-    done(theta, ev, max_iterations, FitStatus::MaxIterations)
-}
-
-fn done(theta: Vec<f64>, evaluation: Evaluation, iterations: u32, status: FitStatus) -> Solved {
-    Solved {
-        theta,
-        evaluation,
-        iterations,
-        status,
-    }
+    finish(theta, max_iterations, FitStatus::MaxIterations)
 }
 
 fn norm(v: &[f64]) -> f64 {

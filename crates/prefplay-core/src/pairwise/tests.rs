@@ -258,7 +258,7 @@ fn features_and_the_order_effect_are_recovered_from_exact_proportions() {
 }
 
 #[test]
-fn bootstrap_is_seeded_and_brackets_the_estimate() {
+fn bootstrap_is_seeded_and_agrees_with_fisher_on_ample_data() {
     let table = sample_table();
     let mut model =
         PairwiseModel::new(&table, settings(Link::Logit, TieModel::Davidson, true, 0.1)).unwrap();
@@ -268,19 +268,45 @@ fn bootstrap_is_seeded_and_brackets_the_estimate() {
         seed: 7,
     };
     let a = model.uncertainty(&fit, method, 0.95).unwrap();
-    let b = model.uncertainty(&fit, method, 0.95).unwrap();
-    assert_eq!(a, b);
-    let fisher = model.uncertainty(&fit, Method::Fisher, 0.95).unwrap();
-    for i in 0..5 {
-        let (lo, hi) = a.score_interval[i];
-        assert!(lo < fit.scores[i] + 0.2 && fit.scores[i] - 0.2 < hi);
-        let ratio = a.score_se[i] / fisher.score_se[i];
-        assert!(
-            (0.5..2.0).contains(&ratio),
-            "item {i}: bootstrap/fisher SE {ratio}"
-        );
-    }
+    assert_eq!(a, model.uncertainty(&fit, method, 0.95).unwrap());
     assert!(a.tie_se.unwrap() > 0.0);
+
+    let sim = crate::simulate::simulate(&crate::simulate::SimulationSettings {
+        items: 6,
+        votes: 5000,
+        tie_rate: 0.2,
+        seed: 11,
+        ..Default::default()
+    })
+    .unwrap();
+    let mut model = PairwiseModel::new(
+        &sim.table,
+        settings(Link::Logit, TieModel::Davidson, true, 0.1),
+    )
+    .unwrap();
+    let fit = model.fit(None);
+    let boot = model
+        .uncertainty(
+            &fit,
+            Method::Bootstrap {
+                replicates: 400,
+                seed: 3,
+            },
+            0.95,
+        )
+        .unwrap();
+    let fisher = model.uncertainty(&fit, Method::Fisher, 0.95).unwrap();
+    for i in 0..6 {
+        let ratio = boot.score_se[i] / fisher.score_se[i];
+        assert!(
+            (0.8..1.25).contains(&ratio),
+            "item {i}: bootstrap/Fisher SE {ratio}"
+        );
+        let (lo, hi) = boot.score_interval[i];
+        assert!(lo < fit.scores[i] && fit.scores[i] < hi);
+    }
+    let ratio = boot.tie_se.unwrap() / fisher.tie_se.unwrap();
+    assert!((0.8..1.25).contains(&ratio), "tie parameter: {ratio}");
 }
 
 #[test]

@@ -9,7 +9,7 @@
 //! se(e^x) = e^x·se(x)).
 
 use faer::linalg::solvers::DenseSolveCore;
-use rand::SeedableRng;
+use rand::{RngCore, SeedableRng};
 use rand_distr::{Binomial, Distribution};
 use rand_pcg::Pcg64Mcg;
 
@@ -239,10 +239,12 @@ impl PairwiseModel {
                 reason: "needs at least 2 replicates",
             });
         }
-        let workers = workers().min(replicates as usize).max(1);
+        let workers = crate::parallel::workers().min(replicates as usize).max(1);
+        let list = vote_list(&self.problem.cells.counts);
+        let votes = list.as_deref();
         let results: Vec<(u32, Option<Vec<f64>>)> = if workers == 1 {
             (0..replicates)
-                .map(|r| (r, self.replicate(fit, seed, r)))
+                .map(|r| (r, self.replicate(fit, votes, seed, r)))
                 .collect()
         } else {
             let mut all = Vec::with_capacity(replicates as usize);
@@ -252,7 +254,7 @@ impl PairwiseModel {
                         scope.spawn(move || {
                             (w as u32..replicates)
                                 .step_by(workers)
-                                .map(|r| (r, self.replicate(fit, seed, r)))
+                                .map(|r| (r, self.replicate(fit, votes, seed, r)))
                                 .collect::<Vec<_>>()
                         })
                     })
@@ -299,12 +301,18 @@ impl PairwiseModel {
 
     /// One bootstrap replicate: reported scores, then the other parameters
     /// (tie parameter on its natural scale). `None` if it did not converge.
-    fn replicate(&self, fit: &PairwiseFit, seed: u64, r: u32) -> Option<Vec<f64>> {
+    fn replicate(
+        &self,
+        fit: &PairwiseFit,
+        votes: Option<&[u32]>,
+        seed: u64,
+        r: u32,
+    ) -> Option<Vec<f64>> {
         let mut rng =
             Pcg64Mcg::seed_from_u64(seed ^ u64::from(r).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let mut problem = self.problem.clone();
-        resample(&mut problem.cells.counts, &mut rng);
-        let solved = solver::newton(&problem, fit.parameters.clone());
+        resample(&mut problem.cells.counts, votes, &mut rng);
+        let solved = solver::newton(&problem, fit.parameters.clone(), false);
         if solved.status != solver::FitStatus::Converged {
             return None;
         }
@@ -318,9 +326,45 @@ impl PairwiseModel {
     }
 }
 
-/// A multinomial redraw of all votes over the cells' outcomes, by
-/// conditional binomials (each category given what is left).
-fn resample(counts: &mut [Counts], rng: &mut Pcg64Mcg) {
+/// Above this many votes the bootstrap draws by conditional binomials
+/// instead of from the list of votes.
+const VOTE_LIST_MAX: f64 = 4e6;
+
+/// Every vote's (cell × 3 + outcome slot), or `None` when there are too many.
+fn vote_list(counts: &[Counts]) -> Option<Vec<u32>> {
+    let total: f64 = counts.iter().map(|c| c.wins_a + c.wins_b + c.ties).sum();
+    if total > VOTE_LIST_MAX || counts.len() * 3 > u32::MAX as usize {
+        return None;
+    }
+    let mut list = Vec::with_capacity(total as usize);
+    for (k, c) in counts.iter().enumerate() {
+        for (slot, n) in [c.wins_a, c.wins_b, c.ties].into_iter().enumerate() {
+            list.extend(std::iter::repeat_n((k * 3 + slot) as u32, n as usize));
+        }
+    }
+    Some(list)
+}
+
+/// A multinomial redraw of all votes: N draws with replacement from the
+/// vote list when there is one, else conditional binomials (each
+/// category given what is left).
+fn resample(counts: &mut [Counts], votes: Option<&[u32]>, rng: &mut Pcg64Mcg) {
+    if let Some(list) = votes {
+        // Multiply-shift maps a 64-bit draw onto 0..n (Lemire 2019); its
+        // bias, below n / 2⁶⁴ < 1e-12, is far under bootstrap noise.
+        let n = list.len() as u128;
+        let mut tally = vec![0u32; counts.len() * 3];
+        for _ in 0..list.len() {
+            let pick = ((u128::from(rng.next_u64()) * n) >> 64) as usize;
+            tally[list[pick] as usize] += 1;
+        }
+        for (c, t) in counts.iter_mut().zip(tally.chunks_exact(3)) {
+            c.wins_a = f64::from(t[0]);
+            c.wins_b = f64::from(t[1]);
+            c.ties = f64::from(t[2]);
+        }
+        return;
+    }
     let total: f64 = counts.iter().map(|c| c.wins_a + c.wins_b + c.ties).sum();
     let mut votes_left = total.round() as u64;
     let mut mass_left = total;
@@ -344,16 +388,6 @@ fn resample(counts: &mut [Counts], rng: &mut Pcg64Mcg) {
             mass_left -= weight;
         }
     }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn workers() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-#[cfg(target_arch = "wasm32")]
-fn workers() -> usize {
-    1
 }
 
 fn std_dev(x: &[f64]) -> f64 {
