@@ -4,8 +4,10 @@
 //!   release site and serves it on http://127.0.0.1:PORT.
 //! - `cargo xtask test`: installs what is missing (test packages included)
 //!   and runs every check; prints `N passed, N failed` last.
-//! - `cargo xtask bench`: native benchmarks (BT fit time per engine).
+//! - `cargo xtask bench`: prefplay's fits, bootstrap and parsing against
+//!   evalica, choix and arena-rank on the same files, then the GPU bench.
 
+mod bench;
 mod setup;
 mod steps;
 mod test;
@@ -34,7 +36,8 @@ enum Command {
     Test,
     /// Install the build and test tools only.
     Setup,
-    /// Run the benchmarks (native; BT fit time on CPU and GPU by size).
+    /// Run the benchmarks: prefplay against evalica, choix and arena-rank
+    /// (installed from PyPI into target/bench-venv), then the GPU bench.
     Bench,
 }
 
@@ -58,9 +61,7 @@ fn main() -> Result<()> {
             )
         }
         Command::Test => test::run(),
-        Command::Bench => {
-            steps::run_plain("cargo", &["bench", "-p", "prefplay-gpu", "--bench", "fit"])
-        }
+        Command::Bench => bench::run(&root),
         Command::Setup => {
             setup::ensure_build_tools()?;
             setup::ensure_test_packages()

@@ -203,7 +203,7 @@ pub fn ensure_test_packages() -> Result<()> {
 }
 
 /// Installs the packages that are missing (as root, or through sudo).
-fn ensure_debian_packages(packages: &[&str]) -> Result<()> {
+pub fn ensure_debian_packages(packages: &[&str]) -> Result<()> {
     let missing: Vec<&str> = packages
         .iter()
         .copied()

@@ -1,0 +1,120 @@
+//! `cargo xtask bench`: prefplay's fits against the peers, side by side.
+//!
+//! 1. `cargo bench -p prefplay-core --bench pairwise` writes the synthetic
+//!    files to `target/bench-data` and times prefplay's fit, bootstrap and
+//!    CSV parsing.
+//! 2. A virtualenv in `target/bench-venv` gets choix 0.4.1 and evalica 0.4.2
+//!    from PyPI (and arena-rank 0.1.1 when it installs); `xtask/bench/
+//!    peers.py` times their fits on the same files.
+//! 3. A table with the ratios is printed, then the GPU bench runs.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use crate::steps::run_plain;
+
+/// Pinned peer versions (required, then optional).
+const PEERS: [&str; 2] = ["choix==0.4.1", "evalica==0.4.2"];
+const OPTIONAL_PEERS: [&str; 1] = ["arena-rank==0.1.1"];
+
+/// Runs `program args`, echoes its stdout and returns the `BENCH` lines as
+/// name → (value, rest of the line).
+fn bench_lines(
+    program: &str,
+    args: &[&str],
+    envs: &[(&str, &Path)],
+) -> Result<BTreeMap<String, (f64, String)>> {
+    let mut cmd = crate::setup::command(program);
+    cmd.args(args);
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let out = cmd
+        .output()
+        .with_context(|| format!("starting {program}"))?;
+    if !out.status.success() {
+        bail!(
+            "`{program} {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut found = BTreeMap::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        println!("{line}");
+        let mut parts = line.splitn(4, ' ');
+        if let (Some("BENCH"), Some(name), Some(value)) = (parts.next(), parts.next(), parts.next())
+            && let Ok(v) = value.parse::<f64>()
+        {
+            found.insert(
+                name.to_string(),
+                (v, parts.next().unwrap_or("").to_string()),
+            );
+        }
+    }
+    Ok(found)
+}
+
+fn python_venv(root: &Path) -> Result<std::path::PathBuf> {
+    let venv = root.join("target/bench-venv");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        crate::setup::ensure_debian_packages(&["python3-venv"])?;
+        run_plain("python3", &["-m", "venv", &venv.display().to_string()])?;
+    }
+    let pip = venv.join("bin/pip").display().to_string();
+    let mut args = vec!["install", "-q"];
+    args.extend(PEERS);
+    run_plain(&pip, &args)?;
+    for optional in OPTIONAL_PEERS {
+        if let Err(e) = run_plain(&pip, &["install", "-q", optional]) {
+            println!("xtask bench: {optional} did not install ({e}); it is left out");
+        }
+    }
+    Ok(python)
+}
+
+/// Runs the benchmarks and prints the comparison table.
+pub fn run(root: &Path) -> Result<()> {
+    let data = root.join("target/bench-data");
+    let ours = bench_lines(
+        "cargo",
+        &["bench", "-p", "prefplay-core", "--bench", "pairwise"],
+        &[("PREFPLAY_BENCH_DIR", &data)],
+    )?;
+    let python = python_venv(root)?;
+    let script = root.join("xtask/bench/peers.py");
+    let peers = bench_lines(
+        &python.display().to_string(),
+        &[&script.display().to_string(), &data.display().to_string()],
+        &[],
+    )?;
+    println!();
+    println!("| task | prefplay | evalica | choix | arena-rank | fastest peer ÷ prefplay |");
+    println!("|---|---|---|---|---|---|");
+    for (task, (ms, _)) in ours.iter().filter(|(k, _)| k.starts_with("fit_")) {
+        let peer = |p: &str| peers.get(&format!("{p}.{task}")).map(|(v, _)| *v);
+        let cells: Vec<String> = ["evalica", "choix", "arena-rank"]
+            .iter()
+            .map(|p| peer(p).map_or("–".into(), |v| format!("{v:.1} ms")))
+            .collect();
+        let fastest = ["evalica", "choix", "arena-rank"]
+            .iter()
+            .filter_map(|p| peer(p))
+            .fold(f64::INFINITY, f64::min);
+        println!(
+            "| {task} | {ms:.1} ms | {} | {} | {} | {:.1}× |",
+            cells[0],
+            cells[1],
+            cells[2],
+            fastest / ms
+        );
+    }
+    for (task, (v, rest)) in ours.iter().filter(|(k, _)| !k.starts_with("fit_")) {
+        println!("| {task} | {v:.1} {rest} | | | | |");
+    }
+    println!();
+    run_plain("cargo", &["bench", "-p", "prefplay-gpu", "--bench", "fit"])
+}
