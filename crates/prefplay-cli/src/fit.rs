@@ -8,12 +8,14 @@ use clap::{Args, ValueEnum};
 use prefplay_core::elo::{EloSettings, elo_ratings};
 use prefplay_core::pairwise::uncertainty::{Method, rank_intervals};
 use prefplay_core::pairwise::{DEFAULT_L2, Link, PairwiseModel, PairwiseSettings, TieModel};
+use prefplay_core::plackett_luce::{PlSettings, PlackettLuce};
 use prefplay_core::rank_centrality::{RankCentralitySettings, rank_centrality};
+use prefplay_core::rankings::RankingTable;
 use prefplay_core::table::{Outcome, PairTable};
 use prefplay_core::{ComparisonGraph, Vote, Winner};
 use serde_json::{Value, json};
 
-use crate::input::{FormatArg, load};
+use crate::input::{FormatArg, Loaded, load_any};
 
 /// `--model`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -22,6 +24,8 @@ pub enum ModelArg {
     Bt,
     /// Thurstone–Mosteller (probit link).
     Thurstone,
+    /// Plackett–Luce (rankings and best-of-k; on pairs it is BT without ties).
+    PlackettLuce,
     /// Online Elo in file order (K = 4, Arena's baseline).
     Elo,
     /// Rank Centrality (spectral; pseudo-count 1).
@@ -152,7 +156,17 @@ pub fn run(args: &FitArgs) -> Result<()> {
             "--engine gpu: the command line has no GPU engine yet (the page has one for Bradley–Terry); use --engine cpu"
         );
     }
-    let (table, parse_ms) = load(&args.file, args.format, args.items.as_deref())?;
+    let keep_rankings = args.model == ModelArg::PlackettLuce;
+    let (loaded, parse_ms) = load_any(
+        &args.file,
+        args.format,
+        args.items.as_deref(),
+        keep_rankings,
+    )?;
+    let (table, rankings) = match loaded {
+        Loaded::Pairs(t) => (t, None),
+        Loaded::Rankings(r) => (r.to_pairs(), Some(r)),
+    };
     if table.n_votes() == 0 {
         bail!(
             "{}: no votes (the file has a header or records but no counted votes)",
@@ -161,6 +175,7 @@ pub fn run(args: &FitArgs) -> Result<()> {
     }
     let out = match args.model {
         ModelArg::Bt | ModelArg::Thurstone => pairwise(args, &table)?,
+        ModelArg::PlackettLuce => plackett_luce(args, &table, rankings)?,
         ModelArg::Elo => elo(args, &table)?,
         ModelArg::RankCentrality => spectral(args, &table)?,
     };
@@ -314,6 +329,72 @@ fn pairwise(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
         se: unc.as_ref().map(|u| u.score_se.clone()),
         intervals: unc.as_ref().map(|u| u.score_interval.clone()),
         scores: fit.scores,
+        warnings,
+        fit_ms,
+        ci_ms,
+    })
+}
+
+fn plackett_luce(
+    args: &FitArgs,
+    pairs: &PairTable,
+    rankings: Option<RankingTable>,
+) -> Result<Outcomes> {
+    let mut warnings = Vec::new();
+    let rankings = match rankings {
+        Some(r) => r,
+        None => {
+            let (r, ties) = RankingTable::from_pairs(pairs);
+            if ties > 0 {
+                warnings.push(format!(
+                    "Plackett–Luce has no ties: {ties} tied votes were left out"
+                ));
+            }
+            r
+        }
+    };
+    let reference = match &args.reference {
+        Some(name) => Some(
+            rankings
+                .find_item(name)
+                .ok_or_else(|| anyhow::anyhow!("--reference {name}: no such item"))?,
+        ),
+        None => None,
+    };
+    let started = Instant::now();
+    let mut model = PlackettLuce::new(
+        &rankings,
+        PlSettings {
+            l2: args.l2,
+            reference,
+            ..PlSettings::default()
+        },
+    )?;
+    let fit = model.fit();
+    let fit_ms = started.elapsed().as_secs_f64() * 1e3;
+    let started = Instant::now();
+    let unc = match args.ci {
+        CiArg::None => None,
+        CiArg::Fisher => Some(model.fisher(&fit, args.level)?),
+        other => {
+            warnings.push(format!(
+                "--ci {other:?} is not available for Plackett–Luce yet; Fisher errors are reported"
+            ));
+            Some(model.fisher(&fit, args.level)?)
+        }
+    };
+    let ci_ms = started.elapsed().as_secs_f64() * 1e3;
+    warnings.extend(model.warnings().iter().cloned());
+    Ok(Outcomes {
+        se: unc.as_ref().map(|u| u.score_se.clone()),
+        intervals: unc.as_ref().map(|u| u.score_interval.clone()),
+        scores: fit.scores,
+        order_effect: Value::Null,
+        tie_parameter: Value::Null,
+        features: Value::Array(Vec::new()),
+        log_likelihood: json!(fit.log_likelihood),
+        iterations: fit.iterations,
+        converged: fit.status == prefplay_core::pairwise::FitStatus::Converged,
         warnings,
         fit_ms,
         ci_ms,

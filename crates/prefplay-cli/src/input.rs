@@ -8,7 +8,8 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::ValueEnum;
 use prefplay_core::deck::parse_deck;
-use prefplay_core::formats::{Format, detect, read_table};
+use prefplay_core::formats::{Format, detect, read_rankings, read_table};
+use prefplay_core::rankings::RankingTable;
 use prefplay_core::table::PairTable;
 
 /// `--format`: a file format or `auto`.
@@ -26,6 +27,8 @@ pub enum FormatArg {
     Hf,
     /// crowd-kit CSV worker,left,right,label.
     Crowdkit,
+    /// Rankings CSV: ranking ("a > b > c") [+unranked "d|e", count, rater].
+    Rankings,
     /// prefplay's versioned JSON dataset.
     Prefplay,
 }
@@ -40,6 +43,7 @@ impl FormatArg {
             FormatArg::Arena => Some(Format::Arena),
             FormatArg::Hf => Some(Format::Hf),
             FormatArg::Crowdkit => Some(Format::CrowdKit),
+            FormatArg::Rankings => Some(Format::Rankings),
             FormatArg::Prefplay => Some(Format::Prefplay),
         }
     }
@@ -48,9 +52,31 @@ impl FormatArg {
 /// Bytes looked at to detect the format.
 const DETECT_BYTES: usize = 64 * 1024;
 
+/// What a file holds: pairwise rows, or rankings (kept as rankings for
+/// Plackett–Luce).
+pub enum Loaded {
+    /// Pairwise rows (rankings files are broken into pairs when asked).
+    Pairs(PairTable),
+    /// Rankings.
+    Rankings(RankingTable),
+}
+
 /// Reads `path` (format given or detected), listing `deck` items first.
 /// Returns the table and the milliseconds spent.
 pub fn load(path: &Path, format: FormatArg, deck: Option<&Path>) -> Result<(PairTable, f64)> {
+    match load_any(path, format, deck, false)? {
+        (Loaded::Pairs(t), ms) => Ok((t, ms)),
+        (Loaded::Rankings(r), ms) => Ok((r.to_pairs(), ms)),
+    }
+}
+
+/// As [`load`], but a rankings file stays rankings when `keep_rankings`.
+pub fn load_any(
+    path: &Path,
+    format: FormatArg,
+    deck: Option<&Path>,
+    keep_rankings: bool,
+) -> Result<(Loaded, f64)> {
     let started = Instant::now();
     let known_items = match deck {
         Some(d) => {
@@ -73,6 +99,10 @@ pub fn load(path: &Path, format: FormatArg, deck: Option<&Path>) -> Result<(Pair
             detect(&name, head)?
         }
     };
-    let table = read_table(reader.by_ref(), format, &name, &known_items)?;
-    Ok((table, started.elapsed().as_secs_f64() * 1e3))
+    let loaded = if format == Format::Rankings && keep_rankings {
+        Loaded::Rankings(read_rankings(reader.by_ref(), &name, &known_items)?)
+    } else {
+        Loaded::Pairs(read_table(reader.by_ref(), format, &name, &known_items)?)
+    };
+    Ok((loaded, started.elapsed().as_secs_f64() * 1e3))
 }

@@ -138,7 +138,7 @@ fn every_model_and_tie_option_runs() {
             "{ties}"
         );
     }
-    for model in ["thurstone", "elo", "rank-centrality"] {
+    for model in ["thurstone", "plackett-luce", "elo", "rank-centrality"] {
         let json = ok_json(&["fit", path, "--model", model, "--ci", "none", "--json"]);
         assert_eq!(json["items"].as_array().unwrap().len(), 6, "{model}");
     }
@@ -307,4 +307,27 @@ fn bad_input_names_file_line_and_field() {
     let warnings = json["warnings"].to_string();
     assert!(warnings.contains("does not exist"), "{warnings}");
     assert!(json["items"][0]["score"].as_f64().unwrap().is_finite());
+}
+
+#[test]
+fn plackett_luce_reads_rankings_and_best_of_k() {
+    let csv = temp_file(
+        "rank.csv",
+        b"ranking,unranked,count\nx > y > z,,3\ny > x > z,,2\nz,x|y,1\nx,y|z,2\n",
+    );
+    let json = ok_json(&[
+        "fit",
+        csv.to_str().unwrap(),
+        "--model",
+        "plackett-luce",
+        "--l2",
+        "0",
+        "--json",
+    ]);
+    assert_eq!(json["converged"], true);
+    assert_eq!(json["items"][0]["name"], "x");
+    assert!(json["items"][0]["se"].as_f64().unwrap() > 0.0);
+    // The same file under Bradley–Terry is broken into pairwise wins.
+    let bt = ok_json(&["fit", csv.to_str().unwrap(), "--json"]);
+    assert_eq!(bt["n_votes"], 3 * 3 + 2 * 3 + 2 + 2 * 2);
 }

@@ -264,7 +264,12 @@ impl PairTable {
     }
 }
 
-fn intern(labels: &mut Vec<String>, ids: &mut FxHashMap<String, u32>, label: &str) -> u32 {
+/// The id of `label` in `labels`, adding it when new.
+pub(crate) fn intern(
+    labels: &mut Vec<String>,
+    ids: &mut FxHashMap<String, u32>,
+    label: &str,
+) -> u32 {
     if let Some(&id) = ids.get(label) {
         return id;
     }

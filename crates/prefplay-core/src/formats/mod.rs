@@ -7,7 +7,11 @@
 //! | `arena` | Chatbot Arena battles, JSON array or JSON lines: `model_a`, `model_b`, `winner`, optional `judge` |
 //! | `hf` | Hugging Face preference JSON lines: `prompt`, `chosen`, `rejected` |
 //! | `crowdkit` | crowd-kit CSV `worker,left,right,label` (`label`: the preferred item) |
+//! | `rankings` | CSV `ranking` (`a > b > c`) + optional `unranked` (`d|e`), `count`, `rater` |
 //! | `prefplay` | prefplay's own versioned JSON dataset |
+//!
+//! Rankings read as pairs are broken into every implied pairwise win
+//! ([`RankingTable::to_pairs`]); use [`read_rankings`] for Plackett–Luce.
 //!
 //! Readers stream (CSV and JSON lines are read record by record) and stop
 //! at the first bad record with an error naming the file, line and field.
@@ -19,10 +23,12 @@ mod hf;
 mod json_records;
 mod pairs;
 mod prefplay_json;
+mod rankings_csv;
 mod winner_loser;
 
 use std::io::{BufRead, Write};
 
+use crate::rankings::RankingTable;
 use crate::table::PairTable;
 use crate::{Error, Result};
 
@@ -39,18 +45,21 @@ pub enum Format {
     Hf,
     /// crowd-kit pairwise CSV.
     CrowdKit,
+    /// Rankings / best-of-k CSV.
+    Rankings,
     /// prefplay's versioned JSON.
     Prefplay,
 }
 
 impl Format {
     /// Every format, in the order of the module table.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Pairs,
         Format::WinnerLoser,
         Format::Arena,
         Format::Hf,
         Format::CrowdKit,
+        Format::Rankings,
         Format::Prefplay,
     ];
 
@@ -62,6 +71,7 @@ impl Format {
             Format::Arena => "arena",
             Format::Hf => "hf",
             Format::CrowdKit => "crowdkit",
+            Format::Rankings => "rankings",
             Format::Prefplay => "prefplay",
         }
     }
@@ -116,11 +126,14 @@ pub fn detect(source_name: &str, head: &[u8]) -> Result<Format> {
         if has_all(&crowdkit::REQUIRED) {
             found.push(Format::CrowdKit);
         }
+        if has_all(&rankings_csv::REQUIRED) {
+            found.push(Format::Rankings);
+        }
     }
     match found.as_slice() {
         [one] => Ok(*one),
         [] => Err(err(
-            "cannot tell the format: expected a CSV header with item_a,item_b,winner (pairs), winner,loser (winner-loser) or worker,left,right,label (crowdkit), or JSON records with model_a/model_b (arena), chosen/rejected (hf) or \"format\": \"prefplay\"; pass --format".into(),
+            "cannot tell the format: expected a CSV header with item_a,item_b,winner (pairs), winner,loser (winner-loser) worker,left,right,label (crowdkit) or ranking (rankings), or JSON records with model_a/model_b (arena), chosen/rejected (hf) or \"format\": \"prefplay\"; pass --format".into(),
         )),
         many => Err(err(format!(
             "ambiguous: the file looks like {}; pass --format",
@@ -143,6 +156,7 @@ pub fn read_table<R: BufRead>(
         Format::Arena => arena::read(reader, source_name, &mut table)?,
         Format::Hf => hf::read(reader, source_name, &mut table)?,
         Format::CrowdKit => crowdkit::read(reader, source_name, &mut table)?,
+        Format::Rankings => return Ok(read_rankings(reader, source_name, known_items)?.to_pairs()),
         Format::Prefplay => return prefplay_json::read(reader, source_name, known_items),
     }
     Ok(table)
@@ -157,8 +171,33 @@ pub fn write_table<W: Write>(table: &PairTable, format: Format, writer: W) -> Re
         Format::Arena => arena::write(table, writer),
         Format::Hf => hf::write(table, writer),
         Format::CrowdKit => crowdkit::write(table, writer),
+        Format::Rankings => {
+            let (rankings, ties) = RankingTable::from_pairs(table);
+            if ties > 0 {
+                return Err(Error::Unsupported(format!(
+                    "rankings have no ties, and {ties} votes are ties"
+                )));
+            }
+            rankings_csv::write(&rankings, writer)
+        }
         Format::Prefplay => prefplay_json::write(table, writer),
     }
+}
+
+/// Reads a rankings CSV as rankings (for Plackett–Luce).
+pub fn read_rankings<R: BufRead>(
+    reader: R,
+    source_name: &str,
+    known_items: &[String],
+) -> Result<RankingTable> {
+    let mut table = RankingTable::with_items(known_items);
+    rankings_csv::read(reader, source_name, &mut table)?;
+    Ok(table)
+}
+
+/// Writes rankings as a rankings CSV.
+pub fn write_rankings<W: Write>(table: &RankingTable, writer: W) -> Result<()> {
+    rankings_csv::write(table, writer)
 }
 
 /// An I/O error while writing, as an [`Error`].

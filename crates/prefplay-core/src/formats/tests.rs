@@ -259,3 +259,20 @@ fn known_items_come_first() {
     .unwrap();
     assert_eq!(t.items(), &["p", "q", "r"]);
 }
+
+#[test]
+fn rankings_round_trip_and_break_into_pairs() {
+    let text = "ranking,unranked,count,rater\nx > y > z,,2,ann\nz,x|y,1,\n";
+    let r = read_rankings(text.as_bytes(), "r.csv", &[]).unwrap();
+    assert_eq!(r.rankings.len(), 2);
+    assert_eq!(r.rankings[1].unranked, vec![0, 1]);
+    let mut out = Vec::new();
+    write_rankings(&r, &mut out).unwrap();
+    assert_eq!(read_rankings(&out[..], "r2.csv", &[]).unwrap(), r);
+    assert_eq!(detect("r.csv", text.as_bytes()).unwrap(), Format::Rankings);
+    let pairs = read(text, Format::Rankings).unwrap();
+    // x>y, x>z, y>z twice each, then z>x and z>y once.
+    assert_eq!(pairs.n_votes(), 8);
+    assert_line_field(read("ranking\nx > x\n", Format::Rankings), 2, "ranking");
+    assert_line_field(read("ranking\nx\n", Format::Rankings), 2, "ranking");
+}

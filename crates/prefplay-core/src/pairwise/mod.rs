@@ -22,6 +22,12 @@ mod tests;
 pub use settings::{DEFAULT_L2, Link, PairwiseSettings, TieModel};
 pub use solver::FitStatus;
 
+/// |parameter| beyond which a fit counts as diverged (shared by the
+/// Plackett–Luce solver).
+pub(crate) fn solver_diverged_at() -> f64 {
+    solver::DIVERGED_AT
+}
+
 use cells::Cells;
 use problem::{Layout, Problem};
 

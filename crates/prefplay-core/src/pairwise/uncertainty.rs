@@ -192,36 +192,18 @@ impl PairwiseModel {
     fn intervals_from_covariance(&self, fit: &PairwiseFit, cov: &[f64], level: f64) -> Uncertainty {
         let lay = &self.problem.layout;
         let dim = lay.dim;
-        let n = lay.n_items;
         let var = |i: usize| cov[i * dim + i].max(0.0);
-        let score_var: Vec<f64> = match self.problem.settings.reference {
-            Some(r) => (0..n)
-                .map(|i| var(i) + var(r) - 2.0 * cov[i * dim + r])
-                .collect(),
-            None => {
-                let row_mean: Vec<f64> = (0..n)
-                    .map(|i| cov[i * dim..i * dim + n].iter().sum::<f64>() / n as f64)
-                    .collect();
-                let grand = row_mean.iter().sum::<f64>() / n as f64;
-                (0..n).map(|i| var(i) - 2.0 * row_mean[i] + grand).collect()
-            }
-        };
-        let score_se: Vec<f64> = score_var.iter().map(|v| v.max(0.0).sqrt()).collect();
-        let z = normal_quantile(0.5 + 0.5 * level);
-        let score_interval = fit
-            .scores
-            .iter()
-            .zip(&score_se)
-            .map(|(s, se)| (s - z * se, s + z * se))
-            .collect();
         Uncertainty {
-            score_se,
-            score_interval,
             order_effect_se: lay.order.map(|k| var(k).sqrt()),
             tie_se: lay.tie.map(|k| fit.parameters[k].exp() * var(k).sqrt()),
             feature_se: (lay.features_start..dim).map(|k| var(k).sqrt()).collect(),
-            level,
-            replicates_converged: None,
+            ..score_uncertainty(
+                &fit.scores,
+                cov,
+                dim,
+                self.problem.settings.reference,
+                level,
+            )
         }
     }
 
@@ -401,6 +383,48 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     let h = (sorted.len() - 1) as f64 * q;
     let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// Standard errors and normal intervals of reported scores (the first
+/// `scores.len()` parameters) from a row-major `dim × dim` covariance, for
+/// centred scores or contrasts to `reference` (see the module docs).
+pub(crate) fn score_uncertainty(
+    scores: &[f64],
+    cov: &[f64],
+    dim: usize,
+    reference: Option<usize>,
+    level: f64,
+) -> Uncertainty {
+    let n = scores.len();
+    let var = |i: usize| cov[i * dim + i].max(0.0);
+    let score_var: Vec<f64> = match reference {
+        Some(r) => (0..n)
+            .map(|i| var(i) + var(r) - 2.0 * cov[i * dim + r])
+            .collect(),
+        None => {
+            let row_mean: Vec<f64> = (0..n)
+                .map(|i| cov[i * dim..i * dim + n].iter().sum::<f64>() / n as f64)
+                .collect();
+            let grand = row_mean.iter().sum::<f64>() / n as f64;
+            (0..n).map(|i| var(i) - 2.0 * row_mean[i] + grand).collect()
+        }
+    };
+    let score_se: Vec<f64> = score_var.iter().map(|v| v.max(0.0).sqrt()).collect();
+    let z = normal_quantile(0.5 + 0.5 * level);
+    let score_interval = scores
+        .iter()
+        .zip(&score_se)
+        .map(|(s, se)| (s - z * se, s + z * se))
+        .collect();
+    Uncertainty {
+        score_se,
+        score_interval,
+        order_effect_se: None,
+        tie_se: None,
+        feature_se: Vec::new(),
+        level,
+        replicates_converged: None,
+    }
 }
 
 /// Ranks with intervals: `rank` = 1 + items with a higher score;
