@@ -396,8 +396,8 @@ mod tests {
         )
         .unwrap();
         let fit = pl.fit();
-        for i in 0..5 {
-            assert!((fit.scores[i] - u[i]).abs() < 1e-4, "{:?}", fit.scores);
+        for (s, want) in fit.scores.iter().zip(u) {
+            assert!((s - want).abs() < 1e-4, "{:?}", fit.scores);
         }
     }
 

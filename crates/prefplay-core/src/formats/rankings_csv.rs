@@ -12,7 +12,7 @@ use crate::rankings::{Ranking, RankingTable};
 
 pub(crate) const REQUIRED: [&str; 1] = ["ranking"];
 
-fn labels<'t>(cell: &'t str, separator: char) -> impl Iterator<Item = &'t str> {
+fn labels(cell: &str, separator: char) -> impl Iterator<Item = &str> {
     cell.split(separator)
         .map(str::trim)
         .filter(|l| !l.is_empty())
