@@ -6,6 +6,7 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 use prefplay_core::elo::{EloSettings, elo_ratings};
+use prefplay_core::pairwise::raters::fit_with_raters;
 use prefplay_core::pairwise::uncertainty::{Method, rank_intervals};
 use prefplay_core::pairwise::{DEFAULT_L2, Link, PairwiseModel, PairwiseSettings, TieModel};
 use prefplay_core::plackett_luce::{PlSettings, PlackettLuce};
@@ -125,6 +126,11 @@ pub struct FitArgs {
     /// Compute engine.
     #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
     pub engine: EngineArg,
+    /// Estimate each rater's reliability and position bias (EM, Crowd-BT
+    /// style; Bradley–Terry only) and weight their votes by it; flags
+    /// raters who answer by preference less often than not.
+    #[arg(long)]
+    pub raters: bool,
     /// Print one JSON object (schema in the README) instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -135,6 +141,7 @@ const ELO_PER_LOGIT: f64 = 400.0 / std::f64::consts::LN_10;
 
 /// What every model's fit yields, before formatting.
 struct Outcomes {
+    raters: Value,
     scores: Vec<f64>,
     se: Option<Vec<f64>>,
     intervals: Option<Vec<(f64, f64)>>,
@@ -173,7 +180,15 @@ pub fn run(args: &FitArgs) -> Result<()> {
             args.file.display()
         );
     }
+    if args.raters
+        && (args.model != ModelArg::Bt || args.order_effect || args.ties != TiesArg::Half)
+    {
+        bail!(
+            "--raters works with --model bt, no --order-effect and the default --ties half (ties are left out)"
+        );
+    }
     let out = match args.model {
+        ModelArg::Bt if args.raters => with_raters(args, &table)?,
         ModelArg::Bt | ModelArg::Thurstone => pairwise(args, &table)?,
         ModelArg::PlackettLuce => plackett_luce(args, &table, rankings)?,
         ModelArg::Elo => elo(args, &table)?,
@@ -231,6 +246,7 @@ pub fn run(args: &FitArgs) -> Result<()> {
         "n_votes": table.n_votes(),
         "iterations": out.iterations,
         "converged": out.converged,
+        "raters": out.raters,
         "warnings": out.warnings,
         "timings_ms": {"parse": parse_ms, "fit": out.fit_ms, "ci": out.ci_ms},
     });
@@ -312,6 +328,7 @@ fn pairwise(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
         .map(|(k, name)| json!({"name": name, "estimate": fit.feature_coefficients[k], "se": unc.as_ref().map(|u| u.feature_se[k])}))
         .collect();
     Ok(Outcomes {
+        raters: Value::Null,
         order_effect: match fit.order_effect {
             Some(h) => json!({"estimate": h, "se": unc.as_ref().and_then(|u| u.order_effect_se)}),
             None => Value::Null,
@@ -329,6 +346,74 @@ fn pairwise(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
         se: unc.as_ref().map(|u| u.score_se.clone()),
         intervals: unc.as_ref().map(|u| u.score_interval.clone()),
         scores: fit.scores,
+        warnings,
+        fit_ms,
+        ci_ms,
+    })
+}
+
+fn with_raters(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
+    if table.raters().is_empty() {
+        bail!(
+            "--raters: {} names no raters (a `rater`, `judge` or `worker` column)",
+            args.file.display()
+        );
+    }
+    let started = Instant::now();
+    let rf = fit_with_raters(table, args.l2)?;
+    let fit_ms = started.elapsed().as_secs_f64() * 1e3;
+    let started = Instant::now();
+    let method = match args.ci {
+        CiArg::None => None,
+        CiArg::Fisher => Some(Method::Fisher),
+        CiArg::Sandwich => Some(Method::Sandwich),
+        CiArg::Bootstrap => {
+            bail!("--raters with --ci bootstrap is not available; use fisher or sandwich")
+        }
+    };
+    let unc = match method {
+        Some(m) => Some(rf.model.uncertainty(&rf.fit, m, args.level)?),
+        None => None,
+    };
+    let ci_ms = started.elapsed().as_secs_f64() * 1e3;
+    let mut warnings =
+        vec!["standard errors are conditional on the estimated rater weights".to_string()];
+    let flagged: Vec<&str> = rf
+        .raters
+        .iter()
+        .zip(table.raters())
+        .filter(|(r, _)| r.flagged)
+        .map(|(_, name)| name.as_str())
+        .collect();
+    if !flagged.is_empty() {
+        warnings.push(format!(
+            "unreliable raters (answer by preference less than half the time): {}",
+            flagged.join(", ")
+        ));
+    }
+    if !rf.converged {
+        warnings.push(format!(
+            "the rater EM did not converge in {} iterations",
+            rf.em_iterations
+        ));
+    }
+    let raters: Vec<Value> = rf
+        .raters
+        .iter()
+        .zip(table.raters())
+        .map(|(r, name)| json!({"name": name, "reliability": r.reliability, "position_bias": r.position_bias, "votes": r.votes, "flagged": r.flagged}))
+        .collect();
+    Ok(Outcomes {
+        raters: Value::Array(raters),
+        se: unc.as_ref().map(|u| u.score_se.clone()),
+        intervals: unc.as_ref().map(|u| u.score_interval.clone()),
+        scores: rf.fit.scores.clone(),
+        order_effect: Value::Null,
+        tie_parameter: Value::Null,
+        features: Value::Array(Vec::new()),
+        log_likelihood: json!(rf.fit.log_likelihood),
+        iterations: rf.em_iterations,
+        converged: rf.converged && rf.fit.converged(),
         warnings,
         fit_ms,
         ci_ms,
@@ -386,6 +471,7 @@ fn plackett_luce(
     let ci_ms = started.elapsed().as_secs_f64() * 1e3;
     warnings.extend(model.warnings().iter().cloned());
     Ok(Outcomes {
+        raters: Value::Null,
         se: unc.as_ref().map(|u| u.score_se.clone()),
         intervals: unc.as_ref().map(|u| u.score_interval.clone()),
         scores: fit.scores,
@@ -444,6 +530,7 @@ fn spectral(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
 
 fn simple(scores: Vec<f64>, warnings: Vec<String>, started: Instant) -> Outcomes {
     Outcomes {
+        raters: Value::Null,
         scores,
         se: None,
         intervals: None,

@@ -331,3 +331,39 @@ fn plackett_luce_reads_rankings_and_best_of_k() {
     let bt = ok_json(&["fit", csv.to_str().unwrap(), "--json"]);
     assert_eq!(bt["n_votes"], 3 * 3 + 2 * 3 + 2 + 2 * 2);
 }
+
+#[test]
+fn raters_are_scored_and_the_unreliable_flagged() {
+    let sim = prefplay(&[
+        "simulate",
+        "--items",
+        "8",
+        "--votes",
+        "6000",
+        "--raters",
+        "10",
+        "--random-raters",
+        "0.2",
+        "--group-spread",
+        "0",
+        "--seed",
+        "3",
+    ]);
+    let csv = temp_file("raters.csv", &sim.stdout);
+    let json = ok_json(&["fit", csv.to_str().unwrap(), "--raters", "--json"]);
+    let raters = json["raters"].as_array().unwrap();
+    assert_eq!(raters.len(), 10);
+    // The simulator makes the last raters the random ones.
+    for r in raters {
+        let random = r["name"] == "rater 9" || r["name"] == "rater 10";
+        assert_eq!(r["flagged"], random, "{r}");
+    }
+    let err = failure(&[
+        "fit",
+        csv.to_str().unwrap(),
+        "--raters",
+        "--model",
+        "thurstone",
+    ]);
+    assert!(err.contains("--raters"), "{err}");
+}

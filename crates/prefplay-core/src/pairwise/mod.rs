@@ -12,6 +12,7 @@
 mod cells;
 mod likelihood;
 mod problem;
+pub mod raters;
 mod settings;
 mod solver;
 pub mod uncertainty;
