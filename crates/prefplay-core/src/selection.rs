@@ -1,10 +1,138 @@
 //! Choosing the next pair to show.
 //!
-//! The skeleton's rule keeps exposure even: among all unordered pairs, take
-//! one that has been shown the fewest times, breaking ties uniformly at
-//! random (reservoir sampling), then pick which item goes left by a fair coin.
+//! [`least_compared_pair`] keeps exposure even: among all unordered pairs,
+//! take one that has been shown the fewest times, breaking ties uniformly
+//! at random (reservoir sampling), then pick which item goes left by a fair
+//! coin. [`choose_pair`] adds the active strategies of [`Strategy`], which
+//! use the current scores and standard errors.
 
 use rand::Rng;
+use rand_distr::{Distribution, StandardNormal};
+
+use crate::numerics::sigmoid;
+
+/// A pair selection strategy.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Strategy {
+    /// Any pair, uniformly.
+    Random,
+    /// The least-shown pair (see [`least_compared_pair`]).
+    Balanced,
+    /// The pair whose predicted outcome is closest to a coin flip
+    /// (smallest |sᵢ − sⱼ|; uncertainty sampling).
+    MostUncertain,
+    /// The largest expected information about the score difference:
+    /// ½·ln(1 + p(1 − p)·(seᵢ² + seⱼ²)), the entropy drop of a Gaussian
+    /// belief after one Bradley–Terry comparison (Laplace approximation).
+    InformationGain,
+    /// Thompson sampling for the top `k`: draw scores from N(s, se²) and
+    /// compare the k-th and (k + 1)-th of the draw.
+    Thompson {
+        /// Size of the top set, ≥ 1.
+        k: usize,
+    },
+    /// LUCB for the top `k` (Kalyanakrishnan et al., ICML 2012): the
+    /// current top-k item with the lowest lower bound against the outside
+    /// item with the highest upper bound, bounds s ± `width`·se.
+    Ucb {
+        /// Size of the top set, ≥ 1.
+        k: usize,
+        /// Bound width in standard errors, e.g. 1.96.
+        width: f64,
+    },
+}
+
+/// What the active strategies know: one score and standard error per item.
+#[derive(Debug, Clone, Copy)]
+pub struct Belief<'a> {
+    /// Current scores (logit scale).
+    pub scores: &'a [f64],
+    /// Their standard errors.
+    pub standard_errors: &'a [f64],
+}
+
+/// The next pair as (left, right) under `strategy`, or `None` with fewer
+/// than two items. Ties are broken at random; the left side is a fair coin.
+pub fn choose_pair<R: Rng + ?Sized>(
+    strategy: Strategy,
+    belief: Belief<'_>,
+    exposures: &PairExposures,
+    rng: &mut R,
+) -> Option<(usize, usize)> {
+    let n = exposures
+        .n_items
+        .min(belief.scores.len())
+        .min(belief.standard_errors.len());
+    if n < 2 {
+        return None;
+    }
+    let (s, se) = (belief.scores, belief.standard_errors);
+    let pair = match strategy {
+        Strategy::Random => {
+            let a = rng.random_range(0..n);
+            let b = (a + rng.random_range(1..n)) % n;
+            Some((a, b))
+        }
+        Strategy::Balanced => best_pair(n, rng, |i, j| -f64::from(exposures.count(i, j))),
+        Strategy::MostUncertain => best_pair(n, rng, |i, j| -(s[i] - s[j]).abs()),
+        Strategy::InformationGain => best_pair(n, rng, |i, j| {
+            let p = sigmoid(s[i] - s[j]);
+            0.5 * (p * (1.0 - p) * (se[i] * se[i] + se[j] * se[j])).ln_1p()
+        }),
+        Strategy::Thompson { k } => {
+            let draw: Vec<f64> = (0..n)
+                .map(|i| {
+                    let z: f64 = StandardNormal.sample(&mut *rng);
+                    s[i] + se[i] * z
+                })
+                .collect();
+            let mut order: Vec<usize> = (0..n).collect();
+            order.sort_by(|&a, &b| draw[b].total_cmp(&draw[a]));
+            let k = k.clamp(1, n - 1);
+            Some((order[k - 1], order[k]))
+        }
+        Strategy::Ucb { k, width } => {
+            let mut order: Vec<usize> = (0..n).collect();
+            order.sort_by(|&a, &b| s[b].total_cmp(&s[a]));
+            let k = k.clamp(1, n - 1);
+            let (top, rest) = order.split_at(k);
+            let weakest = top
+                .iter()
+                .copied()
+                .min_by(|&a, &b| (s[a] - width * se[a]).total_cmp(&(s[b] - width * se[b])));
+            let strongest = rest
+                .iter()
+                .copied()
+                .max_by(|&a, &b| (s[a] + width * se[a]).total_cmp(&(s[b] + width * se[b])));
+            weakest.zip(strongest)
+        }
+    };
+    pair.map(|(i, j)| if rng.random_bool(0.5) { (i, j) } else { (j, i) })
+}
+
+/// The unordered pair with the highest `value`, ties broken uniformly.
+fn best_pair<R: Rng + ?Sized>(
+    n: usize,
+    rng: &mut R,
+    value: impl Fn(usize, usize) -> f64,
+) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, usize)> = None;
+    let (mut best_value, mut n_tied) = (f64::NEG_INFINITY, 0u32);
+    for i in 0..n {
+        for j in i + 1..n {
+            let v = value(i, j);
+            if v > best_value || best.is_none() {
+                (best, best_value, n_tied) = (Some((i, j)), v, 1);
+            } else if v == best_value {
+                n_tied += 1;
+                if rng.random_range(0..n_tied) == 0 {
+                    best = Some((i, j));
+                }
+            }
+        }
+    }
+    best
+}
 
 /// How often each unordered pair has been shown, dense upper triangle.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -47,22 +175,8 @@ pub fn least_compared_pair<R: Rng + ?Sized>(
     rng: &mut R,
 ) -> Option<(usize, usize)> {
     let n = exposures.n_items;
-    let mut best: Option<(usize, usize)> = None;
-    let (mut best_count, mut n_tied) = (u32::MAX, 0u32);
-    for i in 0..n {
-        for j in i + 1..n {
-            let c = exposures.count(i, j);
-            if c < best_count {
-                (best, best_count, n_tied) = (Some((i, j)), c, 1);
-            } else if c == best_count {
-                n_tied += 1;
-                if rng.random_range(0..n_tied) == 0 {
-                    best = Some((i, j));
-                }
-            }
-        }
-    }
-    best.map(|(i, j)| if rng.random_bool(0.5) { (i, j) } else { (j, i) })
+    best_pair(n, rng, |i, j| -f64::from(exposures.count(i, j)))
+        .map(|(i, j)| if rng.random_bool(0.5) { (i, j) } else { (j, i) })
 }
 
 #[cfg(test)]
@@ -99,6 +213,59 @@ mod tests {
             zero_left += usize::from(a == 0);
         }
         assert!((60..140).contains(&zero_left), "{zero_left}");
+    }
+
+    #[test]
+    fn active_strategies_pick_what_they_promise() {
+        let scores = [2.0, 1.0, 0.95, -1.0, -3.0];
+        let se = [0.1, 0.1, 0.1, 2.0, 0.1];
+        let belief = Belief {
+            scores: &scores,
+            standard_errors: &se,
+        };
+        let ex = PairExposures::new(5);
+        let mut rng = Pcg64Mcg::seed_from_u64(3);
+        let unordered = |p: Option<(usize, usize)>| p.map(|(a, b)| (a.min(b), a.max(b)));
+        assert_eq!(
+            unordered(choose_pair(Strategy::MostUncertain, belief, &ex, &mut rng)),
+            Some((1, 2))
+        );
+        // Item 3 is the uncertain one; it is paired with a close neighbour.
+        let ig = unordered(choose_pair(
+            Strategy::InformationGain,
+            belief,
+            &ex,
+            &mut rng,
+        ))
+        .unwrap();
+        assert!(ig.0 == 3 || ig.1 == 3, "{ig:?}");
+        // Top 1: the leader against the item most likely to overtake it.
+        assert_eq!(
+            unordered(choose_pair(
+                Strategy::Ucb { k: 1, width: 1.96 },
+                belief,
+                &ex,
+                &mut rng
+            )),
+            Some((0, 3))
+        );
+        let mut boundary = 0;
+        for _ in 0..200 {
+            let p = unordered(choose_pair(
+                Strategy::Thompson { k: 2 },
+                belief,
+                &ex,
+                &mut rng,
+            ))
+            .unwrap();
+            assert!(p.0 != p.1);
+            boundary += usize::from(p == (1, 2) || p == (2, 3) || p == (1, 3));
+        }
+        assert!(boundary > 150, "{boundary}");
+        for _ in 0..50 {
+            let (a, b) = choose_pair(Strategy::Random, belief, &ex, &mut rng).unwrap();
+            assert!(a != b && a < 5 && b < 5);
+        }
     }
 
     #[test]

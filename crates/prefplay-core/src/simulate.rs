@@ -14,6 +14,7 @@ use rand_distr::{Distribution, Normal};
 use rand_pcg::Pcg64Mcg;
 
 use crate::error::check_finite_above;
+use crate::selection::{PairExposures, least_compared_pair};
 use crate::table::{Advantage, Outcome, PairRow, PairTable};
 use crate::{Error, Result};
 
@@ -200,7 +201,7 @@ pub fn simulate(s: &SimulationSettings) -> Result<Simulation> {
     }
     // ν such that P(tie | η = 0) = t: ν / (2 + ν) = t.
     let nu = 2.0 * s.tie_rate / (1.0 - s.tie_rate);
-    let mut exposures = vec![0u32; s.items * s.items];
+    let mut exposures = PairExposures::new(s.items);
     for _ in 0..s.votes {
         let (a, b) = match s.policy {
             PairPolicy::Random => {
@@ -211,9 +212,9 @@ pub fn simulate(s: &SimulationSettings) -> Result<Simulation> {
                 }
                 (a, b)
             }
-            PairPolicy::Balanced => balanced_pair(&exposures, s.items, &mut rng),
+            PairPolicy::Balanced => least_compared_pair(&exposures, &mut rng).unwrap_or((0, 1)),
         };
-        exposures[a.min(b) * s.items + a.max(b)] += 1;
+        exposures.record(a, b);
         let rater = rng.random_range(0..s.raters);
         let u = &group_utilities[rater_group[rater]];
         let eta = match rater_kind[rater] {
@@ -250,33 +251,6 @@ pub fn simulate(s: &SimulationSettings) -> Result<Simulation> {
         rater_group,
         rater_kind,
     })
-}
-
-fn balanced_pair(exposures: &[u32], n: usize, rng: &mut Pcg64Mcg) -> (usize, usize) {
-    let mut best = u32::MAX;
-    let mut chosen = (0, 1);
-    let mut seen = 0u32;
-    for i in 0..n {
-        for j in i + 1..n {
-            let e = exposures[i * n + j];
-            if e < best {
-                best = e;
-                chosen = (i, j);
-                seen = 1;
-            } else if e == best {
-                // Reservoir sampling: each least-exposed pair equally likely.
-                seen += 1;
-                if rng.random_range(0..seen) == 0 {
-                    chosen = (i, j);
-                }
-            }
-        }
-    }
-    if rng.random_bool(0.5) {
-        (chosen.1, chosen.0)
-    } else {
-        chosen
-    }
 }
 
 #[cfg(test)]
