@@ -126,6 +126,11 @@ pub struct FitArgs {
     /// Compute engine.
     #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
     pub engine: EngineArg,
+    /// Add quasi-standard errors (Firth & de Menezes 2004) to each item:
+    /// √qᵢ with var(sᵢ − sⱼ) ≈ qᵢ + qⱼ (bt and thurstone, with fisher or
+    /// sandwich errors).
+    #[arg(long)]
+    pub quasi: bool,
     /// Estimate each rater's reliability and position bias (EM, Crowd-BT
     /// style; Bradley–Terry only) and weight their votes by it; flags
     /// raters who answer by preference less often than not.
@@ -142,6 +147,7 @@ const ELO_PER_LOGIT: f64 = 400.0 / std::f64::consts::LN_10;
 /// What every model's fit yields, before formatting.
 struct Outcomes {
     raters: Value,
+    quasi: Option<(Vec<f64>, f64)>,
     scores: Vec<f64>,
     se: Option<Vec<f64>>,
     intervals: Option<Vec<(f64, f64)>>,
@@ -187,6 +193,9 @@ pub fn run(args: &FitArgs) -> Result<()> {
             "--raters works with --model bt, no --order-effect and the default --ties half (ties are left out)"
         );
     }
+    if args.quasi && !matches!(args.model, ModelArg::Bt | ModelArg::Thurstone) {
+        bail!("--quasi works with --model bt or thurstone");
+    }
     let out = match args.model {
         ModelArg::Bt if args.raters => with_raters(args, &table)?,
         ModelArg::Bt | ModelArg::Thurstone => pairwise(args, &table)?,
@@ -228,6 +237,7 @@ pub fn run(args: &FitArgs) -> Result<()> {
                 "losses": r.losses,
                 "ties": r.ties,
                 "n": u64::from(r.wins) + u64::from(r.losses) + u64::from(r.ties),
+                "quasi_se": out.quasi.as_ref().map(|(q, _)| to_scale(q[i].sqrt(), false)),
             })
         })
         .collect();
@@ -247,6 +257,7 @@ pub fn run(args: &FitArgs) -> Result<()> {
         "iterations": out.iterations,
         "converged": out.converged,
         "raters": out.raters,
+        "quasi_max_relative_error": out.quasi.as_ref().map(|(_, e)| *e),
         "warnings": out.warnings,
         "timings_ms": {"parse": parse_ms, "fit": out.fit_ms, "ci": out.ci_ms},
     });
@@ -303,6 +314,14 @@ fn pairwise(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
         Some(m) => Some(model.uncertainty(&fit, m, args.level)?),
         None => None,
     };
+    let quasi = match (args.quasi, method) {
+        (false, _) => None,
+        (true, Some(m @ (Method::Fisher | Method::Sandwich))) => {
+            let q = model.quasi_variances(&fit, m)?;
+            Some((q.variances, q.max_relative_error))
+        }
+        (true, _) => bail!("--quasi needs --ci fisher or --ci sandwich"),
+    };
     let ci_ms = started.elapsed().as_secs_f64() * 1e3;
     let mut warnings = model.warnings().to_vec();
     if !fit.converged() {
@@ -329,6 +348,7 @@ fn pairwise(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
         .collect();
     Ok(Outcomes {
         raters: Value::Null,
+        quasi,
         order_effect: match fit.order_effect {
             Some(h) => json!({"estimate": h, "se": unc.as_ref().and_then(|u| u.order_effect_se)}),
             None => Value::Null,
@@ -405,6 +425,7 @@ fn with_raters(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
         .collect();
     Ok(Outcomes {
         raters: Value::Array(raters),
+        quasi: None,
         se: unc.as_ref().map(|u| u.score_se.clone()),
         intervals: unc.as_ref().map(|u| u.score_interval.clone()),
         scores: rf.fit.scores.clone(),
@@ -472,6 +493,7 @@ fn plackett_luce(
     warnings.extend(model.warnings().iter().cloned());
     Ok(Outcomes {
         raters: Value::Null,
+        quasi: None,
         se: unc.as_ref().map(|u| u.score_se.clone()),
         intervals: unc.as_ref().map(|u| u.score_interval.clone()),
         scores: fit.scores,
@@ -531,6 +553,7 @@ fn spectral(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
 fn simple(scores: Vec<f64>, warnings: Vec<String>, started: Instant) -> Outcomes {
     Outcomes {
         raters: Value::Null,
+        quasi: None,
         scores,
         se: None,
         intervals: None,

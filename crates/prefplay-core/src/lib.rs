@@ -28,6 +28,7 @@ pub mod numerics;
 pub mod pairwise;
 mod parallel;
 pub mod plackett_luce;
+pub mod quasi;
 pub mod rank_centrality;
 pub mod rankings;
 pub mod selection;

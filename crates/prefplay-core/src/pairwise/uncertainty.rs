@@ -91,6 +91,31 @@ impl PairwiseModel {
         }
     }
 
+    /// Quasi-variances of the item scores ([`crate::quasi`]) from the Fisher
+    /// or sandwich covariance (`Method::Bootstrap` is refused).
+    pub fn quasi_variances(
+        &self,
+        fit: &PairwiseFit,
+        method: Method,
+    ) -> Result<crate::quasi::QuasiVariances> {
+        let mut cov = self.fisher_covariance(&fit.parameters)?;
+        match method {
+            Method::Fisher => {}
+            Method::Sandwich => cov = self.sandwich(&fit.parameters, &cov),
+            Method::Bootstrap { .. } => {
+                return Err(Error::InvalidParameter {
+                    name: "ci",
+                    value: "bootstrap".into(),
+                    reason: "quasi-variances need a covariance matrix (fisher or sandwich)",
+                });
+            }
+        }
+        let dim = self.problem.layout.dim;
+        crate::quasi::quasi_variances(self.problem.layout.n_items, |i, j| {
+            cov[i * dim + i] + cov[j * dim + j] - 2.0 * cov[i * dim + j]
+        })
+    }
+
     fn evaluation_at(&self, theta: &[f64]) -> Evaluation {
         let mut ev = Evaluation::default();
         self.problem.evaluate(theta, &mut ev);
