@@ -6,8 +6,10 @@
 //!   and runs every check; prints `N passed, N failed` last.
 //! - `cargo xtask bench`: prefplay's fits, bootstrap and parsing against
 //!   evalica, choix and arena-rank on the same files, then the GPU bench.
+//! - `cargo xtask fuzz [--seconds 600] [TARGET…]`: fuzzes every file reader.
 
 mod bench;
+mod fuzz;
 mod setup;
 mod steps;
 mod test;
@@ -34,6 +36,14 @@ enum Command {
     /// wasm32), native tests (GPU on Vulkan), browser tests (headless
     /// Chromium, WebGPU on SwiftShader) and end-to-end tests.
     Test,
+    /// Fuzz the file readers with cargo-fuzz (installed if missing).
+    Fuzz {
+        /// Seconds per target.
+        #[arg(long, default_value_t = 600)]
+        seconds: u64,
+        /// Targets to run (default: all).
+        targets: Vec<String>,
+    },
     /// Install the build and test tools only.
     Setup,
     /// Run the benchmarks: prefplay against evalica, choix and arena-rank
@@ -62,6 +72,7 @@ fn main() -> Result<()> {
         }
         Command::Test => test::run(),
         Command::Bench => bench::run(&root),
+        Command::Fuzz { seconds, targets } => fuzz::run(&root, seconds, &targets),
         Command::Setup => {
             setup::ensure_build_tools()?;
             setup::ensure_test_packages()

@@ -19,12 +19,12 @@ fn response(
     line: u64,
 ) -> Result<String> {
     let text = match map.get(key) {
-        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(serde_json::Value::String(s)) => Some(s.trim().to_string()),
         Some(serde_json::Value::Array(messages)) => messages
             .last()
             .and_then(|m| m.get("content"))
             .and_then(|c| c.as_str())
-            .map(str::to_string),
+            .map(|s| s.trim().to_string()),
         _ => None,
     };
     match text {

@@ -116,7 +116,8 @@ fn split_array(text: &str) -> std::result::Result<Vec<(usize, usize)>, String> {
     Err("the JSON array is not closed".into())
 }
 
-/// A string field of a record; `None` when absent or null.
+/// A string field of a record, trimmed (as CSV fields are); `None` when
+/// absent or null.
 pub(crate) fn string_field<'m>(
     map: &'m serde_json::Map<String, serde_json::Value>,
     key: &str,
@@ -125,7 +126,7 @@ pub(crate) fn string_field<'m>(
 ) -> Result<Option<&'m str>> {
     match map.get(key) {
         None | Some(serde_json::Value::Null) => Ok(None),
-        Some(serde_json::Value::String(s)) => Ok(Some(s.as_str())),
+        Some(serde_json::Value::String(s)) => Ok(Some(s.trim())),
         Some(_) => Err(error(source_name, line, key, "expected a string")),
     }
 }

@@ -79,9 +79,36 @@ pub(crate) fn read<R: Read>(
         ));
     }
     let mut table = PairTable::with_items(known_items);
-    let ids: Vec<u32> = file.items.iter().map(|l| table.item_id(l)).collect();
-    let rater_ids: Vec<u32> = file.raters.iter().map(|r| table.rater_id(r)).collect();
-    table.feature_names = file.features;
+    let ids: Vec<u32> = file.items.iter().map(|l| table.item_id(l.trim())).collect();
+    let rater_ids: Vec<u32> = file
+        .raters
+        .iter()
+        .map(|r| table.rater_id(r.trim()))
+        .collect();
+    if let Some(k) = file.items.iter().position(|l| l.trim().is_empty()) {
+        return Err(error(
+            source_name,
+            0,
+            "items",
+            format!("item {} has an empty label", k + 1),
+        ));
+    }
+    // Feature names become CSV headers `f_<name>`, which are read trimmed
+    // and lower-cased: normalise them the same way here.
+    let mut names: Vec<String> = Vec::with_capacity(file.features.len());
+    for f in &file.features {
+        let name = f.trim().to_ascii_lowercase();
+        if name.is_empty() || names.contains(&name) {
+            return Err(error(
+                source_name,
+                0,
+                "features",
+                format!("feature name `{f}` is empty or repeated"),
+            ));
+        }
+        names.push(name);
+    }
+    table.feature_names = names;
     let any_prompt = file.votes.iter().any(|v| v.prompt.is_some());
     for (k, v) in file.votes.iter().enumerate() {
         let field_err =
