@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use prefplay_core::evaluation::{SplitBy, centred_rmse, evaluate, kendall_tau, split_holdout};
-use prefplay_core::pairwise::{DEFAULT_L2, Link, PairwiseModel, PairwiseSettings, TieModel};
+use prefplay_core::pairwise::{DEFAULT_L2, Link, PairwiseModel, PairwiseSettings};
 use serde_json::json;
 
 use crate::fit::{ModelArg, TiesArg};
@@ -73,12 +73,7 @@ pub fn run(args: &EvalArgs) -> Result<()> {
     let (train, test) = split_holdout(&table, args.holdout, args.seed, by)?;
     let settings = PairwiseSettings {
         link,
-        ties: match args.ties {
-            TiesArg::Half => TieModel::Half,
-            TiesArg::Drop => TieModel::Drop,
-            TiesArg::Davidson => TieModel::Davidson,
-            TiesArg::RaoKupper => TieModel::RaoKupper,
-        },
+        ties: args.ties.model(),
         order_effect: args.order_effect,
         l2: args.l2,
         ..PairwiseSettings::default()

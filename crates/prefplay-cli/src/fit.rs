@@ -46,6 +46,18 @@ pub enum TiesArg {
     Drop,
 }
 
+impl TiesArg {
+    /// The core's tie model.
+    pub fn model(self) -> TieModel {
+        match self {
+            TiesArg::Half => TieModel::Half,
+            TiesArg::Drop => TieModel::Drop,
+            TiesArg::Davidson => TieModel::Davidson,
+            TiesArg::RaoKupper => TieModel::RaoKupper,
+        }
+    }
+}
+
 /// `--ci`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CiArg {
@@ -285,12 +297,7 @@ fn pairwise(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
         } else {
             Link::Logit
         },
-        ties: match args.ties {
-            TiesArg::Half => TieModel::Half,
-            TiesArg::Drop => TieModel::Drop,
-            TiesArg::Davidson => TieModel::Davidson,
-            TiesArg::RaoKupper => TieModel::RaoKupper,
-        },
+        ties: args.ties.model(),
         order_effect: args.order_effect,
         l2: args.l2,
         reference,

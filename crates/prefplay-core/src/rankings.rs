@@ -6,9 +6,7 @@
 //! of two; a best-of-k choice is `order = [chosen]` with the other k − 1
 //! items unranked.
 
-use rustc_hash::FxHashMap;
-
-use crate::table::{Advantage, Outcome, PairRow, PairTable, intern};
+use crate::table::{Advantage, Labels, Outcome, PairRow, PairTable};
 use crate::{Error, Result};
 
 /// One ranking (or choice), `count` times.
@@ -27,10 +25,8 @@ pub struct Ranking {
 /// Items, raters and rankings.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RankingTable {
-    items: Vec<String>,
-    item_ids: FxHashMap<String, u32>,
-    raters: Vec<String>,
-    rater_ids: FxHashMap<String, u32>,
+    items: Labels,
+    raters: Labels,
     /// The rankings, in file order.
     pub rankings: Vec<Ranking>,
 }
@@ -47,27 +43,27 @@ impl RankingTable {
 
     /// Item labels.
     pub fn items(&self) -> &[String] {
-        &self.items
+        self.items.as_slice()
     }
 
     /// Rater names.
     pub fn raters(&self) -> &[String] {
-        &self.raters
+        self.raters.as_slice()
     }
 
     /// The index of `label`, adding it if new.
     pub fn item_id(&mut self, label: &str) -> u32 {
-        intern(&mut self.items, &mut self.item_ids, label)
+        self.items.id(label)
     }
 
     /// The index of an existing item.
     pub fn find_item(&self, label: &str) -> Option<usize> {
-        self.item_ids.get(label).map(|&i| i as usize)
+        self.items.find(label)
     }
 
     /// The index of rater `name`, adding it if new.
     pub fn rater_id(&mut self, name: &str) -> u32 {
-        intern(&mut self.raters, &mut self.rater_ids, name)
+        self.raters.id(name)
     }
 
     /// Appends a ranking after checking it: at least one ranked item, every
@@ -138,8 +134,8 @@ impl RankingTable {
     /// Full rank breaking: every ranked item beats every item below it.
     /// The pairs carry no order advantage (a ranking has no sides).
     pub fn to_pairs(&self) -> PairTable {
-        let mut t = PairTable::with_items(&self.items);
-        for r in &self.raters {
+        let mut t = PairTable::with_items(self.items());
+        for r in self.raters() {
             t.rater_id(r);
         }
         for ranking in &self.rankings {

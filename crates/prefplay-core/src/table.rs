@@ -132,10 +132,8 @@ pub struct PairRow {
 /// Items, raters and rows, with label interning. See the module docs.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PairTable {
-    items: Vec<String>,
-    item_ids: FxHashMap<String, u32>,
-    raters: Vec<String>,
-    rater_ids: FxHashMap<String, u32>,
+    items: Labels,
+    raters: Labels,
     /// Names of the numeric features (without the `f_` prefix).
     pub feature_names: Vec<String>,
     /// The rows, in file order.
@@ -159,27 +157,27 @@ impl PairTable {
 
     /// Item labels; an item's index is its position here.
     pub fn items(&self) -> &[String] {
-        &self.items
+        self.items.as_slice()
     }
 
     /// Rater names; a rater's index is its position here.
     pub fn raters(&self) -> &[String] {
-        &self.raters
+        self.raters.as_slice()
     }
 
     /// The index of `label`, adding it if new.
     pub fn item_id(&mut self, label: &str) -> u32 {
-        intern(&mut self.items, &mut self.item_ids, label)
+        self.items.id(label)
     }
 
     /// The index of an existing item, if any.
     pub fn find_item(&self, label: &str) -> Option<usize> {
-        self.item_ids.get(label).map(|&i| i as usize)
+        self.items.find(label)
     }
 
     /// The index of rater `name`, adding it if new.
     pub fn rater_id(&mut self, name: &str) -> u32 {
-        intern(&mut self.raters, &mut self.rater_ids, name)
+        self.raters.id(name)
     }
 
     /// Total votes: the sum of the rows' counts.
@@ -264,19 +262,39 @@ impl PairTable {
     }
 }
 
-/// The id of `label` in `labels`, adding it when new.
-pub(crate) fn intern(
-    labels: &mut Vec<String>,
-    ids: &mut FxHashMap<String, u32>,
-    label: &str,
-) -> u32 {
-    if let Some(&id) = ids.get(label) {
-        return id;
+/// Interned labels: each label once, its id its position.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Labels {
+    labels: Vec<String>,
+    ids: FxHashMap<String, u32>,
+}
+
+impl Labels {
+    /// The id of `label`, adding it when new.
+    pub fn id(&mut self, label: &str) -> u32 {
+        if let Some(&id) = self.ids.get(label) {
+            return id;
+        }
+        let id = self.labels.len() as u32;
+        self.labels.push(label.to_string());
+        self.ids.insert(label.to_string(), id);
+        id
     }
-    let id = labels.len() as u32;
-    labels.push(label.to_string());
-    ids.insert(label.to_string(), id);
-    id
+
+    /// The id of an existing label.
+    pub fn find(&self, label: &str) -> Option<usize> {
+        self.ids.get(label).map(|&i| i as usize)
+    }
+
+    /// The labels in id order.
+    pub fn as_slice(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// How many labels.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
 }
 
 #[cfg(test)]

@@ -105,8 +105,39 @@ pub(crate) fn label<'r>(
     Ok(t)
 }
 
+/// The `count` field in column `col` (absent column or empty cell: 1).
+pub(crate) fn count_field(
+    record: &csv::ByteRecord,
+    col: Option<usize>,
+    source_name: &str,
+    line: u64,
+) -> Result<u32> {
+    match col {
+        Some(c) => count(
+            text(record, c, source_name, line, "count")?,
+            source_name,
+            line,
+        ),
+        None => Ok(1),
+    }
+}
+
+/// An optional non-empty field (absent column or empty cell: `None`).
+pub(crate) fn optional_field<'r>(
+    record: &'r csv::ByteRecord,
+    col: Option<usize>,
+    source_name: &str,
+    line: u64,
+    field: &str,
+) -> Result<Option<&'r str>> {
+    match col {
+        Some(c) => Ok(Some(text(record, c, source_name, line, field)?).filter(|t| !t.is_empty())),
+        None => Ok(None),
+    }
+}
+
 /// A vote count: a non-negative integer below 2³²; empty means 1.
-pub(crate) fn count(text: &str, source_name: &str, line: u64) -> Result<u32> {
+fn count(text: &str, source_name: &str, line: u64) -> Result<u32> {
     if text.is_empty() {
         return Ok(1);
     }

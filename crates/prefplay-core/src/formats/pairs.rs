@@ -3,7 +3,9 @@
 
 use std::io::{Read, Write};
 
-use super::csv_util::{Csv, count, error, label, line_of, next_record, number, text};
+use super::csv_util::{
+    Csv, count_field, error, label, line_of, next_record, number, optional_field, text,
+};
 use super::write_error;
 use crate::Result;
 use crate::table::{Advantage, Outcome, PairRow, PairTable};
@@ -51,14 +53,7 @@ pub(crate) fn read<R: Read>(input: R, source_name: &str, table: &mut PairTable) 
                 ),
             )
         })?;
-        let count = match col_count {
-            Some(c) => count(
-                text(&record, c, source_name, line, "count")?,
-                source_name,
-                line,
-            )?,
-            None => 1,
-        };
+        let count = count_field(&record, col_count, source_name, line)?;
         let advantage = match col_adv {
             Some(c) => {
                 let raw = text(&record, c, source_name, line, "advantage")?;
@@ -73,13 +68,8 @@ pub(crate) fn read<R: Read>(input: R, source_name: &str, table: &mut PairTable) 
             }
             None => Advantage::A,
         };
-        let rater = match col_rater {
-            Some(c) => {
-                let r = text(&record, c, source_name, line, "rater")?;
-                (!r.is_empty()).then(|| table.rater_id(r))
-            }
-            None => None,
-        };
+        let rater = optional_field(&record, col_rater, source_name, line, "rater")?
+            .map(|r| table.rater_id(r));
         if let Some(c) = col_prompt {
             let p = text(&record, c, source_name, line, "prompt")?;
             table.prompts.push(p.to_string());

@@ -5,7 +5,7 @@
 
 use std::io::{Read, Write};
 
-use super::csv_util::{Csv, count, error, line_of, next_record, text};
+use super::csv_util::{Csv, count_field, error, line_of, next_record, optional_field, text};
 use super::write_error;
 use crate::Result;
 use crate::rankings::{Ranking, RankingTable};
@@ -46,21 +46,9 @@ pub(crate) fn read<R: Read>(input: R, source_name: &str, table: &mut RankingTabl
                 "a ranking needs at least two items shown",
             ));
         }
-        let count = match col_count {
-            Some(c) => count(
-                text(&record, c, source_name, line, "count")?,
-                source_name,
-                line,
-            )?,
-            None => 1,
-        };
-        let rater = match col_rater {
-            Some(c) => {
-                let r = text(&record, c, source_name, line, "rater")?;
-                (!r.is_empty()).then(|| table.rater_id(r))
-            }
-            None => None,
-        };
+        let count = count_field(&record, col_count, source_name, line)?;
+        let rater = optional_field(&record, col_rater, source_name, line, "rater")?
+            .map(|r| table.rater_id(r));
         table
             .push(Ranking {
                 order,

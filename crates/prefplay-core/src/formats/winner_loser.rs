@@ -4,7 +4,7 @@
 
 use std::io::{Read, Write};
 
-use super::csv_util::{Csv, count, error, label, line_of, next_record, text};
+use super::csv_util::{Csv, count_field, error, label, line_of, next_record, text};
 use super::write_error;
 use crate::Result;
 use crate::table::{Advantage, Outcome, PairRow, PairTable};
@@ -29,14 +29,7 @@ pub(crate) fn read<R: Read>(input: R, source_name: &str, table: &mut PairTable) 
                 "an item is compared with itself",
             ));
         }
-        let count = match col_count {
-            Some(c) => count(
-                text(&record, c, source_name, line, "count")?,
-                source_name,
-                line,
-            )?,
-            None => 1,
-        };
+        let count = count_field(&record, col_count, source_name, line)?;
         let tie = match col_tie {
             Some(c) => match text(&record, c, source_name, line, "tie")?
                 .to_ascii_lowercase()
