@@ -56,6 +56,27 @@ pub enum Error {
     Numerical(&'static str),
 }
 
+impl Error {
+    /// A format error from a stretch of a source that starts after
+    /// `lines_before` lines, renumbered as a line of the whole source.
+    pub(crate) fn at_later_line(self, lines_before: u64) -> Self {
+        match self {
+            Error::Format {
+                source_name,
+                line,
+                field,
+                message,
+            } => Error::Format {
+                source_name,
+                line: line + lines_before,
+                field,
+                message,
+            },
+            other => other,
+        }
+    }
+}
+
 /// `Result` with [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 

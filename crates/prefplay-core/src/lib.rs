@@ -23,6 +23,7 @@ mod error;
 pub mod evaluation;
 pub mod formats;
 pub mod graph;
+mod labels;
 pub mod leaderboard;
 pub mod numerics;
 pub mod pairwise;

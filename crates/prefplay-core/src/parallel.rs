@@ -35,6 +35,22 @@ pub(crate) fn chunk_count(len: usize) -> usize {
     if len < MIN_PARALLEL_LEN { 1 } else { workers() }
 }
 
+/// Runs `f(k)` for `k` in `0..n`, each on its own thread when `n > 1`,
+/// and returns the results in order.
+pub(crate) fn map_each<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    if n <= 1 {
+        return (0..n).map(&f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..n).map(|k| scope.spawn(move || f(k))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
 /// Runs `f` on each chunk of `0..len` (in parallel when worthwhile) and
 /// returns the results in chunk order.
 pub(crate) fn map_chunks<T: Send>(len: usize, f: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {

@@ -6,9 +6,9 @@
 //! has the order advantage, who voted, the prompt, and numeric features
 //! (differences "a minus b", for contextual Bradley–Terry).
 
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+pub(crate) use crate::labels::Labels;
 use crate::{Error, Result};
 
 /// The outcome of one comparison.
@@ -49,6 +49,11 @@ impl Outcome {
             ("tie (bothbad)", Outcome::BothBad),
         ];
         let t = text.trim();
+        match t {
+            "a" => return Some(Outcome::A),
+            "b" => return Some(Outcome::B),
+            _ => {}
+        }
         SPELLINGS
             .iter()
             .find(|(s, _)| s.eq_ignore_ascii_case(t))
@@ -175,6 +180,17 @@ impl PairTable {
         self.items.find(label)
     }
 
+    /// The index of an existing item given as the raw bytes of its label
+    /// (the readers' fast path: no UTF-8 check for labels already seen).
+    pub(crate) fn find_item_bytes(&self, label: &[u8]) -> Option<u32> {
+        self.items.find_bytes(label)
+    }
+
+    /// The index of an existing rater given as raw bytes.
+    pub(crate) fn find_rater_bytes(&self, name: &[u8]) -> Option<u32> {
+        self.raters.find_bytes(name)
+    }
+
     /// The index of rater `name`, adding it if new.
     pub fn rater_id(&mut self, name: &str) -> u32 {
         self.raters.id(name)
@@ -240,6 +256,22 @@ impl PairTable {
         Ok(())
     }
 
+    /// Appends the rows of `part` (read from a later stretch of the same
+    /// source, with the same feature columns), mapping its item and rater
+    /// ids onto this table's; new labels get ids in `part`'s order.
+    pub(crate) fn append(&mut self, part: PairTable) {
+        let items: Vec<u32> = part.items().iter().map(|l| self.item_id(l)).collect();
+        let raters: Vec<u32> = part.raters().iter().map(|r| self.rater_id(r)).collect();
+        self.rows.extend(part.rows.iter().map(|r| PairRow {
+            item_a: items[r.item_a as usize],
+            item_b: items[r.item_b as usize],
+            rater: r.rater.map(|x| raters[x as usize]),
+            ..*r
+        }));
+        self.features.extend_from_slice(&part.features);
+        self.prompts.extend(part.prompts);
+    }
+
     /// The table from the page's vote list (every row counts once, side `a`
     /// has the advantage, no rater).
     pub fn from_dataset(data: &crate::Dataset) -> Self {
@@ -259,41 +291,6 @@ impl PairTable {
             });
         }
         table
-    }
-}
-
-/// Interned labels: each label once, its id its position.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Labels {
-    labels: Vec<String>,
-    ids: FxHashMap<String, u32>,
-}
-
-impl Labels {
-    /// The id of `label`, adding it when new.
-    pub fn id(&mut self, label: &str) -> u32 {
-        if let Some(&id) = self.ids.get(label) {
-            return id;
-        }
-        let id = self.labels.len() as u32;
-        self.labels.push(label.to_string());
-        self.ids.insert(label.to_string(), id);
-        id
-    }
-
-    /// The id of an existing label.
-    pub fn find(&self, label: &str) -> Option<usize> {
-        self.ids.get(label).map(|&i| i as usize)
-    }
-
-    /// The labels in id order.
-    pub fn as_slice(&self) -> &[String] {
-        &self.labels
-    }
-
-    /// How many labels.
-    pub fn len(&self) -> usize {
-        self.labels.len()
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::io::Read;
 
+use crate::table::PairTable;
 use crate::{Error, Result};
 
 /// A format error at `line` in `field`.
@@ -103,6 +104,45 @@ pub(crate) fn label<'r>(
         return Err(error(source_name, line, field, "empty item label"));
     }
     Ok(t)
+}
+
+/// The fast path of [`item`] and [`rater`]: the field's bytes with ASCII
+/// white space trimmed. When they equal a stored label, the Unicode trim of
+/// the field is that label too (stored labels are trimmed), so the field
+/// needs no UTF-8 check.
+fn raw_trimmed(record: &csv::ByteRecord, col: usize) -> &[u8] {
+    record.get(col).unwrap_or(b"").trim_ascii()
+}
+
+/// An item label field (non-empty) as the item's id in `table`.
+pub(crate) fn item(
+    record: &csv::ByteRecord,
+    col: usize,
+    source_name: &str,
+    line: u64,
+    field: &str,
+    table: &mut PairTable,
+) -> Result<u32> {
+    if let Some(id) = table.find_item_bytes(raw_trimmed(record, col)) {
+        return Ok(id);
+    }
+    label(record, col, source_name, line, field).map(|l| table.item_id(l))
+}
+
+/// An optional rater field (absent column or empty cell: `None`) as the
+/// rater's id in `table`.
+pub(crate) fn rater(
+    record: &csv::ByteRecord,
+    col: Option<usize>,
+    source_name: &str,
+    line: u64,
+    field: &str,
+    table: &mut PairTable,
+) -> Result<Option<u32>> {
+    if let Some(id) = col.and_then(|c| table.find_rater_bytes(raw_trimmed(record, c))) {
+        return Ok(Some(id));
+    }
+    Ok(optional_field(record, col, source_name, line, field)?.map(|r| table.rater_id(r)))
 }
 
 /// The `count` field in column `col` (absent column or empty cell: 1).

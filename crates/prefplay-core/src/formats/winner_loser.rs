@@ -4,7 +4,7 @@
 
 use std::io::{Read, Write};
 
-use super::csv_util::{Csv, count_field, error, label, line_of, next_record, text};
+use super::csv_util::{Csv, count_field, error, item, line_of, next_record, text};
 use super::write_error;
 use crate::Result;
 use crate::table::{Advantage, Outcome, PairRow, PairTable};
@@ -19,8 +19,8 @@ pub(crate) fn read<R: Read>(input: R, source_name: &str, table: &mut PairTable) 
     let mut record = csv::ByteRecord::new();
     while next_record(&mut csv, &mut record)? {
         let line = line_of(&record);
-        let w = label(&record, col_w, source_name, line, "winner")?;
-        let l = label(&record, col_l, source_name, line, "loser")?;
+        let w = item(&record, col_w, source_name, line, "winner", table)?;
+        let l = item(&record, col_l, source_name, line, "loser", table)?;
         if w == l {
             return Err(error(
                 source_name,
@@ -49,8 +49,8 @@ pub(crate) fn read<R: Read>(input: R, source_name: &str, table: &mut PairTable) 
             None => false,
         };
         let row = PairRow {
-            item_a: table.item_id(w),
-            item_b: table.item_id(l),
+            item_a: w,
+            item_b: l,
             outcome: if tie { Outcome::Tie } else { Outcome::A },
             advantage: Advantage::None,
             count,
