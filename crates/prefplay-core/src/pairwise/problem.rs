@@ -382,6 +382,20 @@ impl Problem {
         out
     }
 
+    /// A lower bound on the eigenvalues of the matrix in
+    /// [`Self::apply_information`] from the prior alone (0 when a
+    /// parameter has none, e.g. under a gauge).
+    pub fn curvature_floor(&self) -> f64 {
+        if self.gauge.is_some() {
+            return 0.0;
+        }
+        if self.layout.dim == self.layout.n_items {
+            self.settings.l2
+        } else {
+            self.settings.l2.min(self.extras_l2)
+        }
+    }
+
     /// The diagonal of the matrix in [`Self::apply_information`].
     pub fn information_diagonal(&self, ev: &Evaluation) -> Vec<f64> {
         let lay = &self.layout;

@@ -43,8 +43,11 @@ pub(crate) struct Solved {
 ///
 /// A step is accepted when the objective's slope along it is still ≥ 0 at
 /// the new point (for a concave objective that proves it went up, without
-/// the logarithms the objective costs); otherwise the objectives are
-/// compared, and the step halved while it decreases.
+/// the logarithms the objective costs), or when the slopes at both ends
+/// sum to > 0 and the gradient shrank (a step just past the maximum, as
+/// rounding makes it near the optimum); otherwise the objectives are
+/// compared, and the step halved while it decreases. Under a prior the
+/// gradient alone can prove convergence (see [`Problem::curvature_floor`]).
 pub(crate) fn newton(problem: &Problem, mut theta: Vec<f64>, want_log_lik: bool) -> Solved {
     let mut ev = Evaluation::default();
     problem.evaluate_with(&theta, &mut ev, false);
@@ -68,6 +71,13 @@ pub(crate) fn newton(problem: &Problem, mut theta: Vec<f64>, want_log_lik: bool)
     };
     for iteration in 1..=max_iterations {
         let grad_norm = norm(&ev.grad);
+        // With a prior of strength ≥ λ on every parameter the information's
+        // eigenvalues are ≥ λ, so the Newton step is at most ‖g‖/λ long:
+        // below the tolerance, converged without solving for it.
+        let floor = problem.curvature_floor();
+        if floor > 0.0 && grad_norm <= problem.settings.tolerance * floor {
+            return finish(theta, iteration, FitStatus::Converged);
+        }
         // Forcing term: solve loosely far from the optimum, tightly near it.
         let rtol = grad_norm.clamp(1e-12, 1e-2);
         let direction = pcg(problem, &ev, &ev.grad, rtol);
@@ -75,6 +85,7 @@ pub(crate) fn newton(problem: &Problem, mut theta: Vec<f64>, want_log_lik: bool)
         if step <= problem.settings.tolerance {
             return finish(theta, iteration, FitStatus::Converged);
         }
+        let start_slope = dot(&ev.grad, &direction);
         let mut scale = 1.0;
         loop {
             for ((t, x), d) in trial.iter_mut().zip(&theta).zip(&direction) {
@@ -84,6 +95,15 @@ pub(crate) fn newton(problem: &Problem, mut theta: Vec<f64>, want_log_lik: bool)
                 problem.evaluate_with(&trial, &mut trial_ev, false);
                 let slope = dot(&trial_ev.grad, &direction);
                 if slope.is_finite() && slope >= 0.0 {
+                    true
+                } else if slope.is_finite()
+                    && slope + start_slope > 0.0
+                    && norm(&trial_ev.grad) < grad_norm
+                {
+                    // Slightly past the maximum along the step (as rounding
+                    // makes it near the optimum): the trapezoid estimate of
+                    // the change, exact for the quadratic model, is still
+                    // positive, and the gradient shrank.
                     true
                 } else {
                     if ev.objective.is_nan() {
