@@ -6,7 +6,10 @@
 //! 2. A virtualenv in `target/bench-venv` gets choix 0.4.1 and evalica 0.4.2
 //!    from PyPI (and arena-rank 0.1.1 when it installs); `xtask/bench/
 //!    peers.py` times their fits on the same files.
-//! 3. A table with the ratios is printed, then the GPU bench runs.
+//! 3. A table with the ratios is printed.
+//! 4. The same fits compiled to wasm32 (`benches/wasm.rs`) run in headless
+//!    Chromium through wasm-bindgen-test-runner, beside the native times.
+//! 5. The GPU bench runs.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -19,13 +22,11 @@ use crate::steps::run_plain;
 const PEERS: [&str; 2] = ["choix==0.4.1", "evalica==0.4.2"];
 const OPTIONAL_PEERS: [&str; 1] = ["arena-rank==0.1.1"];
 
-/// Runs `program args`, echoes its stdout and returns the `BENCH` lines as
-/// name → (value, rest of the line).
-fn bench_lines(
-    program: &str,
-    args: &[&str],
-    envs: &[(&str, &Path)],
-) -> Result<BTreeMap<String, (f64, String)>> {
+/// Bench results: name → (value, rest of the line).
+type Lines = BTreeMap<String, (f64, String)>;
+
+/// Runs `program args`, echoes its stdout and returns the `BENCH` lines.
+fn bench_lines(program: &str, args: &[&str], envs: &[(&str, &Path)]) -> Result<Lines> {
     let mut cmd = crate::setup::command(program);
     cmd.args(args);
     for (k, v) in envs {
@@ -116,5 +117,66 @@ pub fn run(root: &Path) -> Result<()> {
         println!("| {task} | {v:.1} {rest} | | | | |");
     }
     println!();
+    let wasm = browser_bench(root)?;
+    println!();
+    println!("| task | native | wasm32 in headless Chromium | wasm ÷ native (target ≤ 2.5) |");
+    println!("|---|---|---|---|");
+    for (task, (native, unit)) in &ours {
+        let Some((in_browser, _)) = wasm.get(&format!("wasm_{task}")) else {
+            continue;
+        };
+        // Times: wasm ÷ native; rates (MB/s): native ÷ wasm.
+        let slowdown = if unit.starts_with("MB/s") {
+            native / in_browser
+        } else {
+            in_browser / native
+        };
+        let unit = unit.split_whitespace().next().unwrap_or("");
+        println!("| {task} | {native:.1} {unit} | {in_browser:.1} {unit} | {slowdown:.2}× |");
+    }
+    println!();
     run_plain("cargo", &["bench", "-p", "prefplay-gpu", "--bench", "fit"])
+}
+
+/// Builds `benches/wasm.rs` for wasm32 and runs it in headless Chromium
+/// (wasm-bindgen-test-runner drives it through chromedriver, with the
+/// browser flags in webdriver.json); returns its `BENCH` lines.
+fn browser_bench(root: &Path) -> Result<Lines> {
+    crate::setup::ensure_build_tools()?;
+    crate::setup::ensure_test_packages()?;
+    let out = crate::setup::command("cargo")
+        .args([
+            "bench",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "prefplay-core",
+            "--bench",
+            "wasm",
+            "--no-run",
+        ])
+        .output()
+        .context("building the browser benchmark")?;
+    let log = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        bail!("building the browser benchmark failed:\n{log}");
+    }
+    // Cargo names the artifact on stderr: `Executable benches/wasm.rs (PATH)`.
+    let Some(wasm) = log.lines().find_map(|l| {
+        let rest = l.trim().strip_prefix("Executable benches/wasm.rs (")?;
+        rest.strip_suffix(')')
+    }) else {
+        bail!("cargo did not name the browser benchmark's wasm file:\n{log}");
+    };
+    let wasm = root.join(wasm);
+    let webdriver = root.join("webdriver.json");
+    let timeout = Path::new("900");
+    bench_lines(
+        "wasm-bindgen-test-runner",
+        &[&wasm.display().to_string(), "--nocapture"],
+        &[
+            ("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver),
+            ("WASM_BINDGEN_TEST_TIMEOUT", timeout),
+        ],
+    )
 }

@@ -10,6 +10,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// See the note on `mimalloc` in Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// prefplay — preference learning on the command line (same maths as the web page).
 #[derive(Debug, Parser)]
 #[command(name = "prefplay", version, about, long_about = None)]

@@ -175,16 +175,20 @@ impl Problem {
             tie = rest;
             work.push((r, e, c, t));
         }
+        let strengths = self.strengths(theta);
+        let strengths = strengths.as_deref();
         let parts: Vec<Chunk> = if work.len() <= 1 {
             work.into_iter()
-                .map(|(r, e, c, t)| self.evaluate_chunk(theta, r, e, c, t, with_log_lik))
+                .map(|(r, e, c, t)| self.evaluate_chunk(theta, strengths, r, e, c, t, with_log_lik))
                 .collect()
         } else {
             std::thread::scope(|scope| {
                 let handles: Vec<_> = work
                     .into_iter()
                     .map(|(r, e, c, t)| {
-                        scope.spawn(move || self.evaluate_chunk(theta, r, e, c, t, with_log_lik))
+                        scope.spawn(move || {
+                            self.evaluate_chunk(theta, strengths, r, e, c, t, with_log_lik)
+                        })
                     })
                     .collect();
                 handles
@@ -229,9 +233,28 @@ impl Problem {
         }
     }
 
+    /// For the plain fast path: strengths πᵢ = exp(sᵢ − max s), so a cell
+    /// needs a division, not an exponential (one `exp` per item instead of
+    /// one per cell). `None` off the fast path, or when the scores spread
+    /// so far (> 700) that a strength underflows.
+    pub(crate) fn strengths(&self, theta: &[f64]) -> Option<Vec<f64>> {
+        if !self.plain_logit() {
+            return None;
+        }
+        let scores = &theta[..self.layout.n_items];
+        let top = scores.iter().fold(f64::NEG_INFINITY, |m, &s| m.max(s));
+        let strengths: Vec<f64> = scores.iter().map(|s| (s - top).exp()).collect();
+        strengths
+            .iter()
+            .all(|&p| p > f64::MIN_POSITIVE && p.is_finite())
+            .then_some(strengths)
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn evaluate_chunk(
         &self,
         theta: &[f64],
+        strengths: Option<&[f64]>,
         range: Range<usize>,
         info_eta: &mut [f64],
         info_cross: &mut [f64],
@@ -247,10 +270,11 @@ impl Problem {
         };
         let first = range.start;
         if self.plain_logit() {
-            // One exp and one division per cell (and a log for the
-            // log-likelihood): with e = e^{−|d|},
-            // σ(|d|) = 1/(1 + e), log σ(|d|) = ln σ(|d|) and
-            // log σ(−|d|) = −|d| + log σ(|d|).
+            // With strengths π: P(a) = πₐ/(πₐ + π_b), P(b) = π_b/(πₐ + π_b),
+            // both without cancellation; otherwise one exp per cell with
+            // e = e^{−|d|}. For the log-likelihood, with e = π_low/π_high
+            // (= e^{−|d|}): log σ(|d|) = −ln(1 + e), log σ(−|d|) =
+            // −|d| − ln(1 + e).
             let tie_weight = if self.settings.ties == TieModel::Half {
                 0.5
             } else {
@@ -262,12 +286,25 @@ impl Problem {
                 let wb = counts.wins_b + tie_weight * counts.ties;
                 let (a, b) = (c.item_a[k] as usize, c.item_b[k] as usize);
                 let d = theta[a] - theta[b];
-                let abs_d = d.abs();
-                let e = (-abs_d).exp();
-                let p_high = 1.0 / (1.0 + e);
-                let p = if d >= 0.0 { p_high } else { 1.0 - p_high };
+                let (p, q) = match strengths {
+                    Some(pi) => {
+                        let total = pi[a] + pi[b];
+                        (pi[a] / total, pi[b] / total)
+                    }
+                    None => {
+                        let p_high = 1.0 / (1.0 + (-d.abs()).exp());
+                        let p_low = 1.0 - p_high;
+                        if d >= 0.0 {
+                            (p_high, p_low)
+                        } else {
+                            (p_low, p_high)
+                        }
+                    }
+                };
                 if with_log_lik {
-                    let log_high = p_high.ln();
+                    let abs_d = d.abs();
+                    let e = (-abs_d).exp();
+                    let log_high = -e.ln_1p();
                     let (log_pa, log_pb) = if d >= 0.0 {
                         (log_high, log_high - abs_d)
                     } else {
@@ -277,7 +314,7 @@ impl Problem {
                 }
                 let n = wa + wb;
                 let g = wa - n * p;
-                let info = n * p * (1.0 - p);
+                let info = n * p * q;
                 part.grad[a] += g;
                 part.grad[b] -= g;
                 part.diag[a] += info;

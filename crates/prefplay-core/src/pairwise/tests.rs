@@ -316,3 +316,37 @@ fn rank_intervals_follow_the_arena_rule() {
     let r = uncertainty::rank_intervals(&scores, &ci);
     assert_eq!(r, vec![(1, 1, 2), (2, 2, 3), (3, 1, 3), (4, 4, 4)]);
 }
+
+#[test]
+fn the_plain_fast_path_matches_finite_differences_with_and_without_strengths() {
+    let table = sample_table();
+    let model = PairwiseModel::new(&table, settings(Link::Logit, TieModel::Half, false, 0.1))
+        .expect("model");
+    let problem = &model.problem;
+    let n = problem.layout.dim;
+    // A moderate point (strengths used) and one spread past 700 (per-cell
+    // exponentials): both give the finite-difference gradient.
+    for spread in [1.3, 900.0] {
+        let theta: Vec<f64> = (0..n)
+            .map(|i| spread * (i as f64 / n as f64 - 0.5))
+            .collect();
+        assert_eq!(problem.strengths(&theta).is_some(), spread < 700.0);
+        let mut ev = super::problem::Evaluation::default();
+        problem.evaluate(&theta, &mut ev);
+        assert!(ev.objective.is_finite(), "objective at spread {spread}");
+        for i in 0..n {
+            let h = 1e-6 * (1.0 + theta[i].abs());
+            let mut up = theta.clone();
+            up[i] += h;
+            let mut down = theta.clone();
+            down[i] -= h;
+            let fd = (problem.objective_at(&up) - problem.objective_at(&down)) / (2.0 * h);
+            let tol = 1e-5 * (1.0 + fd.abs()) + 1e-9 * ev.objective.abs() / h;
+            assert!(
+                (ev.grad[i] - fd).abs() < tol,
+                "spread {spread}, item {i}: {} vs {fd}",
+                ev.grad[i]
+            );
+        }
+    }
+}

@@ -9,9 +9,9 @@
 //! se(e^x) = e^x·se(x)).
 
 use faer::linalg::solvers::DenseSolveCore;
-use rand::{RngCore, SeedableRng};
+use rand::{Rng, SeedableRng};
 use rand_distr::{Binomial, Distribution};
-use rand_pcg::Pcg64Mcg;
+use rand_pcg::Pcg32;
 
 use super::likelihood::{Counts, cell_terms};
 use super::problem::Evaluation;
@@ -315,8 +315,7 @@ impl PairwiseModel {
         seed: u64,
         r: u32,
     ) -> Option<Vec<f64>> {
-        let mut rng =
-            Pcg64Mcg::seed_from_u64(seed ^ u64::from(r).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut rng = Pcg32::seed_from_u64(seed ^ u64::from(r).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let mut problem = self.problem.clone();
         resample(&mut problem.cells.counts, votes, &mut rng);
         let solved = solver::newton(&problem, fit.parameters.clone(), false);
@@ -355,14 +354,16 @@ fn vote_list(counts: &[Counts]) -> Option<Vec<u32>> {
 /// A multinomial redraw of all votes: N draws with replacement from the
 /// vote list when there is one, else conditional binomials (each
 /// category given what is left).
-fn resample(counts: &mut [Counts], votes: Option<&[u32]>, rng: &mut Pcg64Mcg) {
+///
+/// The generator is PCG32 (64-bit state, O'Neill 2014): no 128-bit
+/// arithmetic, which wasm32 does in software.
+fn resample(counts: &mut [Counts], votes: Option<&[u32]>, rng: &mut Pcg32) {
     if let Some(list) = votes {
-        // Multiply-shift maps a 64-bit draw onto 0..n (Lemire 2019); its
-        // bias, below n / 2⁶⁴ < 1e-12, is far under bootstrap noise.
-        let n = list.len() as u128;
+        // `vote_list` keeps the list below 2³² votes.
+        let n = list.len() as u32;
         let mut tally = vec![0u32; counts.len() * 3];
         for _ in 0..list.len() {
-            let pick = ((u128::from(rng.next_u64()) * n) >> 64) as usize;
+            let pick = rng.random_range(0..n) as usize;
             tally[list[pick] as usize] += 1;
         }
         for (c, t) in counts.iter_mut().zip(tally.chunks_exact(3)) {
