@@ -367,3 +367,62 @@ fn raters_are_scored_and_the_unreliable_flagged() {
     ]);
     assert!(err.contains("--raters"), "{err}");
 }
+
+/// `--engine gpu` gives the CPU's scores and SEs; with CI=true a missing
+/// adapter (a fallback to the CPU) fails the test.
+#[test]
+fn the_gpu_engine_matches_the_cpu_and_refuses_what_it_cannot_fit() {
+    let sim = prefplay(&[
+        "simulate", "--items", "30", "--votes", "4000", "--seed", "5",
+    ]);
+    assert!(sim.status.success());
+    let csv = temp_file("gpu.csv", &sim.stdout);
+    let path = csv.to_str().unwrap();
+    let cpu = ok_json(&["fit", path, "--engine", "cpu", "--json"]);
+    let gpu = ok_json(&["fit", path, "--engine", "gpu", "--json"]);
+    assert_eq!(cpu["engine"], "cpu");
+    if gpu["engine"] != "gpu" {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "no GPU ran under CI=true: {}",
+            gpu["warnings"]
+        );
+        eprintln!(
+            "no GPU adapter; the fallback was checked: {}",
+            gpu["warnings"]
+        );
+    } else {
+        assert!(gpu["adapter"].as_str().unwrap().starts_with("GPU: "));
+    }
+    let (a, b) = (
+        cpu["items"].as_array().unwrap(),
+        gpu["items"].as_array().unwrap(),
+    );
+    assert_eq!(a.len(), 30);
+    for (x, y) in a.iter().zip(b) {
+        assert_eq!(x["name"], y["name"]);
+        for key in ["score", "se", "ci_low", "ci_high"] {
+            let (p, q) = (x[key].as_f64().unwrap(), y[key].as_f64().unwrap());
+            assert!((p - q).abs() < 1e-6, "{key} of {}: {p} vs {q}", x["name"]);
+        }
+    }
+    assert!(
+        (cpu["log_likelihood"].as_f64().unwrap() - gpu["log_likelihood"].as_f64().unwrap()).abs()
+            < 1e-6
+    );
+    for flags in [
+        &["--order-effect"][..],
+        &["--ties", "davidson"],
+        &["--ci", "bootstrap"],
+        &["--model", "thurstone"],
+        &["--l2", "0"],
+    ] {
+        let mut args = vec!["fit", path, "--engine", "gpu"];
+        args.extend_from_slice(flags);
+        let err = failure(&args);
+        assert!(
+            err.contains("--engine gpu fits plain Bradley–Terry only"),
+            "{flags:?}: {err}"
+        );
+    }
+}

@@ -1,0 +1,127 @@
+//! `--engine gpu`: Bradley–Terry on prefplay-gpu's engine. Newton steps
+//! take their likelihood pieces from the GPU kernel in `f32` and finish in
+//! `f64` on the CPU, so the scores equal the CPU fit's to the solver
+//! tolerance. With no adapter, or on any GPU error, the same fit runs on
+//! the CPU and a warning says why.
+//!
+//! The engine covers plain Bradley–Terry: `--model bt`, `--ties half`, a
+//! prior (`--l2` > 0), no order effect, features, reference item or rater
+//! model, and Fisher intervals (or none). Anything else is refused with a
+//! message naming the flag, rather than silently run on the CPU.
+
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+use prefplay_core::ComparisonGraph;
+use prefplay_core::bt::{BtSettings, NewtonStatus, bt_pieces_reference};
+use prefplay_core::numerics::normal_quantile;
+use prefplay_core::pairwise::{PairwiseModel, PairwiseSettings};
+use prefplay_core::table::PairTable;
+use prefplay_gpu::Engine;
+use serde_json::{Value, json};
+
+use super::{CiArg, FitArgs, ModelArg, Outcomes, TiesArg};
+
+/// What the GPU run used.
+pub(super) struct GpuRun {
+    pub outcomes: Outcomes,
+    /// `gpu`, or `cpu` after a fallback.
+    pub engine: &'static str,
+    /// The adapter's name, when a GPU ran.
+    pub adapter: Option<String>,
+}
+
+/// Refuses the flags the GPU engine does not cover.
+fn check(args: &FitArgs, table: &PairTable) -> Result<()> {
+    let refuse = |what: &str| -> Result<()> {
+        bail!("--engine gpu fits plain Bradley–Terry only; {what} (use --engine cpu)")
+    };
+    if args.model != ModelArg::Bt {
+        refuse("--model must be bt")?;
+    }
+    if args.ties != TiesArg::Half {
+        refuse("--ties must be half")?;
+    }
+    if args.order_effect || args.raters || args.reference.is_some() || args.quasi {
+        refuse("--order-effect, --raters, --reference and --quasi are CPU-only")?;
+    }
+    if !matches!(args.ci, CiArg::None | CiArg::Fisher) {
+        refuse("its intervals are --ci fisher or none")?;
+    }
+    if args.l2 <= 0.0 {
+        refuse("it needs a prior, --l2 > 0")?;
+    }
+    if !table.feature_names.is_empty() {
+        refuse("the file has f_ feature columns")?;
+    }
+    Ok(())
+}
+
+/// Fits on the GPU (or the CPU after a fallback).
+pub(super) fn bt(args: &FitArgs, table: &PairTable) -> Result<GpuRun> {
+    check(args, table)?;
+    // The data warnings (never won, disconnected, …) are the CPU model's.
+    let settings = PairwiseSettings {
+        l2: args.l2,
+        ..PairwiseSettings::default()
+    };
+    let mut warnings = PairwiseModel::new(table, settings)?.warnings().to_vec();
+    let started = Instant::now();
+    let graph = ComparisonGraph::from_table(table);
+    let (engine, no_gpu) = pollster::block_on(Engine::auto());
+    let settings = BtSettings {
+        l2: args.l2,
+        ..BtSettings::default()
+    };
+    let run = pollster::block_on(engine.fit_bt(&graph, settings))?;
+    let fit_ms = started.elapsed().as_secs_f64() * 1e3;
+    let on_gpu = matches!(engine, Engine::Gpu(_)) && run.fallback_reason.is_none();
+    if let Some(why) = no_gpu.or(run.fallback_reason) {
+        warnings.push(format!(
+            "--engine gpu: the GPU did not run ({why}); the CPU fitted the same model"
+        ));
+    }
+    let fit = run.fit;
+    let converged = fit.status == NewtonStatus::Converged;
+    if !converged {
+        warnings.push(format!(
+            "the fit stopped without converging: {:?} after {} steps",
+            fit.status, fit.iterations
+        ));
+    }
+    let started = Instant::now();
+    let (se, intervals) = if args.ci == CiArg::Fisher {
+        let z = normal_quantile(0.5 + args.level / 2.0);
+        let intervals = fit
+            .scores
+            .iter()
+            .zip(&fit.standard_errors)
+            .map(|(s, e)| (s - z * e, s + z * e))
+            .collect();
+        (Some(fit.standard_errors.clone()), Some(intervals))
+    } else {
+        (None, None)
+    };
+    let ci_ms = started.elapsed().as_secs_f64() * 1e3;
+    let log_likelihood = bt_pieces_reference(&graph, &fit.scores).log_lik;
+    Ok(GpuRun {
+        outcomes: Outcomes {
+            raters: Value::Null,
+            quasi: None,
+            scores: fit.scores,
+            se,
+            intervals,
+            order_effect: Value::Null,
+            tie_parameter: Value::Null,
+            features: json!([]),
+            log_likelihood: json!(log_likelihood),
+            iterations: fit.iterations,
+            converged,
+            warnings,
+            fit_ms,
+            ci_ms,
+        },
+        engine: if on_gpu { "gpu" } else { "cpu" },
+        adapter: on_gpu.then(|| engine.label()),
+    })
+}

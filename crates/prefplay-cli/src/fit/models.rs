@@ -1,0 +1,312 @@
+//! One function per model: fit it on the CPU and gather its [`Outcomes`].
+
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+use prefplay_core::elo::{EloSettings, elo_ratings};
+use prefplay_core::pairwise::raters::fit_with_raters;
+use prefplay_core::pairwise::uncertainty::Method;
+use prefplay_core::pairwise::{Link, PairwiseModel, PairwiseSettings};
+use prefplay_core::plackett_luce::{PlSettings, PlackettLuce};
+use prefplay_core::rank_centrality::{RankCentralitySettings, rank_centrality};
+use prefplay_core::rankings::RankingTable;
+use prefplay_core::table::{Outcome, PairTable};
+use prefplay_core::{ComparisonGraph, Vote, Winner};
+use serde_json::{Value, json};
+
+use super::{CiArg, ELO_PER_LOGIT, FitArgs, ModelArg, Outcomes};
+
+pub(super) fn pairwise(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
+    let reference = match &args.reference {
+        Some(name) => Some(table.find_item(name).ok_or_else(|| {
+            anyhow::anyhow!(
+                "--reference {name}: no such item in {}",
+                args.file.display()
+            )
+        })?),
+        None => None,
+    };
+    let settings = PairwiseSettings {
+        link: if args.model == ModelArg::Thurstone {
+            Link::Probit
+        } else {
+            Link::Logit
+        },
+        ties: args.ties.model(),
+        order_effect: args.order_effect,
+        l2: args.l2,
+        reference,
+        ..PairwiseSettings::default()
+    };
+    let started = Instant::now();
+    let mut model = PairwiseModel::new(table, settings)?;
+    let fit = model.fit(None);
+    let fit_ms = started.elapsed().as_secs_f64() * 1e3;
+    let started = Instant::now();
+    let method = match args.ci {
+        CiArg::None => None,
+        CiArg::Fisher => Some(Method::Fisher),
+        CiArg::Sandwich => Some(Method::Sandwich),
+        CiArg::Bootstrap => Some(Method::Bootstrap {
+            replicates: args.bootstrap,
+            seed: args.seed,
+        }),
+    };
+    let unc = match method {
+        Some(m) => Some(model.uncertainty(&fit, m, args.level)?),
+        None => None,
+    };
+    let quasi = match (args.quasi, method) {
+        (false, _) => None,
+        (true, Some(m @ (Method::Fisher | Method::Sandwich))) => {
+            let q = model.quasi_variances(&fit, m)?;
+            Some((q.variances, q.max_relative_error))
+        }
+        (true, _) => bail!("--quasi needs --ci fisher or --ci sandwich"),
+    };
+    let ci_ms = started.elapsed().as_secs_f64() * 1e3;
+    let mut warnings = model.warnings().to_vec();
+    if !fit.converged() {
+        warnings.push(format!(
+            "the fit stopped without converging: {:?} after {} steps",
+            fit.status, fit.iterations
+        ));
+    }
+    if let Some(u) = &unc
+        && let Some(ok) = u.replicates_converged
+        && ok < args.bootstrap
+    {
+        warnings.push(format!(
+            "{} of {} bootstrap replicates did not converge and were left out",
+            args.bootstrap - ok,
+            args.bootstrap
+        ));
+    }
+    let features: Vec<Value> = model
+        .feature_names()
+        .iter()
+        .enumerate()
+        .map(|(k, name)| json!({"name": name, "estimate": fit.feature_coefficients[k], "se": unc.as_ref().map(|u| u.feature_se[k])}))
+        .collect();
+    Ok(Outcomes {
+        raters: Value::Null,
+        quasi,
+        order_effect: match fit.order_effect {
+            Some(h) => json!({"estimate": h, "se": unc.as_ref().and_then(|u| u.order_effect_se)}),
+            None => Value::Null,
+        },
+        tie_parameter: match fit.tie_parameter {
+            Some(t) => {
+                json!({"name": t.name, "estimate": t.estimate, "se": unc.as_ref().and_then(|u| u.tie_se)})
+            }
+            None => Value::Null,
+        },
+        features: Value::Array(features),
+        log_likelihood: json!(fit.log_likelihood),
+        iterations: fit.iterations,
+        converged: fit.converged(),
+        se: unc.as_ref().map(|u| u.score_se.clone()),
+        intervals: unc.as_ref().map(|u| u.score_interval.clone()),
+        scores: fit.scores,
+        warnings,
+        fit_ms,
+        ci_ms,
+    })
+}
+
+pub(super) fn with_raters(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
+    if table.raters().is_empty() {
+        bail!(
+            "--raters: {} names no raters (a `rater`, `judge` or `worker` column)",
+            args.file.display()
+        );
+    }
+    let started = Instant::now();
+    let rf = fit_with_raters(table, args.l2)?;
+    let fit_ms = started.elapsed().as_secs_f64() * 1e3;
+    let started = Instant::now();
+    let method = match args.ci {
+        CiArg::None => None,
+        CiArg::Fisher => Some(Method::Fisher),
+        CiArg::Sandwich => Some(Method::Sandwich),
+        CiArg::Bootstrap => {
+            bail!("--raters with --ci bootstrap is not available; use fisher or sandwich")
+        }
+    };
+    let unc = match method {
+        Some(m) => Some(rf.model.uncertainty(&rf.fit, m, args.level)?),
+        None => None,
+    };
+    let ci_ms = started.elapsed().as_secs_f64() * 1e3;
+    let mut warnings =
+        vec!["standard errors are conditional on the estimated rater weights".to_string()];
+    let flagged: Vec<&str> = rf
+        .raters
+        .iter()
+        .zip(table.raters())
+        .filter(|(r, _)| r.flagged)
+        .map(|(_, name)| name.as_str())
+        .collect();
+    if !flagged.is_empty() {
+        warnings.push(format!(
+            "unreliable raters (answer by preference less than half the time): {}",
+            flagged.join(", ")
+        ));
+    }
+    if !rf.converged {
+        warnings.push(format!(
+            "the rater EM did not converge in {} iterations",
+            rf.em_iterations
+        ));
+    }
+    let raters: Vec<Value> = rf
+        .raters
+        .iter()
+        .zip(table.raters())
+        .map(|(r, name)| json!({"name": name, "reliability": r.reliability, "position_bias": r.position_bias, "votes": r.votes, "flagged": r.flagged}))
+        .collect();
+    Ok(Outcomes {
+        raters: Value::Array(raters),
+        quasi: None,
+        se: unc.as_ref().map(|u| u.score_se.clone()),
+        intervals: unc.as_ref().map(|u| u.score_interval.clone()),
+        scores: rf.fit.scores.clone(),
+        order_effect: Value::Null,
+        tie_parameter: Value::Null,
+        features: Value::Array(Vec::new()),
+        log_likelihood: json!(rf.fit.log_likelihood),
+        iterations: rf.em_iterations,
+        converged: rf.converged && rf.fit.converged(),
+        warnings,
+        fit_ms,
+        ci_ms,
+    })
+}
+
+pub(super) fn plackett_luce(
+    args: &FitArgs,
+    pairs: &PairTable,
+    rankings: Option<RankingTable>,
+) -> Result<Outcomes> {
+    let mut warnings = Vec::new();
+    let rankings = match rankings {
+        Some(r) => r,
+        None => {
+            let (r, ties) = RankingTable::from_pairs(pairs);
+            if ties > 0 {
+                warnings.push(format!(
+                    "Plackett–Luce has no ties: {ties} tied votes were left out"
+                ));
+            }
+            r
+        }
+    };
+    let reference = match &args.reference {
+        Some(name) => Some(
+            rankings
+                .find_item(name)
+                .ok_or_else(|| anyhow::anyhow!("--reference {name}: no such item"))?,
+        ),
+        None => None,
+    };
+    let started = Instant::now();
+    let mut model = PlackettLuce::new(
+        &rankings,
+        PlSettings {
+            l2: args.l2,
+            reference,
+            ..PlSettings::default()
+        },
+    )?;
+    let fit = model.fit();
+    let fit_ms = started.elapsed().as_secs_f64() * 1e3;
+    let started = Instant::now();
+    let unc = match args.ci {
+        CiArg::None => None,
+        CiArg::Fisher => Some(model.fisher(&fit, args.level)?),
+        other => {
+            warnings.push(format!(
+                "--ci {other:?} is not available for Plackett–Luce yet; Fisher errors are reported"
+            ));
+            Some(model.fisher(&fit, args.level)?)
+        }
+    };
+    let ci_ms = started.elapsed().as_secs_f64() * 1e3;
+    warnings.extend(model.warnings().iter().cloned());
+    Ok(Outcomes {
+        raters: Value::Null,
+        quasi: None,
+        se: unc.as_ref().map(|u| u.score_se.clone()),
+        intervals: unc.as_ref().map(|u| u.score_interval.clone()),
+        scores: fit.scores,
+        order_effect: Value::Null,
+        tie_parameter: Value::Null,
+        features: Value::Array(Vec::new()),
+        log_likelihood: json!(fit.log_likelihood),
+        iterations: fit.iterations,
+        converged: fit.status == prefplay_core::pairwise::FitStatus::Converged,
+        warnings,
+        fit_ms,
+        ci_ms,
+    })
+}
+
+pub(super) fn no_ci_warning(args: &FitArgs, model: &str) -> Vec<String> {
+    if args.ci == CiArg::None {
+        Vec::new()
+    } else {
+        vec![format!("{model} has no standard errors; --ci is ignored")]
+    }
+}
+
+pub(super) fn elo(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
+    let started = Instant::now();
+    let mut votes = Vec::new();
+    for r in &table.rows {
+        let winner = match r.outcome {
+            Outcome::A => Winner::A,
+            Outcome::B => Winner::B,
+            Outcome::Tie | Outcome::BothBad => Winner::Tie,
+        };
+        for _ in 0..r.count {
+            votes.push(Vote::new(r.item_a as usize, r.item_b as usize, winner));
+        }
+    }
+    let settings = EloSettings::default();
+    let ratings = elo_ratings(table.items().len(), &votes, settings)?;
+    let scores = ratings
+        .iter()
+        .map(|r| (r - settings.initial) / ELO_PER_LOGIT)
+        .collect();
+    Ok(simple(scores, no_ci_warning(args, "Elo"), started))
+}
+
+pub(super) fn spectral(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
+    let started = Instant::now();
+    let graph = ComparisonGraph::from_table(table);
+    let scores = rank_centrality(&graph, RankCentralitySettings::default())?;
+    Ok(simple(
+        scores,
+        no_ci_warning(args, "Rank Centrality"),
+        started,
+    ))
+}
+
+pub(super) fn simple(scores: Vec<f64>, warnings: Vec<String>, started: Instant) -> Outcomes {
+    Outcomes {
+        raters: Value::Null,
+        quasi: None,
+        scores,
+        se: None,
+        intervals: None,
+        order_effect: Value::Null,
+        tie_parameter: Value::Null,
+        features: Value::Array(Vec::new()),
+        log_likelihood: Value::Null,
+        iterations: 0,
+        converged: true,
+        warnings,
+        fit_ms: started.elapsed().as_secs_f64() * 1e3,
+        ci_ms: 0.0,
+    }
+}
