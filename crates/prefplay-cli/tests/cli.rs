@@ -327,6 +327,28 @@ fn plackett_luce_reads_rankings_and_best_of_k() {
     assert_eq!(json["converged"], true);
     assert_eq!(json["items"][0]["name"], "x");
     assert!(json["items"][0]["se"].as_f64().unwrap() > 0.0);
+    for ci in ["sandwich", "bootstrap"] {
+        let path = csv.to_str().unwrap();
+        let args = [
+            "fit",
+            path,
+            "--model",
+            "plackett-luce",
+            "--ci",
+            ci,
+            "--bootstrap",
+            "200",
+            "--json",
+        ];
+        let other = ok_json(&args);
+        let se = other["items"][0]["se"].as_f64().unwrap();
+        assert!(se > 0.0 && se.is_finite(), "{ci}: {se}");
+        assert!(
+            other["warnings"].as_array().unwrap().is_empty(),
+            "{ci}: {}",
+            other["warnings"]
+        );
+    }
     // The same file under Bradley–Terry is broken into pairwise wins.
     let bt = ok_json(&["fit", csv.to_str().unwrap(), "--json"]);
     assert_eq!(bt["n_votes"], 3 * 3 + 2 * 3 + 2 + 2 * 2);

@@ -224,11 +224,19 @@ pub(super) fn plackett_luce(
     let unc = match args.ci {
         CiArg::None => None,
         CiArg::Fisher => Some(model.fisher(&fit, args.level)?),
-        other => {
-            warnings.push(format!(
-                "--ci {other:?} is not available for Plackett–Luce yet; Fisher errors are reported"
-            ));
-            Some(model.fisher(&fit, args.level)?)
+        CiArg::Sandwich => Some(model.sandwich(&fit, args.level)?),
+        CiArg::Bootstrap => {
+            let u = model.bootstrap(&fit, args.bootstrap, args.seed, args.level)?;
+            if let Some(ok) = u.replicates_converged
+                && ok < args.bootstrap
+            {
+                warnings.push(format!(
+                    "{} of {} bootstrap replicates did not converge and were left out",
+                    args.bootstrap - ok,
+                    args.bootstrap
+                ));
+            }
+            Some(u)
         }
     };
     let ci_ms = started.elapsed().as_secs_f64() * 1e3;

@@ -284,15 +284,7 @@ impl PairwiseModel {
         let lay = &self.problem.layout;
         let n = lay.n_items;
         let column = |k: usize| -> Vec<f64> { draws.iter().map(|d| d[k]).collect() };
-        let (lo_q, hi_q) = (0.5 - 0.5 * level, 0.5 + 0.5 * level);
-        let mut score_se = Vec::with_capacity(n);
-        let mut score_interval = Vec::with_capacity(n);
-        for i in 0..n {
-            let mut col = column(i);
-            score_se.push(std_dev(&col));
-            col.sort_by(f64::total_cmp);
-            score_interval.push((quantile(&col, lo_q), quantile(&col, hi_q)));
-        }
+        let (score_se, score_interval) = percentile_summary(&draws, n, level);
         Ok(Uncertainty {
             score_se,
             score_interval,
@@ -396,6 +388,24 @@ fn resample(counts: &mut [Counts], votes: Option<&[u32]>, rng: &mut Pcg32) {
             mass_left -= weight;
         }
     }
+}
+
+/// Standard errors (sample standard deviations) and percentile intervals
+/// at `level` of the first `n` coordinates of bootstrap draws.
+pub(crate) fn percentile_summary(
+    draws: &[Vec<f64>],
+    n: usize,
+    level: f64,
+) -> (Vec<f64>, Vec<(f64, f64)>) {
+    let (lo_q, hi_q) = (0.5 - 0.5 * level, 0.5 + 0.5 * level);
+    (0..n)
+        .map(|i| {
+            let mut col: Vec<f64> = draws.iter().map(|d| d[i]).collect();
+            let se = std_dev(&col);
+            col.sort_by(f64::total_cmp);
+            (se, (quantile(&col, lo_q), quantile(&col, hi_q)))
+        })
+        .unzip()
 }
 
 fn std_dev(x: &[f64]) -> f64 {

@@ -9,13 +9,15 @@
 //! diag(p) − p pᵀ (Hunter 2004, §5, for the MM view; here Newton's method
 //! on the dense information, solved by Cholesky).
 //! Pairwise votes are rankings of two, so on pairs this is Bradley–Terry.
+//! Standard errors: `uncertainty.rs`.
 
-use faer::linalg::solvers::{DenseSolveCore, Solve};
+mod uncertainty;
+
+use faer::linalg::solvers::Solve;
 
 use crate::diagnosis::GraphDiagnosis;
 use crate::error::check_finite_above;
 use crate::pairwise::FitStatus;
-use crate::pairwise::uncertainty::Uncertainty;
 use crate::rankings::RankingTable;
 use crate::{Error, Result};
 
@@ -295,30 +297,6 @@ impl PlackettLuce {
         };
         theta.iter().map(|t| t - shift).collect()
     }
-
-    /// Fisher standard errors and normal intervals at `level`.
-    pub fn fisher(&self, fit: &PlFit, level: f64) -> Result<Uncertainty> {
-        let n = fit.parameters.len();
-        let at = self.pieces(&fit.parameters, &self.table, true);
-        let (m, keep) = self.reduced(&at.info, n);
-        let llt = m
-            .llt(faer::Side::Lower)
-            .map_err(|_| Error::Numerical("the Plackett–Luce information matrix is singular"))?;
-        let inv = llt.inverse();
-        let mut cov = vec![0.0; n * n];
-        for (a, &i) in keep.iter().enumerate() {
-            for (b, &j) in keep.iter().enumerate() {
-                cov[i * n + j] = inv[(a, b)];
-            }
-        }
-        Ok(crate::pairwise::uncertainty::score_uncertainty(
-            &fit.scores,
-            &cov,
-            n,
-            self.settings.reference,
-            level,
-        ))
-    }
 }
 
 #[cfg(test)]
@@ -361,10 +339,43 @@ mod tests {
         let bt_se = bt
             .uncertainty(&bt_fit, crate::pairwise::uncertainty::Method::Fisher, 0.95)
             .unwrap();
+        let pl_sandwich = pl.sandwich(&fit, 0.9).unwrap();
+        let bt_sandwich = bt
+            .uncertainty(&bt_fit, crate::pairwise::uncertainty::Method::Sandwich, 0.9)
+            .unwrap();
         for i in 0..6 {
             assert!((fit.scores[i] - bt_fit.scores[i]).abs() < 1e-8);
             assert!((pl_se.score_se[i] - bt_se.score_se[i]).abs() < 1e-8);
+            assert!((pl_sandwich.score_se[i] - bt_sandwich.score_se[i]).abs() < 1e-8);
+            let (a, b) = (pl_sandwich.score_interval[i], bt_sandwich.score_interval[i]);
+            assert!((a.0 - b.0).abs() < 1e-8 && (a.1 - b.1).abs() < 1e-8);
         }
+    }
+
+    #[test]
+    fn the_bootstrap_is_seeded_and_near_fisher_on_ample_data() {
+        let sim = simulate(&SimulationSettings {
+            items: 5,
+            votes: 4000,
+            seed: 3,
+            ..Default::default()
+        })
+        .unwrap();
+        let (rankings, _) = RankingTable::from_pairs(&sim.table);
+        let mut pl = PlackettLuce::new(&rankings, PlSettings::default()).unwrap();
+        let fit = pl.fit();
+        let fisher = pl.fisher(&fit, 0.95).unwrap();
+        let boot = pl.bootstrap(&fit, 300, 11, 0.95).unwrap();
+        assert_eq!(boot, pl.bootstrap(&fit, 300, 11, 0.95).unwrap());
+        assert_ne!(boot, pl.bootstrap(&fit, 300, 12, 0.95).unwrap());
+        assert_eq!(boot.replicates_converged, Some(300));
+        for i in 0..5 {
+            let ratio = boot.score_se[i] / fisher.score_se[i];
+            assert!((0.8..1.25).contains(&ratio), "item {i}: ratio {ratio}");
+            let (lo, hi) = boot.score_interval[i];
+            assert!(lo < fit.scores[i] && fit.scores[i] < hi);
+        }
+        assert!(pl.bootstrap(&fit, 1, 0, 0.95).is_err());
     }
 
     #[test]
