@@ -19,7 +19,7 @@ impl PlackettLuce {
     pub fn fisher(&self, fit: &PlFit, level: f64) -> Result<Uncertainty> {
         let n = fit.parameters.len();
         let cov = self.covariance(&fit.parameters)?;
-        Ok(self.from_covariance(fit, &cov, n, level))
+        Ok(self.intervals_from(fit, &cov, n, level))
     }
 
     /// Sandwich (robust) standard errors and normal intervals at `level`.
@@ -47,7 +47,7 @@ impl PlackettLuce {
         // C·J·C, with J sparse in practice but stored dense (n ≤ MAX_ITEMS).
         let cj = multiply(&bread, &meat, n);
         let cov = multiply(&cj, &bread, n);
-        Ok(self.from_covariance(fit, &cov, n, level))
+        Ok(self.intervals_from(fit, &cov, n, level))
     }
 
     /// Bootstrap standard errors and percentile intervals at `level`:
@@ -151,7 +151,7 @@ impl PlackettLuce {
         Ok(cov)
     }
 
-    fn from_covariance(&self, fit: &PlFit, cov: &[f64], n: usize, level: f64) -> Uncertainty {
+    fn intervals_from(&self, fit: &PlFit, cov: &[f64], n: usize, level: f64) -> Uncertainty {
         score_uncertainty(&fit.scores, cov, n, self.settings.reference, level)
     }
 }
