@@ -18,9 +18,9 @@ fn row(k: u64) -> (u64, u64, &'static str) {
     if a == b {
         b = (b + 1) % ITEMS;
     }
-    let winner = if k % 11 == 0 {
+    let winner = if k.is_multiple_of(11) {
         "tie"
-    } else if (a < b) == (k % 3 != 0) {
+    } else if (a < b) == !k.is_multiple_of(3) {
         "a"
     } else {
         "b"
