@@ -20,7 +20,7 @@ fn row(k: u64) -> (u64, u64, &'static str) {
     }
     let winner = if k.is_multiple_of(11) {
         "tie"
-    } else if (a < b) == !k.is_multiple_of(3) {
+    } else if (a < b) != k.is_multiple_of(3) {
         "a"
     } else {
         "b"
