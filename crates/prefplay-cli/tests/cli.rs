@@ -380,6 +380,21 @@ fn raters_are_scored_and_the_unreliable_flagged() {
         let random = r["name"] == "rater 9" || r["name"] == "rater 10";
         assert_eq!(r["flagged"], random, "{r}");
     }
+    let path = csv.to_str().unwrap();
+    let boot = ok_json(&[
+        "fit",
+        path,
+        "--raters",
+        "--ci",
+        "bootstrap",
+        "--bootstrap",
+        "40",
+        "--json",
+    ]);
+    for item in boot["items"].as_array().unwrap() {
+        let se = item["se"].as_f64().unwrap();
+        assert!(se > 0.0 && se.is_finite(), "{item}");
+    }
     let err = failure(&[
         "fit",
         csv.to_str().unwrap(),

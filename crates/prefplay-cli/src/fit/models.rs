@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use anyhow::{Result, bail};
 use prefplay_core::elo::{EloSettings, elo_ratings};
-use prefplay_core::pairwise::raters::fit_with_raters;
+use prefplay_core::pairwise::raters::{bootstrap_with_raters, fit_with_raters};
 use prefplay_core::pairwise::uncertainty::Method;
 use prefplay_core::pairwise::{Link, PairwiseModel, PairwiseSettings};
 use prefplay_core::plackett_luce::{PlSettings, PlackettLuce};
@@ -125,21 +125,36 @@ pub(super) fn with_raters(args: &FitArgs, table: &PairTable) -> Result<Outcomes>
     let rf = fit_with_raters(table, args.l2)?;
     let fit_ms = started.elapsed().as_secs_f64() * 1e3;
     let started = Instant::now();
-    let method = match args.ci {
+    let mut warnings = Vec::new();
+    let unc = match args.ci {
         CiArg::None => None,
-        CiArg::Fisher => Some(Method::Fisher),
-        CiArg::Sandwich => Some(Method::Sandwich),
+        CiArg::Fisher | CiArg::Sandwich => {
+            warnings.push(
+                "standard errors are conditional on the estimated rater weights (--ci bootstrap refits them)"
+                    .to_string(),
+            );
+            let method = if args.ci == CiArg::Fisher {
+                Method::Fisher
+            } else {
+                Method::Sandwich
+            };
+            Some(rf.model.uncertainty(&rf.fit, method, args.level)?)
+        }
         CiArg::Bootstrap => {
-            bail!("--raters with --ci bootstrap is not available; use fisher or sandwich")
+            let u = bootstrap_with_raters(table, args.l2, args.bootstrap, args.seed, args.level)?;
+            if let Some(ok) = u.replicates_converged
+                && ok < args.bootstrap
+            {
+                warnings.push(format!(
+                    "{} of {} bootstrap replicates did not converge and were left out",
+                    args.bootstrap - ok,
+                    args.bootstrap
+                ));
+            }
+            Some(u)
         }
     };
-    let unc = match method {
-        Some(m) => Some(rf.model.uncertainty(&rf.fit, m, args.level)?),
-        None => None,
-    };
     let ci_ms = started.elapsed().as_secs_f64() * 1e3;
-    let mut warnings =
-        vec!["standard errors are conditional on the estimated rater weights".to_string()];
     let flagged: Vec<&str> = rf
         .raters
         .iter()

@@ -13,12 +13,15 @@
 //! is flagged when ρ_r < ½: they answer by preference less often than not
 //! (random or adversarial raters).
 
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg32;
 use rustc_hash::FxHashMap;
 
 use super::cells::Cells;
 use super::likelihood::Counts;
 use super::problem::{Layout, Problem};
 use super::settings::{Link, PairwiseSettings, TieModel};
+use super::uncertainty::{Uncertainty, percentile_summary};
 use super::{PairwiseFit, PairwiseModel, solver};
 use crate::numerics::sigmoid;
 use crate::table::{Outcome, PairTable};
@@ -53,6 +56,74 @@ pub struct RaterFit {
     pub em_iterations: u32,
     /// Whether EM converged (log-likelihood change below 1e-9 relative).
     pub converged: bool,
+}
+
+/// Bootstrap errors for the rater model: the votes (rows, by count) are
+/// redrawn with replacement and the whole EM refitted for each replicate,
+/// so the errors include the uncertainty of the rater weights (which
+/// Fisher and sandwich errors from [`RaterFit::model`] hold fixed).
+/// Replicate r draws from PCG32 seeded by (seed, r); replicates whose fit
+/// does not converge are left out and counted; percentile intervals.
+pub fn bootstrap_with_raters(
+    table: &PairTable,
+    l2: f64,
+    replicates: u32,
+    seed: u64,
+    level: f64,
+) -> Result<Uncertainty> {
+    crate::error::check_finite_above("level", level, 0.0, false, "must be between 0 and 1")?;
+    if level >= 1.0 || replicates < 2 {
+        return Err(Error::InvalidParameter {
+            name: if level >= 1.0 { "level" } else { "bootstrap" },
+            value: if level >= 1.0 {
+                level.to_string()
+            } else {
+                replicates.to_string()
+            },
+            reason: "the level must be between 0 and 1, and replicates at least 2",
+        });
+    }
+    let mut upto = Vec::with_capacity(table.rows.len());
+    let mut total = 0u64;
+    for r in &table.rows {
+        total += u64::from(r.count);
+        upto.push(total);
+    }
+    let workers = crate::parallel::workers().min(replicates as usize).max(1);
+    let parts = crate::parallel::map_each(workers, |w| {
+        (w as u32..replicates)
+            .step_by(workers)
+            .filter_map(|r| {
+                let mut rng =
+                    Pcg32::seed_from_u64(seed ^ u64::from(r).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+                let mut replicate = table.clone();
+                replicate.rows.iter_mut().for_each(|row| row.count = 0);
+                for _ in 0..total {
+                    let draw = rng.random_range(0..total);
+                    let k = upto.partition_point(|&c| c <= draw);
+                    replicate.rows[k].count += 1;
+                }
+                let rf = fit_with_raters(&replicate, l2).ok()?;
+                (rf.converged && rf.fit.converged()).then_some(rf.fit.scores)
+            })
+            .collect::<Vec<_>>()
+    });
+    let draws: Vec<Vec<f64>> = parts.into_iter().flatten().collect();
+    if draws.len() < 2 {
+        return Err(Error::Numerical(
+            "fewer than 2 bootstrap replicates converged",
+        ));
+    }
+    let (score_se, score_interval) = percentile_summary(&draws, table.items().len(), level);
+    Ok(Uncertainty {
+        score_se,
+        score_interval,
+        order_effect_se: None,
+        tie_se: None,
+        feature_se: Vec::new(),
+        level,
+        replicates_converged: Some(draws.len() as u32),
+    })
 }
 
 /// EM iteration cap.
@@ -283,5 +354,43 @@ mod tests {
             "{:?}",
             fit.raters[random]
         );
+    }
+
+    #[test]
+    fn the_rater_bootstrap_is_seeded_and_close_to_the_conditional_errors() {
+        let sim = simulate(&SimulationSettings {
+            items: 5,
+            votes: 1500,
+            raters: 6,
+            group_spread: 0.0,
+            random_raters: 0.2,
+            seed: 4,
+            ..SimulationSettings::default()
+        })
+        .unwrap();
+        let boot = bootstrap_with_raters(&sim.table, 0.1, 60, 3, 0.9).unwrap();
+        assert_eq!(
+            boot,
+            bootstrap_with_raters(&sim.table, 0.1, 60, 3, 0.9).unwrap()
+        );
+        assert!(boot.replicates_converged.unwrap() >= 55);
+        let rf = fit_with_raters(&sim.table, 0.1).unwrap();
+        let fisher = rf
+            .model
+            .uncertainty(&rf.fit, super::super::uncertainty::Method::Fisher, 0.9)
+            .unwrap();
+        // Refitting the weights adds their uncertainty, so the bootstrap
+        // errors are not below the conditional ones (up to its noise).
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        assert!(
+            mean(&boot.score_se) > 0.8 * mean(&fisher.score_se),
+            "{:?} vs {:?}",
+            boot.score_se,
+            fisher.score_se
+        );
+        for (i, (lo, hi)) in boot.score_interval.iter().enumerate() {
+            assert!(lo < hi, "item {i}");
+        }
+        assert!(bootstrap_with_raters(&sim.table, 0.1, 1, 3, 0.9).is_err());
     }
 }
