@@ -21,6 +21,19 @@ pub(crate) fn error(
     }
 }
 
+/// A record's fields by column: a csv crate record, or a line split by
+/// [`super::quote_free`].
+pub(crate) trait Fields {
+    /// Field `col`, `None` past the end of a short row.
+    fn field(&self, col: usize) -> Option<&[u8]>;
+}
+
+impl Fields for csv::ByteRecord {
+    fn field(&self, col: usize) -> Option<&[u8]> {
+        self.get(col)
+    }
+}
+
 /// A CSV reader with its lower-cased header, checked for duplicates.
 pub(crate) struct Csv<R: Read> {
     pub reader: csv::Reader<R>,
@@ -80,20 +93,20 @@ impl<R: Read> Csv<R> {
 
 /// Field `col` of `record` as UTF-8 text ("" when the row is short).
 pub(crate) fn text<'r>(
-    record: &'r csv::ByteRecord,
+    record: &'r impl Fields,
     col: usize,
     source_name: &str,
     line: u64,
     field: &str,
 ) -> Result<&'r str> {
-    std::str::from_utf8(record.get(col).unwrap_or(b""))
+    std::str::from_utf8(record.field(col).unwrap_or(b""))
         .map(str::trim)
         .map_err(|_| error(source_name, line, field, "not valid UTF-8"))
 }
 
 /// A non-empty label.
 pub(crate) fn label<'r>(
-    record: &'r csv::ByteRecord,
+    record: &'r impl Fields,
     col: usize,
     source_name: &str,
     line: u64,
@@ -110,13 +123,13 @@ pub(crate) fn label<'r>(
 /// white space trimmed. When they equal a stored label, the Unicode trim of
 /// the field is that label too (stored labels are trimmed), so the field
 /// needs no UTF-8 check.
-fn raw_trimmed(record: &csv::ByteRecord, col: usize) -> &[u8] {
-    record.get(col).unwrap_or(b"").trim_ascii()
+fn raw_trimmed(record: &impl Fields, col: usize) -> &[u8] {
+    record.field(col).unwrap_or(b"").trim_ascii()
 }
 
 /// An item label field (non-empty) as the item's id in `table`.
 pub(crate) fn item(
-    record: &csv::ByteRecord,
+    record: &impl Fields,
     col: usize,
     source_name: &str,
     line: u64,
@@ -132,7 +145,7 @@ pub(crate) fn item(
 /// An optional rater field (absent column or empty cell: `None`) as the
 /// rater's id in `table`.
 pub(crate) fn rater(
-    record: &csv::ByteRecord,
+    record: &impl Fields,
     col: Option<usize>,
     source_name: &str,
     line: u64,
@@ -147,7 +160,7 @@ pub(crate) fn rater(
 
 /// The `count` field in column `col` (absent column or empty cell: 1).
 pub(crate) fn count_field(
-    record: &csv::ByteRecord,
+    record: &impl Fields,
     col: Option<usize>,
     source_name: &str,
     line: u64,
@@ -164,7 +177,7 @@ pub(crate) fn count_field(
 
 /// An optional non-empty field (absent column or empty cell: `None`).
 pub(crate) fn optional_field<'r>(
-    record: &'r csv::ByteRecord,
+    record: &'r impl Fields,
     col: Option<usize>,
     source_name: &str,
     line: u64,

@@ -23,6 +23,7 @@ mod hf;
 mod json_records;
 mod pairs;
 mod prefplay_json;
+mod quote_free;
 mod rankings_csv;
 mod winner_loser;
 

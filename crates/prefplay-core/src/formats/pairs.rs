@@ -3,7 +3,8 @@
 
 use std::io::{BufRead, Read, Write};
 
-use super::csv_util::{Csv, count_field, error, item, line_of, number, rater, text};
+use super::csv_util::{Csv, Fields, count_field, error, item, line_of, number, rater, text};
+use super::quote_free;
 use super::write_error;
 use crate::table::{Advantage, Outcome, PairRow, PairTable};
 use crate::{Result, parallel};
@@ -52,11 +53,12 @@ impl Columns {
     }
 }
 
-/// Reads a pairs CSV into `table`, streaming. Natively the body is cut
-/// into blocks at line ends and the blocks are parsed on all cores, then
-/// merged in file order (same ids, rows and first error as one pass). A
-/// block with a quote character may hold a field that spans lines, so from
-/// there on the file is read in one pass.
+/// Reads a pairs CSV into `table`, streaming. The body is cut into blocks
+/// at line ends and the blocks are parsed on all cores (one in the
+/// browser), then merged in file order (same ids, rows and first error as
+/// one pass); quote-free blocks are split by [`quote_free`]. A block with a
+/// quote character may hold a field that spans lines, so from there on the
+/// file is read in one pass by the csv crate.
 pub(crate) fn read<R: BufRead>(input: R, source_name: &str, table: &mut PairTable) -> Result<()> {
     read_in_blocks(input, source_name, table, BLOCK_BYTES)
 }
@@ -74,7 +76,7 @@ fn read_in_blocks<R: BufRead>(
         .read_until(b'\n', &mut header)
         .map_err(|e| io_error(1, e))?;
     let workers = parallel::workers();
-    if workers <= 1 || header.contains(&b'"') {
+    if header.contains(&b'"') {
         let mut csv = Csv::open(header.chain(input), source_name)?;
         let cols = Columns::new(&csv)?;
         table.feature_names = cols.feature_names();
@@ -107,8 +109,12 @@ fn read_in_blocks<R: BufRead>(
         let parts = parallel::map_each(blocks.len(), |k| {
             let mut part = PairTable::default();
             part.feature_names = table.feature_names.clone();
-            let mut reader = headerless(&blocks[k][..]);
-            let read = read_records(&mut reader, &cols, source_name, 0, &mut part);
+            let block = &blocks[k][..];
+            let read = if quote_free::applies(block) {
+                read_quote_free(block, &cols, source_name, &mut part)
+            } else {
+                read_records(&mut headerless(block), &cols, source_name, 0, &mut part)
+            };
             let lines = blocks[k].iter().filter(|&&c| c == b'\n').count() as u64;
             (read.map(|()| part), lines)
         });
@@ -141,8 +147,8 @@ fn headerless<R: Read>(input: R) -> csv::Reader<R> {
         .from_reader(input)
 }
 
-/// Reads every record of `reader` into `table`; `lines_before` is added to
-/// the reader's line numbers in errors.
+/// Reads every record of the csv crate's `reader` into `table`;
+/// `lines_before` is added to line numbers in errors.
 fn read_records<R: Read>(
     reader: &mut csv::Reader<R>,
     cols: &Columns,
@@ -153,17 +159,47 @@ fn read_records<R: Read>(
     let mut record = csv::ByteRecord::new();
     let mut values = vec![0.0; cols.features.len()];
     loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => return Ok(()),
-            Err(e) => {
-                let line = lines_before + e.position().map_or(0, |p| p.line());
-                return Err(error(source_name, line, "record", e.to_string()));
-            }
+        let more = reader.read_byte_record(&mut record).map_err(|e| {
+            let line = lines_before + e.position().map_or(0, |p| p.line());
+            error(source_name, line, "record", e.to_string())
+        })?;
+        if !more {
+            return Ok(());
         }
         let line = lines_before + line_of(&record);
-        let a = item(&record, cols.a, source_name, line, "item_a", table)?;
-        let b = item(&record, cols.b, source_name, line, "item_b", table)?;
+        read_row(&record, line, cols, source_name, table, &mut values)?;
+    }
+}
+
+/// Reads every record of a quote-free block into `table` (lines counted
+/// from the block's start).
+fn read_quote_free(
+    block: &[u8],
+    cols: &Columns,
+    source_name: &str,
+    table: &mut PairTable,
+) -> Result<()> {
+    let mut records = quote_free::Records::new(block);
+    let mut bounds = Vec::new();
+    let mut values = vec![0.0; cols.features.len()];
+    while let Some((split, line)) = records.next(&mut bounds) {
+        read_row(&split, line, cols, source_name, table, &mut values)?;
+    }
+    Ok(())
+}
+
+/// Reads one record into `table`; `values` is scratch for the features.
+fn read_row(
+    record: &impl Fields,
+    line: u64,
+    cols: &Columns,
+    source_name: &str,
+    table: &mut PairTable,
+    values: &mut [f64],
+) -> Result<()> {
+    {
+        let a = item(record, cols.a, source_name, line, "item_a", table)?;
+        let b = item(record, cols.b, source_name, line, "item_b", table)?;
         if a == b {
             return Err(error(
                 source_name,
@@ -172,7 +208,7 @@ fn read_records<R: Read>(
                 "an item is compared with itself",
             ));
         }
-        let raw = text(&record, cols.winner, source_name, line, "winner")?;
+        let raw = text(record, cols.winner, source_name, line, "winner")?;
         let outcome = Outcome::parse(raw).ok_or_else(|| {
             error(
                 source_name,
@@ -183,10 +219,10 @@ fn read_records<R: Read>(
                 ),
             )
         })?;
-        let count = count_field(&record, cols.count, source_name, line)?;
+        let count = count_field(record, cols.count, source_name, line)?;
         let advantage = match cols.advantage {
             Some(c) => {
-                let raw = text(&record, c, source_name, line, "advantage")?;
+                let raw = text(record, c, source_name, line, "advantage")?;
                 Advantage::parse(raw).ok_or_else(|| {
                     error(
                         source_name,
@@ -198,15 +234,15 @@ fn read_records<R: Read>(
             }
             None => Advantage::A,
         };
-        let rater = rater(&record, cols.rater, source_name, line, "rater", table)?;
+        let rater = rater(record, cols.rater, source_name, line, "rater", table)?;
         if let Some(c) = cols.prompt {
-            let p = text(&record, c, source_name, line, "prompt")?;
+            let p = text(record, c, source_name, line, "prompt")?;
             table.prompts.push(p.to_string());
         }
         for ((col, name), v) in cols.features.iter().zip(values.iter_mut()) {
             let field = format!("f_{name}");
             *v = number(
-                text(&record, *col, source_name, line, &field)?,
+                text(record, *col, source_name, line, &field)?,
                 source_name,
                 line,
                 &field,
@@ -220,7 +256,7 @@ fn read_records<R: Read>(
             count,
             rater,
         };
-        table.push(row, &values)?;
+        table.push(row, values)
     }
 }
 
