@@ -5,7 +5,7 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 use prefplay_core::elo::{EloSettings, elo_ratings};
 use prefplay_core::pairwise::raters::{bootstrap_with_raters, fit_with_raters};
-use prefplay_core::pairwise::uncertainty::Method;
+use prefplay_core::pairwise::uncertainty::{Method, Uncertainty};
 use prefplay_core::pairwise::{Link, PairwiseModel, PairwiseSettings};
 use prefplay_core::plackett_luce::{PlSettings, PlackettLuce};
 use prefplay_core::rank_centrality::{RankCentralitySettings, rank_centrality};
@@ -72,16 +72,7 @@ pub(super) fn pairwise(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
             fit.status, fit.iterations
         ));
     }
-    if let Some(u) = &unc
-        && let Some(ok) = u.replicates_converged
-        && ok < args.bootstrap
-    {
-        warnings.push(format!(
-            "{} of {} bootstrap replicates did not converge and were left out",
-            args.bootstrap - ok,
-            args.bootstrap
-        ));
-    }
+    warnings.extend(unc.as_ref().and_then(|u| left_out(u, args.bootstrap)));
     let features: Vec<Value> = model
         .feature_names()
         .iter()
@@ -142,15 +133,7 @@ pub(super) fn with_raters(args: &FitArgs, table: &PairTable) -> Result<Outcomes>
         }
         CiArg::Bootstrap => {
             let u = bootstrap_with_raters(table, args.l2, args.bootstrap, args.seed, args.level)?;
-            if let Some(ok) = u.replicates_converged
-                && ok < args.bootstrap
-            {
-                warnings.push(format!(
-                    "{} of {} bootstrap replicates did not converge and were left out",
-                    args.bootstrap - ok,
-                    args.bootstrap
-                ));
-            }
+            warnings.extend(left_out(&u, args.bootstrap));
             Some(u)
         }
     };
@@ -242,15 +225,7 @@ pub(super) fn plackett_luce(
         CiArg::Sandwich => Some(model.sandwich(&fit, args.level)?),
         CiArg::Bootstrap => {
             let u = model.bootstrap(&fit, args.bootstrap, args.seed, args.level)?;
-            if let Some(ok) = u.replicates_converged
-                && ok < args.bootstrap
-            {
-                warnings.push(format!(
-                    "{} of {} bootstrap replicates did not converge and were left out",
-                    args.bootstrap - ok,
-                    args.bootstrap
-                ));
-            }
+            warnings.extend(left_out(&u, args.bootstrap));
             Some(u)
         }
     };
@@ -271,6 +246,17 @@ pub(super) fn plackett_luce(
         warnings,
         fit_ms,
         ci_ms,
+    })
+}
+
+/// The warning when some of the `asked` bootstrap replicates were left out.
+fn left_out(u: &Uncertainty, asked: u32) -> Option<String> {
+    let kept = u.replicates_converged?;
+    (kept < asked).then(|| {
+        format!(
+            "{} of {asked} bootstrap replicates did not converge and were left out",
+            asked - kept
+        )
     })
 }
 

@@ -9,6 +9,7 @@
 //! Reported scores are log-strengths: centred to mean 0, or contrasts to the
 //! reference item when one is set.
 
+pub(crate) mod bootstrap;
 mod cells;
 mod likelihood;
 mod problem;

@@ -13,15 +13,14 @@
 //! is flagged when ρ_r < ½: they answer by preference less often than not
 //! (random or adversarial raters).
 
-use rand::{Rng, SeedableRng};
-use rand_pcg::Pcg32;
 use rustc_hash::FxHashMap;
 
+use super::bootstrap;
 use super::cells::Cells;
 use super::likelihood::Counts;
 use super::problem::{Layout, Problem};
 use super::settings::{Link, PairwiseSettings, TieModel};
-use super::uncertainty::{Uncertainty, percentile_summary};
+use super::uncertainty::Uncertainty;
 use super::{PairwiseFit, PairwiseModel, solver};
 use crate::numerics::sigmoid;
 use crate::table::{Outcome, PairTable};
@@ -72,58 +71,28 @@ pub fn bootstrap_with_raters(
     level: f64,
 ) -> Result<Uncertainty> {
     crate::error::check_finite_above("level", level, 0.0, false, "must be between 0 and 1")?;
-    if level >= 1.0 || replicates < 2 {
+    if level >= 1.0 {
         return Err(Error::InvalidParameter {
-            name: if level >= 1.0 { "level" } else { "bootstrap" },
-            value: if level >= 1.0 {
-                level.to_string()
-            } else {
-                replicates.to_string()
-            },
-            reason: "the level must be between 0 and 1, and replicates at least 2",
+            name: "level",
+            value: level.to_string(),
+            reason: "must be between 0 and 1",
         });
     }
-    let mut upto = Vec::with_capacity(table.rows.len());
-    let mut total = 0u64;
-    for r in &table.rows {
-        total += u64::from(r.count);
-        upto.push(total);
-    }
-    let workers = crate::parallel::workers().min(replicates as usize).max(1);
-    let parts = crate::parallel::map_each(workers, |w| {
-        (w as u32..replicates)
-            .step_by(workers)
-            .filter_map(|r| {
-                let mut rng =
-                    Pcg32::seed_from_u64(seed ^ u64::from(r).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-                let mut replicate = table.clone();
-                replicate.rows.iter_mut().for_each(|row| row.count = 0);
-                for _ in 0..total {
-                    let draw = rng.random_range(0..total);
-                    let k = upto.partition_point(|&c| c <= draw);
-                    replicate.rows[k].count += 1;
-                }
-                let rf = fit_with_raters(&replicate, l2).ok()?;
-                (rf.converged && rf.fit.converged()).then_some(rf.fit.scores)
-            })
-            .collect::<Vec<_>>()
-    });
-    let draws: Vec<Vec<f64>> = parts.into_iter().flatten().collect();
-    if draws.len() < 2 {
-        return Err(Error::Numerical(
-            "fewer than 2 bootstrap replicates converged",
-        ));
-    }
-    let (score_se, score_interval) = percentile_summary(&draws, table.items().len(), level);
-    Ok(Uncertainty {
-        score_se,
-        score_interval,
-        order_effect_se: None,
-        tie_se: None,
-        feature_se: Vec::new(),
+    let counts: Vec<u32> = table.rows.iter().map(|r| r.count).collect();
+    let draws = bootstrap::draws(replicates, |r| {
+        let tally = bootstrap::redraw_counts(&counts, &mut bootstrap::replicate_rng(seed, r));
+        let mut replicate = table.clone();
+        for (row, count) in replicate.rows.iter_mut().zip(tally) {
+            row.count = count;
+        }
+        let rf = fit_with_raters(&replicate, l2).ok()?;
+        (rf.converged && rf.fit.converged()).then_some(rf.fit.scores)
+    })?;
+    Ok(bootstrap::score_uncertainty(
+        &draws,
+        table.items().len(),
         level,
-        replicates_converged: Some(draws.len() as u32),
-    })
+    ))
 }
 
 /// EM iteration cap.

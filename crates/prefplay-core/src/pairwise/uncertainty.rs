@@ -9,13 +9,13 @@
 //! se(e^x) = e^x·se(x)).
 
 use faer::linalg::solvers::DenseSolveCore;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_distr::{Binomial, Distribution};
 use rand_pcg::Pcg32;
 
 use super::likelihood::{Counts, cell_terms};
 use super::problem::Evaluation;
-use super::{PairwiseFit, PairwiseModel, solver};
+use super::{PairwiseFit, PairwiseModel, bootstrap, solver};
 use crate::error::check_finite_above;
 use crate::numerics::normal_quantile;
 use crate::{Error, Result};
@@ -57,6 +57,26 @@ pub struct Uncertainty {
     pub level: f64,
     /// Bootstrap replicates that converged (bootstrap only).
     pub replicates_converged: Option<u32>,
+}
+
+impl Uncertainty {
+    /// Errors and intervals of the scores alone (no other parameters).
+    pub(crate) fn scores_only(
+        score_se: Vec<f64>,
+        score_interval: Vec<(f64, f64)>,
+        level: f64,
+        replicates_converged: Option<u32>,
+    ) -> Self {
+        Self {
+            score_se,
+            score_interval,
+            order_effect_se: None,
+            tie_se: None,
+            feature_se: Vec::new(),
+            level,
+            replicates_converged,
+        }
+    }
 }
 
 /// Above this many parameters the dense covariance (dim² doubles, dim³
@@ -239,48 +259,9 @@ impl PairwiseModel {
         seed: u64,
         level: f64,
     ) -> Result<Uncertainty> {
-        if replicates < 2 {
-            return Err(Error::InvalidParameter {
-                name: "bootstrap",
-                value: replicates.to_string(),
-                reason: "needs at least 2 replicates",
-            });
-        }
-        let workers = crate::parallel::workers().min(replicates as usize).max(1);
         let list = vote_list(&self.problem.cells.counts);
         let votes = list.as_deref();
-        let results: Vec<(u32, Option<Vec<f64>>)> = if workers == 1 {
-            (0..replicates)
-                .map(|r| (r, self.replicate(fit, votes, seed, r)))
-                .collect()
-        } else {
-            let mut all = Vec::with_capacity(replicates as usize);
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..workers)
-                    .map(|w| {
-                        scope.spawn(move || {
-                            (w as u32..replicates)
-                                .step_by(workers)
-                                .map(|r| (r, self.replicate(fit, votes, seed, r)))
-                                .collect::<Vec<_>>()
-                        })
-                    })
-                    .collect();
-                for h in handles {
-                    if let Ok(part) = h.join() {
-                        all.extend(part);
-                    }
-                }
-            });
-            all.sort_by_key(|(r, _)| *r);
-            all
-        };
-        let draws: Vec<Vec<f64>> = results.into_iter().filter_map(|(_, d)| d).collect();
-        if draws.len() < 2 {
-            return Err(Error::Numerical(
-                "fewer than 2 bootstrap replicates converged",
-            ));
-        }
+        let draws = bootstrap::draws(replicates, |r| self.replicate(fit, votes, seed, r))?;
         let lay = &self.problem.layout;
         let n = lay.n_items;
         let column = |k: usize| -> Vec<f64> { draws.iter().map(|d| d[k]).collect() };
@@ -307,7 +288,7 @@ impl PairwiseModel {
         seed: u64,
         r: u32,
     ) -> Option<Vec<f64>> {
-        let mut rng = Pcg32::seed_from_u64(seed ^ u64::from(r).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut rng = bootstrap::replicate_rng(seed, r);
         let mut problem = self.problem.clone();
         resample(&mut problem.cells.counts, votes, &mut rng);
         let solved = solver::newton(&problem, fit.parameters.clone(), false);
@@ -452,15 +433,7 @@ pub(crate) fn score_uncertainty(
         .zip(&score_se)
         .map(|(s, se)| (s - z * se, s + z * se))
         .collect();
-    Uncertainty {
-        score_se,
-        score_interval,
-        order_effect_se: None,
-        tie_se: None,
-        feature_se: Vec::new(),
-        level,
-        replicates_converged: None,
-    }
+    Uncertainty::scores_only(score_se, score_interval, level, None)
 }
 
 /// Ranks with intervals: `rank` = 1 + items with a higher score;

@@ -166,15 +166,8 @@ impl PlackettLuce {
                 if remaining.len() < 2 {
                     break;
                 }
-                let max = remaining
-                    .iter()
-                    .map(|&i| theta[i])
-                    .fold(f64::NEG_INFINITY, f64::max);
-                p.clear();
-                p.extend(remaining.iter().map(|&i| (theta[i] - max).exp()));
-                let z: f64 = p.iter().sum();
-                p.iter_mut().for_each(|x| *x /= z);
-                out.log_lik += w * (theta[chosen] - max - z.ln());
+                let log_z = stage_softmax(theta, &remaining, &mut p);
+                out.log_lik += w * (theta[chosen] - log_z);
                 out.grad[chosen] += w;
                 for (&i, &pi) in remaining.iter().zip(&p) {
                     out.grad[i] -= w * pi;
@@ -297,6 +290,21 @@ impl PlackettLuce {
         };
         theta.iter().map(|t| t - shift).collect()
     }
+}
+
+/// One stage of a ranking: fills `p` with the softmax of the scores of
+/// the `remaining` items and returns its log-normaliser
+/// log Σ exp(sᵢ) (shifted by the maximum, so it cannot overflow).
+fn stage_softmax(theta: &[f64], remaining: &[usize], p: &mut Vec<f64>) -> f64 {
+    let max = remaining
+        .iter()
+        .map(|&i| theta[i])
+        .fold(f64::NEG_INFINITY, f64::max);
+    p.clear();
+    p.extend(remaining.iter().map(|&i| (theta[i] - max).exp()));
+    let z: f64 = p.iter().sum();
+    p.iter_mut().for_each(|x| *x /= z);
+    max + z.ln()
 }
 
 #[cfg(test)]

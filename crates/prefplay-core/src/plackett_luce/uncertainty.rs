@@ -5,12 +5,11 @@
 //! intervals), as for the pairwise models.
 
 use faer::linalg::solvers::DenseSolveCore;
-use rand::{Rng, SeedableRng};
-use rand_pcg::Pcg32;
 
 use super::{PlFit, PlackettLuce};
 use crate::pairwise::FitStatus;
-use crate::pairwise::uncertainty::{Uncertainty, percentile_summary, score_uncertainty};
+use crate::pairwise::bootstrap;
+use crate::pairwise::uncertainty::{Uncertainty, score_uncertainty};
 use crate::rankings::Ranking;
 use crate::{Error, Result};
 
@@ -61,75 +60,28 @@ impl PlackettLuce {
         seed: u64,
         level: f64,
     ) -> Result<Uncertainty> {
-        if replicates < 2 {
-            return Err(Error::InvalidParameter {
-                name: "bootstrap",
-                value: replicates.to_string(),
-                reason: "needs at least 2 replicates",
-            });
-        }
-        // Cumulative counts: a uniform draw below the total picks a ranking.
-        let mut upto = Vec::with_capacity(self.table.rankings.len());
-        let mut total = 0u64;
-        for r in &self.table.rankings {
-            total += u64::from(r.count);
-            upto.push(total);
-        }
-        if total == 0 {
+        let counts: Vec<u32> = self.table.rankings.iter().map(|r| r.count).collect();
+        if counts.iter().all(|&c| c == 0) {
             return Err(Error::InvalidParameter {
                 name: "bootstrap",
                 value: "0 rankings".into(),
                 reason: "there is nothing to resample",
             });
         }
-        let workers = crate::parallel::workers().min(replicates as usize).max(1);
-        let parts = crate::parallel::map_each(workers, |w| {
-            (w as u32..replicates)
-                .step_by(workers)
-                .filter_map(|r| self.replicate(fit, &upto, total, seed, r))
-                .collect::<Vec<_>>()
-        });
-        let draws: Vec<Vec<f64>> = parts.into_iter().flatten().collect();
-        if draws.len() < 2 {
-            return Err(Error::Numerical(
-                "fewer than 2 bootstrap replicates converged",
-            ));
-        }
-        let n = fit.parameters.len();
-        let (score_se, score_interval) = percentile_summary(&draws, n, level);
-        Ok(Uncertainty {
-            score_se,
-            score_interval,
-            order_effect_se: None,
-            tie_se: None,
-            feature_se: Vec::new(),
+        let draws = bootstrap::draws(replicates, |r| {
+            let tally = bootstrap::redraw_counts(&counts, &mut bootstrap::replicate_rng(seed, r));
+            let mut table = self.table.clone();
+            for (ranking, count) in table.rankings.iter_mut().zip(tally) {
+                ranking.count = count;
+            }
+            let (theta, _, status) = self.newton(&table, fit.parameters.clone());
+            (status == FitStatus::Converged).then(|| self.report(&theta))
+        })?;
+        Ok(bootstrap::score_uncertainty(
+            &draws,
+            fit.parameters.len(),
             level,
-            replicates_converged: Some(draws.len() as u32),
-        })
-    }
-
-    /// One replicate's reported scores, `None` if its fit did not converge.
-    fn replicate(
-        &self,
-        fit: &PlFit,
-        upto: &[u64],
-        total: u64,
-        seed: u64,
-        r: u32,
-    ) -> Option<Vec<f64>> {
-        let mut rng = Pcg32::seed_from_u64(seed ^ u64::from(r).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        let mut tally = vec![0u32; upto.len()];
-        for _ in 0..total {
-            let draw = rng.random_range(0..total);
-            let k = upto.partition_point(|&c| c <= draw);
-            tally[k] += 1;
-        }
-        let mut table = self.table.clone();
-        for (ranking, &count) in table.rankings.iter_mut().zip(&tally) {
-            ranking.count = count;
-        }
-        let (theta, _, status) = self.newton(&table, fit.parameters.clone());
-        (status == FitStatus::Converged).then(|| self.report(&theta))
+        ))
     }
 
     /// The inverse information at θ (n × n, row-major), with zeros in the
@@ -162,18 +114,15 @@ fn ranking_score(theta: &[f64], r: &Ranking, score: &mut [f64], touched: &mut Ve
     touched.clear();
     touched.extend(r.order.iter().chain(&r.unranked).map(|&i| i as usize));
     let mut remaining = touched.clone();
+    let mut p = Vec::with_capacity(remaining.len());
     for &chosen in &r.order {
         if remaining.len() < 2 {
             break;
         }
-        let max = remaining
-            .iter()
-            .map(|&i| theta[i])
-            .fold(f64::NEG_INFINITY, f64::max);
-        let z: f64 = remaining.iter().map(|&i| (theta[i] - max).exp()).sum();
+        super::stage_softmax(theta, &remaining, &mut p);
         score[chosen as usize] += 1.0;
-        for &i in &remaining {
-            score[i] -= (theta[i] - max).exp() / z;
+        for (&i, pi) in remaining.iter().zip(&p) {
+            score[i] -= pi;
         }
         if let Some(pos) = remaining.iter().position(|&i| i == chosen as usize) {
             remaining.swap_remove(pos);
