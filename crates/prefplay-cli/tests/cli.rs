@@ -179,6 +179,20 @@ fn every_model_and_tie_option_runs() {
         .unwrap()
         .clone();
     assert!((item3["score"].as_f64().unwrap() - 1000.0).abs() < 1e-9);
+    // Elo's K: a larger step spreads the ratings further; K ≤ 0 is refused.
+    let spread = |k: &str| {
+        let json = ok_json(&["fit", path, "--model", "elo", "--elo-k", k, "--json"]);
+        let scores: Vec<f64> = json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["score"].as_f64().unwrap())
+            .collect();
+        scores.iter().fold(f64::MIN, |m, &x| m.max(x))
+            - scores.iter().fold(f64::MAX, |m, &x| m.min(x))
+    };
+    assert!(spread("16") > spread("2"));
+    assert!(failure(&["fit", path, "--model", "elo", "--elo-k", "0"]).contains("k"));
 }
 
 #[test]

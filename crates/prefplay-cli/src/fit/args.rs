@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use prefplay_core::elo::EloSettings;
 use prefplay_core::pairwise::{DEFAULT_L2, TieModel};
 
 use crate::input::FormatArg;
@@ -111,6 +112,10 @@ pub struct FitArgs {
     /// Report scores as contrasts to this item (its score is 0).
     #[arg(long)]
     pub reference: Option<String>,
+    /// Elo's step size K (rating points per unit of surprise; votes are
+    /// replayed in file order, as in Arena's online baseline).
+    #[arg(long, default_value_t = EloSettings::default().k)]
+    pub elo_k: f64,
     /// Standard errors and intervals.
     #[arg(long, value_enum, default_value_t = CiArg::Fisher)]
     pub ci: CiArg,

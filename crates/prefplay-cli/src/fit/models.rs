@@ -281,7 +281,10 @@ pub(super) fn elo(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
             votes.push(Vote::new(r.item_a as usize, r.item_b as usize, winner));
         }
     }
-    let settings = EloSettings::default();
+    let settings = EloSettings {
+        k: args.elo_k,
+        ..EloSettings::default()
+    };
     let ratings = elo_ratings(table.items().len(), &votes, settings)?;
     let scores = ratings
         .iter()
