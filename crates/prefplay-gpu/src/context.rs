@@ -15,6 +15,7 @@ pub struct GpuContext {
     pub(crate) device: wgpu::Device,
     pub(crate) queue: wgpu::Queue,
     pub(crate) bt_pieces: wgpu::ComputePipeline,
+    pub(crate) poisson_weights: wgpu::ComputePipeline,
     adapter_name: String,
     limits: wgpu::Limits,
     failure: Failure,
@@ -55,6 +56,7 @@ impl GpuContext {
         }));
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
         let bt_pieces = crate::bt_pieces::create_pipeline(&device);
+        let poisson_weights = crate::poisson_weights::create_pipeline(&device);
         if let Some(error) = scope.pop().await {
             return Err(GpuError::Validation(error.to_string()));
         }
@@ -68,6 +70,7 @@ impl GpuContext {
             device,
             queue,
             bt_pieces,
+            poisson_weights,
             adapter_name,
             limits,
             failure,

@@ -15,9 +15,11 @@ mod bt_pieces;
 mod context;
 mod engine;
 mod error;
+mod poisson_weights;
 mod readback;
 
 pub use bt_pieces::{BT_PIECES_WORKGROUP_SIZE, BtGpuProblem};
 pub use context::GpuContext;
 pub use engine::{Engine, EngineRun, F32_PHASE_TOLERANCE, fit_bt_gpu};
 pub use error::GpuError;
+pub use poisson_weights::POISSON_WEIGHTS_WORKGROUP_SIZE;

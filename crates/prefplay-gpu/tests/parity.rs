@@ -146,8 +146,43 @@ async fn fallback_after_device_loss() {
     );
 }
 
+/// Poisson bootstrap weights drawn on the GPU equal the CPU twin's bit for
+/// bit, on fresh random seeds and sizes (including a partial workgroup).
+async fn poisson_weights_parity() {
+    let Some(ctx) = context_or_skip().await else {
+        return;
+    };
+    let fresh = fresh_seed();
+    let mut rng = Pcg64Mcg::seed_from_u64(fresh);
+    for _ in 0..3 {
+        let seed: u32 = rng.random();
+        let replicates = rng.random_range(1..40u32);
+        let n_cells = rng.random_range(1..3000u32);
+        let gpu = ctx
+            .poisson_weights(seed, replicates, n_cells)
+            .await
+            .expect("GPU weights");
+        assert_eq!(gpu.len(), (replicates * n_cells) as usize);
+        for r in 0..replicates {
+            for i in 0..n_cells {
+                let cpu = prefplay_core::counter_rng::poisson1_weight(seed, r, i);
+                assert_eq!(
+                    gpu[(r * n_cells + i) as usize],
+                    cpu,
+                    "fresh seed {fresh}: seed {seed}, replicate {r}, cell {i}"
+                );
+            }
+        }
+    }
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
+    #[test]
+    fn poisson_weights_match_the_cpu_bit_for_bit() {
+        pollster::block_on(super::poisson_weights_parity());
+    }
+
     #[test]
     fn bt_pieces_matches_cpu() {
         pollster::block_on(super::pieces_parity());
@@ -167,6 +202,11 @@ mod native {
 #[cfg(target_arch = "wasm32")]
 mod browser {
     use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    async fn poisson_weights_match_the_cpu_bit_for_bit() {
+        super::poisson_weights_parity().await;
+    }
 
     #[wasm_bindgen_test]
     async fn bt_pieces_matches_cpu() {
