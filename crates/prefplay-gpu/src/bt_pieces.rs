@@ -12,18 +12,7 @@ pub const BT_PIECES_WORKGROUP_SIZE: u32 = 64;
 const SHADER: &str = include_str!("bt_pieces.wgsl");
 
 pub(crate) fn create_pipeline(device: &wgpu::Device) -> wgpu::ComputePipeline {
-    let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-        label: Some("bt_pieces.wgsl"),
-        source: wgpu::ShaderSource::Wgsl(SHADER.into()),
-    });
-    device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-        label: Some("bt_pieces"),
-        layout: None,
-        module: &module,
-        entry_point: Some("bt_pieces"),
-        compilation_options: Default::default(),
-        cache: None,
-    })
+    crate::context::compute_pipeline(device, "bt_pieces", SHADER)
 }
 
 /// A comparison graph uploaded once for a fit; each Newton iteration only

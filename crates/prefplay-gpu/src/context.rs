@@ -106,6 +106,27 @@ impl GpuContext {
     }
 }
 
+/// The compute pipeline of kernel `name`: the entry point `name` in the
+/// WGSL `source` (the file `name.wgsl`), bindings laid out by the shader.
+pub(crate) fn compute_pipeline(
+    device: &wgpu::Device,
+    name: &str,
+    source: &str,
+) -> wgpu::ComputePipeline {
+    let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+        label: Some(&format!("{name}.wgsl")),
+        source: wgpu::ShaderSource::Wgsl(source.into()),
+    });
+    device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+        label: Some(name),
+        layout: None,
+        module: &module,
+        entry_point: Some(name),
+        compilation_options: Default::default(),
+        cache: None,
+    })
+}
+
 fn record_failure(failure: &Failure, message: String) {
     if let Ok(mut slot) = failure.lock() {
         slot.get_or_insert(message);

@@ -10,18 +10,7 @@ pub const POISSON_WEIGHTS_WORKGROUP_SIZE: u32 = 64;
 const SHADER: &str = include_str!("poisson_weights.wgsl");
 
 pub(crate) fn create_pipeline(device: &wgpu::Device) -> wgpu::ComputePipeline {
-    let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-        label: Some("poisson_weights.wgsl"),
-        source: wgpu::ShaderSource::Wgsl(SHADER.into()),
-    });
-    device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-        label: Some("poisson_weights"),
-        layout: None,
-        module: &module,
-        entry_point: Some("poisson_weights"),
-        compilation_options: Default::default(),
-        cache: None,
-    })
+    crate::context::compute_pipeline(device, "poisson_weights", SHADER)
 }
 
 impl GpuContext {
