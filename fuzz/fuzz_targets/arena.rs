@@ -1,19 +1,10 @@
-//! Fuzzes the `arena` reader: any bytes give a table or an error, never a
-//! panic; a table read back from what it writes is the same table.
+//! Fuzzes the `arena` reader (checks in `common`): any bytes give a table
+//! or an error, never a panic; a table read back from what it writes reads.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use prefplay_core::formats::{Format, read_table, write_table};
+mod common;
 
-fuzz_target!(|data: &[u8]| {
-    let Ok(table) = read_table(data, Format::Arena, "fuzz", &[]) else {
-        return;
-    };
-    // Whatever was read can be fitted without a panic.
-    let _ = prefplay_core::pairwise::PairwiseModel::new(&table, Default::default()).map(|mut m| m.fit(None));
-    let mut out = Vec::new();
-    if write_table(&table, Format::Pairs, &mut out).is_ok() {
-        let back = read_table(&out[..], Format::Pairs, "fuzz-round-trip", &[]);
-        assert!(back.is_ok(), "re-reading written pairs failed: {back:?}");
-    }
-});
+use libfuzzer_sys::fuzz_target;
+use prefplay_core::formats::Format;
+
+fuzz_target!(|data: &[u8]| common::read_fit_round_trip(data, Format::Arena));
