@@ -9,7 +9,10 @@ use crate::{GpuContext, GpuError};
 /// Invocations per workgroup; equals `WORKGROUP_SIZE` in `bt_pieces.wgsl`.
 pub const BT_PIECES_WORKGROUP_SIZE: u32 = 64;
 
-const SHADER: &str = include_str!("bt_pieces.wgsl");
+const SHADER: &str = concat!(
+    include_str!("numerics.wgsl"),
+    include_str!("bt_pieces.wgsl")
+);
 
 pub(crate) fn create_pipeline(device: &wgpu::Device) -> wgpu::ComputePipeline {
     crate::context::compute_pipeline(device, "bt_pieces", SHADER)

@@ -30,19 +30,7 @@ struct Params {
 // Per entry: the off-diagonal information element (i, j).
 @group(0) @binding(6) var<storage, read_write> info_offdiag: array<f32>;
 
-// log(1 + e^x) without overflow.
-fn log1p_exp(x: f32) -> f32 {
-    return max(x, 0.0) + log(1.0 + exp(-abs(x)));
-}
-
-// σ(x) without overflow.
-fn sigmoid(x: f32) -> f32 {
-    if (x >= 0.0) {
-        return 1.0 / (1.0 + exp(-x));
-    }
-    let e = exp(x);
-    return e / (1.0 + e);
-}
+// log1p_exp and sigmoid come from numerics.wgsl.
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn bt_pieces(@builtin(global_invocation_id) gid: vec3<u32>) {

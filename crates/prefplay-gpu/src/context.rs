@@ -16,6 +16,7 @@ pub struct GpuContext {
     pub(crate) queue: wgpu::Queue,
     pub(crate) bt_pieces: wgpu::ComputePipeline,
     pub(crate) poisson_weights: wgpu::ComputePipeline,
+    pub(crate) bt_batch_fit: wgpu::ComputePipeline,
     adapter_name: String,
     limits: wgpu::Limits,
     failure: Failure,
@@ -57,6 +58,7 @@ impl GpuContext {
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
         let bt_pieces = crate::bt_pieces::create_pipeline(&device);
         let poisson_weights = crate::poisson_weights::create_pipeline(&device);
+        let bt_batch_fit = crate::bt_bootstrap::create_pipeline(&device);
         if let Some(error) = scope.pop().await {
             return Err(GpuError::Validation(error.to_string()));
         }
@@ -71,6 +73,7 @@ impl GpuContext {
             queue,
             bt_pieces,
             poisson_weights,
+            bt_batch_fit,
             adapter_name,
             limits,
             failure,

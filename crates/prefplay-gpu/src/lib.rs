@@ -11,13 +11,19 @@
 //!   exact CPU path on any GPU error, saying why.
 #![deny(missing_docs)]
 
+mod bt_bootstrap;
 mod bt_pieces;
+mod buffers;
 mod context;
 mod engine;
 mod error;
 mod poisson_weights;
 mod readback;
 
+pub use bt_bootstrap::{
+    BATCH_ACCEPT_SLACK, BATCH_CG_TOLERANCE, BATCH_CHUNK, BATCH_MAX_ITERATIONS,
+    BATCH_STALL_TOLERANCE, BATCH_TOLERANCE, BT_BATCH_FIT_WORKGROUP_SIZE, BatchFits,
+};
 pub use bt_pieces::{BT_PIECES_WORKGROUP_SIZE, BtGpuProblem};
 pub use context::GpuContext;
 pub use engine::{Engine, EngineRun, F32_PHASE_TOLERANCE, fit_bt_gpu};

@@ -1,6 +1,9 @@
-//! The `poisson_weights` kernel: Poisson(1) bootstrap weights drawn on the
-//! device from a counter-based hash. CPU twin:
-//! [`prefplay_core::counter_rng::poisson1_weight`], equal bit for bit.
+//! The `poisson_weights` kernel: Poisson bootstrap weights drawn on the
+//! device from a counter-based hash and the slots' inverse-CDF tables.
+//! CPU twin: [`prefplay_core::counter_rng::PoissonTables::weight`], equal
+//! bit for bit.
+
+use prefplay_core::counter_rng::PoissonTables;
 
 use crate::{GpuContext, GpuError};
 
@@ -13,90 +16,125 @@ pub(crate) fn create_pipeline(device: &wgpu::Device) -> wgpu::ComputePipeline {
     crate::context::compute_pipeline(device, "poisson_weights", SHADER)
 }
 
+/// Poisson tables on the device, uploaded once per bootstrap.
+#[derive(Debug)]
+pub(crate) struct DeviceTables {
+    pub n_slots: u32,
+    slot_table: wgpu::Buffer,
+    spans: wgpu::Buffer,
+    thresholds: wgpu::Buffer,
+}
+
 impl GpuContext {
-    /// Poisson(1) weights for `replicates` bootstrap replicates of
-    /// `n_cells` cells, replicate-major: element `r * n_cells + i` is
-    /// `poisson1_weight(seed, r, i)`. Work beyond the adapter's dispatch or
-    /// storage limits is refused with [`GpuError::TooLarge`].
-    pub async fn poisson_weights(
+    /// Uploads `tables` (checked against the storage binding limit).
+    pub(crate) fn upload_tables(&self, tables: &PoissonTables) -> Result<DeviceTables, GpuError> {
+        let n_slots = u32::try_from(tables.n_slots())
+            .map_err(|_| GpuError::TooLarge(format!("{} slots", tables.n_slots())))?;
+        let spans: Vec<[u32; 4]> = tables
+            .spans
+            .iter()
+            .map(|s| [s.lo, s.start, s.len, 0])
+            .collect();
+        Ok(DeviceTables {
+            n_slots,
+            slot_table: self.storage_init(
+                "poisson slot_table",
+                bytemuck::cast_slice(&tables.slot_table),
+            )?,
+            spans: self.storage_init("poisson spans", bytemuck::cast_slice(&spans))?,
+            thresholds: self.storage_init(
+                "poisson thresholds",
+                bytemuck::cast_slice(&tables.thresholds),
+            )?,
+        })
+    }
+
+    /// Records the draw of replicates `first..first + replicates` into
+    /// `weights` (replicate-major, `replicates × n_slots` `u32`s).
+    pub(crate) fn encode_poisson_weights(
         &self,
+        encoder: &mut wgpu::CommandEncoder,
+        tables: &DeviceTables,
+        weights: &wgpu::Buffer,
         seed: u32,
+        first: u32,
         replicates: u32,
-        n_cells: u32,
-    ) -> Result<Vec<u32>, GpuError> {
-        let limits = self.limits();
-        let groups_x = n_cells.div_ceil(POISSON_WEIGHTS_WORKGROUP_SIZE);
-        let bytes = u64::from(n_cells) * u64::from(replicates) * 4;
-        if groups_x > limits.max_compute_workgroups_per_dimension
-            || replicates > limits.max_compute_workgroups_per_dimension
-            || bytes > limits.max_storage_buffer_binding_size
-            || bytes > limits.max_buffer_size
-        {
+    ) -> Result<(), GpuError> {
+        let limit = self.limits().max_compute_workgroups_per_dimension;
+        if replicates > limit {
             return Err(GpuError::TooLarge(format!(
-                "{replicates} replicates × {n_cells} cells exceed this adapter's limits"
+                "{replicates} replicates in one dispatch (limit {limit})"
             )));
         }
+        let params = self.uniform_init(
+            "poisson params",
+            bytemuck::cast_slice(&[tables.n_slots, replicates, seed, first]),
+        );
+        let bind_group = self.bind_group(
+            &self.poisson_weights,
+            "poisson_weights bindings",
+            &[
+                &params,
+                &tables.slot_table,
+                &tables.spans,
+                &tables.thresholds,
+                weights,
+            ],
+        );
+        let groups_x = tables
+            .n_slots
+            .div_ceil(POISSON_WEIGHTS_WORKGROUP_SIZE)
+            .clamp(1, limit);
+        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+            label: Some("poisson_weights"),
+            timestamp_writes: None,
+        });
+        pass.set_pipeline(&self.poisson_weights);
+        pass.set_bind_group(0, &bind_group, &[]);
+        pass.dispatch_workgroups(groups_x, replicates, 1);
+        Ok(())
+    }
+
+    /// Poisson weights of replicates `first..first + replicates` for every
+    /// slot of `tables`, replicate-major: element `r * n_slots + k` is
+    /// `tables.weight(seed, first + r, k)`. Work beyond the adapter's
+    /// dispatch or storage limits is refused with [`GpuError::TooLarge`].
+    pub async fn poisson_weights(
+        &self,
+        tables: &PoissonTables,
+        seed: u32,
+        first: u32,
+        replicates: u32,
+    ) -> Result<Vec<u32>, GpuError> {
+        let bytes = tables.n_slots() as u64 * u64::from(replicates) * 4;
+        self.check_binding_size(bytes)?;
         if bytes == 0 {
             return Ok(Vec::new());
         }
         self.check_health()?;
-        let device = &self.device;
-        let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let params = device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("poisson params"),
-            size: 16,
-            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
-        self.queue.write_buffer(
-            &params,
-            0,
-            bytemuck::cast_slice(&[n_cells, replicates, seed, 0u32]),
+        let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let device_tables = self.upload_tables(tables)?;
+        let weights = self.empty_buffer(
+            "poisson weights",
+            bytes,
+            wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
         );
-        let weights = device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("poisson weights"),
-            size: bytes,
-            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
-            mapped_at_creation: false,
-        });
-        let staging = device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("poisson staging"),
-            size: bytes,
-            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
-        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some("poisson_weights bindings"),
-            layout: &self.poisson_weights.get_bind_group_layout(0),
-            entries: &[
-                wgpu::BindGroupEntry {
-                    binding: 0,
-                    resource: params.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 1,
-                    resource: weights.as_entire_binding(),
-                },
-            ],
-        });
-        let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
-            label: Some("poisson_weights"),
-        });
-        {
-            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                label: Some("poisson_weights"),
-                timestamp_writes: None,
-            });
-            pass.set_pipeline(&self.poisson_weights);
-            pass.set_bind_group(0, &bind_group, &[]);
-            pass.dispatch_workgroups(groups_x, replicates, 1);
-        }
+        let staging = self.staging_buffer("poisson staging", bytes);
+        let mut encoder = self.encoder("poisson_weights");
+        self.encode_poisson_weights(
+            &mut encoder,
+            &device_tables,
+            &weights,
+            seed,
+            first,
+            replicates,
+        )?;
         encoder.copy_buffer_to_buffer(&weights, 0, &staging, 0, bytes);
         self.queue.submit([encoder.finish()]);
         if let Some(error) = scope.pop().await {
             return Err(GpuError::Validation(error.to_string()));
         }
-        crate::readback::read_pod::<u32>(device, &staging).await
+        crate::readback::read_pod::<u32>(&self.device, &staging).await
     }
 }
 

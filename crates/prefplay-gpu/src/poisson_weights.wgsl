@@ -1,20 +1,27 @@
-// Poisson(1) bootstrap weights: weight[r * n_cells + i] for replicate r and
-// cell i, a pure function of (seed, r, i) with 32-bit integers only.
-// CPU twin: prefplay_core::counter_rng::poisson1_weight (bit for bit).
+// Poisson bootstrap weights: weight[r * n_slots + k] for replicate
+// first_replicate + r and slot k, the inverse-CDF draw of the slot's
+// Poisson table at a counter-based uniform; 32-bit integers only.
+// CPU twin: prefplay_core::counter_rng::PoissonTables::weight (bit for bit).
 
 const WORKGROUP_SIZE: u32 = 64u;
 
 struct Params {
-    n_cells: u32,
+    n_slots: u32,
     n_replicates: u32,
     seed: u32,
-    _pad: u32,
+    first_replicate: u32,
 }
 
-// Sizes and the seed.
+// Sizes, the seed and the first replicate's number.
 @group(0) @binding(0) var<uniform> params: Params;
-// One weight per (replicate, cell), replicate-major.
-@group(0) @binding(1) var<storage, read_write> weights: array<u32>;
+// Per slot, its table's index in `spans`.
+@group(0) @binding(1) var<storage, read> slot_table: array<u32>;
+// Per table: (smallest value, first threshold, number of thresholds, 0).
+@group(0) @binding(2) var<storage, read> spans: array<vec4<u32>>;
+// All tables' thresholds ⌊P(K ≤ lo + k)·2³²⌋, concatenated.
+@group(0) @binding(3) var<storage, read> thresholds: array<u32>;
+// One weight per (replicate, slot), replicate-major.
+@group(0) @binding(4) var<storage, read_write> weights: array<u32>;
 
 // PCG-RXS-M-XS 32 as a hash (Jarzynski & Olano, JCGT 2020).
 fn pcg_hash(input: u32) -> u32 {
@@ -23,26 +30,32 @@ fn pcg_hash(input: u32) -> u32 {
     return (word >> 22u) ^ word;
 }
 
-// ⌊P(K ≤ k)·2³²⌋ for K ~ Poisson(1), k = 0..11.
-const THRESHOLDS = array<u32, 12>(
-    1580030168u, 3160060337u, 3950075421u, 4213413783u,
-    4279248373u, 4292415291u, 4294609777u, 4294923276u,
-    4294962463u, 4294966817u, 4294967252u, 4294967292u,
-);
-
+// Grid-stride over slots (x), one replicate per workgroup row (y).
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn poisson_weights(@builtin(global_invocation_id) id: vec3<u32>) {
-    let cell = id.x;
-    let replicate = id.y;
-    if (cell >= params.n_cells || replicate >= params.n_replicates) {
+fn poisson_weights(
+    @builtin(global_invocation_id) id: vec3<u32>,
+    @builtin(num_workgroups) groups: vec3<u32>,
+) {
+    let r = id.y;
+    if (r >= params.n_replicates) {
         return;
     }
-    let u = pcg_hash(pcg_hash(pcg_hash(params.seed) ^ replicate) ^ cell);
-    var weight = 0u;
-    for (var k = 0u; k < 12u; k++) {
-        if (u >= THRESHOLDS[k]) {
-            weight = k + 1u;
+    let stride = groups.x * WORKGROUP_SIZE;
+    let replicate_hash = pcg_hash(pcg_hash(params.seed) ^ (params.first_replicate + r));
+    for (var slot = id.x; slot < params.n_slots; slot += stride) {
+        let span = spans[slot_table[slot]];
+        let u = pcg_hash(replicate_hash ^ slot);
+        // Number of thresholds ≤ u, by binary search.
+        var lower = 0u;
+        var upper = span.z;
+        while (lower < upper) {
+            let mid = (lower + upper) / 2u;
+            if (thresholds[span.y + mid] <= u) {
+                lower = mid + 1u;
+            } else {
+                upper = mid;
+            }
         }
+        weights[r * params.n_slots + slot] = span.x + lower;
     }
-    weights[replicate * params.n_cells + cell] = weight;
 }

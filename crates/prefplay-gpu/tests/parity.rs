@@ -6,6 +6,10 @@
 
 #![allow(clippy::unwrap_used)]
 
+use prefplay_core::counter_rng::{PoissonTables, fold_seed};
+use prefplay_core::pairwise::uncertainty::{Method, Uncertainty};
+use prefplay_core::pairwise::{PairwiseModel, PairwiseSettings};
+use prefplay_core::table::PairTable;
 use prefplay_core::{
     BtSettings, ComparisonGraph, Dataset, Vote, Winner, bt_pieces_reference, fit_bt,
 };
@@ -40,6 +44,10 @@ async fn context_or_skip() -> Option<GpuContext> {
 }
 
 fn random_graph(rng: &mut Pcg64Mcg, n_items: usize, n_votes: usize) -> ComparisonGraph {
+    ComparisonGraph::from_dataset(&random_dataset(rng, n_items, n_votes))
+}
+
+fn random_dataset(rng: &mut Pcg64Mcg, n_items: usize, n_votes: usize) -> Dataset {
     let items = (0..n_items).map(|i| format!("item {i}")).collect();
     let strength: Vec<f64> = (0..n_items).map(|_| rng.random_range(-2.0..2.0)).collect();
     let votes = (0..n_votes)
@@ -62,7 +70,7 @@ fn random_graph(rng: &mut Pcg64Mcg, n_items: usize, n_votes: usize) -> Compariso
             }
         })
         .collect();
-    ComparisonGraph::from_dataset(&Dataset::new(items, votes).expect("valid votes"))
+    Dataset::new(items, votes).expect("valid votes")
 }
 
 fn assert_close(what: &str, gpu: f64, cpu: f64, seed: u64) {
@@ -147,7 +155,8 @@ async fn fallback_after_device_loss() {
 }
 
 /// Poisson bootstrap weights drawn on the GPU equal the CPU twin's bit for
-/// bit, on fresh random seeds and sizes (including a partial workgroup).
+/// bit, on fresh random seeds, means (zero, small, fractional, large) and
+/// sizes (including a partial workgroup).
 async fn poisson_weights_parity() {
     let Some(ctx) = context_or_skip().await else {
         return;
@@ -156,22 +165,106 @@ async fn poisson_weights_parity() {
     let mut rng = Pcg64Mcg::seed_from_u64(fresh);
     for _ in 0..3 {
         let seed: u32 = rng.random();
+        let first = rng.random_range(0..1000u32);
         let replicates = rng.random_range(1..40u32);
-        let n_cells = rng.random_range(1..3000u32);
+        let n_slots = rng.random_range(1..3000usize);
+        let means: Vec<f64> = (0..n_slots)
+            .map(|_| match rng.random_range(0..4) {
+                0 => 0.0,
+                1 => f64::from(rng.random_range(1..5u32)),
+                2 => rng.random_range(0.0..3.0),
+                _ => f64::from(rng.random_range(5..100_000u32)),
+            })
+            .collect();
+        let tables = PoissonTables::new(means);
         let gpu = ctx
-            .poisson_weights(seed, replicates, n_cells)
+            .poisson_weights(&tables, seed, first, replicates)
             .await
             .expect("GPU weights");
-        assert_eq!(gpu.len(), (replicates * n_cells) as usize);
+        assert_eq!(gpu.len(), replicates as usize * n_slots);
         for r in 0..replicates {
-            for i in 0..n_cells {
-                let cpu = prefplay_core::counter_rng::poisson1_weight(seed, r, i);
+            for k in 0..n_slots as u32 {
                 assert_eq!(
-                    gpu[(r * n_cells + i) as usize],
-                    cpu,
-                    "fresh seed {fresh}: seed {seed}, replicate {r}, cell {i}"
+                    gpu[r as usize * n_slots + k as usize],
+                    tables.weight(seed, first + r, k),
+                    "fresh seed {fresh}: seed {seed}, replicate {}, slot {k}",
+                    first + r
                 );
             }
+        }
+    }
+}
+
+/// Tolerance of a GPU bootstrap replicate's scores (`f32` Newton-CG) against
+/// the CPU's `f64` fit of the same counts: |gpu − cpu| ≤ 1e-4 + 1e-4·|cpu|.
+/// The percentile intervals are then within the same bound.
+async fn bootstrap_parity() {
+    let Some(ctx) = context_or_skip().await else {
+        return;
+    };
+    for seed in [
+        4,
+        1_795_914_693_266_346_317,
+        1_795_914_749_969_675_659,
+        fresh_seed(),
+    ] {
+        let mut rng = Pcg64Mcg::seed_from_u64(seed);
+        let n_items = rng.random_range(3..300);
+        let n_votes = rng.random_range(1..3000);
+        let table = PairTable::from_dataset(&random_dataset(&mut rng, n_items, n_votes));
+        let settings = PairwiseSettings::default();
+        let l2 = settings.l2;
+        let mut model = PairwiseModel::new(&table, settings).expect("model");
+        let fit = model.fit(None);
+        let replicates = rng.random_range(2..40u32);
+        let boot_seed: u64 = rng.random();
+        let cells = model.bootstrap_cells();
+        let n = table.items().len();
+        let gpu = ctx
+            .bt_bootstrap(n, &cells, l2, fold_seed(boot_seed), replicates)
+            .await
+            .expect("GPU bootstrap");
+        let mut largest = 0.0f64;
+        for r in 0..replicates {
+            let cpu = model
+                .bootstrap_replicate_scores(&fit, boot_seed, r)
+                .expect("CPU replicate converged");
+            assert!(gpu.converged[r as usize], "seed {seed}: replicate {r}");
+            for (i, (&g, &c)) in gpu.scores[r as usize].iter().zip(&cpu).enumerate() {
+                assert_close(&format!("replicate {r} item {i}"), g, c, seed);
+                largest = largest.max((g - c).abs());
+            }
+        }
+        eprintln!(
+            "bootstrap parity: {n_items} items, {n_votes} votes, {replicates} replicates: \
+             largest |gpu − cpu| score {largest:.2e}"
+        );
+        let level = 0.95;
+        let cpu = model
+            .uncertainty(
+                &fit,
+                Method::Bootstrap {
+                    replicates,
+                    seed: boot_seed,
+                },
+                level,
+            )
+            .expect("CPU bootstrap");
+        let gpu = Uncertainty::from_score_draws(&gpu.converged_scores(), level);
+        for i in 0..n {
+            assert_close(
+                "interval low",
+                gpu.score_interval[i].0,
+                cpu.score_interval[i].0,
+                seed,
+            );
+            assert_close(
+                "interval high",
+                gpu.score_interval[i].1,
+                cpu.score_interval[i].1,
+                seed,
+            );
+            assert_close("se", gpu.score_se[i], cpu.score_se[i], seed);
         }
     }
 }
@@ -181,6 +274,11 @@ mod native {
     #[test]
     fn poisson_weights_match_the_cpu_bit_for_bit() {
         pollster::block_on(super::poisson_weights_parity());
+    }
+
+    #[test]
+    fn bootstrap_replicates_match_the_cpu() {
+        pollster::block_on(super::bootstrap_parity());
     }
 
     #[test]
@@ -206,6 +304,11 @@ mod browser {
     #[wasm_bindgen_test]
     async fn poisson_weights_match_the_cpu_bit_for_bit() {
         super::poisson_weights_parity().await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn bootstrap_replicates_match_the_cpu() {
+        super::bootstrap_parity().await;
     }
 
     #[wasm_bindgen_test]

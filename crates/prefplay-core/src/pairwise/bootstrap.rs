@@ -1,5 +1,7 @@
 //! What every bootstrap here shares (pairwise models, the rater model,
-//! Plackett–Luce): replicate r draws from its own PCG32 stream seeded by
+//! Plackett–Luce), and the pairwise bootstrap's cells for other engines.
+//! The rater model and Plackett–Luce redraw with replacement: replicate r
+//! draws from its own PCG32 stream seeded by
 //! (seed, r) — PCG32 has no 128-bit arithmetic, which wasm32 does in
 //! software — replicates run interleaved on all cores and come back in
 //! replicate order, so the result does not depend on the thread count;
@@ -8,7 +10,9 @@
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
 
+use super::PairwiseModel;
 use super::uncertainty::{Uncertainty, percentile_summary};
+use crate::counter_rng::PoissonTables;
 use crate::{Error, Result};
 
 /// The generator of replicate `r`.
@@ -73,4 +77,37 @@ pub(crate) fn redraw_counts(counts: &[u32], rng: &mut Pcg32) -> Vec<u32> {
         tally[upto.partition_point(|&c| c <= draw)] += 1;
     }
     tally
+}
+
+/// The pairwise bootstrap's input, as a GPU kernel takes it: cell k
+/// compares `item_a[k]` with `item_b[k]`; its slots 3k, 3k + 1, 3k + 2
+/// hold the wins of `item_a`, the wins of `item_b` and the ties, and
+/// `tables` draws each slot's Poisson count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BootstrapCells {
+    /// First item of each cell (the lower index).
+    pub item_a: Vec<u32>,
+    /// Second item of each cell.
+    pub item_b: Vec<u32>,
+    /// Poisson tables of the 3 slots of each cell.
+    pub tables: PoissonTables,
+}
+
+impl PairwiseModel {
+    /// Poisson tables of every cell's (wins of a, wins of b, ties).
+    pub(crate) fn bootstrap_tables(&self) -> PoissonTables {
+        let counts = &self.problem.cells.counts;
+        PoissonTables::new(counts.iter().flat_map(|c| [c.wins_a, c.wins_b, c.ties]))
+    }
+
+    /// The cells and tables the bootstrap ([`super::uncertainty::Method::Bootstrap`])
+    /// draws from, for an engine that fits the replicates elsewhere.
+    pub fn bootstrap_cells(&self) -> BootstrapCells {
+        let cells = &self.problem.cells;
+        BootstrapCells {
+            item_a: cells.item_a.clone(),
+            item_b: cells.item_b.clone(),
+            tables: self.bootstrap_tables(),
+        }
+    }
 }

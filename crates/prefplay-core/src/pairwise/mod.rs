@@ -21,6 +21,7 @@ pub mod uncertainty;
 #[cfg(test)]
 mod tests;
 
+pub use bootstrap::BootstrapCells;
 pub use settings::{DEFAULT_L2, Link, PairwiseSettings, TieModel};
 pub use solver::FitStatus;
 

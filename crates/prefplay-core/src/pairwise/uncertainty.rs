@@ -8,17 +8,14 @@
 //! The tie parameter's SE is on its natural scale (delta method:
 //! se(e^x) = e^x·se(x)).
 
-use faer::linalg::solvers::DenseSolveCore;
-use rand::Rng;
-use rand_distr::{Binomial, Distribution};
-use rand_pcg::Pcg32;
-
 use super::likelihood::{Counts, cell_terms};
 use super::problem::Evaluation;
 use super::{PairwiseFit, PairwiseModel, bootstrap, solver};
+use crate::counter_rng::{PoissonTables, fold_seed};
 use crate::error::check_finite_above;
 use crate::numerics::normal_quantile;
 use crate::{Error, Result};
+use faer::linalg::solvers::DenseSolveCore;
 
 /// How to get standard errors and intervals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,14 +25,18 @@ pub enum Method {
     /// Huber–White sandwich C·J·C, J the sum of per-vote score outer
     /// products (robust to a misspecified model; Huber 1967; White 1982).
     Sandwich,
-    /// Nonparametric bootstrap: the votes are resampled with replacement
-    /// (a multinomial draw over the aggregated cells and outcomes), each
-    /// replicate refitted from the estimate; percentile intervals.
+    /// Nonparametric Poisson bootstrap: every vote is counted a
+    /// Poisson(1) number of times, so a cell's c votes of one outcome
+    /// become Poisson(c) (Hanley & MacGibbon 2006; Chamandy et al. 2012);
+    /// each replicate is refitted from the estimate; percentile intervals.
+    /// The draws come from [`crate::counter_rng`], which `prefplay-gpu`
+    /// reproduces bit for bit, so the GPU bootstrap gives the same
+    /// replicates.
     Bootstrap {
         /// Number of replicates, ≥ 2.
         replicates: u32,
-        /// Seed: replicate r draws from its own generator seeded by
-        /// (seed, r), so results do not depend on the thread count.
+        /// Seed: replicate r's draws are a pure function of (seed, r,
+        /// slot), so results do not depend on the thread count or engine.
         seed: u64,
     },
 }
@@ -60,6 +61,14 @@ pub struct Uncertainty {
 }
 
 impl Uncertainty {
+    /// Bootstrap standard errors and percentile intervals at `level` from
+    /// replicate draws of the scores (one `Vec` of scores per replicate;
+    /// e.g. from `prefplay-gpu`'s bootstrap).
+    pub fn from_score_draws(draws: &[Vec<f64>], level: f64) -> Self {
+        let n = draws.first().map_or(0, Vec::len);
+        bootstrap::score_uncertainty(draws, n, level)
+    }
+
     /// Errors and intervals of the scores alone (no other parameters).
     pub(crate) fn scores_only(
         score_se: Vec<f64>,
@@ -259,9 +268,9 @@ impl PairwiseModel {
         seed: u64,
         level: f64,
     ) -> Result<Uncertainty> {
-        let list = vote_list(&self.problem.cells.counts);
-        let votes = list.as_deref();
-        let draws = bootstrap::draws(replicates, |r| self.replicate(fit, votes, seed, r))?;
+        let tables = self.bootstrap_tables();
+        let seed = fold_seed(seed);
+        let draws = bootstrap::draws(replicates, |r| self.replicate(fit, &tables, seed, r))?;
         let lay = &self.problem.layout;
         let n = lay.n_items;
         let column = |k: usize| -> Vec<f64> { draws.iter().map(|d| d[k]).collect() };
@@ -279,18 +288,37 @@ impl PairwiseModel {
         })
     }
 
+    /// The reported scores of bootstrap replicate `r` (as
+    /// [`Method::Bootstrap`] with `seed` fits it), or `None` when its refit
+    /// did not converge: the CPU twin of one GPU bootstrap replicate.
+    pub fn bootstrap_replicate_scores(
+        &self,
+        fit: &PairwiseFit,
+        seed: u64,
+        r: u32,
+    ) -> Option<Vec<f64>> {
+        let tables = self.bootstrap_tables();
+        let mut out = self.replicate(fit, &tables, fold_seed(seed), r)?;
+        out.truncate(self.problem.layout.n_items);
+        Some(out)
+    }
+
     /// One bootstrap replicate: reported scores, then the other parameters
     /// (tie parameter on its natural scale). `None` if it did not converge.
     fn replicate(
         &self,
         fit: &PairwiseFit,
-        votes: Option<&[u32]>,
-        seed: u64,
+        tables: &PoissonTables,
+        seed: u32,
         r: u32,
     ) -> Option<Vec<f64>> {
-        let mut rng = bootstrap::replicate_rng(seed, r);
         let mut problem = self.problem.clone();
-        resample(&mut problem.cells.counts, votes, &mut rng);
+        for (k, c) in problem.cells.counts.iter_mut().enumerate() {
+            let slot = 3 * k as u32;
+            c.wins_a = f64::from(tables.weight(seed, r, slot));
+            c.wins_b = f64::from(tables.weight(seed, r, slot + 1));
+            c.ties = f64::from(tables.weight(seed, r, slot + 2));
+        }
         let solved = solver::newton(&problem, fit.parameters.clone(), false);
         if solved.status != solver::FitStatus::Converged {
             return None;
@@ -302,72 +330,6 @@ impl PairwiseModel {
             out[k] = out[k].exp();
         }
         Some(out)
-    }
-}
-
-/// Above this many votes the bootstrap draws by conditional binomials
-/// instead of from the list of votes.
-const VOTE_LIST_MAX: f64 = 4e6;
-
-/// Every vote's (cell × 3 + outcome slot), or `None` when there are too many.
-fn vote_list(counts: &[Counts]) -> Option<Vec<u32>> {
-    let total: f64 = counts.iter().map(|c| c.wins_a + c.wins_b + c.ties).sum();
-    if total > VOTE_LIST_MAX || counts.len() * 3 > u32::MAX as usize {
-        return None;
-    }
-    let mut list = Vec::with_capacity(total as usize);
-    for (k, c) in counts.iter().enumerate() {
-        for (slot, n) in [c.wins_a, c.wins_b, c.ties].into_iter().enumerate() {
-            list.extend(std::iter::repeat_n((k * 3 + slot) as u32, n as usize));
-        }
-    }
-    Some(list)
-}
-
-/// A multinomial redraw of all votes: N draws with replacement from the
-/// vote list when there is one, else conditional binomials (each
-/// category given what is left).
-///
-/// The generator is PCG32 (64-bit state, O'Neill 2014): no 128-bit
-/// arithmetic, which wasm32 does in software.
-fn resample(counts: &mut [Counts], votes: Option<&[u32]>, rng: &mut Pcg32) {
-    if let Some(list) = votes {
-        // `vote_list` keeps the list below 2³² votes.
-        let n = list.len() as u32;
-        let mut tally = vec![0u32; counts.len() * 3];
-        for _ in 0..list.len() {
-            let pick = rng.random_range(0..n) as usize;
-            tally[list[pick] as usize] += 1;
-        }
-        for (c, t) in counts.iter_mut().zip(tally.chunks_exact(3)) {
-            c.wins_a = f64::from(t[0]);
-            c.wins_b = f64::from(t[1]);
-            c.ties = f64::from(t[2]);
-        }
-        return;
-    }
-    let total: f64 = counts.iter().map(|c| c.wins_a + c.wins_b + c.ties).sum();
-    let mut votes_left = total.round() as u64;
-    let mut mass_left = total;
-    for c in counts.iter_mut() {
-        for slot in [&mut c.wins_a, &mut c.wins_b, &mut c.ties] {
-            let weight = *slot;
-            let p = if mass_left > 0.0 {
-                (weight / mass_left).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let drawn = if votes_left == 0 || p == 0.0 {
-                0
-            } else if p >= 1.0 {
-                votes_left
-            } else {
-                Binomial::new(votes_left, p).map_or(0, |b| b.sample(rng))
-            };
-            *slot = drawn as f64;
-            votes_left -= drawn;
-            mass_left -= weight;
-        }
     }
 }
 

@@ -1,0 +1,254 @@
+//! The GPU bootstrap of Bradley–Terry: `poisson_weights` draws every
+//! replicate's counts on the device, `bt_batch_fit` fits all replicates at
+//! once (one workgroup each), and only the scores come back. CPU twin: the
+//! pairwise model's bootstrap ([`prefplay_core::pairwise::uncertainty::Method::Bootstrap`]),
+//! which draws the same counts from the same seed and fits in `f64`.
+
+use prefplay_core::pairwise::BootstrapCells;
+
+use crate::{GpuContext, GpuError};
+
+/// Invocations per workgroup; equals `WORKGROUP_SIZE` in `bt_batch_fit.wgsl`.
+pub const BT_BATCH_FIT_WORKGROUP_SIZE: u32 = 64;
+
+/// Newton steps per replicate at most.
+pub const BATCH_MAX_ITERATIONS: u32 = 60;
+
+/// A replicate has converged when its largest Newton step is at most this
+/// (logits): near the `f32` floor of the scores' rounding, and well inside
+/// the 1e-4 at which GPU and CPU intervals are promised to agree.
+pub const BATCH_TOLERANCE: f32 = 2e-6;
+
+/// A replicate has also converged when its Newton steps stop shrinking
+/// (by half or more per step) while at most this large (logits): the
+/// `f32` noise floor of an ill-conditioned (sparse) problem, where step
+/// noise grows with the condition number.
+pub const BATCH_STALL_TOLERANCE: f32 = 1e-4;
+
+/// Conjugate-gradient stop: residual norm at most this share of the gradient's.
+pub const BATCH_CG_TOLERANCE: f32 = 1e-5;
+
+/// A trial step is accepted while the log-posterior falls by at most this
+/// share of its magnitude (the `f32` rounding of a sum of many terms).
+pub const BATCH_ACCEPT_SLACK: f32 = 1e-6;
+
+/// Replicates fitted per dispatch at most, so one dispatch stays short
+/// (browsers and drivers reset a GPU whose work runs for seconds).
+pub const BATCH_CHUNK: u32 = 2048;
+
+const SHADER: &str = concat!(
+    include_str!("numerics.wgsl"),
+    include_str!("bt_batch_fit.wgsl")
+);
+
+pub(crate) fn create_pipeline(device: &wgpu::Device) -> wgpu::ComputePipeline {
+    crate::context::compute_pipeline(device, "bt_batch_fit", SHADER)
+}
+
+/// Every replicate's fit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchFits {
+    /// Per replicate, the scores (centred to mean 0), in replicate order.
+    pub scores: Vec<Vec<f64>>,
+    /// Per replicate, the Newton steps taken.
+    pub iterations: Vec<u32>,
+    /// Per replicate, whether it converged.
+    pub converged: Vec<bool>,
+}
+
+impl BatchFits {
+    /// The scores of the replicates that converged, in replicate order.
+    pub fn converged_scores(&self) -> Vec<Vec<f64>> {
+        self.scores
+            .iter()
+            .zip(&self.converged)
+            .filter(|&(_, &ok)| ok)
+            .map(|(s, _)| s.clone())
+            .collect()
+    }
+}
+
+/// The cells' comparison graph in CSR form: row i's entries are
+/// `row_start[i]..row_start[i + 1]`, each (opponent, 2 · cell + flip).
+fn csr(n_items: usize, cells: &BootstrapCells) -> (Vec<u32>, Vec<[u32; 2]>) {
+    let mut row_start = vec![0u32; n_items + 1];
+    for (&a, &b) in cells.item_a.iter().zip(&cells.item_b) {
+        row_start[a as usize + 1] += 1;
+        row_start[b as usize + 1] += 1;
+    }
+    for i in 0..n_items {
+        row_start[i + 1] += row_start[i];
+    }
+    let mut next = row_start.clone();
+    let mut entries = vec![[0u32; 2]; 2 * cells.item_a.len()];
+    for (c, (&a, &b)) in cells.item_a.iter().zip(&cells.item_b).enumerate() {
+        let c = c as u32;
+        entries[next[a as usize] as usize] = [b, 2 * c];
+        next[a as usize] += 1;
+        entries[next[b as usize] as usize] = [a, 2 * c + 1];
+        next[b as usize] += 1;
+    }
+    (row_start, entries)
+}
+
+impl GpuContext {
+    /// Fits Bradley–Terry (prior strength `l2` > 0, ties half a win) to
+    /// `replicates` Poisson-bootstrap replicates of `cells` drawn from
+    /// `seed`, on the GPU; replicate r uses the same counts as the CPU
+    /// bootstrap's replicate r. Items are `0..n_items`.
+    pub async fn bt_bootstrap(
+        &self,
+        n_items: usize,
+        cells: &BootstrapCells,
+        l2: f64,
+        seed: u32,
+        replicates: u32,
+    ) -> Result<BatchFits, GpuError> {
+        if !(l2.is_finite() && l2 > 0.0) {
+            return Err(GpuError::Core(prefplay_core::Error::InvalidParameter {
+                name: "l2",
+                value: l2.to_string(),
+                reason: "the GPU bootstrap needs a prior, l2 > 0",
+            }));
+        }
+        let n_cells = cells.item_a.len();
+        if cells.tables.n_slots() != 3 * n_cells
+            || cells
+                .item_a
+                .iter()
+                .chain(&cells.item_b)
+                .any(|&i| i as usize >= n_items)
+        {
+            return Err(GpuError::Core(prefplay_core::Error::InvalidParameter {
+                name: "cells",
+                value: format!("{n_cells} cells"),
+                reason: "need 3 slots per cell and items below n_items",
+            }));
+        }
+        let limits = self.limits();
+        let per_replicate = (12 * n_cells).max(16 * n_items) as u64;
+        let binding = limits
+            .max_storage_buffer_binding_size
+            .min(limits.max_buffer_size);
+        let chunk = replicates
+            .min(BATCH_CHUNK)
+            .min(limits.max_compute_workgroups_per_dimension)
+            .min(u32::try_from(binding / per_replicate.max(1)).unwrap_or(u32::MAX));
+        if chunk == 0 && replicates > 0 {
+            return Err(GpuError::TooLarge(format!(
+                "one replicate of {n_items} items and {n_cells} cells exceeds the storage limit"
+            )));
+        }
+        self.check_health()?;
+        let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let (row_start, entries) = csr(n_items, cells);
+        let tables = self.upload_tables(&cells.tables)?;
+        let row_start = self.storage_init("batch row_start", bytemuck::cast_slice(&row_start))?;
+        let entries = self.storage_init("batch entries", bytemuck::cast_slice(&entries))?;
+        let max_cg = (n_items as u32).clamp(10, 1000);
+        let mut params = [0u32; 12];
+        params[..4].copy_from_slice(&[
+            n_items as u32,
+            n_cells as u32,
+            BATCH_MAX_ITERATIONS,
+            max_cg,
+        ]);
+        params[4] = (l2 as f32).to_bits();
+        params[5] = BATCH_TOLERANCE.to_bits();
+        params[6] = BATCH_CG_TOLERANCE.to_bits();
+        params[7] = BATCH_ACCEPT_SLACK.to_bits();
+        params[8] = BATCH_STALL_TOLERANCE.to_bits();
+        let params = self.uniform_init("batch params", bytemuck::cast_slice(&params));
+        let chunk = u64::from(chunk.max(1));
+        let storage = wgpu::BufferUsages::STORAGE;
+        let weights = self.empty_buffer("batch weights", chunk * 12 * n_cells as u64, storage);
+        let score_bytes = chunk * 4 * n_items as u64;
+        let out = storage | wgpu::BufferUsages::COPY_SRC;
+        let scores = self.empty_buffer("batch scores", score_bytes, out);
+        let work = self.empty_buffer("batch work", chunk * 16 * n_items as u64, storage);
+        let step = self.empty_buffer("batch step", chunk * 8 * n_items as u64, storage);
+        let status = self.empty_buffer("batch status", chunk * 4, out);
+        let staging = self.staging_buffer("batch staging", score_bytes + chunk * 4);
+        let bind_group = self.bind_group(
+            &self.bt_batch_fit,
+            "bt_batch_fit bindings",
+            &[
+                &params, &row_start, &entries, &weights, &scores, &work, &step, &status,
+            ],
+        );
+        if let Some(error) = scope.pop().await {
+            return Err(GpuError::Validation(error.to_string()));
+        }
+        let mut fits = BatchFits {
+            scores: Vec::with_capacity(replicates as usize),
+            iterations: Vec::with_capacity(replicates as usize),
+            converged: Vec::with_capacity(replicates as usize),
+        };
+        let mut first = 0u32;
+        while first < replicates {
+            let count = (replicates - first).min(chunk as u32);
+            let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
+            let mut encoder = self.encoder("bt_bootstrap");
+            self.encode_poisson_weights(&mut encoder, &tables, &weights, seed, first, count)?;
+            {
+                let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                    label: Some("bt_batch_fit"),
+                    timestamp_writes: None,
+                });
+                pass.set_pipeline(&self.bt_batch_fit);
+                pass.set_bind_group(0, &bind_group, &[]);
+                pass.dispatch_workgroups(count, 1, 1);
+            }
+            let used = u64::from(count) * 4 * n_items as u64;
+            encoder.copy_buffer_to_buffer(&scores, 0, &staging, 0, used);
+            encoder.copy_buffer_to_buffer(&status, 0, &staging, score_bytes, u64::from(count) * 4);
+            self.queue.submit([encoder.finish()]);
+            if let Some(error) = scope.pop().await {
+                return Err(GpuError::Validation(error.to_string()));
+            }
+            let raw = crate::readback::read_pod::<u32>(&self.device, &staging).await?;
+            self.check_health()?;
+            let (score_words, status_words) = raw.split_at((score_bytes / 4) as usize);
+            for r in 0..count as usize {
+                let row = &score_words[r * n_items..(r + 1) * n_items];
+                let row: Vec<f64> = row.iter().map(|&w| f64::from(f32::from_bits(w))).collect();
+                let mean = row.iter().sum::<f64>() / n_items.max(1) as f64;
+                fits.scores.push(row.iter().map(|s| s - mean).collect());
+                fits.iterations.push(status_words[r] & 0x7fff_ffff);
+                fits.converged.push(status_words[r] >> 31 == 1);
+            }
+            first += count;
+        }
+        Ok(fits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use prefplay_core::counter_rng::PoissonTables;
+
+    use super::*;
+
+    #[test]
+    fn workgroup_size_matches_the_shader() {
+        let line = format!(
+            "const WORKGROUP_SIZE: u32 = {}u;",
+            BT_BATCH_FIT_WORKGROUP_SIZE
+        );
+        assert!(SHADER.contains(&line));
+    }
+
+    #[test]
+    fn csr_lists_each_cell_from_both_sides() {
+        let cells = BootstrapCells {
+            item_a: vec![0, 1, 0],
+            item_b: vec![1, 2, 2],
+            tables: PoissonTables::new([1.0; 9]),
+        };
+        let (row_start, entries) = csr(3, &cells);
+        assert_eq!(row_start, [0, 2, 4, 6]);
+        assert_eq!(entries[..2], [[1, 0], [2, 4]]);
+        assert_eq!(entries[2..4], [[0, 1], [2, 2]]);
+        assert_eq!(entries[4..], [[1, 3], [0, 5]]);
+    }
+}
