@@ -419,19 +419,8 @@ fn raters_are_scored_and_the_unreliable_flagged() {
     assert!(err.contains("--raters"), "{err}");
 }
 
-/// `--engine gpu` gives the CPU's scores and SEs; with CI=true a missing
-/// adapter (a fallback to the CPU) fails the test.
-#[test]
-fn the_gpu_engine_matches_the_cpu_and_refuses_what_it_cannot_fit() {
-    let sim = prefplay(&[
-        "simulate", "--items", "30", "--votes", "4000", "--seed", "5",
-    ]);
-    assert!(sim.status.success());
-    let csv = temp_file("gpu.csv", &sim.stdout);
-    let path = csv.to_str().unwrap();
-    let cpu = ok_json(&["fit", path, "--engine", "cpu", "--json"]);
-    let gpu = ok_json(&["fit", path, "--engine", "gpu", "--json"]);
-    assert_eq!(cpu["engine"], "cpu");
+/// Fails under CI=true when `--engine gpu` fell back to the CPU.
+fn check_the_gpu_ran(gpu: &serde_json::Value) {
     if gpu["engine"] != "gpu" {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
@@ -445,6 +434,67 @@ fn the_gpu_engine_matches_the_cpu_and_refuses_what_it_cannot_fit() {
     } else {
         assert!(gpu["adapter"].as_str().unwrap().starts_with("GPU: "));
     }
+}
+
+/// `--ci bootstrap --seed S` gives the same intervals on both engines
+/// (1e-4): the GPU fits the same Poisson replicates in f32.
+#[test]
+fn the_gpu_bootstrap_matches_the_cpu_bootstrap() {
+    let sim = prefplay(&[
+        "simulate", "--items", "25", "--votes", "3000", "--seed", "8",
+    ]);
+    assert!(sim.status.success());
+    let csv = temp_file("gpu_boot.csv", &sim.stdout);
+    let path = csv.to_str().unwrap();
+    let run = |engine: &str, seed: &str| {
+        ok_json(&[
+            "fit",
+            path,
+            "--engine",
+            engine,
+            "--ci",
+            "bootstrap",
+            "--bootstrap",
+            "300",
+            "--seed",
+            seed,
+            "--json",
+        ])
+    };
+    let (cpu, gpu) = (run("cpu", "11"), run("gpu", "11"));
+    check_the_gpu_ran(&gpu);
+    let other_seed = run("cpu", "12");
+    let mut seed_moved = false;
+    for ((x, y), z) in cpu["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(gpu["items"].as_array().unwrap())
+        .zip(other_seed["items"].as_array().unwrap())
+    {
+        for key in ["se", "ci_low", "ci_high"] {
+            let (p, q) = (x[key].as_f64().unwrap(), y[key].as_f64().unwrap());
+            assert!((p - q).abs() < 1e-4, "{key} of {}: {p} vs {q}", x["name"]);
+            seed_moved |= (p - z[key].as_f64().unwrap()).abs() > 1e-3;
+        }
+    }
+    assert!(seed_moved, "another seed should draw other replicates");
+}
+
+/// `--engine gpu` gives the CPU's scores and SEs; with CI=true a missing
+/// adapter (a fallback to the CPU) fails the test.
+#[test]
+fn the_gpu_engine_matches_the_cpu_and_refuses_what_it_cannot_fit() {
+    let sim = prefplay(&[
+        "simulate", "--items", "30", "--votes", "4000", "--seed", "5",
+    ]);
+    assert!(sim.status.success());
+    let csv = temp_file("gpu.csv", &sim.stdout);
+    let path = csv.to_str().unwrap();
+    let cpu = ok_json(&["fit", path, "--engine", "cpu", "--json"]);
+    let gpu = ok_json(&["fit", path, "--engine", "gpu", "--json"]);
+    assert_eq!(cpu["engine"], "cpu");
+    check_the_gpu_ran(&gpu);
     let (a, b) = (
         cpu["items"].as_array().unwrap(),
         gpu["items"].as_array().unwrap(),
@@ -464,7 +514,7 @@ fn the_gpu_engine_matches_the_cpu_and_refuses_what_it_cannot_fit() {
     for flags in [
         &["--order-effect"][..],
         &["--ties", "davidson"],
-        &["--ci", "bootstrap"],
+        &["--ci", "sandwich"],
         &["--model", "thurstone"],
         &["--l2", "0"],
     ] {

@@ -2,6 +2,9 @@
 //! and fall back to the CPU on any GPU error — with the same answer.
 
 use prefplay_core::bt::fit_bt_from;
+use prefplay_core::counter_rng::fold_seed;
+use prefplay_core::pairwise::uncertainty::{Method, Uncertainty};
+use prefplay_core::pairwise::{Link, PairwiseFit, PairwiseModel, TieModel};
 use prefplay_core::{BtFit, BtNewton, BtSettings, ComparisonGraph, NewtonStatus, fit_bt};
 
 use crate::{GpuContext, GpuError};
@@ -32,6 +35,33 @@ pub struct EngineRun {
     pub engine: String,
     /// Why the CPU ran although a GPU was asked for, if it did.
     pub fallback_reason: Option<String>,
+}
+
+/// Bootstrap intervals and the engine that produced them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineBootstrap {
+    /// Standard errors and percentile intervals of the scores.
+    pub uncertainty: Uncertainty,
+    /// "GPU: <adapter name>" or "CPU".
+    pub engine: String,
+    /// Why the CPU ran although a GPU was asked for, if it did.
+    pub fallback_reason: Option<String>,
+}
+
+/// Why `model` cannot be bootstrapped on the GPU, if it cannot: the GPU
+/// kernel fits plain Bradley–Terry (logit link, ties half a win, a prior,
+/// no order effect, features or reference item).
+pub fn gpu_bootstrap_refusal(model: &PairwiseModel) -> Option<&'static str> {
+    let s = model.settings();
+    if s.link != Link::Logit || s.ties != TieModel::Half {
+        Some("the GPU bootstrap fits Bradley–Terry with ties as half wins")
+    } else if s.order_effect || s.reference.is_some() || !model.feature_names().is_empty() {
+        Some("the GPU bootstrap has no order effect, reference item or features")
+    } else if s.l2 <= 0.0 {
+        Some("the GPU bootstrap needs a prior (l2 > 0)")
+    } else {
+        None
+    }
 }
 
 impl Engine {
@@ -84,6 +114,75 @@ impl Engine {
             fallback_reason: None,
         })
     }
+}
+
+impl Engine {
+    /// Poisson-bootstrap intervals of `model`'s scores at `level` from
+    /// `replicates` replicates drawn from `seed`: on the GPU when this
+    /// engine has one and the model is plain Bradley–Terry
+    /// ([`gpu_bootstrap_refusal`]), else (or after any GPU error) on the
+    /// CPU, which draws the same replicates and agrees to 1e-4.
+    pub async fn bootstrap_bt(
+        &self,
+        model: &PairwiseModel,
+        fit: &PairwiseFit,
+        replicates: u32,
+        seed: u64,
+        level: f64,
+    ) -> prefplay_core::Result<EngineBootstrap> {
+        let mut fallback_reason = None;
+        if let Engine::Gpu(ctx) = self {
+            match gpu_bootstrap_refusal(model) {
+                Some(why) => fallback_reason = Some(why.to_string()),
+                None => match gpu_bootstrap(ctx, model, replicates, seed, level).await {
+                    Ok(uncertainty) => {
+                        return Ok(EngineBootstrap {
+                            uncertainty,
+                            engine: self.label(),
+                            fallback_reason: None,
+                        });
+                    }
+                    Err(GpuError::Core(e)) => return Err(e),
+                    Err(e) => fallback_reason = Some(e.to_string()),
+                },
+            }
+        }
+        let method = Method::Bootstrap { replicates, seed };
+        Ok(EngineBootstrap {
+            uncertainty: model.uncertainty(fit, method, level)?,
+            engine: "CPU".into(),
+            fallback_reason,
+        })
+    }
+}
+
+async fn gpu_bootstrap(
+    ctx: &GpuContext,
+    model: &PairwiseModel,
+    replicates: u32,
+    seed: u64,
+    level: f64,
+) -> Result<Uncertainty, GpuError> {
+    if replicates < 2 {
+        return Err(GpuError::Core(prefplay_core::Error::InvalidParameter {
+            name: "bootstrap",
+            value: replicates.to_string(),
+            reason: "needs at least 2 replicates",
+        }));
+    }
+    let cells = model.bootstrap_cells();
+    let n = model.items().len();
+    let l2 = model.settings().l2;
+    let fits = ctx
+        .bt_bootstrap(n, &cells, l2, fold_seed(seed), replicates)
+        .await?;
+    let kept = fits.converged_scores();
+    if kept.len() < 2 {
+        return Err(GpuError::Core(prefplay_core::Error::Numerical(
+            "fewer than 2 bootstrap replicates converged",
+        )));
+    }
+    Ok(Uncertainty::from_score_draws(&kept, level))
 }
 
 /// Fits on the GPU (Newton steps with `f32` pieces until the step is below

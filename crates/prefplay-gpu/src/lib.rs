@@ -26,6 +26,8 @@ pub use bt_bootstrap::{
 };
 pub use bt_pieces::{BT_PIECES_WORKGROUP_SIZE, BtGpuProblem};
 pub use context::GpuContext;
-pub use engine::{Engine, EngineRun, F32_PHASE_TOLERANCE, fit_bt_gpu};
+pub use engine::{
+    Engine, EngineBootstrap, EngineRun, F32_PHASE_TOLERANCE, fit_bt_gpu, gpu_bootstrap_refusal,
+};
 pub use error::GpuError;
 pub use poisson_weights::POISSON_WEIGHTS_WORKGROUP_SIZE;

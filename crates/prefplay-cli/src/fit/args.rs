@@ -57,7 +57,9 @@ pub enum CiArg {
     Fisher,
     /// Robust sandwich.
     Sandwich,
-    /// Percentile bootstrap over resampled votes.
+    /// Percentile bootstrap: each vote counted a Poisson(1) number of
+    /// times (rankings redrawn for Plackett–Luce); the same replicates on
+    /// the CPU and the GPU for a given --seed.
     Bootstrap,
 }
 
@@ -78,8 +80,8 @@ pub enum EngineArg {
     Auto,
     /// The exact f64 CPU path.
     Cpu,
-    /// The GPU (plain Bradley–Terry; falls back to the CPU with a warning
-    /// when no adapter is found).
+    /// The GPU (plain Bradley–Terry, Fisher or bootstrap intervals; falls
+    /// back to the CPU with a warning when no adapter is found).
     Gpu,
 }
 

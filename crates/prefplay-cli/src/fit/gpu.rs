@@ -6,8 +6,11 @@
 //!
 //! The engine covers plain Bradley–Terry: `--model bt`, `--ties half`, a
 //! prior (`--l2` > 0), no order effect, features, reference item or rater
-//! model, and Fisher intervals (or none). Anything else is refused with a
-//! message naming the flag, rather than silently run on the CPU.
+//! model, and Fisher or bootstrap intervals (or none). Anything else is
+//! refused with a message naming the flag, rather than silently run on the
+//! CPU. `--ci bootstrap` fits all replicates on the GPU at once; the CPU
+//! draws the same Poisson replicates from the same `--seed`, so both
+//! engines give the same intervals to 1e-4.
 
 use std::time::Instant;
 
@@ -20,6 +23,7 @@ use prefplay_core::table::PairTable;
 use prefplay_gpu::Engine;
 use serde_json::{Value, json};
 
+use super::models::left_out;
 use super::{CiArg, FitArgs, ModelArg, Outcomes, TiesArg};
 
 /// What the GPU run used.
@@ -45,8 +49,8 @@ fn check(args: &FitArgs, table: &PairTable) -> Result<()> {
     if args.order_effect || args.raters || args.reference.is_some() || args.quasi {
         refuse("--order-effect, --raters, --reference and --quasi are CPU-only")?;
     }
-    if !matches!(args.ci, CiArg::None | CiArg::Fisher) {
-        refuse("its intervals are --ci fisher or none")?;
+    if args.ci == CiArg::Sandwich {
+        refuse("its intervals are --ci fisher, bootstrap or none")?;
     }
     if args.l2 <= 0.0 {
         refuse("it needs a prior, --l2 > 0")?;
@@ -65,7 +69,8 @@ pub(super) fn bt(args: &FitArgs, table: &PairTable) -> Result<GpuRun> {
         l2: args.l2,
         ..PairwiseSettings::default()
     };
-    let mut warnings = PairwiseModel::new(table, settings)?.warnings().to_vec();
+    let mut model = PairwiseModel::new(table, settings)?;
+    let mut warnings = model.warnings().to_vec();
     let started = Instant::now();
     let graph = ComparisonGraph::from_table(table);
     let (engine, no_gpu) = pollster::block_on(Engine::auto());
@@ -90,17 +95,38 @@ pub(super) fn bt(args: &FitArgs, table: &PairTable) -> Result<GpuRun> {
         ));
     }
     let started = Instant::now();
-    let (se, intervals) = if args.ci == CiArg::Fisher {
-        let z = normal_quantile(0.5 + args.level / 2.0);
-        let intervals = fit
-            .scores
-            .iter()
-            .zip(&fit.standard_errors)
-            .map(|(s, e)| (s - z * e, s + z * e))
-            .collect();
-        (Some(fit.standard_errors.clone()), Some(intervals))
-    } else {
-        (None, None)
+    let mut on_gpu = on_gpu;
+    let (se, intervals) = match args.ci {
+        CiArg::Fisher => {
+            let z = normal_quantile(0.5 + args.level / 2.0);
+            let intervals = fit
+                .scores
+                .iter()
+                .zip(&fit.standard_errors)
+                .map(|(s, e)| (s - z * e, s + z * e))
+                .collect();
+            (Some(fit.standard_errors.clone()), Some(intervals))
+        }
+        CiArg::Bootstrap => {
+            let point = model.fit(None);
+            let boot = pollster::block_on(engine.bootstrap_bt(
+                &model,
+                &point,
+                args.bootstrap,
+                args.seed,
+                args.level,
+            ))?;
+            if let Some(why) = boot.fallback_reason {
+                on_gpu = false;
+                warnings.push(format!(
+                    "--engine gpu: the bootstrap ran on the CPU ({why}); it draws the same replicates"
+                ));
+            }
+            warnings.extend(left_out(&boot.uncertainty, args.bootstrap));
+            let u = boot.uncertainty;
+            (Some(u.score_se), Some(u.score_interval))
+        }
+        CiArg::None | CiArg::Sandwich => (None, None),
     };
     let ci_ms = started.elapsed().as_secs_f64() * 1e3;
     let log_likelihood = bt_pieces_reference(&graph, &fit.scores).log_lik;

@@ -250,7 +250,7 @@ pub(super) fn plackett_luce(
 }
 
 /// The warning when some of the `asked` bootstrap replicates were left out.
-fn left_out(u: &Uncertainty, asked: u32) -> Option<String> {
+pub(super) fn left_out(u: &Uncertainty, asked: u32) -> Option<String> {
     let kept = u.replicates_converged?;
     (kept < asked).then(|| {
         format!(
