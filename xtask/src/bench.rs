@@ -9,7 +9,8 @@
 //! 3. A table with the ratios is printed.
 //! 4. The same fits compiled to wasm32 (`benches/wasm.rs`) run in headless
 //!    Chromium through wasm-bindgen-test-runner, beside the native times.
-//! 5. The GPU bench runs.
+//! 5. The GPU benches run: one fit per engine, then the bootstrap per
+//!    engine with the GPU's throughput.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -135,7 +136,11 @@ pub fn run(root: &Path) -> Result<()> {
         println!("| {task} | {native:.1} {unit} | {in_browser:.1} {unit} | {slowdown:.2}× |");
     }
     println!();
-    run_plain("cargo", &["bench", "-p", "prefplay-gpu", "--bench", "fit"])
+    run_plain("cargo", &["bench", "-p", "prefplay-gpu", "--bench", "fit"])?;
+    run_plain(
+        "cargo",
+        &["bench", "-p", "prefplay-gpu", "--bench", "bootstrap"],
+    )
 }
 
 /// Builds `benches/wasm.rs` for wasm32 and runs it in headless Chromium

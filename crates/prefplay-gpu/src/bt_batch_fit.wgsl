@@ -65,7 +65,8 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> work: array<vec4<f32>>;
 // Scratch per (dataset, item): (Newton step, trial point).
 @group(0) @binding(6) var<storage, read_write> step: array<vec2<f32>>;
-// Output per dataset: Newton steps taken, bit 31 set when converged.
+// Output per dataset: Newton steps taken (bits 0–7), conjugate-gradient
+// steps in all (bits 8–30), bit 31 set when converged.
 @group(0) @binding(7) var<storage, read_write> status: array<u32>;
 
 var<workgroup> partial: array<vec4<f32>, WORKGROUP_SIZE>;
@@ -184,6 +185,7 @@ fn bt_batch_fit(
     var iterations = 0u;
     var converged = false;
     var previous_step = 3.4e38;
+    var cg_steps = 0u;
     for (var iteration = 0u; iteration < params.max_iterations; iteration++) {
         // Likelihood gradient (centred below) and preconditioner d.
         var g_part = 0.0;
@@ -229,6 +231,7 @@ fn bt_batch_fit(
                 break;
             }
             let alpha = rz / pq;
+            cg_steps = cg_steps + 1u;
             sums_part = vec4<f32>(0.0);
             for (var i = lid; i < n; i += WORKGROUP_SIZE) {
                 let w = work[base + i];
@@ -288,6 +291,7 @@ fn bt_batch_fit(
         previous_step = taken;
     }
     if (lid == 0u) {
-        status[r] = iterations | select(0u, 0x80000000u, converged);
+        status[r] = min(iterations, 255u) | (min(cg_steps, 0x7fffffu) << 8u)
+            | select(0u, 0x80000000u, converged);
     }
 }

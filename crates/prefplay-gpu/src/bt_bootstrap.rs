@@ -52,6 +52,9 @@ pub struct BatchFits {
     pub scores: Vec<Vec<f64>>,
     /// Per replicate, the Newton steps taken.
     pub iterations: Vec<u32>,
+    /// Per replicate, the conjugate-gradient steps (Hessian-vector
+    /// products) over all its Newton steps.
+    pub cg_steps: Vec<u32>,
     /// Per replicate, whether it converged.
     pub converged: Vec<bool>,
 }
@@ -182,6 +185,7 @@ impl GpuContext {
         let mut fits = BatchFits {
             scores: Vec::with_capacity(replicates as usize),
             iterations: Vec::with_capacity(replicates as usize),
+            cg_steps: Vec::with_capacity(replicates as usize),
             converged: Vec::with_capacity(replicates as usize),
         };
         let mut first = 0u32;
@@ -214,7 +218,8 @@ impl GpuContext {
                 let row: Vec<f64> = row.iter().map(|&w| f64::from(f32::from_bits(w))).collect();
                 let mean = row.iter().sum::<f64>() / n_items.max(1) as f64;
                 fits.scores.push(row.iter().map(|s| s - mean).collect());
-                fits.iterations.push(status_words[r] & 0x7fff_ffff);
+                fits.iterations.push(status_words[r] & 0xff);
+                fits.cg_steps.push((status_words[r] >> 8) & 0x7f_ffff);
                 fits.converged.push(status_words[r] >> 31 == 1);
             }
             first += count;
