@@ -28,6 +28,10 @@ const WORKGROUP_SIZE: u32 = 64u;
 const MAX_STEP: f32 = 4.0;
 // Step halvings before a step is taken anyway.
 const MAX_HALVINGS: u32 = 30u;
+// Sums of squares below this are treated as zero: CG stops before its
+// scalars reach f32's subnormal range, where a 0/0 could make NaN
+// decide a loop (and NaN comparisons differ between implementations).
+const TINY: f32 = 1e-30;
 
 struct Params {
     n_items: u32,
@@ -213,9 +217,9 @@ fn bt_batch_fit(
             work[base + i].y = work[base + i].z - z_mean;
         }
         storageBarrier();
-        let cg_stop = rr * params.cg_tolerance * params.cg_tolerance;
+        let cg_stop = max(rr * params.cg_tolerance * params.cg_tolerance, TINY);
         for (var k = 0u; k < params.max_cg; k++) {
-            if (rr <= cg_stop || rz <= 0.0) {
+            if (!(rr > cg_stop && rz > TINY)) {
                 break;
             }
             var pq_part = vec4<f32>(0.0);
@@ -227,7 +231,7 @@ fn bt_batch_fit(
             let pq_sums = workgroup_sum(lid, pq_part);
             let pq = pq_sums.x;
             let q_mean = pq_sums.y / f32(n);
-            if (pq <= 0.0) {
+            if (!(pq > TINY)) {
                 break;
             }
             let alpha = rz / pq;
