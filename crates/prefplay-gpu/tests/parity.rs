@@ -295,6 +295,50 @@ mod native {
     fn device_loss_falls_back_to_the_cpu_with_the_same_answer() {
         pollster::block_on(super::fallback_after_device_loss());
     }
+
+    /// The device is destroyed from another thread while the GPU bootstrap
+    /// runs (on lavapipe the fit takes seconds, the loss comes at 150 ms):
+    /// the engine reports the CPU with the reason, and the intervals are
+    /// the CPU bootstrap's.
+    #[test]
+    fn device_lost_mid_bootstrap_falls_back_to_the_cpu() {
+        use super::*;
+        let Some(ctx) = pollster::block_on(context_or_skip()) else {
+            return;
+        };
+        let mut rng = Pcg64Mcg::seed_from_u64(21);
+        let table = PairTable::from_dataset(&random_dataset(&mut rng, 60, 6_000));
+        let mut model = PairwiseModel::new(&table, PairwiseSettings::default()).expect("model");
+        let fit = model.fit(None);
+        let engine = Engine::Gpu(Box::new(ctx));
+        let started = std::time::Instant::now();
+        let run = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                std::thread::sleep(std::time::Duration::from_millis(150));
+                if let Engine::Gpu(ctx) = &engine {
+                    ctx.destroy_device();
+                }
+            });
+            pollster::block_on(engine.bootstrap_bt(&model, &fit, 300, 5, 0.95))
+        })
+        .expect("bootstrap");
+        eprintln!(
+            "device lost mid-bootstrap: finished after {:.0} ms on {} ({:?})",
+            started.elapsed().as_secs_f64() * 1e3,
+            run.engine,
+            run.fallback_reason
+        );
+        assert_eq!(run.engine, "CPU");
+        assert!(run.fallback_reason.is_some());
+        let method = Method::Bootstrap {
+            replicates: 300,
+            seed: 5,
+        };
+        let cpu = model
+            .uncertainty(&fit, method, 0.95)
+            .expect("CPU bootstrap");
+        assert_eq!(run.uncertainty, cpu);
+    }
 }
 
 #[cfg(target_arch = "wasm32")]
