@@ -26,6 +26,7 @@ pub mod formats;
 pub mod graph;
 mod labels;
 pub mod leaderboard;
+pub mod loss_sweep;
 pub mod numerics;
 pub mod pairwise;
 mod parallel;

@@ -17,6 +17,7 @@ pub struct GpuContext {
     pub(crate) bt_pieces: wgpu::ComputePipeline,
     pub(crate) poisson_weights: wgpu::ComputePipeline,
     pub(crate) bt_batch_fit: wgpu::ComputePipeline,
+    pub(crate) loss_sweep: wgpu::ComputePipeline,
     adapter_name: String,
     limits: wgpu::Limits,
     failure: Failure,
@@ -59,6 +60,7 @@ impl GpuContext {
         let bt_pieces = crate::bt_pieces::create_pipeline(&device);
         let poisson_weights = crate::poisson_weights::create_pipeline(&device);
         let bt_batch_fit = crate::bt_bootstrap::create_pipeline(&device);
+        let loss_sweep = crate::loss_sweep::create_pipeline(&device);
         if let Some(error) = scope.pop().await {
             return Err(GpuError::Validation(error.to_string()));
         }
@@ -74,6 +76,7 @@ impl GpuContext {
             bt_pieces,
             poisson_weights,
             bt_batch_fit,
+            loss_sweep,
             adapter_name,
             limits,
             failure,

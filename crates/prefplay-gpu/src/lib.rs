@@ -17,6 +17,7 @@ mod buffers;
 mod context;
 mod engine;
 mod error;
+mod loss_sweep;
 mod poisson_weights;
 mod readback;
 
@@ -30,4 +31,5 @@ pub use engine::{
     Engine, EngineBootstrap, EngineRun, F32_PHASE_TOLERANCE, fit_bt_gpu, gpu_bootstrap_refusal,
 };
 pub use error::GpuError;
+pub use loss_sweep::LOSS_SWEEP_WORKGROUP_SIZE;
 pub use poisson_weights::POISSON_WEIGHTS_WORKGROUP_SIZE;

@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used)]
 
 use prefplay_core::counter_rng::{PoissonTables, fold_seed};
+use prefplay_core::loss_sweep::{MarginLoss, loss_sweep};
 use prefplay_core::pairwise::uncertainty::{Method, Uncertainty};
 use prefplay_core::pairwise::{PairwiseModel, PairwiseSettings};
 use prefplay_core::table::PairTable;
@@ -195,6 +196,35 @@ async fn poisson_weights_parity() {
     }
 }
 
+/// The loss lab's sweep on the GPU (f32) against the f64 twin, every loss,
+/// fresh random margins, β and ε; tolerance ABS_TOL + REL_TOL·|cpu|.
+async fn loss_sweep_parity() {
+    let Some(ctx) = context_or_skip().await else {
+        return;
+    };
+    let seed = fresh_seed();
+    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    for loss in [MarginLoss::Sigmoid, MarginLoss::Ipo, MarginLoss::Hinge] {
+        let margins: Vec<f64> = (0..rng.random_range(1..300))
+            .map(|_| rng.random_range(-20.0..20.0))
+            .collect();
+        let betas: Vec<f64> = (0..rng.random_range(1..20))
+            .map(|_| rng.random_range(0.01..5.0))
+            .collect();
+        let epsilon = rng.random_range(0.0..0.5);
+        let gpu = ctx
+            .loss_sweep(loss, &margins, &betas, epsilon)
+            .await
+            .expect("GPU sweep");
+        let cpu = loss_sweep(loss, &margins, &betas, epsilon).expect("CPU sweep");
+        assert_eq!(gpu.len(), cpu.len());
+        for (k, (g, c)) in gpu.iter().zip(&cpu).enumerate() {
+            assert_close(&format!("{loss:?} loss at {k}"), g.0, c.0, seed);
+            assert_close(&format!("{loss:?} slope at {k}"), g.1, c.1, seed);
+        }
+    }
+}
+
 /// Tolerance of a GPU bootstrap replicate's scores (`f32` Newton-CG) against
 /// the CPU's `f64` fit of the same counts: |gpu − cpu| ≤ 1e-4 + 1e-4·|cpu|.
 /// The percentile intervals are then within the same bound.
@@ -282,6 +312,11 @@ mod native {
     }
 
     #[test]
+    fn loss_sweep_matches_the_cpu() {
+        pollster::block_on(super::loss_sweep_parity());
+    }
+
+    #[test]
     fn bt_pieces_matches_cpu() {
         pollster::block_on(super::pieces_parity());
     }
@@ -353,6 +388,11 @@ mod browser {
     #[wasm_bindgen_test]
     async fn bootstrap_replicates_match_the_cpu() {
         super::bootstrap_parity().await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn loss_sweep_matches_the_cpu() {
+        super::loss_sweep_parity().await;
     }
 
     #[wasm_bindgen_test]
