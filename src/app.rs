@@ -3,21 +3,38 @@
 use leptos::ev;
 use leptos::prelude::*;
 use prefplay_core::Dataset;
-use prefplay_gpu::Engine;
 
 use crate::components::{Leaderboard, VotePanel};
-use crate::fit_runner::{FitRunner, FitSummary};
+use crate::fit_runner::{FitOutputs, FitRunner, FitState, FitSummary};
 use crate::keys::action_for_key;
 use crate::session::{Action, Session};
 use crate::{deck, export, storage};
 
-/// `?engine=cpu` in the address forces the CPU engine.
-fn cpu_forced_by_url() -> bool {
+/// The value of `name` in the address's query, if any.
+fn url_parameter(name: &str) -> Option<String> {
     web_sys::window()
         .and_then(|w| w.location().search().ok())
         .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
-        .and_then(|p| p.get("engine"))
-        .is_some_and(|e| e.eq_ignore_ascii_case("cpu"))
+        .and_then(|p| p.get(name))
+}
+
+/// `?engine=cpu` in the address forces the CPU engine.
+fn cpu_forced_by_url() -> bool {
+    url_parameter("engine").is_some_and(|e| e.eq_ignore_ascii_case("cpu"))
+}
+
+/// `?simulate=N[&items=M][&seed=S]`: instead of the stored votes, the page
+/// fits N simulated votes on M items (default 12), made in the fit worker
+/// — a load test of the worker that keeps the page responsive.
+fn simulation_by_url() -> Option<(usize, usize, u64)> {
+    let votes = url_parameter("simulate")?.parse().ok()?;
+    let items = url_parameter("items")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(12);
+    let seed = url_parameter("seed")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    Some((votes, items, seed))
 }
 
 /// The whole app.
@@ -30,30 +47,30 @@ pub fn App() -> impl IntoView {
     let session = RwSignal::new(Session::new(items.with_value(Vec::len), loaded.votes, seed));
     let votes = Memo::new(move |_| session.with(|s| s.votes().to_vec()));
     let (fit, set_fit) = signal(Err::<FitSummary, String>("Fitting…".into()));
-    let runner = FitRunner::new(set_fit);
+    let outputs = FitOutputs {
+        result: set_fit,
+        state: RwSignal::new(FitState::Idle),
+        engine: RwSignal::new(None),
+        progress_events: RwSignal::new(0),
+        last_span_ms: RwSignal::new(None),
+    };
+    let runner = FitRunner::start(outputs, cpu_forced_by_url());
     let confirming_reset = RwSignal::new(false);
     // Why the CPU engine was chosen, when it was.
-    let engine_note = RwSignal::new(None::<String>);
-
-    leptos::task::spawn_local(async move {
-        let (engine, why_cpu) = if cpu_forced_by_url() {
-            (
-                Engine::Cpu,
-                Some("chosen by ?engine=cpu in the address".to_string()),
-            )
-        } else {
-            Engine::auto().await
-        };
-        engine_note.set(why_cpu);
-        runner.set_engine(engine);
-    });
+    let engine_note = Signal::derive(move || outputs.engine.get().and_then(|(_, note)| note));
+    let simulation = simulation_by_url();
+    if let Some((n_votes, n_items, seed)) = simulation {
+        runner.request_simulation(n_votes, n_items, seed);
+    }
 
     Effect::new(move |_| {
         let votes = votes.get();
         if let Err(e) = storage::save(&items.get_value(), &votes) {
             message.set(Some(e));
         }
-        runner.request(items.get_value(), votes);
+        if simulation.is_none() {
+            runner.request(items.get_value(), votes);
+        }
     });
 
     let act = move |action: Action| {
@@ -63,6 +80,12 @@ pub fn App() -> impl IntoView {
     };
     let keys = window_event_listener(ev::keydown, move |e| {
         if e.repeat() || e.alt_key() {
+            return;
+        }
+        if e.key() == "Escape" && matches!(outputs.state.get_untracked(), FitState::Running { .. })
+        {
+            e.prevent_default();
+            runner.cancel();
             return;
         }
         if confirming_reset.get_untracked() {
@@ -148,12 +171,35 @@ pub fn App() -> impl IntoView {
             </div>
             <div class="right">
                 <Leaderboard rows=rows n_votes=fitted_votes />
-                <p id="fit-info" class="fit-info">
-                    {move || match fit.get() {
-                        Ok(s) => format!("Fit on {} votes: {:.1} ms, {} Newton steps.", s.n_votes, s.fit_ms, s.iterations),
-                        Err(e) => e,
+                <p
+                    id="fit-info"
+                    class="fit-info"
+                    aria-live="polite"
+                    data-state=move || match outputs.state.get() {
+                        FitState::Idle => "idle",
+                        FitState::Running { .. } => "running",
+                        FitState::Cancelled { .. } => "cancelled",
+                    }
+                    data-progress-events=move || outputs.progress_events.get().to_string()
+                    data-fit-span-ms=move || outputs.last_span_ms.get().map(|(a, b)| format!("{a:.1} {b:.1}"))
+                >
+                    {move || match (outputs.state.get(), fit.get()) {
+                        (FitState::Running { step, .. }, _) if step > 0 => format!("Fitting… Newton step {step}."),
+                        (FitState::Running { .. }, _) => "Fitting…".to_string(),
+                        (FitState::Cancelled { started_ms, at_ms }, _) => format!(
+                            "Fit cancelled after {:.0} ms; the table shows the last finished fit.",
+                            at_ms - started_ms
+                        ),
+                        (FitState::Idle, Ok(s)) => format!(
+                            "Fit on {} votes: {:.1} ms, {} Newton steps, in the {}.",
+                            s.n_votes, s.fit_ms, s.iterations, s.thread
+                        ),
+                        (FitState::Idle, Err(e)) => e,
                     }}
                 </p>
+                <Show when=move || matches!(outputs.state.get(), FitState::Running { .. })>
+                    <button id="cancel-fit" on:click=move |_| runner.cancel()>"Cancel fit (Esc)"</button>
+                </Show>
             </div>
         </main>
     }

@@ -1,18 +1,22 @@
 //! prefplay's single-page app (Leptos, client-side rendering).
 //!
-//! Data flows one way: votes (session) → stored (localStorage) → fit
-//! (engine: WebGPU or CPU) → leaderboard. Nothing is fetched from any
-//! other origin.
+//! Data flows one way: votes (session) → stored (localStorage) → fit (in
+//! the fit worker, engine WebGPU or CPU) → leaderboard. Nothing is fetched
+//! from any other origin. The same library is built twice by Trunk: the
+//! page (`src/main.rs`) and the fit worker (`src/bin/prefplay-worker.rs`).
 #![deny(missing_docs)]
 
 mod app;
 pub mod components;
 pub mod deck;
 mod export;
+pub mod fit_job;
 pub mod fit_runner;
 pub mod keys;
 pub mod session;
 mod storage;
+pub mod worker;
+pub mod worker_protocol;
 
 pub use app::App;
 

@@ -5,7 +5,9 @@ use prefplay_core::bt::fit_bt_from;
 use prefplay_core::counter_rng::fold_seed;
 use prefplay_core::pairwise::uncertainty::{Method, Uncertainty};
 use prefplay_core::pairwise::{Link, PairwiseFit, PairwiseModel, TieModel};
-use prefplay_core::{BtFit, BtNewton, BtSettings, ComparisonGraph, NewtonStatus, fit_bt};
+use prefplay_core::{
+    BtFit, BtNewton, BtSettings, ComparisonGraph, NewtonStatus, bt_pieces_reference,
+};
 
 use crate::{GpuContext, GpuError};
 
@@ -88,8 +90,20 @@ impl Engine {
         graph: &ComparisonGraph,
         settings: BtSettings,
     ) -> prefplay_core::Result<EngineRun> {
+        self.fit_bt_observed(graph, settings, &mut |_| {}).await
+    }
+
+    /// [`Engine::fit_bt`], calling `on_step` after every Newton step (for
+    /// progress reports; after a GPU failure the CPU's steps follow).
+    pub async fn fit_bt_observed(
+        &self,
+        graph: &ComparisonGraph,
+        settings: BtSettings,
+        on_step: &mut dyn FnMut(Step),
+    ) -> prefplay_core::Result<EngineRun> {
+        let mut fallback_reason = None;
         if let Engine::Gpu(ctx) = self {
-            match fit_bt_gpu(ctx, graph, settings).await {
+            match fit_bt_gpu_observed(ctx, graph, settings, on_step).await {
                 Ok(fit) => {
                     return Ok(EngineRun {
                         fit,
@@ -98,21 +112,46 @@ impl Engine {
                     });
                 }
                 Err(GpuError::Core(e)) => return Err(e),
-                Err(e) => {
-                    let fit = fit_bt(graph, settings)?;
-                    return Ok(EngineRun {
-                        fit,
-                        engine: "CPU".into(),
-                        fallback_reason: Some(e.to_string()),
-                    });
-                }
+                Err(e) => fallback_reason = Some(e.to_string()),
             }
         }
         Ok(EngineRun {
-            fit: fit_bt(graph, settings)?,
+            fit: fit_bt_cpu_observed(graph, settings, on_step)?,
             engine: "CPU".into(),
-            fallback_reason: None,
+            fallback_reason,
         })
+    }
+}
+
+/// One finished Newton step, as reported to a progress observer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Step {
+    /// Steps taken so far (1 after the first).
+    pub iteration: u32,
+    /// Log-likelihood at the point the step started from.
+    pub log_lik: f64,
+    /// Whether the step's pieces came from the GPU.
+    pub on_gpu: bool,
+}
+
+/// The CPU fit of [`prefplay_core::fit_bt`], calling `on_step` after every step.
+pub fn fit_bt_cpu_observed(
+    graph: &ComparisonGraph,
+    settings: BtSettings,
+    on_step: &mut dyn FnMut(Step),
+) -> prefplay_core::Result<BtFit> {
+    let mut solver = BtNewton::new(graph.n_items(), settings, None)?;
+    loop {
+        let pieces = bt_pieces_reference(graph, solver.point());
+        let status = solver.step(graph, &pieces)?;
+        on_step(Step {
+            iteration: solver.iterations(),
+            log_lik: pieces.log_lik,
+            on_gpu: false,
+        });
+        if status != NewtonStatus::Continue {
+            return solver.finish(status);
+        }
     }
 }
 
@@ -192,6 +231,16 @@ pub async fn fit_bt_gpu(
     graph: &ComparisonGraph,
     settings: BtSettings,
 ) -> Result<BtFit, GpuError> {
+    fit_bt_gpu_observed(ctx, graph, settings, &mut |_| {}).await
+}
+
+/// [`fit_bt_gpu`], calling `on_step` after every GPU Newton step.
+pub async fn fit_bt_gpu_observed(
+    ctx: &GpuContext,
+    graph: &ComparisonGraph,
+    settings: BtSettings,
+    on_step: &mut dyn FnMut(Step),
+) -> Result<BtFit, GpuError> {
     let problem = ctx.upload_bt(graph).await?;
     let gpu_settings = BtSettings {
         tolerance: settings.tolerance.max(F32_PHASE_TOLERANCE),
@@ -199,8 +248,15 @@ pub async fn fit_bt_gpu(
     };
     let mut solver = BtNewton::new(graph.n_items(), gpu_settings, None)?;
     loop {
-        let pieces = ctx.bt_pieces(&problem, solver.point()).await?;
-        if solver.step(graph, &pieces)? != NewtonStatus::Continue {
+        let mut pieces = ctx.bt_pieces(&problem, solver.point()).await?;
+        remove_gradient_mean(&mut pieces.grad);
+        let status = solver.step(graph, &pieces)?;
+        on_step(Step {
+            iteration: solver.iterations(),
+            log_lik: pieces.log_lik,
+            on_gpu: true,
+        });
+        if status != NewtonStatus::Continue {
             break;
         }
     }
@@ -208,4 +264,16 @@ pub async fn fit_bt_gpu(
     let mut fit = fit_bt_from(graph, settings, Some(solver.best_point()))?;
     fit.iterations += gpu_iterations;
     Ok(fit)
+}
+
+/// The likelihood's gradient sums to zero exactly (every comparison adds
+/// as much to one item as it takes from the other). Along the all-ones
+/// direction the posterior's curvature is only the prior's λ, so `f32`
+/// rounding in that sum would move every Newton step by noise/λ and keep
+/// the GPU phase from converging on large data; the mean is removed.
+fn remove_gradient_mean(grad: &mut [f64]) {
+    let mean = grad.iter().sum::<f64>() / grad.len().max(1) as f64;
+    for g in grad {
+        *g -= mean;
+    }
 }

@@ -1,0 +1,153 @@
+//! One fit, from votes to the rows the page shows: run in the fit worker
+//! (`worker.rs`) or, when no worker can be started, on the page.
+
+use prefplay_core::simulate::{SimulationSettings, simulate};
+use prefplay_core::{BtSettings, ComparisonGraph, Dataset, ItemRecord, Vote, leaderboard};
+use prefplay_gpu::{Engine, Step};
+use serde::{Deserialize, Serialize};
+
+/// One leaderboard row as the page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowView {
+    /// 1-based rank.
+    pub rank: usize,
+    /// Item label.
+    pub label: String,
+    /// Score (log-strength, centred).
+    pub score: f64,
+    /// 95% interval, score ± 1.96·SE.
+    pub ci_low: f64,
+    /// Upper end of the interval.
+    pub ci_high: f64,
+    /// Raw tallies.
+    pub wins: u32,
+    /// Raw tallies.
+    pub losses: u32,
+    /// Raw tallies.
+    pub ties: u32,
+}
+
+/// The latest finished fit, ready to show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitSummary {
+    /// Ranked rows.
+    pub rows: Vec<RowView>,
+    /// Votes the fit used.
+    pub n_votes: usize,
+    /// "GPU: <adapter>" or "CPU".
+    pub engine: String,
+    /// Why the CPU ran when the GPU was meant to, if so.
+    pub fallback_reason: Option<String>,
+    /// Wall time of the fit (aggregation, solve, read-backs), milliseconds.
+    pub fit_ms: f64,
+    /// Newton steps.
+    pub iterations: u32,
+    /// Where the fit ran: "worker" or "page".
+    pub thread: String,
+}
+
+/// Milliseconds on the current global's clock (window or worker).
+pub fn now_ms() -> f64 {
+    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| wasm_bindgen::JsCast::dyn_into::<web_sys::Performance>(p).ok())
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
+/// Fits the votes on `items`, reporting each Newton step.
+pub async fn fit_votes(
+    engine: &Engine,
+    items: Vec<String>,
+    votes: Vec<Vote>,
+    thread: &str,
+    on_step: &mut dyn FnMut(Step),
+) -> Result<FitSummary, String> {
+    let n_votes = votes.len();
+    let started = now_ms();
+    let data = Dataset::new(items, votes).map_err(|e| e.to_string())?;
+    let graph = ComparisonGraph::from_dataset(&data);
+    fit_graph(
+        engine,
+        &graph,
+        data.items(),
+        n_votes,
+        started,
+        thread,
+        on_step,
+    )
+    .await
+}
+
+/// Simulates `n_votes` votes on `n_items` items (hidden utilities,
+/// random pairs; `prefplay_core::simulate`, seeded) and fits them: the
+/// page's `?simulate=N` load test.
+pub async fn simulate_and_fit(
+    engine: &Engine,
+    n_votes: usize,
+    n_items: usize,
+    seed: u64,
+    thread: &str,
+    on_step: &mut dyn FnMut(Step),
+) -> Result<FitSummary, String> {
+    let started = now_ms();
+    let settings = SimulationSettings {
+        items: n_items,
+        votes: n_votes,
+        seed,
+        ..SimulationSettings::default()
+    };
+    let sim = simulate(&settings).map_err(|e| e.to_string())?;
+    let graph = ComparisonGraph::from_table(&sim.table);
+    let labels = sim.table.items().to_vec();
+    fit_graph(engine, &graph, &labels, n_votes, started, thread, on_step).await
+}
+
+async fn fit_graph(
+    engine: &Engine,
+    graph: &ComparisonGraph,
+    labels: &[String],
+    n_votes: usize,
+    started: f64,
+    thread: &str,
+    on_step: &mut dyn FnMut(Step),
+) -> Result<FitSummary, String> {
+    let run = engine
+        .fit_bt_observed(graph, BtSettings::default(), on_step)
+        .await
+        .map_err(|e| e.to_string())?;
+    let fit_ms = now_ms() - started;
+    let rows = leaderboard(&run.fit, &graph.records, labels)
+        .into_iter()
+        .map(|r| {
+            row_view(
+                r.rank,
+                &labels[r.item],
+                r.score,
+                (r.ci_low, r.ci_high),
+                r.record,
+            )
+        })
+        .collect();
+    Ok(FitSummary {
+        rows,
+        n_votes,
+        engine: run.engine,
+        fallback_reason: run.fallback_reason,
+        fit_ms,
+        iterations: run.fit.iterations,
+        thread: thread.to_string(),
+    })
+}
+
+fn row_view(rank: usize, label: &str, score: f64, ci: (f64, f64), record: ItemRecord) -> RowView {
+    RowView {
+        rank,
+        label: label.to_string(),
+        score,
+        ci_low: ci.0,
+        ci_high: ci.1,
+        wins: record.wins,
+        losses: record.losses,
+        ties: record.ties,
+    }
+}

@@ -1,0 +1,141 @@
+//! The fit worker: a dedicated Web Worker (built by Trunk from
+//! `src/bin/prefplay-worker.rs`) that owns an engine — WebGPU when the
+//! worker has it, else the CPU — and runs fits off the page's thread,
+//! posting a progress message after every Newton step.
+//!
+//! `?engine=cpu` in the worker's address forces the CPU (the page passes
+//! its own `?engine=cpu` on).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use prefplay_gpu::Engine;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use crate::fit_job::{fit_votes, simulate_and_fit};
+use crate::worker_protocol::{Job, Reply, Request, unpack_votes};
+
+type Incoming = (Request, Vec<u32>);
+
+#[derive(Default)]
+struct State {
+    engine: Option<Rc<Engine>>,
+    /// A request that arrived before the engine was ready.
+    waiting: Option<Incoming>,
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(reply: &Reply) {
+    match serde_json::to_string(reply) {
+        Ok(json) => {
+            // Posting only fails once the page has gone; nobody to tell then.
+            let _ = scope().post_message(&JsValue::from_str(&json));
+        }
+        Err(e) => web_sys::console::error_1(&format!("fit worker: {e}").into()),
+    }
+}
+
+fn cpu_forced() -> bool {
+    let search = scope().location().search();
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()
+        .and_then(|p| p.get("engine"))
+        .is_some_and(|e| e.eq_ignore_ascii_case("cpu"))
+}
+
+/// Reads one message: `[request JSON, Uint32Array of vote words]`.
+fn read(event: &MessageEvent) -> Result<Incoming, String> {
+    let parts: js_sys::Array = event
+        .data()
+        .dyn_into()
+        .map_err(|_| "the message is not an array".to_string())?;
+    let json = parts
+        .get(0)
+        .as_string()
+        .ok_or("the message has no request")?;
+    let request: Request = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+    let words = parts
+        .get(1)
+        .dyn_into::<js_sys::Uint32Array>()
+        .map(|a| a.to_vec())
+        .unwrap_or_default();
+    Ok((request, words))
+}
+
+async fn handle(engine: Rc<Engine>, (request, words): Incoming) {
+    let id = request.id;
+    let mut on_step = |step: prefplay_gpu::Step| {
+        post(&Reply::Progress {
+            id,
+            step: step.iteration,
+            log_lik: step.log_lik,
+        });
+    };
+    let result = match request.job {
+        Job::Fit { items } => match unpack_votes(&words) {
+            Ok(votes) => fit_votes(&engine, items, votes, "worker", &mut on_step).await,
+            Err(e) => Err(e),
+        },
+        Job::Simulate { votes, items, seed } => {
+            simulate_and_fit(&engine, votes, items, seed, "worker", &mut on_step).await
+        }
+    };
+    post(&match result {
+        Ok(summary) => Reply::Done { id, summary },
+        Err(message) => Reply::Failed { id, message },
+    });
+}
+
+/// The worker's entry point: sets up the engine and answers requests.
+pub fn run() {
+    console_error_panic_hook::set_once();
+    let state = Rc::new(RefCell::new(State::default()));
+    let on_message = {
+        let state = Rc::clone(&state);
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let incoming = match read(&event) {
+                Ok(incoming) => incoming,
+                Err(message) => {
+                    post(&Reply::Failed { id: 0, message });
+                    return;
+                }
+            };
+            let engine = state.borrow().engine.clone();
+            match engine {
+                Some(engine) => wasm_bindgen_futures::spawn_local(handle(engine, incoming)),
+                None => state.borrow_mut().waiting = Some(incoming),
+            }
+        })
+    };
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    wasm_bindgen_futures::spawn_local(async move {
+        let (engine, note) = if cpu_forced() {
+            (
+                Engine::Cpu,
+                Some("chosen by ?engine=cpu in the address".to_string()),
+            )
+        } else {
+            Engine::auto().await
+        };
+        let engine = Rc::new(engine);
+        post(&Reply::Ready {
+            engine: engine.label(),
+            note,
+        });
+        let waiting = {
+            let mut s = state.borrow_mut();
+            s.engine = Some(Rc::clone(&engine));
+            s.waiting.take()
+        };
+        if let Some(incoming) = waiting {
+            handle(engine, incoming).await;
+        }
+    });
+}
