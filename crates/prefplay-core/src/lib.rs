@@ -34,6 +34,7 @@ pub mod plackett_luce;
 pub mod quasi;
 pub mod rank_centrality;
 pub mod rankings;
+pub mod reward_model;
 pub mod selection;
 pub mod simulate;
 pub mod table;

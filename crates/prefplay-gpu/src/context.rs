@@ -18,6 +18,7 @@ pub struct GpuContext {
     pub(crate) poisson_weights: wgpu::ComputePipeline,
     pub(crate) bt_batch_fit: wgpu::ComputePipeline,
     pub(crate) loss_sweep: wgpu::ComputePipeline,
+    pub(crate) reward: crate::reward_train::RewardPipelines,
     adapter_name: String,
     limits: wgpu::Limits,
     failure: Failure,
@@ -61,6 +62,7 @@ impl GpuContext {
         let poisson_weights = crate::poisson_weights::create_pipeline(&device);
         let bt_batch_fit = crate::bt_bootstrap::create_pipeline(&device);
         let loss_sweep = crate::loss_sweep::create_pipeline(&device);
+        let reward = crate::reward_train::create_pipelines(&device);
         if let Some(error) = scope.pop().await {
             return Err(GpuError::Validation(error.to_string()));
         }
@@ -77,6 +79,7 @@ impl GpuContext {
             poisson_weights,
             bt_batch_fit,
             loss_sweep,
+            reward,
             adapter_name,
             limits,
             failure,

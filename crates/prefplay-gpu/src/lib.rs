@@ -20,6 +20,7 @@ mod error;
 mod loss_sweep;
 mod poisson_weights;
 mod readback;
+mod reward_train;
 
 pub use bt_bootstrap::{
     BATCH_ACCEPT_SLACK, BATCH_CG_TOLERANCE, BATCH_CHUNK, BATCH_MAX_CG, BATCH_MAX_ITERATIONS,
@@ -34,3 +35,4 @@ pub use engine::{
 pub use error::GpuError;
 pub use loss_sweep::LOSS_SWEEP_WORKGROUP_SIZE;
 pub use poisson_weights::POISSON_WEIGHTS_WORKGROUP_SIZE;
+pub use reward_train::{REWARD_TILE, REWARD_WORKGROUP_SIZE};

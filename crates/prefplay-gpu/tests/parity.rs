@@ -14,35 +14,15 @@ use prefplay_core::table::PairTable;
 use prefplay_core::{
     BtSettings, ComparisonGraph, Dataset, Vote, Winner, bt_pieces_reference, fit_bt,
 };
-use prefplay_gpu::{Engine, GpuContext, fit_bt_gpu};
+use prefplay_gpu::{Engine, fit_bt_gpu};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-const ABS_TOL: f64 = 1e-4;
-const REL_TOL: f64 = 1e-4;
-
-fn running_in_ci() -> bool {
-    #[cfg(target_arch = "wasm32")]
-    let ci = option_env!("CI");
-    #[cfg(not(target_arch = "wasm32"))]
-    let ci = std::env::var("CI").ok();
-    ci.is_some_and(|v| v == "true" || v == "1")
-}
-
-/// The GPU context, or `None` (test skipped) when no adapter exists outside CI.
-async fn context_or_skip() -> Option<GpuContext> {
-    match GpuContext::new().await {
-        Ok(ctx) => Some(ctx),
-        Err(e) if running_in_ci() => panic!("CI=true and no usable GPU: {e}"),
-        Err(e) => {
-            eprintln!("SKIPPED: no usable GPU ({e}); set CI=true to make this a failure");
-            None
-        }
-    }
-}
+mod common;
+use common::{assert_close, context_or_skip, fresh_seed};
 
 fn random_graph(rng: &mut Pcg64Mcg, n_items: usize, n_votes: usize) -> ComparisonGraph {
     ComparisonGraph::from_dataset(&random_dataset(rng, n_items, n_votes))
@@ -72,19 +52,6 @@ fn random_dataset(rng: &mut Pcg64Mcg, n_items: usize, n_votes: usize) -> Dataset
         })
         .collect();
     Dataset::new(items, votes).expect("valid votes")
-}
-
-fn assert_close(what: &str, gpu: f64, cpu: f64, seed: u64) {
-    assert!(
-        (gpu - cpu).abs() <= ABS_TOL + REL_TOL * cpu.abs(),
-        "seed {seed}: {what}: gpu {gpu} vs cpu {cpu}"
-    );
-}
-
-fn fresh_seed() -> u64 {
-    let now = web_time::SystemTime::now();
-    now.duration_since(web_time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 async fn pieces_parity() {
