@@ -109,7 +109,10 @@ mod native {
             });
             let cells = model.bootstrap_cells();
             let n_cells = cells.item_a.len();
-            let l2 = model.settings().l2;
+            let batch = prefplay_gpu::BatchModel {
+                link: model.settings().link,
+                l2: model.settings().l2,
+            };
             let (gpu, throughput) = match &ctx {
                 Ok(c) => {
                     let mut evaluations = 0.0;
@@ -117,7 +120,7 @@ mod native {
                         let fits = pollster::block_on(c.bt_bootstrap(
                             n_items,
                             &cells,
-                            l2,
+                            batch,
                             fold_seed(7),
                             replicates,
                         ));

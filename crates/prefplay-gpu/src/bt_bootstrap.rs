@@ -4,7 +4,8 @@
 //! pairwise model's bootstrap ([`prefplay_core::pairwise::uncertainty::Method::Bootstrap`]),
 //! which draws the same counts from the same seed and fits in `f64`.
 
-use prefplay_core::pairwise::BootstrapCells;
+use prefplay_core::counter_rng::PoissonTables;
+use prefplay_core::pairwise::{BootstrapCells, Link};
 
 use crate::{GpuContext, GpuError};
 
@@ -101,6 +102,55 @@ fn csr(n_items: usize, cells: &BootstrapCells) -> (Vec<u32>, Vec<[u32; 2]>) {
     (row_start, entries)
 }
 
+/// Where each dataset's counts come from.
+#[derive(Debug, Clone, Copy)]
+pub enum BatchCounts<'a> {
+    /// Poisson-bootstrap replicates `0..replicates` of the cells' counts,
+    /// drawn on the device from `seed` (the CPU bootstrap's replicates).
+    Poisson {
+        /// Per-slot Poisson tables (3 slots per cell).
+        tables: &'a PoissonTables,
+        /// Seed of the counter hash.
+        seed: u32,
+        /// Number of replicates.
+        replicates: u32,
+    },
+    /// Given counts, `datasets × 3 × cells` (dataset-major; per cell: wins
+    /// of its first item, of its second, ties), e.g. one dataset per rater.
+    Given {
+        /// The counts.
+        counts: &'a [u32],
+        /// Number of datasets.
+        datasets: u32,
+    },
+}
+
+impl BatchCounts<'_> {
+    fn datasets(&self) -> u32 {
+        match self {
+            BatchCounts::Poisson { replicates, .. } => *replicates,
+            BatchCounts::Given { datasets, .. } => *datasets,
+        }
+    }
+}
+
+/// The model fitted to every dataset of a batch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BatchModel {
+    /// Logit (Bradley–Terry) or probit (Thurstone–Mosteller).
+    pub link: Link,
+    /// Prior strength λ > 0.
+    pub l2: f64,
+}
+
+fn invalid(name: &'static str, value: String, reason: &'static str) -> GpuError {
+    GpuError::Core(prefplay_core::Error::InvalidParameter {
+        name,
+        value,
+        reason,
+    })
+}
+
 impl GpuContext {
     /// Fits Bradley–Terry (prior strength `l2` > 0, ties half a win) to
     /// `replicates` Poisson-bootstrap replicates of `cells` drawn from
@@ -110,49 +160,79 @@ impl GpuContext {
         &self,
         n_items: usize,
         cells: &BootstrapCells,
-        l2: f64,
+        model: BatchModel,
         seed: u32,
         replicates: u32,
     ) -> Result<BatchFits, GpuError> {
-        if !(l2.is_finite() && l2 > 0.0) {
-            return Err(GpuError::Core(prefplay_core::Error::InvalidParameter {
-                name: "l2",
-                value: l2.to_string(),
-                reason: "the GPU bootstrap needs a prior, l2 > 0",
-            }));
+        let counts = BatchCounts::Poisson {
+            tables: &cells.tables,
+            seed,
+            replicates,
+        };
+        self.bt_fit_batch(n_items, cells, model, counts).await
+    }
+
+    /// Fits `model` to every dataset of `counts` over the cells
+    /// (`cells.item_a[c]` vs `cells.item_b[c]`; `cells.tables` is used
+    /// only by [`BatchCounts::Poisson`]), all datasets at once, one
+    /// workgroup each. Items are `0..n_items`.
+    pub async fn bt_fit_batch(
+        &self,
+        n_items: usize,
+        cells: &BootstrapCells,
+        model: BatchModel,
+        counts: BatchCounts<'_>,
+    ) -> Result<BatchFits, GpuError> {
+        if !(model.l2.is_finite() && model.l2 > 0.0) {
+            return Err(invalid(
+                "l2",
+                model.l2.to_string(),
+                "the GPU batch fit needs a prior, l2 > 0",
+            ));
         }
         let n_cells = cells.item_a.len();
-        if cells.tables.n_slots() != 3 * n_cells
+        let datasets = counts.datasets();
+        let counts_fit = match counts {
+            BatchCounts::Poisson { tables, .. } => tables.n_slots() == 3 * n_cells,
+            BatchCounts::Given { counts, datasets } => {
+                counts.len() == datasets as usize * 3 * n_cells
+            }
+        };
+        if !counts_fit
+            || cells.item_b.len() != n_cells
             || cells
                 .item_a
                 .iter()
                 .chain(&cells.item_b)
                 .any(|&i| i as usize >= n_items)
         {
-            return Err(GpuError::Core(prefplay_core::Error::InvalidParameter {
-                name: "cells",
-                value: format!("{n_cells} cells"),
-                reason: "need 3 slots per cell and items below n_items",
-            }));
+            return Err(invalid(
+                "cells",
+                format!("{n_cells} cells"),
+                "need 3 counts per cell and dataset, and items below n_items",
+            ));
         }
         let limits = self.limits();
-        let per_replicate = (12 * n_cells).max(16 * n_items) as u64;
+        let per_dataset = (12 * n_cells).max(16 * n_items) as u64;
         let binding = limits
             .max_storage_buffer_binding_size
             .min(limits.max_buffer_size);
-        let chunk = replicates
+        let chunk = datasets
             .min(BATCH_CHUNK)
             .min(limits.max_compute_workgroups_per_dimension)
-            .min(u32::try_from(binding / per_replicate.max(1)).unwrap_or(u32::MAX));
-        if chunk == 0 && replicates > 0 {
+            .min(u32::try_from(binding / per_dataset.max(1)).unwrap_or(u32::MAX));
+        if chunk == 0 && datasets > 0 {
             return Err(GpuError::TooLarge(format!(
-                "one replicate of {n_items} items and {n_cells} cells exceeds the storage limit"
+                "one dataset of {n_items} items and {n_cells} cells exceeds the storage limit"
             )));
         }
         self.check_health()?;
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
         let (row_start, entries) = csr(n_items, cells);
-        let tables = self.upload_tables(&cells.tables)?;
+        let tables = match counts {
+            BatchCounts::Poisson { tables, .. } => Some(self.upload_tables(tables)?),
+            BatchCounts::Given { .. } => None,
+        };
         let row_start = self.storage_init("batch row_start", bytemuck::cast_slice(&row_start))?;
         let entries = self.storage_init("batch entries", bytemuck::cast_slice(&entries))?;
         let max_cg = (n_items as u32).clamp(10, BATCH_MAX_CG);
@@ -163,15 +243,20 @@ impl GpuContext {
             BATCH_MAX_ITERATIONS,
             max_cg,
         ]);
-        params[4] = (l2 as f32).to_bits();
+        params[4] = (model.l2 as f32).to_bits();
         params[5] = BATCH_TOLERANCE.to_bits();
         params[6] = BATCH_CG_TOLERANCE.to_bits();
         params[7] = BATCH_ACCEPT_SLACK.to_bits();
         params[8] = BATCH_STALL_TOLERANCE.to_bits();
+        params[9] = u32::from(model.link == Link::Probit);
         let params = self.uniform_init("batch params", bytemuck::cast_slice(&params));
         let chunk = u64::from(chunk.max(1));
         let storage = wgpu::BufferUsages::STORAGE;
-        let weights = self.empty_buffer("batch weights", chunk * 12 * n_cells as u64, storage);
+        let weights = self.empty_buffer(
+            "batch weights",
+            chunk * 12 * n_cells as u64,
+            storage | wgpu::BufferUsages::COPY_DST,
+        );
         let score_bytes = chunk * 4 * n_items as u64;
         let out = storage | wgpu::BufferUsages::COPY_SRC;
         let scores = self.empty_buffer("batch scores", score_bytes, out);
@@ -190,17 +275,37 @@ impl GpuContext {
             return Err(GpuError::Validation(error.to_string()));
         }
         let mut fits = BatchFits {
-            scores: Vec::with_capacity(replicates as usize),
-            iterations: Vec::with_capacity(replicates as usize),
-            cg_steps: Vec::with_capacity(replicates as usize),
-            converged: Vec::with_capacity(replicates as usize),
+            scores: Vec::with_capacity(datasets as usize),
+            iterations: Vec::with_capacity(datasets as usize),
+            cg_steps: Vec::with_capacity(datasets as usize),
+            converged: Vec::with_capacity(datasets as usize),
         };
         let mut first = 0u32;
-        while first < replicates {
-            let count = (replicates - first).min(chunk as u32);
+        while first < datasets {
+            let count = (datasets - first).min(chunk as u32);
             let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
-            let mut encoder = self.encoder("bt_bootstrap");
-            self.encode_poisson_weights(&mut encoder, &tables, &weights, seed, first, count)?;
+            let mut encoder = self.encoder("bt_fit_batch");
+            match counts {
+                BatchCounts::Poisson { seed, .. } => {
+                    if let Some(tables) = &tables {
+                        self.encode_poisson_weights(
+                            &mut encoder,
+                            tables,
+                            &weights,
+                            seed,
+                            first,
+                            count,
+                        )?;
+                    }
+                }
+                BatchCounts::Given { counts, .. } => {
+                    let per = 3 * n_cells;
+                    let from = first as usize * per;
+                    let slice = &counts[from..from + count as usize * per];
+                    self.queue
+                        .write_buffer(&weights, 0, bytemuck::cast_slice(slice));
+                }
+            }
             {
                 let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
                     label: Some("bt_batch_fit"),

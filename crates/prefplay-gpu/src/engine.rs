@@ -4,12 +4,12 @@
 use prefplay_core::bt::fit_bt_from;
 use prefplay_core::counter_rng::fold_seed;
 use prefplay_core::pairwise::uncertainty::{Method, Uncertainty};
-use prefplay_core::pairwise::{Link, PairwiseFit, PairwiseModel, TieModel};
+use prefplay_core::pairwise::{PairwiseFit, PairwiseModel, TieModel};
 use prefplay_core::{
     BtFit, BtNewton, BtSettings, ComparisonGraph, NewtonStatus, bt_pieces_reference,
 };
 
-use crate::{GpuContext, GpuError};
+use crate::{BatchModel, GpuContext, GpuError};
 
 /// The GPU phase of a fit stops once Newton steps are this small (logits);
 /// below it `f32` rounding dominates. The fit then finishes with `f64` Newton
@@ -51,12 +51,12 @@ pub struct EngineBootstrap {
 }
 
 /// Why `model` cannot be bootstrapped on the GPU, if it cannot: the GPU
-/// kernel fits plain Bradley–Terry (logit link, ties half a win, a prior,
+/// kernel fits plain Bradley–Terry or Thurstone (ties half a win, a prior,
 /// no order effect, features or reference item).
 pub fn gpu_bootstrap_refusal(model: &PairwiseModel) -> Option<&'static str> {
     let s = model.settings();
-    if s.link != Link::Logit || s.ties != TieModel::Half {
-        Some("the GPU bootstrap fits Bradley–Terry with ties as half wins")
+    if s.ties != TieModel::Half {
+        Some("the GPU bootstrap counts ties as half wins")
     } else if s.order_effect || s.reference.is_some() || !model.feature_names().is_empty() {
         Some("the GPU bootstrap has no order effect, reference item or features")
     } else if s.l2 <= 0.0 {
@@ -211,9 +211,12 @@ async fn gpu_bootstrap(
     }
     let cells = model.bootstrap_cells();
     let n = model.items().len();
-    let l2 = model.settings().l2;
+    let batch = BatchModel {
+        link: model.settings().link,
+        l2: model.settings().l2,
+    };
     let fits = ctx
-        .bt_bootstrap(n, &cells, l2, fold_seed(seed), replicates)
+        .bt_bootstrap(n, &cells, batch, fold_seed(seed), replicates)
         .await?;
     let kept = fits.converged_scores();
     if kept.len() < 2 {

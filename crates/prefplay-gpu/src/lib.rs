@@ -24,7 +24,8 @@ mod reward_train;
 
 pub use bt_bootstrap::{
     BATCH_ACCEPT_SLACK, BATCH_CG_TOLERANCE, BATCH_CHUNK, BATCH_MAX_CG, BATCH_MAX_ITERATIONS,
-    BATCH_STALL_TOLERANCE, BATCH_TOLERANCE, BT_BATCH_FIT_WORKGROUP_SIZE, BatchFits,
+    BATCH_STALL_TOLERANCE, BATCH_TOLERANCE, BT_BATCH_FIT_WORKGROUP_SIZE, BatchCounts, BatchFits,
+    BatchModel,
 };
 pub use bt_pieces::{BT_PIECES_WORKGROUP_SIZE, BtGpuProblem};
 pub use context::GpuContext;

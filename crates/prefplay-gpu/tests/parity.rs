@@ -9,12 +9,12 @@
 use prefplay_core::counter_rng::{PoissonTables, fold_seed};
 use prefplay_core::loss_sweep::{MarginLoss, loss_sweep};
 use prefplay_core::pairwise::uncertainty::{Method, Uncertainty};
-use prefplay_core::pairwise::{PairwiseModel, PairwiseSettings};
+use prefplay_core::pairwise::{BootstrapCells, Link, PairwiseModel, PairwiseSettings};
 use prefplay_core::table::PairTable;
 use prefplay_core::{
     BtSettings, ComparisonGraph, Dataset, Vote, Winner, bt_pieces_reference, fit_bt,
 };
-use prefplay_gpu::{Engine, fit_bt_gpu};
+use prefplay_gpu::{BatchCounts, BatchModel, Engine, fit_bt_gpu};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
@@ -192,6 +192,78 @@ async fn loss_sweep_parity() {
     }
 }
 
+/// One dataset per rater: given counts over shared cells, fitted as a
+/// batch on the GPU, against the CPU's fit of each dataset (both links);
+/// tolerance ABS_TOL + REL_TOL·|cpu| on every score.
+async fn per_dataset_parity() {
+    let Some(ctx) = context_or_skip().await else {
+        return;
+    };
+    let seed = fresh_seed();
+    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    let n_items = rng.random_range(2..40);
+    let n_cells = rng.random_range(1..200);
+    let datasets = rng.random_range(1..30u32);
+    let (mut item_a, mut item_b) = (Vec::new(), Vec::new());
+    for _ in 0..n_cells {
+        let a = rng.random_range(0..n_items as u32);
+        let b = (a + rng.random_range(1..n_items as u32)) % n_items as u32;
+        item_a.push(a.min(b));
+        item_b.push(a.max(b));
+    }
+    let counts: Vec<u32> = (0..datasets as usize * 3 * n_cells)
+        .map(|_| rng.random_range(0..4))
+        .collect();
+    let cells = BootstrapCells {
+        item_a: item_a.clone(),
+        item_b: item_b.clone(),
+        tables: PoissonTables::default(),
+    };
+    for link in [Link::Logit, Link::Probit] {
+        let settings = PairwiseSettings {
+            link,
+            ..PairwiseSettings::default()
+        };
+        let batch = BatchModel {
+            link,
+            l2: settings.l2,
+        };
+        let gpu = ctx
+            .bt_fit_batch(
+                n_items,
+                &cells,
+                batch,
+                BatchCounts::Given {
+                    counts: &counts,
+                    datasets,
+                },
+            )
+            .await
+            .expect("GPU batch");
+        for (r, dataset) in counts.chunks_exact(3 * n_cells).enumerate() {
+            let mut votes = Vec::new();
+            for (c, w) in dataset.chunks_exact(3).enumerate() {
+                let (a, b) = (item_a[c] as usize, item_b[c] as usize);
+                for (count, winner) in w.iter().zip([Winner::A, Winner::B, Winner::Tie]) {
+                    votes.extend(std::iter::repeat_n(
+                        Vote::new(a, b, winner),
+                        *count as usize,
+                    ));
+                }
+            }
+            let items = (0..n_items).map(|i| format!("item {i}")).collect();
+            let table = PairTable::from_dataset(&Dataset::new(items, votes).unwrap());
+            let cpu = PairwiseModel::new(&table, settings.clone())
+                .unwrap()
+                .fit(None);
+            assert!(gpu.converged[r], "seed {seed}: {link:?} dataset {r}");
+            for (i, (&g, &c)) in gpu.scores[r].iter().zip(&cpu.scores).enumerate() {
+                assert_close(&format!("{link:?} dataset {r} item {i}"), g, c, seed);
+            }
+        }
+    }
+}
+
 /// Tolerance of a GPU bootstrap replicate's scores (`f32` Newton-CG) against
 /// the CPU's `f64` fit of the same counts: |gpu − cpu| ≤ 1e-4 + 1e-4·|cpu|.
 /// The percentile intervals are then within the same bound.
@@ -199,18 +271,27 @@ async fn bootstrap_parity() {
     let Some(ctx) = context_or_skip().await else {
         return;
     };
-    for seed in [
+    for (seed, link) in [
         4,
         1_795_914_693_266_346_317,
         1_795_914_749_969_675_659,
         fresh_seed(),
-    ] {
+    ]
+    .into_iter()
+    .flat_map(|seed| [(seed, Link::Logit), (seed, Link::Probit)])
+    {
         let mut rng = Pcg64Mcg::seed_from_u64(seed);
         let n_items = rng.random_range(3..300);
         let n_votes = rng.random_range(1..3000);
         let table = PairTable::from_dataset(&random_dataset(&mut rng, n_items, n_votes));
-        let settings = PairwiseSettings::default();
-        let l2 = settings.l2;
+        let settings = PairwiseSettings {
+            link,
+            ..PairwiseSettings::default()
+        };
+        let batch = BatchModel {
+            link,
+            l2: settings.l2,
+        };
         let mut model = PairwiseModel::new(&table, settings).expect("model");
         let fit = model.fit(None);
         let replicates = rng.random_range(2..40u32);
@@ -218,7 +299,7 @@ async fn bootstrap_parity() {
         let cells = model.bootstrap_cells();
         let n = table.items().len();
         let gpu = ctx
-            .bt_bootstrap(n, &cells, l2, fold_seed(boot_seed), replicates)
+            .bt_bootstrap(n, &cells, batch, fold_seed(boot_seed), replicates)
             .await
             .expect("GPU bootstrap");
         let mut largest = 0.0f64;
@@ -233,7 +314,7 @@ async fn bootstrap_parity() {
             }
         }
         eprintln!(
-            "bootstrap parity: {n_items} items, {n_votes} votes, {replicates} replicates: \
+            "bootstrap parity ({link:?}): {n_items} items, {n_votes} votes, {replicates} replicates: \
              largest |gpu − cpu| score {largest:.2e}"
         );
         let level = 0.95;
@@ -276,6 +357,11 @@ mod native {
     #[test]
     fn bootstrap_replicates_match_the_cpu() {
         pollster::block_on(super::bootstrap_parity());
+    }
+
+    #[test]
+    fn per_rater_batches_match_the_cpu() {
+        pollster::block_on(super::per_dataset_parity());
     }
 
     #[test]
@@ -355,6 +441,11 @@ mod browser {
     #[wasm_bindgen_test]
     async fn bootstrap_replicates_match_the_cpu() {
         super::bootstrap_parity().await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn per_rater_batches_match_the_cpu() {
+        super::per_dataset_parity().await;
     }
 
     #[wasm_bindgen_test]
