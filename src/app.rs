@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use prefplay_core::Dataset;
 
 use crate::components::{Leaderboard, VotePanel};
+use crate::fit_job::EngineRequest;
 use crate::fit_runner::{FitOutputs, FitRunner, FitState, FitSummary};
 use crate::keys::action_for_key;
 use crate::session::{Action, Session};
@@ -18,9 +19,9 @@ fn url_parameter(name: &str) -> Option<String> {
         .and_then(|p| p.get(name))
 }
 
-/// `?engine=cpu` in the address forces the CPU engine.
-fn cpu_forced_by_url() -> bool {
-    url_parameter("engine").is_some_and(|e| e.eq_ignore_ascii_case("cpu"))
+/// `?engine=cpu|gpu` in the address forces an engine; else auto.
+fn engine_by_url() -> EngineRequest {
+    EngineRequest::from_param(url_parameter("engine").as_deref())
 }
 
 /// `?simulate=N[&items=M][&seed=S]`: instead of the stored votes, the page
@@ -54,7 +55,7 @@ pub fn App() -> impl IntoView {
         progress_events: RwSignal::new(0),
         last_span_ms: RwSignal::new(None),
     };
-    let runner = FitRunner::start(outputs, cpu_forced_by_url());
+    let runner = FitRunner::start(outputs, engine_by_url());
     let confirming_reset = RwSignal::new(false);
     // Why the CPU engine was chosen, when it was.
     let engine_note = Signal::derive(move || outputs.engine.get().and_then(|(_, note)| note));
@@ -124,9 +125,10 @@ pub fn App() -> impl IntoView {
             <p class="tagline">"Vote on pairs; a Bradley–Terry model ranks them after every vote."</p>
             <p id="engine" class="engine">
                 {move || match fit.get() {
-                    Ok(s) => match s.fallback_reason {
-                        Some(why) => format!("{} (GPU failed: {why})", s.engine),
-                        None => s.engine,
+                    Ok(s) => match (s.fallback_reason, s.choice) {
+                        (Some(why), _) => format!("{} (GPU failed: {why})", s.engine),
+                        (None, Some(why)) => format!("{} ({why})", s.engine),
+                        (None, None) => s.engine,
                     },
                     Err(_) => "Starting…".to_string(),
                 }}

@@ -38,12 +38,58 @@ pub struct FitSummary {
     pub engine: String,
     /// Why the CPU ran when the GPU was meant to, if so.
     pub fallback_reason: Option<String>,
+    /// Why the auto engine chose the CPU, if it did.
+    pub choice: Option<String>,
     /// Wall time of the fit (aggregation, solve, read-backs), milliseconds.
     pub fit_ms: f64,
     /// Newton steps.
     pub iterations: u32,
     /// Where the fit ran: "worker" or "page".
     pub thread: String,
+}
+
+/// Which engine the address asks for: `?engine=cpu`, `?engine=gpu`, or
+/// (absent or anything else) auto.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineRequest {
+    /// `Engine::Auto`: the GPU where the committed benchmark says it is faster.
+    Auto,
+    /// The CPU.
+    Cpu,
+    /// The GPU whatever the work.
+    Gpu,
+}
+
+impl EngineRequest {
+    /// From the `engine` query parameter's value.
+    pub fn from_param(value: Option<&str>) -> Self {
+        match value.map(str::to_ascii_lowercase).as_deref() {
+            Some("cpu") => EngineRequest::Cpu,
+            Some("gpu") => EngineRequest::Gpu,
+            _ => EngineRequest::Auto,
+        }
+    }
+
+    /// The query parameter that asks for this engine ("" for auto).
+    pub fn as_query(self) -> &'static str {
+        match self {
+            EngineRequest::Auto => "",
+            EngineRequest::Cpu => "?engine=cpu",
+            EngineRequest::Gpu => "?engine=gpu",
+        }
+    }
+
+    /// Sets up the engine; the note says why the CPU was chosen, if so.
+    pub async fn create(self) -> (Engine, Option<String>) {
+        match self {
+            EngineRequest::Cpu => (
+                Engine::Cpu,
+                Some("chosen by ?engine=cpu in the address".to_string()),
+            ),
+            EngineRequest::Gpu => Engine::gpu().await,
+            EngineRequest::Auto => Engine::auto().await,
+        }
+    }
 }
 
 /// Milliseconds on the current global's clock (window or worker).
@@ -133,6 +179,7 @@ async fn fit_graph(
         n_votes,
         engine: run.engine,
         fallback_reason: run.fallback_reason,
+        choice: run.choice,
         fit_ms,
         iterations: run.fit.iterations,
         thread: thread.to_string(),

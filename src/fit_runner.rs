@@ -19,8 +19,8 @@ use prefplay_gpu::Engine;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+use crate::fit_job::{EngineRequest, fit_votes, now_ms, simulate_and_fit};
 pub use crate::fit_job::{FitSummary, RowView};
-use crate::fit_job::{fit_votes, now_ms, simulate_and_fit};
 use crate::worker_protocol::{Job, Reply, Request, pack_votes};
 
 /// The worker's script, written by Trunk next to index.html.
@@ -93,7 +93,7 @@ struct Inner {
     /// The running request and its start.
     running: Option<(u64, f64)>,
     next_id: u64,
-    force_cpu: bool,
+    engine_request: EngineRequest,
 }
 
 /// Handle to the runner; cheap to copy into closures.
@@ -105,14 +105,14 @@ pub struct FitRunner {
 
 impl FitRunner {
     /// Starts the fit worker (or, failing that, the page's engine).
-    /// `force_cpu`: `?engine=cpu`.
-    pub fn start(out: FitOutputs, force_cpu: bool) -> Self {
+    /// `engine_request`: from `?engine=`.
+    pub fn start(out: FitOutputs, engine_request: EngineRequest) -> Self {
         let inner = Inner {
             backend: Backend::Page(None),
             pending: None,
             running: None,
             next_id: 1,
-            force_cpu,
+            engine_request,
         };
         let runner = Self {
             inner: StoredValue::new_local(Rc::new(RefCell::new(inner))),
@@ -127,12 +127,8 @@ impl FitRunner {
     }
 
     fn spawn_worker(self) {
-        let force_cpu = self.cell().borrow().force_cpu;
-        let url = if force_cpu {
-            format!("{WORKER_URL}?engine=cpu")
-        } else {
-            WORKER_URL.to_string()
-        };
+        let request = self.cell().borrow().engine_request;
+        let url = format!("{WORKER_URL}{}", request.as_query());
         let worker = match web_sys::Worker::new(&url) {
             Ok(w) => w,
             Err(e) => {
@@ -183,16 +179,9 @@ impl FitRunner {
                 .set(Err(format!("{why}; fitting again on the page")));
         }
         self.out.state.set(FitState::Idle);
-        let force_cpu = self.cell().borrow().force_cpu;
+        let request = self.cell().borrow().engine_request;
         leptos::task::spawn_local(async move {
-            let (engine, note) = if force_cpu {
-                (
-                    Engine::Cpu,
-                    Some("chosen by ?engine=cpu in the address".to_string()),
-                )
-            } else {
-                Engine::auto().await
-            };
+            let (engine, note) = request.create().await;
             let note = Some(match note {
                 Some(n) => format!("{n}; {why}"),
                 None => why,

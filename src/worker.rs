@@ -3,8 +3,8 @@
 //! worker has it, else the CPU — and runs fits off the page's thread,
 //! posting a progress message after every Newton step.
 //!
-//! `?engine=cpu` in the worker's address forces the CPU (the page passes
-//! its own `?engine=cpu` on).
+//! `?engine=cpu|gpu` in the worker's address forces an engine (the page
+//! passes its own on); without it the engine is `Engine::Auto`.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::fit_job::{fit_votes, simulate_and_fit};
+use crate::fit_job::{EngineRequest, fit_votes, simulate_and_fit};
 use crate::worker_protocol::{Job, Reply, Request, unpack_votes};
 
 type Incoming = (Request, Vec<u32>);
@@ -40,12 +40,12 @@ fn post(reply: &Reply) {
     }
 }
 
-fn cpu_forced() -> bool {
+fn engine_request() -> EngineRequest {
     let search = scope().location().search();
-    web_sys::UrlSearchParams::new_with_str(&search)
+    let value = web_sys::UrlSearchParams::new_with_str(&search)
         .ok()
-        .and_then(|p| p.get("engine"))
-        .is_some_and(|e| e.eq_ignore_ascii_case("cpu"))
+        .and_then(|p| p.get("engine"));
+    EngineRequest::from_param(value.as_deref())
 }
 
 /// Reads one message: `[request JSON, Uint32Array of vote words]`.
@@ -116,14 +116,7 @@ pub fn run() {
     // The handler lives as long as the worker.
     on_message.forget();
     wasm_bindgen_futures::spawn_local(async move {
-        let (engine, note) = if cpu_forced() {
-            (
-                Engine::Cpu,
-                Some("chosen by ?engine=cpu in the address".to_string()),
-            )
-        } else {
-            Engine::auto().await
-        };
+        let (engine, note) = engine_request().create().await;
         let engine = Rc::new(engine);
         post(&Reply::Ready {
             engine: engine.label(),

@@ -463,6 +463,20 @@ fn the_gpu_bootstrap_matches_the_cpu_bootstrap() {
     };
     let (cpu, gpu) = (run("cpu", "11"), run("gpu", "11"));
     check_the_gpu_ran(&gpu);
+    // 300 cells × 300 replicates is above the hardware crossover; over a
+    // software adapter (lavapipe) auto keeps to the CPU. Same answer.
+    let auto = run("auto", "11");
+    if std::env::var("CI").as_deref() == Ok("true") {
+        assert_eq!(
+            auto["engine"], "cpu",
+            "auto over lavapipe: {}",
+            auto["adapter"]
+        );
+    }
+    assert_eq!(
+        auto["items"], cpu["items"],
+        "auto on the CPU gives the CPU's answer"
+    );
     let other_seed = run("cpu", "12");
     let mut seed_moved = false;
     for ((x, y), z) in cpu["items"]

@@ -20,6 +20,7 @@ pub struct GpuContext {
     pub(crate) loss_sweep: wgpu::ComputePipeline,
     pub(crate) reward: crate::reward_train::RewardPipelines,
     adapter_name: String,
+    software: bool,
     limits: wgpu::Limits,
     failure: Failure,
 }
@@ -66,6 +67,7 @@ impl GpuContext {
         if let Some(error) = scope.pop().await {
             return Err(GpuError::Validation(error.to_string()));
         }
+        let software = info.device_type == wgpu::DeviceType::Cpu;
         let adapter_name = match (info.name.is_empty(), info.device_type) {
             (false, _) => info.name,
             // Browsers may hide the adapter's description for privacy.
@@ -81,6 +83,7 @@ impl GpuContext {
             loss_sweep,
             reward,
             adapter_name,
+            software,
             limits,
             failure,
         })
@@ -89,6 +92,12 @@ impl GpuContext {
     /// The adapter's name as the driver reports it (e.g. "llvmpipe (LLVM 15.0.6, 256 bits)").
     pub fn adapter_name(&self) -> &str {
         &self.adapter_name
+    }
+
+    /// Whether the adapter is a software renderer (llvmpipe, SwiftShader):
+    /// `Engine::Auto` never uses one (measured slower than the CPU).
+    pub fn is_software(&self) -> bool {
+        self.software
     }
 
     /// The device's limits (those of the adapter).

@@ -15,7 +15,7 @@ mod bt_bootstrap;
 mod bt_pieces;
 mod buffers;
 mod context;
-mod engine;
+pub mod engine;
 mod error;
 mod loss_sweep;
 mod poisson_weights;

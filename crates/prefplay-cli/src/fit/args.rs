@@ -75,8 +75,10 @@ pub enum ScaleArg {
 /// `--engine`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum EngineArg {
-    /// The CPU: no GPU crossover size is measured for the command line
-    /// yet, and below it the CPU is faster.
+    /// The GPU for plain Bradley–Terry work (cells × bootstrap replicates)
+    /// above the crossover on a hardware adapter, else the CPU: software
+    /// adapters were measured slower at every size (see
+    /// prefplay_gpu::engine::choice).
     Auto,
     /// The exact f64 CPU path.
     Cpu,

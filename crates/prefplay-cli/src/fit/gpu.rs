@@ -20,7 +20,8 @@ use prefplay_core::bt::{BtSettings, NewtonStatus, bt_pieces_reference};
 use prefplay_core::numerics::normal_quantile;
 use prefplay_core::pairwise::{PairwiseModel, PairwiseSettings};
 use prefplay_core::table::PairTable;
-use prefplay_gpu::Engine;
+use prefplay_gpu::engine::choice;
+use prefplay_gpu::{Engine, GpuContext};
 use serde_json::{Value, json};
 
 use super::models::left_out;
@@ -33,6 +34,25 @@ pub(super) struct GpuRun {
     pub engine: &'static str,
     /// The adapter's name, when a GPU ran.
     pub adapter: Option<String>,
+}
+
+/// The GPU engine `--engine auto` uses, when it uses one: the flags are
+/// covered ([`check`]), the work (cells × bootstrap replicates) is above
+/// the crossover and the adapter is hardware ([`choice::auto_choice`]).
+pub(super) fn auto_engine(args: &FitArgs, table: &PairTable) -> Option<Engine> {
+    check(args, table).ok()?;
+    let cells = (ComparisonGraph::from_table(table).n_entries() / 2) as u64;
+    let datasets = if args.ci == CiArg::Bootstrap {
+        u64::from(args.bootstrap)
+    } else {
+        1
+    };
+    if cells * datasets < choice::HARDWARE_CROSSOVER_CELL_FITS {
+        return None;
+    }
+    let ctx = pollster::block_on(GpuContext::new()).ok()?;
+    choice::auto_choice(ctx.is_software(), cells * datasets).ok()?;
+    Some(Engine::Gpu(Box::new(ctx)))
 }
 
 /// Refuses the flags the GPU engine does not cover.
@@ -61,8 +81,14 @@ fn check(args: &FitArgs, table: &PairTable) -> Result<()> {
     Ok(())
 }
 
-/// Fits on the GPU (or the CPU after a fallback).
-pub(super) fn bt(args: &FitArgs, table: &PairTable) -> Result<GpuRun> {
+/// Fits on `engine`'s GPU (or the CPU after a fallback; `no_gpu` says why
+/// there is no GPU, when there is none).
+pub(super) fn bt(
+    args: &FitArgs,
+    table: &PairTable,
+    engine: Engine,
+    no_gpu: Option<String>,
+) -> Result<GpuRun> {
     check(args, table)?;
     // The data warnings (never won, disconnected, …) are the CPU model's.
     let settings = PairwiseSettings {
@@ -73,7 +99,6 @@ pub(super) fn bt(args: &FitArgs, table: &PairTable) -> Result<GpuRun> {
     let mut warnings = model.warnings().to_vec();
     let started = Instant::now();
     let graph = ComparisonGraph::from_table(table);
-    let (engine, no_gpu) = pollster::block_on(Engine::auto());
     let settings = BtSettings {
         l2: args.l2,
         ..BtSettings::default()

@@ -68,8 +68,13 @@ pub fn run(args: &FitArgs) -> Result<()> {
     if args.quasi && !matches!(args.model, ModelArg::Bt | ModelArg::Thurstone) {
         bail!("--quasi works with --model bt or thurstone");
     }
-    let (out, engine, adapter) = if args.engine == EngineArg::Gpu {
-        let run = gpu::bt(args, &table)?;
+    let gpu_engine = match args.engine {
+        EngineArg::Gpu => Some(pollster::block_on(prefplay_gpu::Engine::gpu())),
+        EngineArg::Auto => gpu::auto_engine(args, &table).map(|e| (e, None)),
+        EngineArg::Cpu => None,
+    };
+    let (out, engine, adapter) = if let Some((gpu_engine, no_gpu)) = gpu_engine {
+        let run = gpu::bt(args, &table, gpu_engine, no_gpu)?;
         (run.outcomes, run.engine, run.adapter)
     } else {
         let out = match args.model {

@@ -1,15 +1,19 @@
-//! [`Engine`]: run a fit on the GPU when there is one, on the CPU otherwise,
-//! and fall back to the CPU on any GPU error — with the same answer.
+//! [`Engine`]: where fits run. A forced GPU, the CPU, or `Auto`, which
+//! uses its GPU only where the committed benchmark says the GPU is faster
+//! ([`choice`]). Any GPU error reruns the work on the CPU with the same
+//! answer, and the run says which engine ran and why.
+
+mod bootstrap;
+pub mod choice;
+
+pub use bootstrap::{EngineBootstrap, gpu_bootstrap_refusal};
 
 use prefplay_core::bt::fit_bt_from;
-use prefplay_core::counter_rng::fold_seed;
-use prefplay_core::pairwise::uncertainty::{Method, Uncertainty};
-use prefplay_core::pairwise::{PairwiseFit, PairwiseModel, TieModel};
 use prefplay_core::{
     BtFit, BtNewton, BtSettings, ComparisonGraph, NewtonStatus, bt_pieces_reference,
 };
 
-use crate::{BatchModel, GpuContext, GpuError};
+use crate::{GpuContext, GpuError};
 
 /// The GPU phase of a fit stops once Newton steps are this small (logits);
 /// below it `f32` rounding dominates. The fit then finishes with `f64` Newton
@@ -22,8 +26,12 @@ pub const F32_PHASE_TOLERANCE: f64 = 1e-4;
 /// Where fits run.
 #[derive(Debug)]
 pub enum Engine {
-    /// On this GPU context.
+    /// Always on this GPU (`--engine gpu`, `?engine=gpu`), falling back to
+    /// the CPU on an error.
     Gpu(Box<GpuContext>),
+    /// On this GPU when the work is above the crossover measured for its
+    /// kind of adapter ([`choice::auto_choice`]), else on the CPU.
+    Auto(Box<GpuContext>),
     /// On the CPU (`f64`, exact).
     Cpu,
 }
@@ -35,51 +43,50 @@ pub struct EngineRun {
     pub fit: BtFit,
     /// "GPU: <adapter name>" or "CPU".
     pub engine: String,
-    /// Why the CPU ran although a GPU was asked for, if it did.
+    /// Why the CPU ran although the GPU was tried (a GPU error), if it did.
     pub fallback_reason: Option<String>,
-}
-
-/// Bootstrap intervals and the engine that produced them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EngineBootstrap {
-    /// Standard errors and percentile intervals of the scores.
-    pub uncertainty: Uncertainty,
-    /// "GPU: <adapter name>" or "CPU".
-    pub engine: String,
-    /// Why the CPU ran although a GPU was asked for, if it did.
-    pub fallback_reason: Option<String>,
-}
-
-/// Why `model` cannot be bootstrapped on the GPU, if it cannot: the GPU
-/// kernel fits plain Bradley–Terry or Thurstone (ties half a win, a prior,
-/// no order effect, features or reference item).
-pub fn gpu_bootstrap_refusal(model: &PairwiseModel) -> Option<&'static str> {
-    let s = model.settings();
-    if s.ties != TieModel::Half {
-        Some("the GPU bootstrap counts ties as half wins")
-    } else if s.order_effect || s.reference.is_some() || !model.feature_names().is_empty() {
-        Some("the GPU bootstrap has no order effect, reference item or features")
-    } else if s.l2 <= 0.0 {
-        Some("the GPU bootstrap needs a prior (l2 > 0)")
-    } else {
-        None
-    }
+    /// Why `Auto` chose the CPU, if it did.
+    pub choice: Option<String>,
 }
 
 impl Engine {
-    /// The GPU if an adapter and device can be had, else the CPU with the reason.
+    /// `Auto` on the adapter wgpu finds, or the CPU with the reason when
+    /// there is none.
     pub async fn auto() -> (Self, Option<String>) {
+        match GpuContext::new().await {
+            Ok(ctx) => (Engine::Auto(Box::new(ctx)), None),
+            Err(e) => (Engine::Cpu, Some(e.to_string())),
+        }
+    }
+
+    /// The GPU whatever the work, or the CPU with the reason when there is
+    /// no adapter.
+    pub async fn gpu() -> (Self, Option<String>) {
         match GpuContext::new().await {
             Ok(ctx) => (Engine::Gpu(Box::new(ctx)), None),
             Err(e) => (Engine::Cpu, Some(e.to_string())),
         }
     }
 
-    /// "GPU: <adapter name>" or "CPU".
+    /// "GPU: <adapter name>", "auto: GPU: <adapter name>" or "CPU".
     pub fn label(&self) -> String {
         match self {
-            Engine::Gpu(ctx) => format!("GPU: {}", ctx.adapter_name()),
+            Engine::Gpu(ctx) => gpu_label(ctx),
+            Engine::Auto(ctx) => format!("auto: {}", gpu_label(ctx)),
             Engine::Cpu => "CPU".to_string(),
+        }
+    }
+
+    /// The GPU to run `work` (cells × datasets) on, or why not: `Err(None)`
+    /// for the CPU engine, `Err(Some(reason))` when `Auto` picks the CPU.
+    pub(crate) fn gpu_for(&self, work: u64) -> Result<&GpuContext, Option<String>> {
+        match self {
+            Engine::Gpu(ctx) => Ok(ctx),
+            Engine::Auto(ctx) => match choice::auto_choice(ctx.is_software(), work) {
+                Ok(()) => Ok(ctx),
+                Err(why) => Err(Some(why)),
+            },
+            Engine::Cpu => Err(None),
         }
     }
 
@@ -101,26 +108,34 @@ impl Engine {
         settings: BtSettings,
         on_step: &mut dyn FnMut(Step),
     ) -> prefplay_core::Result<EngineRun> {
-        let mut fallback_reason = None;
-        if let Engine::Gpu(ctx) = self {
-            match fit_bt_gpu_observed(ctx, graph, settings, on_step).await {
+        let (mut fallback_reason, mut choice) = (None, None);
+        match self.gpu_for((graph.n_entries() / 2) as u64) {
+            Ok(ctx) => match fit_bt_gpu_observed(ctx, graph, settings, on_step).await {
                 Ok(fit) => {
                     return Ok(EngineRun {
                         fit,
-                        engine: self.label(),
+                        engine: gpu_label(ctx),
                         fallback_reason: None,
+                        choice: None,
                     });
                 }
                 Err(GpuError::Core(e)) => return Err(e),
                 Err(e) => fallback_reason = Some(e.to_string()),
-            }
+            },
+            Err(why) => choice = why,
         }
         Ok(EngineRun {
             fit: fit_bt_cpu_observed(graph, settings, on_step)?,
             engine: "CPU".into(),
             fallback_reason,
+            choice,
         })
     }
+}
+
+/// "GPU: <adapter name>".
+pub(crate) fn gpu_label(ctx: &GpuContext) -> String {
+    format!("GPU: {}", ctx.adapter_name())
 }
 
 /// One finished Newton step, as reported to a progress observer.
@@ -153,78 +168,6 @@ pub fn fit_bt_cpu_observed(
             return solver.finish(status);
         }
     }
-}
-
-impl Engine {
-    /// Poisson-bootstrap intervals of `model`'s scores at `level` from
-    /// `replicates` replicates drawn from `seed`: on the GPU when this
-    /// engine has one and the model is plain Bradley–Terry
-    /// ([`gpu_bootstrap_refusal`]), else (or after any GPU error) on the
-    /// CPU, which draws the same replicates and agrees to 1e-4.
-    pub async fn bootstrap_bt(
-        &self,
-        model: &PairwiseModel,
-        fit: &PairwiseFit,
-        replicates: u32,
-        seed: u64,
-        level: f64,
-    ) -> prefplay_core::Result<EngineBootstrap> {
-        let mut fallback_reason = None;
-        if let Engine::Gpu(ctx) = self {
-            match gpu_bootstrap_refusal(model) {
-                Some(why) => fallback_reason = Some(why.to_string()),
-                None => match gpu_bootstrap(ctx, model, replicates, seed, level).await {
-                    Ok(uncertainty) => {
-                        return Ok(EngineBootstrap {
-                            uncertainty,
-                            engine: self.label(),
-                            fallback_reason: None,
-                        });
-                    }
-                    Err(GpuError::Core(e)) => return Err(e),
-                    Err(e) => fallback_reason = Some(e.to_string()),
-                },
-            }
-        }
-        let method = Method::Bootstrap { replicates, seed };
-        Ok(EngineBootstrap {
-            uncertainty: model.uncertainty(fit, method, level)?,
-            engine: "CPU".into(),
-            fallback_reason,
-        })
-    }
-}
-
-async fn gpu_bootstrap(
-    ctx: &GpuContext,
-    model: &PairwiseModel,
-    replicates: u32,
-    seed: u64,
-    level: f64,
-) -> Result<Uncertainty, GpuError> {
-    if replicates < 2 {
-        return Err(GpuError::Core(prefplay_core::Error::InvalidParameter {
-            name: "bootstrap",
-            value: replicates.to_string(),
-            reason: "needs at least 2 replicates",
-        }));
-    }
-    let cells = model.bootstrap_cells();
-    let n = model.items().len();
-    let batch = BatchModel {
-        link: model.settings().link,
-        l2: model.settings().l2,
-    };
-    let fits = ctx
-        .bt_bootstrap(n, &cells, batch, fold_seed(seed), replicates)
-        .await?;
-    let kept = fits.converged_scores();
-    if kept.len() < 2 {
-        return Err(GpuError::Core(prefplay_core::Error::Numerical(
-            "fewer than 2 bootstrap replicates converged",
-        )));
-    }
-    Ok(Uncertainty::from_score_draws(&kept, level))
 }
 
 /// Fits on the GPU (Newton steps with `f32` pieces until the step is below
