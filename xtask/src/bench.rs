@@ -9,8 +9,8 @@
 //! 3. A table with the ratios is printed.
 //! 4. The same fits compiled to wasm32 (`benches/wasm.rs`) run in headless
 //!    Chromium through wasm-bindgen-test-runner, beside the native times.
-//! 5. The GPU benches run: one fit per engine, then the bootstrap per
-//!    engine with the GPU's throughput.
+//! 5. The GPU benches run: one fit per engine, the bootstrap per engine
+//!    with the GPU's throughput, then the loss sweep and reward training.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -140,6 +140,10 @@ pub fn run(root: &Path) -> Result<()> {
     run_plain(
         "cargo",
         &["bench", "-p", "prefplay-gpu", "--bench", "bootstrap"],
+    )?;
+    run_plain(
+        "cargo",
+        &["bench", "-p", "prefplay-gpu", "--bench", "kernels"],
     )
 }
 

@@ -1,0 +1,134 @@
+//! The loss-sweep and reward-training kernels per engine, natively:
+//! `cargo xtask bench` (or `cargo bench -p prefplay-gpu --bench kernels`).
+//! Each row: the CPU twin's time, the GPU's (upload, dispatches and
+//! read-back included), their ratio, and the GPU's arithmetic rate
+//! (flops counted from the formulas, not measured) and the bytes it must
+//! at least move.
+
+/// The benchmark is native only (it blocks on the GPU with pollster).
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    native::main();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use std::time::Instant;
+
+    use prefplay_core::loss_sweep::{MarginLoss, loss_sweep};
+    use prefplay_core::reward_model::{RewardHead, RewardPairs, RewardSettings, train_reward};
+    use prefplay_gpu::GpuContext;
+    use rand::{Rng, SeedableRng};
+    use rand_pcg::Pcg64Mcg;
+
+    /// Median wall time of `runs` calls, in milliseconds.
+    fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
+        let mut times: Vec<f64> = (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2]
+    }
+
+    fn sweeps(ctx: Option<&GpuContext>) {
+        println!("\nloss sweep (DPO sigmoid with label smoothing), margins × betas");
+        println!(
+            "{:>9} {:>7} {:>10} {:>10} {:>8} {:>10} {:>8}",
+            "margins", "betas", "cpu_ms", "gpu_ms", "cpu/gpu", "GFLOP/s", "MB"
+        );
+        for (m, b, runs) in [
+            (100, 10, 21),
+            (1_000, 100, 7),
+            (10_000, 100, 5),
+            (100_000, 100, 3),
+        ] {
+            let margins: Vec<f64> = (0..m).map(|k| -10.0 + 20.0 * k as f64 / m as f64).collect();
+            let betas: Vec<f64> = (0..b).map(|k| 0.01 + k as f64 * 0.05).collect();
+            let loss = MarginLoss::Sigmoid;
+            let cpu = median_ms(runs, || {
+                std::hint::black_box(loss_sweep(loss, &margins, &betas, 0.1).ok());
+            });
+            let gpu = ctx.map_or(f64::NAN, |c| {
+                median_ms(runs, || {
+                    std::hint::black_box(
+                        pollster::block_on(c.loss_sweep(loss, &margins, &betas, 0.1)).ok(),
+                    );
+                })
+            });
+            // About 30 flops a point (two exp, two log, the products); 8
+            // bytes out a point, 4 in per margin and β.
+            let points = (m * b) as f64;
+            let mb = (points * 8.0 + 4.0 * (m + b) as f64) / 1e6;
+            println!(
+                "{m:>9} {b:>7} {cpu:>10.3} {gpu:>10.3} {:>8.2} {:>10.3} {mb:>8.2}",
+                cpu / gpu,
+                points * 30.0 / (gpu / 1e3) / 1e9
+            );
+        }
+    }
+
+    fn rewards(ctx: Option<&GpuContext>) {
+        println!("\nreward training (MLP, tanh), full-batch Adam");
+        println!(
+            "{:>7} {:>5} {:>6} {:>7} {:>6} {:>10} {:>10} {:>8} {:>10}",
+            "items", "d", "hidden", "pairs", "steps", "cpu_ms", "gpu_ms", "cpu/gpu", "GFLOP/s"
+        );
+        for (n, d, h, n_pairs, steps) in [
+            (100, 8, 16, 1_000, 50),
+            (1_000, 32, 64, 20_000, 20),
+            (5_000, 64, 128, 100_000, 10),
+        ] {
+            let mut rng = Pcg64Mcg::seed_from_u64(1);
+            let features: Vec<f64> = (0..n * d).map(|_| rng.random_range(-1.0..1.0)).collect();
+            let mut pairs = RewardPairs::default();
+            for _ in 0..n_pairs {
+                let a = rng.random_range(0..n as u32);
+                let b = (a + rng.random_range(1..n as u32)) % n as u32;
+                pairs.item_a.push(a);
+                pairs.item_b.push(b);
+                pairs.wins_a.push(f64::from(rng.random_range(0..3u8)));
+                pairs.wins_b.push(f64::from(rng.random_range(0..3u8)));
+            }
+            let settings = RewardSettings {
+                head: RewardHead::Mlp { hidden: h },
+                steps,
+                ..RewardSettings::default()
+            };
+            let cpu = median_ms(3, || {
+                std::hint::black_box(train_reward(&features, d, &pairs, &settings).ok());
+            });
+            let gpu = ctx.map_or(f64::NAN, |c| {
+                median_ms(3, || {
+                    std::hint::black_box(
+                        pollster::block_on(c.train_reward(&features, d, &pairs, &settings)).ok(),
+                    );
+                })
+            });
+            // Per step: the two n·d·h products (2 flops a term each) and
+            // about 20 flops per pair side.
+            let flops = f64::from(steps) * (4.0 * (n * d * h) as f64 + 40.0 * n_pairs as f64);
+            println!(
+                "{n:>7} {d:>5} {h:>6} {n_pairs:>7} {steps:>6} {cpu:>10.1} {gpu:>10.1} {:>8.2} {:>10.3}",
+                cpu / gpu,
+                flops / (gpu / 1e3) / 1e9
+            );
+        }
+    }
+
+    pub fn main() {
+        let ctx = pollster::block_on(GpuContext::new());
+        match &ctx {
+            Ok(c) => println!("GPU adapter: {}", c.adapter_name()),
+            Err(e) => println!("no GPU: {e}"),
+        }
+        sweeps(ctx.as_ref().ok());
+        rewards(ctx.as_ref().ok());
+    }
+}
