@@ -252,18 +252,26 @@ impl GpuContext {
         let params = self.uniform_init("batch params", bytemuck::cast_slice(&params));
         let chunk = u64::from(chunk.max(1));
         let storage = wgpu::BufferUsages::STORAGE;
-        let weights = self.empty_buffer(
+        let weights = self.pooled_buffer(
             "batch weights",
             chunk * 12 * n_cells as u64,
             storage | wgpu::BufferUsages::COPY_DST,
         );
         let score_bytes = chunk * 4 * n_items as u64;
         let out = storage | wgpu::BufferUsages::COPY_SRC;
-        let scores = self.empty_buffer("batch scores", score_bytes, out);
-        let work = self.empty_buffer("batch work", chunk * 16 * n_items as u64, storage);
-        let step = self.empty_buffer("batch step", chunk * 8 * n_items as u64, storage);
-        let status = self.empty_buffer("batch status", chunk * 4, out);
-        let staging = self.staging_buffer("batch staging", score_bytes + chunk * 4);
+        let scores = self.pooled_buffer("batch scores", score_bytes, out);
+        let work = self.pooled_buffer("batch work", chunk * 16 * n_items as u64, storage);
+        let step = self.pooled_buffer("batch step", chunk * 8 * n_items as u64, storage);
+        let status = self.pooled_buffer(
+            "batch status",
+            chunk * 4,
+            out | wgpu::BufferUsages::COPY_DST,
+        );
+        let staging = self.pooled_buffer(
+            "batch staging",
+            score_bytes + chunk * 4,
+            wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+        );
         let bind_group = self.bind_group(
             &self.bt_batch_fit,
             "bt_batch_fit bindings",
@@ -285,6 +293,8 @@ impl GpuContext {
             let count = (datasets - first).min(chunk as u32);
             let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
             let mut encoder = self.encoder("bt_fit_batch");
+            // A zero status marks a workgroup that never finished.
+            encoder.clear_buffer(&status, 0, None);
             match counts {
                 BatchCounts::Poisson { seed, .. } => {
                     if let Some(tables) = &tables {

@@ -35,6 +35,34 @@ impl GpuContext {
         })
     }
 
+    /// A scratch buffer of at least `bytes` for the kernel buffer `label`,
+    /// reused from the last call when large enough (its contents are
+    /// whatever that call left; callers write before they read), else
+    /// created at twice the old size or `bytes`, whichever is larger, and
+    /// kept. One computation runs at a time per context, as the engine
+    /// runs them.
+    pub(crate) fn pooled_buffer(
+        &self,
+        label: &'static str,
+        bytes: u64,
+        usage: wgpu::BufferUsages,
+    ) -> wgpu::Buffer {
+        let bytes = bytes.max(4).next_multiple_of(4);
+        let Ok(mut pool) = self.pool.lock() else {
+            return self.empty_buffer(label, bytes, usage);
+        };
+        let old_size = match pool.get(label) {
+            Some(b) if b.size() >= bytes && b.usage() == usage => return b.clone(),
+            Some(b) => b.size(),
+            None => 0,
+        };
+        let limit = self.limits().max_buffer_size;
+        let size = bytes.max((2 * old_size).min(limit)).next_multiple_of(4);
+        let buffer = self.empty_buffer(label, size, usage);
+        pool.insert(label, buffer.clone());
+        buffer
+    }
+
     /// A read-only storage buffer holding `contents`.
     pub(crate) fn storage_init(
         &self,

@@ -23,6 +23,8 @@ pub struct GpuContext {
     software: bool,
     limits: wgpu::Limits,
     failure: Failure,
+    /// Scratch buffers kept between calls, by kernel buffer label.
+    pub(crate) pool: Mutex<std::collections::HashMap<&'static str, wgpu::Buffer>>,
 }
 
 impl GpuContext {
@@ -86,6 +88,7 @@ impl GpuContext {
             software,
             limits,
             failure,
+            pool: Mutex::default(),
         })
     }
 

@@ -56,8 +56,12 @@ impl GpuContext {
         let margins = self.storage_init("loss margins", bytemuck::cast_slice(&to_f32(margins)))?;
         let betas_buffer = self.storage_init("loss betas", bytemuck::cast_slice(&to_f32(betas)))?;
         let usage = wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC;
-        let out = self.empty_buffer("loss out", points * 8, usage);
-        let staging = self.staging_buffer("loss staging", points * 8);
+        let out = self.pooled_buffer("loss out", points * 8, usage);
+        let staging = self.pooled_buffer(
+            "loss staging",
+            points * 8,
+            wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+        );
         let bind_group = self.bind_group(
             &self.loss_sweep,
             "loss_sweep bindings",

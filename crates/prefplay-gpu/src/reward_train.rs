@@ -190,17 +190,18 @@ impl GpuContext {
             self.empty_buffer("reward params", param_bytes, storage | copy_dst | copy_src);
         self.queue
             .write_buffer(&params_buffer, 0, bytemuck::cast_slice(&params));
-        let grad = self.empty_buffer("reward grad", param_bytes, storage | copy_src);
+        let grad = self.pooled_buffer("reward grad", param_bytes, storage | copy_src);
         let moments = self.empty_buffer("reward moments", 2 * param_bytes, storage | copy_dst);
         self.queue.write_buffer(
             &moments,
             0,
             bytemuck::cast_slice(&vec![0f32; 2 * params.len()]),
         );
-        let activations = self.empty_buffer("reward activations", (n * hidden * 4) as u64, storage);
-        let rewards = self.empty_buffer("reward rewards", (n * 4) as u64, storage);
-        let slopes = self.empty_buffer("reward slopes", (n * 4) as u64, storage);
-        let row_nll = self.empty_buffer("reward row_nll", (n * 4) as u64, storage);
+        let activations =
+            self.pooled_buffer("reward activations", (n * hidden * 4) as u64, storage);
+        let rewards = self.pooled_buffer("reward rewards", (n * 4) as u64, storage);
+        let slopes = self.pooled_buffer("reward slopes", (n * 4) as u64, storage);
+        let row_nll = self.pooled_buffer("reward row_nll", (n * 4) as u64, storage);
         let row_start = self.storage_init("reward row_start", bytemuck::cast_slice(&row_start))?;
         let opponent = self.storage_init("reward opponent", bytemuck::cast_slice(&opponent))?;
         let wins = self.storage_init("reward wins", bytemuck::cast_slice(&wins))?;
@@ -271,7 +272,11 @@ impl GpuContext {
 
     async fn read_params(&self, buffer: &wgpu::Buffer, n: usize) -> Result<Vec<f32>, GpuError> {
         let bytes = (n * 4) as u64;
-        let staging = self.staging_buffer("reward staging", bytes);
+        let staging = self.pooled_buffer(
+            "reward staging",
+            bytes,
+            wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+        );
         let mut encoder = self.encoder("reward read-back");
         encoder.copy_buffer_to_buffer(buffer, 0, &staging, 0, bytes);
         self.queue.submit([encoder.finish()]);
