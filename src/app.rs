@@ -133,7 +133,7 @@ pub fn App() -> impl IntoView {
                     Err(_) => "Starting…".to_string(),
                 }}
             </p>
-            {move || engine_note.get().map(|why| view! { <p id="engine-note" class="engine-note">{format!("CPU engine: {why}")}</p> })}
+            {move || engine_note.get().map(|why| view! { <p id="engine-note" class="engine-note">{why}</p> })}
         </header>
         {move || message.get().map(|m| view! {
             <p class="message" role="alert">

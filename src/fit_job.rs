@@ -70,15 +70,6 @@ impl EngineRequest {
         }
     }
 
-    /// The query parameter that asks for this engine ("" for auto).
-    pub fn as_query(self) -> &'static str {
-        match self {
-            EngineRequest::Auto => "",
-            EngineRequest::Cpu => "?engine=cpu",
-            EngineRequest::Gpu => "?engine=gpu",
-        }
-    }
-
     /// Sets up the engine; the note says why the CPU was chosen, if so.
     pub async fn create(self) -> (Engine, Option<String>) {
         match self {

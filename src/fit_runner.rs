@@ -127,8 +127,11 @@ impl FitRunner {
     }
 
     fn spawn_worker(self) {
-        let request = self.cell().borrow().engine_request;
-        let url = format!("{WORKER_URL}{}", request.as_query());
+        // The worker reads the page's own options (?engine=, ?worker-gpu=).
+        let search = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default();
+        let url = format!("{WORKER_URL}{search}");
         let worker = match web_sys::Worker::new(&url) {
             Ok(w) => w,
             Err(e) => {
@@ -195,12 +198,16 @@ impl FitRunner {
     fn on_reply(self, reply: Reply) {
         let running = self.cell().borrow().running;
         match reply {
-            Reply::Ready { engine, note } => {
-                if let Backend::Worker(h) = &mut self.cell().borrow_mut().backend {
-                    h.ready = true;
+            Reply::Ready {
+                engine,
+                note,
+                has_gpu,
+            } => {
+                if !has_gpu && self.cell().borrow().engine_request != EngineRequest::Cpu {
+                    self.try_page_gpu(engine, note);
+                    return;
                 }
-                self.out.engine.set(Some((engine, note)));
-                self.pump();
+                self.worker_ready(engine, note);
             }
             Reply::Progress { id, step, .. } => {
                 if let Some((running_id, started_ms)) = running
@@ -213,6 +220,49 @@ impl FitRunner {
             Reply::Done { id, summary } => self.finish(id, Ok(summary)),
             Reply::Failed { id, message } => self.finish(id, Err(message)),
         }
+    }
+
+    fn worker_ready(self, engine: String, note: Option<String>) {
+        if let Backend::Worker(h) = &mut self.cell().borrow_mut().backend {
+            h.ready = true;
+        }
+        self.out.engine.set(Some((engine, note)));
+        self.pump();
+    }
+
+    /// The worker has no GPU adapter: if the page has a GPU that the
+    /// engine request would use (a forced GPU, or a hardware adapter for
+    /// auto), fits run on the page, where every Newton step awaits its
+    /// GPU read-back, so the page's thread works in short slices between
+    /// them; else the worker's CPU stays.
+    fn try_page_gpu(self, worker_engine: String, worker_note: Option<String>) {
+        let request = self.cell().borrow().engine_request;
+        leptos::task::spawn_local(async move {
+            let (engine, _) = request.create().await;
+            let usable = match &engine {
+                Engine::Gpu(_) => true,
+                Engine::Auto(ctx) => !ctx.is_software(),
+                Engine::Cpu => false,
+            };
+            if !usable {
+                self.worker_ready(worker_engine, worker_note);
+                return;
+            }
+            let note = format!(
+                "the fit worker has no WebGPU ({}); fits run on the page's GPU, one Newton step per task",
+                worker_note.unwrap_or_default()
+            );
+            self.out.engine.set(Some((engine.label(), Some(note))));
+            {
+                let cell = self.cell();
+                let mut inner = cell.borrow_mut();
+                if let Backend::Worker(h) = &inner.backend {
+                    h.worker.terminate();
+                }
+                inner.backend = Backend::Page(Some(Rc::new(engine)));
+            }
+            self.pump();
+        });
     }
 
     fn finish(self, id: u64, result: Result<FitSummary, String>) {

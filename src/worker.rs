@@ -4,7 +4,9 @@
 //! posting a progress message after every Newton step.
 //!
 //! `?engine=cpu|gpu` in the worker's address forces an engine (the page
-//! passes its own on); without it the engine is `Engine::Auto`.
+//! passes its own on); without it the engine is `Engine::Auto`. When the
+//! worker has no GPU adapter it says so, and the page may fit on its own
+//! GPU instead (`fit_runner.rs`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -40,12 +42,26 @@ fn post(reply: &Reply) {
     }
 }
 
-fn engine_request() -> EngineRequest {
+fn query_parameter(name: &str) -> Option<String> {
     let search = scope().location().search();
-    let value = web_sys::UrlSearchParams::new_with_str(&search)
+    web_sys::UrlSearchParams::new_with_str(&search)
         .ok()
-        .and_then(|p| p.get("engine"));
-    EngineRequest::from_param(value.as_deref())
+        .and_then(|p| p.get(name))
+}
+
+/// The engine asked for by `?engine=`; `?worker-gpu=off` (a test of the
+/// page's fallback) keeps WebGPU out of the worker as a browser without
+/// it in workers would.
+async fn create_engine() -> (Engine, Option<String>) {
+    if query_parameter("worker-gpu").as_deref() == Some("off") {
+        return (
+            Engine::Cpu,
+            Some("WebGPU is off in the fit worker (?worker-gpu=off)".to_string()),
+        );
+    }
+    EngineRequest::from_param(query_parameter("engine").as_deref())
+        .create()
+        .await
 }
 
 /// Reads one message: `[request JSON, Uint32Array of vote words]`.
@@ -116,11 +132,12 @@ pub fn run() {
     // The handler lives as long as the worker.
     on_message.forget();
     wasm_bindgen_futures::spawn_local(async move {
-        let (engine, note) = engine_request().create().await;
+        let (engine, note) = create_engine().await;
         let engine = Rc::new(engine);
         post(&Reply::Ready {
             engine: engine.label(),
             note,
+            has_gpu: !matches!(*engine, Engine::Cpu),
         });
         let waiting = {
             let mut s = state.borrow_mut();

@@ -45,6 +45,9 @@ pub enum Reply {
         engine: String,
         /// Why the CPU was chosen, if it was.
         note: Option<String>,
+        /// Whether the worker has a GPU adapter at all (if not, the page
+        /// may run fits on its own GPU).
+        has_gpu: bool,
     },
     /// A Newton step of request `id` finished.
     Progress {

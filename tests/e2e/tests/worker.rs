@@ -154,5 +154,41 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
             && attr(client, "#leaderboard", "data-votes").await?.as_deref() != Some("200000"),
         "the cancelled fit still finished"
     );
+
+    // 3. A browser whose workers lack WebGPU (simulated by
+    //    ?worker-gpu=off): the page fits on its own GPU, a Newton step per
+    //    task, and says so.
+    client
+        .goto(&format!("{url}?engine=gpu&worker-gpu=off"))
+        .await?;
+    client
+        .find(Locator::Css("body"))
+        .await?
+        .send_keys(&fantoccini::key::Key::Left.to_string())
+        .await?;
+    let info = eventually(
+        "a fit on the page",
+        Duration::from_secs(30),
+        || async move {
+            let info = client.find(Locator::Css("#fit-info")).await?.text().await?;
+            Ok(info.contains("in the page").then_some(info))
+        },
+    )
+    .await?;
+    let engine = client.find(Locator::Css("#engine")).await?.text().await?;
+    let note = client
+        .find(Locator::Css("#engine-note"))
+        .await?
+        .text()
+        .await?;
+    println!("MEASURE: worker without WebGPU: {engine:?}, {note:?}: {info}");
+    ensure!(
+        engine.starts_with("GPU: "),
+        "the page's GPU did not run: {engine:?}"
+    );
+    ensure!(
+        note.contains("no WebGPU"),
+        "the page does not say why: {note:?}"
+    );
     Ok(())
 }
