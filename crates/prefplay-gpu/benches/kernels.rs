@@ -45,6 +45,9 @@ mod native {
         );
         for (m, b, runs) in [
             (100, 10, 21),
+            (300, 10, 21),
+            (1_000, 10, 21),
+            (3_000, 10, 11),
             (1_000, 100, 7),
             (10_000, 100, 5),
             (100_000, 100, 3),
@@ -129,6 +132,8 @@ mod native {
             Err(e) => println!("no GPU: {e}"),
         }
         sweeps(ctx.as_ref().ok());
-        rewards(ctx.as_ref().ok());
+        if std::env::args().all(|a| a != "--sweeps-only") {
+            rewards(ctx.as_ref().ok());
+        }
     }
 }

@@ -190,6 +190,26 @@ async fn loss_sweep_parity() {
             assert_close(&format!("{loss:?} slope at {k}"), g.1, c.1, seed);
         }
     }
+    // The engine: a small sweep stays on the CPU under Auto (and says
+    // why); a lost device falls back to the CPU's exact answer.
+    let margins = [-1.0, 0.0, 2.0];
+    let cpu = loss_sweep(MarginLoss::Ipo, &margins, &[0.5], 0.0).unwrap();
+    let auto = Engine::Auto(Box::new(ctx));
+    let run = auto
+        .loss_sweep(MarginLoss::Ipo, &margins, &[0.5], 0.0)
+        .await
+        .unwrap();
+    assert_eq!((run.engine.as_str(), &run.value), ("CPU", &cpu));
+    assert!(run.choice.is_some());
+    if let Engine::Auto(ctx) = auto {
+        ctx.destroy_device();
+        let run = Engine::Gpu(ctx)
+            .loss_sweep(MarginLoss::Ipo, &margins, &[0.5], 0.0)
+            .await
+            .unwrap();
+        assert_eq!((run.engine.as_str(), &run.value), ("CPU", &cpu));
+        assert!(run.fallback_reason.is_some());
+    }
 }
 
 /// One dataset per rater: given counts over shared cells, fitted as a

@@ -120,8 +120,47 @@ async fn training_parity() {
     }
 }
 
+/// The engine's reward training: a destroyed device falls back to the CPU
+/// with the CPU's exact answer and the reason; `Auto` keeps small work on
+/// the CPU and says why.
+async fn engine_fallback_and_choice() {
+    let Some(ctx) = context_or_skip().await else {
+        return;
+    };
+    let mut rng = Pcg64Mcg::seed_from_u64(5);
+    let (features, pairs) = data(&mut rng, 30, 4, 200);
+    let settings = RewardSettings {
+        steps: 10,
+        ..RewardSettings::default()
+    };
+    let (cpu, _) = train_reward(&features, 4, &pairs, &settings).unwrap();
+    let auto = prefplay_gpu::Engine::Auto(Box::new(ctx));
+    let run = auto
+        .train_reward(&features, 4, &pairs, &settings)
+        .await
+        .unwrap();
+    assert_eq!((run.engine.as_str(), &run.value), ("CPU", &cpu));
+    assert!(run.choice.is_some_and(|c| c.starts_with("auto: ")));
+    let prefplay_gpu::Engine::Auto(ctx) = auto else {
+        unreachable!()
+    };
+    ctx.destroy_device();
+    let forced = prefplay_gpu::Engine::Gpu(ctx);
+    let run = forced
+        .train_reward(&features, 4, &pairs, &settings)
+        .await
+        .unwrap();
+    assert_eq!((run.engine.as_str(), &run.value), ("CPU", &cpu));
+    assert!(run.fallback_reason.is_some());
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
+    #[test]
+    fn reward_training_falls_back_and_auto_explains_its_choice() {
+        pollster::block_on(super::engine_fallback_and_choice());
+    }
+
     #[test]
     fn reward_gradient_matches_the_cpu() {
         pollster::block_on(super::gradient_parity());
@@ -136,6 +175,11 @@ mod native {
 #[cfg(target_arch = "wasm32")]
 mod browser {
     use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    async fn reward_training_falls_back_and_auto_explains_its_choice() {
+        super::engine_fallback_and_choice().await;
+    }
 
     #[wasm_bindgen_test]
     async fn reward_gradient_matches_the_cpu() {

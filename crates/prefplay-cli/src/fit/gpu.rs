@@ -51,7 +51,7 @@ pub(super) fn auto_engine(args: &FitArgs, table: &PairTable) -> Option<Engine> {
         return None;
     }
     let ctx = pollster::block_on(GpuContext::new()).ok()?;
-    choice::auto_choice(ctx.is_software(), cells * datasets).ok()?;
+    choice::auto_choice(choice::Workload::Fits, ctx.is_software(), cells * datasets).ok()?;
     Some(Engine::Gpu(Box::new(ctx)))
 }
 

@@ -54,7 +54,7 @@ impl Engine {
     ) -> prefplay_core::Result<EngineBootstrap> {
         let (mut fallback_reason, mut choice) = (None, None);
         let work = model.n_cells() as u64 * u64::from(replicates);
-        match self.gpu_for(work) {
+        match self.gpu_for(super::choice::Workload::Fits, work) {
             Ok(ctx) => match gpu_bootstrap_refusal(model) {
                 Some(why) => fallback_reason = Some(why.to_string()),
                 None => match gpu_bootstrap(ctx, model, replicates, seed, level).await {

@@ -1,7 +1,9 @@
 //! What `Engine::Auto` runs where, from the committed benchmarks.
 //!
-//! Work is counted in cell fits: the cells (compared pairs) of the data
-//! times the datasets fitted (1 for a fit, the replicates for a bootstrap).
+//! Work is counted per [`Workload`]: for fits and bootstraps in cell fits
+//! (the cells, i.e. compared pairs, times the datasets fitted: 1 for a
+//! fit, the replicates for a bootstrap); for reward training in flops
+//! (4·n·d·h + 40·pairs per step); for a loss sweep in grid points.
 //!
 //! Measured (`cargo xtask bench`, 2-core VM, 2026-11-29; README "Speed"):
 //! - software adapters (Mesa's llvmpipe natively, SwiftShader in Chromium)
@@ -10,15 +12,53 @@
 //!   1,699 ms; the bootstrap 9–20× slower up to 4.95M cell fits
 //!   (100 items, 100k votes, 1,000 replicates: 7,580 ms vs 434 ms); in
 //!   Chromium a 40-vote fit took 16 ms on SwiftShader and 0.2 ms on the CPU.
-//!   So `Auto` never uses a software adapter.
+//!   Reward training was 6–8× slower at every size (up to 5,000 items ×
+//!   64 features × 128 hidden units). So `Auto` never runs these on a
+//!   software adapter.
+//! - the loss sweep on llvmpipe broke even with the CPU twin (which is
+//!   single-threaded) at 3,000 grid points (300 × 10: 0.108 ms each) and
+//!   was 1.6–2.1× faster from 10,000 up: [`SOFTWARE_SWEEP_CROSSOVER_POINTS`].
 //! - the CPU costs [`CPU_NS_PER_CELL_FIT`] per cell fit (the 4.95M bootstrap
-//!   above).
+//!   above), [`CPU_NS_PER_SWEEP_POINT`] per sweep point (10⁷ points in
+//!   406 ms) and trains rewards at [`CPU_REWARD_FLOPS_PER_S`] (5,000 × 64 ×
+//!   128, 10 steps, 1.68 GFLOP in 1,026 ms).
 //!
 //! Not measured: a hardware GPU (no session has had one). Until one is,
 //! `Auto` uses a hardware GPU when the CPU would take longer than
 //! [`HARDWARE_GPU_FIXED_MS`], an assumed fixed cost of a GPU computation
-//! (upload, dispatch, a read-back round trip); that puts the crossover at
-//! [`HARDWARE_CROSSOVER_CELL_FITS`].
+//! (upload, dispatch, a read-back round trip); that puts the crossovers at
+//! [`HARDWARE_CROSSOVER_CELL_FITS`] cell fits, [`HARDWARE_CROSSOVER_SWEEP_POINTS`]
+//! sweep points and [`HARDWARE_CROSSOVER_REWARD_FLOPS`] training flops.
+
+/// What the work is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workload {
+    /// Bradley–Terry or Thurstone fits (one, or a batch such as a
+    /// bootstrap); work in cell fits.
+    Fits,
+    /// Reward-model training; work in flops.
+    RewardTraining,
+    /// A loss sweep; work in grid points.
+    LossSweep,
+}
+
+/// Grid points from which a software adapter ran the loss sweep faster
+/// than the CPU twin (measured, see the module docs).
+pub const SOFTWARE_SWEEP_CROSSOVER_POINTS: u64 = 3_000;
+
+/// CPU time per loss-sweep point, nanoseconds (measured).
+pub const CPU_NS_PER_SWEEP_POINT: f64 = 40.6;
+
+/// CPU reward-training rate, flops per second (measured).
+pub const CPU_REWARD_FLOPS_PER_S: f64 = 1.64e9;
+
+/// Sweep points above which `Auto` uses a hardware GPU:
+/// [`HARDWARE_GPU_FIXED_MS`] / [`CPU_NS_PER_SWEEP_POINT`].
+pub const HARDWARE_CROSSOVER_SWEEP_POINTS: u64 = 123_153;
+
+/// Training flops above which `Auto` uses a hardware GPU:
+/// [`HARDWARE_GPU_FIXED_MS`] × [`CPU_REWARD_FLOPS_PER_S`].
+pub const HARDWARE_CROSSOVER_REWARD_FLOPS: u64 = 8_200_000;
 
 /// CPU time per cell fit, nanoseconds (measured, see the module docs).
 pub const CPU_NS_PER_CELL_FIT: f64 = 88.0;
@@ -31,18 +71,24 @@ pub const HARDWARE_GPU_FIXED_MS: f64 = 5.0;
 /// [`HARDWARE_GPU_FIXED_MS`] / [`CPU_NS_PER_CELL_FIT`].
 pub const HARDWARE_CROSSOVER_CELL_FITS: u64 = 56_818;
 
-/// `Ok` when `Auto` should run `work` cell fits on a GPU of this kind,
-/// else why not.
-pub fn auto_choice(software_adapter: bool, work: u64) -> Result<(), String> {
-    if software_adapter {
-        return Err(
-            "auto: the GPU adapter is a software renderer, measured slower than the CPU at every size"
-                .to_string(),
-        );
-    }
-    if work < HARDWARE_CROSSOVER_CELL_FITS {
+/// `Ok` when `Auto` should run `work` (in the workload's unit) on a GPU
+/// of this kind, else why not.
+pub fn auto_choice(workload: Workload, software_adapter: bool, work: u64) -> Result<(), String> {
+    let (crossover, unit) = match (workload, software_adapter) {
+        (Workload::LossSweep, true) => (SOFTWARE_SWEEP_CROSSOVER_POINTS, "sweep points"),
+        (_, true) => {
+            return Err(
+                "auto: the GPU adapter is a software renderer, measured slower than the CPU at every size"
+                    .to_string(),
+            );
+        }
+        (Workload::Fits, false) => (HARDWARE_CROSSOVER_CELL_FITS, "cell fits"),
+        (Workload::LossSweep, false) => (HARDWARE_CROSSOVER_SWEEP_POINTS, "sweep points"),
+        (Workload::RewardTraining, false) => (HARDWARE_CROSSOVER_REWARD_FLOPS, "training flops"),
+    };
+    if work < crossover {
         return Err(format!(
-            "auto: {work} cell fits are below the GPU crossover of {HARDWARE_CROSSOVER_CELL_FITS}"
+            "auto: {work} {unit} are below the GPU crossover of {crossover}"
         ));
     }
     Ok(())
@@ -53,15 +99,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_crossover_is_the_fixed_cost_over_the_cpu_cost() {
-        let derived = HARDWARE_GPU_FIXED_MS * 1e6 / CPU_NS_PER_CELL_FIT;
-        assert!((derived - HARDWARE_CROSSOVER_CELL_FITS as f64).abs() < 1.0);
+    fn the_hardware_crossovers_are_the_fixed_cost_over_the_cpu_costs() {
+        let fixed_ns = HARDWARE_GPU_FIXED_MS * 1e6;
+        let cells = fixed_ns / CPU_NS_PER_CELL_FIT;
+        assert!((cells - HARDWARE_CROSSOVER_CELL_FITS as f64).abs() < 1.0);
+        let points = fixed_ns / CPU_NS_PER_SWEEP_POINT;
+        assert!((points - HARDWARE_CROSSOVER_SWEEP_POINTS as f64).abs() < 1.0);
+        let flops = HARDWARE_GPU_FIXED_MS / 1e3 * CPU_REWARD_FLOPS_PER_S;
+        assert!((flops - HARDWARE_CROSSOVER_REWARD_FLOPS as f64).abs() < 1.0);
     }
 
     #[test]
-    fn software_adapters_are_never_chosen_and_hardware_ones_above_the_crossover() {
-        assert!(auto_choice(true, u64::MAX).is_err());
-        assert!(auto_choice(false, HARDWARE_CROSSOVER_CELL_FITS - 1).is_err());
-        assert!(auto_choice(false, HARDWARE_CROSSOVER_CELL_FITS).is_ok());
+    fn software_adapters_run_only_large_sweeps_and_hardware_ones_above_the_crossover() {
+        assert!(auto_choice(Workload::Fits, true, u64::MAX).is_err());
+        assert!(auto_choice(Workload::RewardTraining, true, u64::MAX).is_err());
+        assert!(auto_choice(Workload::LossSweep, true, 2_999).is_err());
+        assert!(auto_choice(Workload::LossSweep, true, 3_000).is_ok());
+        assert!(auto_choice(Workload::Fits, false, HARDWARE_CROSSOVER_CELL_FITS - 1).is_err());
+        assert!(auto_choice(Workload::Fits, false, HARDWARE_CROSSOVER_CELL_FITS).is_ok());
     }
 }

@@ -5,8 +5,10 @@
 
 mod bootstrap;
 pub mod choice;
+mod work;
 
 pub use bootstrap::{EngineBootstrap, gpu_bootstrap_refusal};
+pub use work::EngineOutput;
 
 use prefplay_core::bt::fit_bt_from;
 use prefplay_core::{
@@ -77,12 +79,17 @@ impl Engine {
         }
     }
 
-    /// The GPU to run `work` (cells × datasets) on, or why not: `Err(None)`
-    /// for the CPU engine, `Err(Some(reason))` when `Auto` picks the CPU.
-    pub(crate) fn gpu_for(&self, work: u64) -> Result<&GpuContext, Option<String>> {
+    /// The GPU to run `work` (in `workload`'s unit) on, or why not:
+    /// `Err(None)` for the CPU engine, `Err(Some(reason))` when `Auto`
+    /// picks the CPU.
+    pub(crate) fn gpu_for(
+        &self,
+        workload: choice::Workload,
+        work: u64,
+    ) -> Result<&GpuContext, Option<String>> {
         match self {
             Engine::Gpu(ctx) => Ok(ctx),
-            Engine::Auto(ctx) => match choice::auto_choice(ctx.is_software(), work) {
+            Engine::Auto(ctx) => match choice::auto_choice(workload, ctx.is_software(), work) {
                 Ok(()) => Ok(ctx),
                 Err(why) => Err(Some(why)),
             },
@@ -109,7 +116,7 @@ impl Engine {
         on_step: &mut dyn FnMut(Step),
     ) -> prefplay_core::Result<EngineRun> {
         let (mut fallback_reason, mut choice) = (None, None);
-        match self.gpu_for((graph.n_entries() / 2) as u64) {
+        match self.gpu_for(choice::Workload::Fits, (graph.n_entries() / 2) as u64) {
             Ok(ctx) => match fit_bt_gpu_observed(ctx, graph, settings, on_step).await {
                 Ok(fit) => {
                     return Ok(EngineRun {
