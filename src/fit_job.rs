@@ -153,7 +153,7 @@ async fn fit_graph(
         .await
         .map_err(|e| e.to_string())?;
     let fit_ms = now_ms() - started;
-    let rows = leaderboard(&run.fit, &graph.records, labels)
+    let rows = leaderboard(&run.value, &graph.records, labels)
         .into_iter()
         .map(|r| {
             row_view(
@@ -172,7 +172,7 @@ async fn fit_graph(
         fallback_reason: run.fallback_reason,
         choice: run.choice,
         fit_ms,
-        iterations: run.fit.iterations,
+        iterations: run.value.iterations,
         thread: thread.to_string(),
     })
 }

@@ -18,55 +18,20 @@ fn main() {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
+mod common;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use std::time::Instant;
+    use super::common::{median_ms, votes};
 
     use prefplay_core::counter_rng::fold_seed;
     use prefplay_core::pairwise::uncertainty::Method;
     use prefplay_core::pairwise::{PairwiseModel, PairwiseSettings};
     use prefplay_core::table::PairTable;
-    use prefplay_core::{Dataset, Vote, Winner, numerics::sigmoid};
     use prefplay_gpu::GpuContext;
-    use rand::{Rng, SeedableRng};
-    use rand_pcg::Pcg64Mcg;
 
     /// Bytes one entry evaluation reads if nothing is cached.
     const BYTES_PER_ENTRY_EVALUATION: f64 = 30.0;
-
-    fn table(n_items: usize, n_votes: usize, seed: u64) -> PairTable {
-        let mut rng = Pcg64Mcg::seed_from_u64(seed);
-        let strength: Vec<f64> = (0..n_items).map(|_| rng.random_range(-2.0..2.0)).collect();
-        let votes = (0..n_votes)
-            .map(|_| {
-                let a = rng.random_range(0..n_items);
-                let b = (a + rng.random_range(1..n_items)) % n_items;
-                let winner = if rng.random_bool(sigmoid(strength[a] - strength[b])) {
-                    Winner::A
-                } else {
-                    Winner::B
-                };
-                Vote::new(a, b, winner)
-            })
-            .collect();
-        let items = (0..n_items).map(|i| i.to_string()).collect();
-        match Dataset::new(items, votes) {
-            Ok(data) => PairTable::from_dataset(&data),
-            Err(e) => panic!("bench data: {e}"),
-        }
-    }
-
-    /// Median wall time of `runs` calls, in milliseconds.
-    fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
-        let mut times: Vec<f64> = (0..runs)
-            .map(|_| {
-                let t = Instant::now();
-                f();
-                t.elapsed().as_secs_f64() * 1e3
-            })
-            .collect();
-        times.sort_by(f64::total_cmp);
-        times[times.len() / 2]
-    }
 
     pub fn main() {
         let ctx = pollster::block_on(GpuContext::new());
@@ -94,7 +59,7 @@ mod native {
             (100, 100_000, 1_000, 3),
             (300, 30_000, 200, 3),
         ] {
-            let table = table(n_items, n_votes, 1);
+            let table = PairTable::from_dataset(&votes(n_items, n_votes, 1));
             let mut model = match PairwiseModel::new(&table, PairwiseSettings::default()) {
                 Ok(m) => m,
                 Err(e) => panic!("bench model: {e}"),

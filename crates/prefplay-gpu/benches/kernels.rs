@@ -15,27 +15,17 @@ fn main() {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
+mod common;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use std::time::Instant;
+    use super::common::median_ms;
 
     use prefplay_core::loss_sweep::{MarginLoss, loss_sweep};
     use prefplay_core::reward_model::{RewardHead, RewardPairs, RewardSettings, train_reward};
     use prefplay_gpu::GpuContext;
     use rand::{Rng, SeedableRng};
     use rand_pcg::Pcg64Mcg;
-
-    /// Median wall time of `runs` calls, in milliseconds.
-    fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
-        let mut times: Vec<f64> = (0..runs)
-            .map(|_| {
-                let t = Instant::now();
-                f();
-                t.elapsed().as_secs_f64() * 1e3
-            })
-            .collect();
-        times.sort_by(f64::total_cmp);
-        times[times.len() / 2]
-    }
 
     fn sweeps(ctx: Option<&GpuContext>) {
         println!("\nloss sweep (DPO sigmoid with label smoothing), margins × betas");

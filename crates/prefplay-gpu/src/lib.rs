@@ -30,10 +30,33 @@ pub use bt_bootstrap::{
 pub use bt_pieces::{BT_PIECES_WORKGROUP_SIZE, BtGpuProblem};
 pub use context::GpuContext;
 pub use engine::{
-    Engine, EngineBootstrap, EngineRun, F32_PHASE_TOLERANCE, Step, fit_bt_cpu_observed, fit_bt_gpu,
-    fit_bt_gpu_observed, gpu_bootstrap_refusal,
+    Engine, EngineBootstrap, EngineOutput, EngineRun, F32_PHASE_TOLERANCE, Step,
+    fit_bt_cpu_observed, fit_bt_gpu, fit_bt_gpu_observed, gpu_bootstrap_refusal,
 };
 pub use error::GpuError;
 pub use loss_sweep::LOSS_SWEEP_WORKGROUP_SIZE;
 pub use poisson_weights::POISSON_WEIGHTS_WORKGROUP_SIZE;
 pub use reward_train::{REWARD_TILE, REWARD_WORKGROUP_SIZE};
+
+#[cfg(test)]
+mod tests {
+    /// Every kernel's Rust-side workgroup size is the one its WGSL declares.
+    #[test]
+    fn every_kernel_declares_its_workgroup_size() {
+        for (source, size) in [
+            (crate::bt_pieces::SHADER, crate::BT_PIECES_WORKGROUP_SIZE),
+            (
+                crate::bt_bootstrap::SHADER,
+                crate::BT_BATCH_FIT_WORKGROUP_SIZE,
+            ),
+            (crate::loss_sweep::SHADER, crate::LOSS_SWEEP_WORKGROUP_SIZE),
+            (
+                crate::poisson_weights::SHADER,
+                crate::POISSON_WEIGHTS_WORKGROUP_SIZE,
+            ),
+        ] {
+            let line = format!("const WORKGROUP_SIZE: u32 = {size}u;");
+            assert!(source.contains(&line), "{line} missing");
+        }
+    }
+}

@@ -117,7 +117,7 @@ async fn fallback_after_device_loss() {
     assert_eq!(run.engine, "CPU");
     assert!(run.fallback_reason.is_some());
     assert_eq!(
-        run.fit,
+        run.value,
         fit_bt(&graph, BtSettings::default()).expect("cpu fit")
     );
 }
@@ -445,7 +445,7 @@ mod native {
         let cpu = model
             .uncertainty(&fit, method, 0.95)
             .expect("CPU bootstrap");
-        assert_eq!(run.uncertainty, cpu);
+        assert_eq!(run.value, cpu);
     }
 }
 

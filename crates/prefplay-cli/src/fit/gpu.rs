@@ -111,7 +111,7 @@ pub(super) fn bt(
             "--engine gpu: the GPU did not run ({why}); the CPU fitted the same model"
         ));
     }
-    let fit = run.fit;
+    let fit = run.value;
     let converged = fit.status == NewtonStatus::Converged;
     if !converged {
         warnings.push(format!(
@@ -147,8 +147,8 @@ pub(super) fn bt(
                     "--engine gpu: the bootstrap ran on the CPU ({why}); it draws the same replicates"
                 ));
             }
-            warnings.extend(left_out(&boot.uncertainty, args.bootstrap));
-            let u = boot.uncertainty;
+            warnings.extend(left_out(&boot.value, args.bootstrap));
+            let u = boot.value;
             (Some(u.score_se), Some(u.score_interval))
         }
         CiArg::None | CiArg::Sandwich => (None, None),

@@ -5,22 +5,11 @@ use prefplay_core::counter_rng::fold_seed;
 use prefplay_core::pairwise::uncertainty::{Method, Uncertainty};
 use prefplay_core::pairwise::{PairwiseFit, PairwiseModel, TieModel};
 
-use super::Engine;
+use super::{Engine, EngineOutput};
 use crate::{BatchModel, GpuContext, GpuError};
 
 /// Bootstrap intervals and the engine that produced them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EngineBootstrap {
-    /// Standard errors and percentile intervals of the scores.
-    pub uncertainty: Uncertainty,
-    /// "GPU: <adapter name>" or "CPU".
-    pub engine: String,
-    /// Why the CPU ran although the GPU was tried (a GPU error, or a
-    /// model the GPU kernel does not fit), if it did.
-    pub fallback_reason: Option<String>,
-    /// Why `Auto` chose the CPU, if it did.
-    pub choice: Option<String>,
-}
+pub type EngineBootstrap = EngineOutput<Uncertainty>;
 
 /// Why `model` cannot be bootstrapped on the GPU, if it cannot: the GPU
 /// kernel fits plain Bradley–Terry or Thurstone (ties half a win, a prior,
@@ -52,33 +41,17 @@ impl Engine {
         seed: u64,
         level: f64,
     ) -> prefplay_core::Result<EngineBootstrap> {
-        let (mut fallback_reason, mut choice) = (None, None);
         let work = model.n_cells() as u64 * u64::from(replicates);
-        match self.gpu_for(super::choice::Workload::Fits, work) {
-            Ok(ctx) => match gpu_bootstrap_refusal(model) {
-                Some(why) => fallback_reason = Some(why.to_string()),
-                None => match gpu_bootstrap(ctx, model, replicates, seed, level).await {
-                    Ok(uncertainty) => {
-                        return Ok(EngineBootstrap {
-                            uncertainty,
-                            engine: super::gpu_label(ctx),
-                            fallback_reason: None,
-                            choice: None,
-                        });
-                    }
-                    Err(GpuError::Core(e)) => return Err(e),
-                    Err(e) => fallback_reason = Some(e.to_string()),
-                },
+        self.dispatch(
+            super::choice::Workload::Fits,
+            work,
+            async |ctx| match gpu_bootstrap_refusal(model) {
+                Some(why) => Err(GpuError::Unsupported(why.to_string())),
+                None => gpu_bootstrap(ctx, model, replicates, seed, level).await,
             },
-            Err(why) => choice = why,
-        }
-        let method = Method::Bootstrap { replicates, seed };
-        Ok(EngineBootstrap {
-            uncertainty: model.uncertainty(fit, method, level)?,
-            engine: "CPU".into(),
-            fallback_reason,
-            choice,
-        })
+            || model.uncertainty(fit, Method::Bootstrap { replicates, seed }, level),
+        )
+        .await
     }
 }
 

@@ -8,7 +8,6 @@ pub mod choice;
 mod work;
 
 pub use bootstrap::{EngineBootstrap, gpu_bootstrap_refusal};
-pub use work::EngineOutput;
 
 use prefplay_core::bt::fit_bt_from;
 use prefplay_core::{
@@ -38,18 +37,22 @@ pub enum Engine {
     Cpu,
 }
 
-/// A fit and the engine that produced it.
+/// A result and the engine that produced it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EngineRun {
-    /// The fit.
-    pub fit: BtFit,
+pub struct EngineOutput<T> {
+    /// The result.
+    pub value: T,
     /// "GPU: <adapter name>" or "CPU".
     pub engine: String,
-    /// Why the CPU ran although the GPU was tried (a GPU error), if it did.
+    /// Why the CPU ran although the GPU was tried (a GPU error, or work
+    /// its kernels do not cover), if it did.
     pub fallback_reason: Option<String>,
     /// Why `Auto` chose the CPU, if it did.
     pub choice: Option<String>,
 }
+
+/// A Bradley–Terry fit and the engine that produced it.
+pub type EngineRun = EngineOutput<BtFit>;
 
 impl Engine {
     /// `Auto` on the adapter wgpu finds, or the CPU with the reason when
@@ -115,24 +118,50 @@ impl Engine {
         settings: BtSettings,
         on_step: &mut dyn FnMut(Step),
     ) -> prefplay_core::Result<EngineRun> {
-        let (mut fallback_reason, mut choice) = (None, None);
-        match self.gpu_for(choice::Workload::Fits, (graph.n_entries() / 2) as u64) {
-            Ok(ctx) => match fit_bt_gpu_observed(ctx, graph, settings, on_step).await {
-                Ok(fit) => {
-                    return Ok(EngineRun {
-                        fit,
+        // Only one of the two closures runs at a time.
+        let on_step = std::cell::RefCell::new(on_step);
+        self.dispatch(
+            choice::Workload::Fits,
+            (graph.n_entries() / 2) as u64,
+            async |ctx| {
+                let mut relay = |step: Step| (on_step.borrow_mut())(step);
+                fit_bt_gpu_observed(ctx, graph, settings, &mut relay).await
+            },
+            || {
+                let mut relay = |step: Step| (on_step.borrow_mut())(step);
+                fit_bt_cpu_observed(graph, settings, &mut relay)
+            },
+        )
+        .await
+    }
+
+    /// Runs `on_gpu` on the GPU this engine picks for `work` (in
+    /// `workload`'s unit); runs `on_cpu` when it picks the CPU, or after
+    /// any GPU error but a rejected input, which is returned as is.
+    pub(crate) async fn dispatch<T>(
+        &self,
+        workload: choice::Workload,
+        work: u64,
+        on_gpu: impl AsyncFnOnce(&GpuContext) -> Result<T, GpuError>,
+        on_cpu: impl FnOnce() -> prefplay_core::Result<T>,
+    ) -> prefplay_core::Result<EngineOutput<T>> {
+        let (fallback_reason, choice) = match self.gpu_for(workload, work) {
+            Ok(ctx) => match on_gpu(ctx).await {
+                Ok(value) => {
+                    return Ok(EngineOutput {
+                        value,
                         engine: gpu_label(ctx),
                         fallback_reason: None,
                         choice: None,
                     });
                 }
                 Err(GpuError::Core(e)) => return Err(e),
-                Err(e) => fallback_reason = Some(e.to_string()),
+                Err(e) => (Some(e.to_string()), None),
             },
-            Err(why) => choice = why,
-        }
-        Ok(EngineRun {
-            fit: fit_bt_cpu_observed(graph, settings, on_step)?,
+            Err(why) => (None, why),
+        };
+        Ok(EngineOutput {
+            value: on_cpu()?,
             engine: "CPU".into(),
             fallback_reason,
             choice,

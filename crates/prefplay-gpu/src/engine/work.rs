@@ -7,32 +7,7 @@ use prefplay_core::reward_model::{
 };
 
 use super::choice::Workload;
-use super::{Engine, gpu_label};
-use crate::GpuError;
-
-/// A result and the engine that produced it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EngineOutput<T> {
-    /// The result.
-    pub value: T,
-    /// "GPU: <adapter name>" or "CPU".
-    pub engine: String,
-    /// Why the CPU ran although the GPU was tried (a GPU error), if it did.
-    pub fallback_reason: Option<String>,
-    /// Why `Auto` chose the CPU, if it did.
-    pub choice: Option<String>,
-}
-
-impl<T> EngineOutput<T> {
-    fn cpu(value: T, fallback_reason: Option<String>, choice: Option<String>) -> Self {
-        Self {
-            value,
-            engine: "CPU".into(),
-            fallback_reason,
-            choice,
-        }
-    }
-}
+use super::{Engine, EngineOutput};
 
 /// Flops of training `settings.steps` Adam steps (the unit of
 /// [`Workload::RewardTraining`]): 4·n·d·h + 40·pairs per step.
@@ -57,24 +32,13 @@ impl Engine {
     ) -> prefplay_core::Result<EngineOutput<RewardModel>> {
         let n_items = features.len() / inputs.max(1);
         let work = training_flops(n_items, inputs, pairs.len(), settings);
-        let (mut fallback, mut choice) = (None, None);
-        match self.gpu_for(Workload::RewardTraining, work) {
-            Ok(ctx) => match ctx.train_reward(features, inputs, pairs, settings).await {
-                Ok(model) => {
-                    return Ok(EngineOutput {
-                        value: model,
-                        engine: gpu_label(ctx),
-                        fallback_reason: None,
-                        choice: None,
-                    });
-                }
-                Err(GpuError::Core(e)) => return Err(e),
-                Err(e) => fallback = Some(e.to_string()),
-            },
-            Err(why) => choice = why,
-        }
-        let (model, _) = train_reward(features, inputs, pairs, settings)?;
-        Ok(EngineOutput::cpu(model, fallback, choice))
+        self.dispatch(
+            Workload::RewardTraining,
+            work,
+            async |ctx| ctx.train_reward(features, inputs, pairs, settings).await,
+            || Ok(train_reward(features, inputs, pairs, settings)?.0),
+        )
+        .await
     }
 
     /// A loss sweep (see [`prefplay_core::loss_sweep`]) on this engine; a
@@ -87,23 +51,12 @@ impl Engine {
         epsilon: f64,
     ) -> prefplay_core::Result<EngineOutput<Vec<(f64, f64)>>> {
         let work = margins.len() as u64 * betas.len() as u64;
-        let (mut fallback, mut choice) = (None, None);
-        match self.gpu_for(Workload::LossSweep, work) {
-            Ok(ctx) => match ctx.loss_sweep(loss, margins, betas, epsilon).await {
-                Ok(value) => {
-                    return Ok(EngineOutput {
-                        value,
-                        engine: gpu_label(ctx),
-                        fallback_reason: None,
-                        choice: None,
-                    });
-                }
-                Err(GpuError::Core(e)) => return Err(e),
-                Err(e) => fallback = Some(e.to_string()),
-            },
-            Err(why) => choice = why,
-        }
-        let value = loss_sweep(loss, margins, betas, epsilon)?;
-        Ok(EngineOutput::cpu(value, fallback, choice))
+        self.dispatch(
+            Workload::LossSweep,
+            work,
+            async |ctx| ctx.loss_sweep(loss, margins, betas, epsilon).await,
+            || loss_sweep(loss, margins, betas, epsilon),
+        )
+        .await
     }
 }
