@@ -47,89 +47,41 @@ impl GpuContext {
             .ok_or_else(|| {
                 GpuError::TooLarge(format!("{n_items} items exceed the dispatch limit"))
             })?;
-        let largest = binding_bytes(n_items, 16).max(binding_bytes(n_entries, 8));
-        if largest > self.limits().max_storage_buffer_binding_size {
-            return Err(GpuError::TooLarge(format!(
-                "{largest} bytes exceed the storage binding limit of {}",
-                self.limits().max_storage_buffer_binding_size
-            )));
-        }
+        self.check_binding_size(binding_bytes(n_items, 16).max(binding_bytes(n_entries, 8)))?;
         self.check_health()?;
-        let device = &self.device;
-        let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let empty = |label: &str, size: u64, usage: wgpu::BufferUsages| {
-            device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some(label),
-                size,
-                usage,
-                mapped_at_creation: false,
-            })
-        };
-        // Written through the queue rather than mapped at creation: a lost
-        // device then yields an error, not a panic.
-        let init = |label: &str, contents: &[u8], usage: wgpu::BufferUsages| {
-            let buffer = empty(
-                label,
-                contents.len() as u64,
-                usage | wgpu::BufferUsages::COPY_DST,
-            );
-            self.queue.write_buffer(&buffer, 0, contents);
-            buffer
-        };
+        let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
         let storage = wgpu::BufferUsages::STORAGE;
         let params = [n_items as u32, 0, 0, 0];
-        let params = init(
-            "bt params",
-            bytemuck::cast_slice(&params),
-            wgpu::BufferUsages::UNIFORM,
-        );
-        let row_start = init(
-            "bt row_start",
-            bytemuck::cast_slice(&graph.row_start),
-            storage,
-        );
-        let mut opponent = graph.opponent.clone();
-        let mut wins: Vec<[f32; 2]> = graph
+        let params = self.uniform_init("bt params", bytemuck::cast_slice(&params));
+        let row_start =
+            self.storage_init("bt row_start", bytemuck::cast_slice(&graph.row_start))?;
+        let wins: Vec<[f32; 2]> = graph
             .wins_for
             .iter()
             .zip(&graph.wins_against)
             .map(|(&f, &a)| [f as f32, a as f32])
             .collect();
-        if n_entries == 0 {
-            opponent.push(0);
-            wins.push([0.0; 2]);
-        }
-        let opponent = init("bt opponent", bytemuck::cast_slice(&opponent), storage);
-        let wins = init("bt wins", bytemuck::cast_slice(&wins), storage);
-        let scores = empty(
+        let opponent = self.storage_init("bt opponent", bytemuck::cast_slice(&graph.opponent))?;
+        let wins = self.storage_init("bt wins", bytemuck::cast_slice(&wins))?;
+        let scores = self.empty_buffer(
             "bt scores",
             binding_bytes(n_items, 4),
             storage | wgpu::BufferUsages::COPY_DST,
         );
         let out_usage = storage | wgpu::BufferUsages::COPY_SRC;
-        let item_out = empty("bt item_out", binding_bytes(n_items, 16), out_usage);
-        let offdiag = empty("bt offdiag", binding_bytes(n_entries, 4), out_usage);
-        let staging = empty(
+        let item_out = self.empty_buffer("bt item_out", binding_bytes(n_items, 16), out_usage);
+        let offdiag = self.empty_buffer("bt offdiag", binding_bytes(n_entries, 4), out_usage);
+        let staging = self.staging_buffer(
             "bt staging",
             binding_bytes(n_items, 16) + binding_bytes(n_entries, 4),
-            wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
         );
-        let buffers = [
-            &params, &row_start, &opponent, &wins, &scores, &item_out, &offdiag,
-        ];
-        let entries: Vec<wgpu::BindGroupEntry> = buffers
-            .iter()
-            .enumerate()
-            .map(|(binding, buffer)| wgpu::BindGroupEntry {
-                binding: binding as u32,
-                resource: buffer.as_entire_binding(),
-            })
-            .collect();
-        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some("bt_pieces bindings"),
-            layout: &self.bt_pieces.get_bind_group_layout(0),
-            entries: &entries,
-        });
+        let bind_group = self.bind_group(
+            &self.bt_pieces,
+            "bt_pieces bindings",
+            &[
+                &params, &row_start, &opponent, &wins, &scores, &item_out, &offdiag,
+            ],
+        );
         if let Some(error) = scope.pop().await {
             return Err(GpuError::Validation(error.to_string()));
         }

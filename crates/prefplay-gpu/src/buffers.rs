@@ -20,7 +20,8 @@ impl GpuContext {
         Ok(())
     }
 
-    /// An uninitialised buffer of `bytes` (at least 4: bindings may not be empty).
+    /// An uninitialised buffer of `bytes` (at least 16: a binding may not be
+    /// smaller than one element of its array, and elements are up to a vec4).
     pub(crate) fn empty_buffer(
         &self,
         label: &str,
@@ -29,7 +30,7 @@ impl GpuContext {
     ) -> wgpu::Buffer {
         self.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some(label),
-            size: bytes.max(4).next_multiple_of(4),
+            size: bytes.max(16).next_multiple_of(4),
             usage,
             mapped_at_creation: false,
         })
@@ -47,7 +48,7 @@ impl GpuContext {
         bytes: u64,
         usage: wgpu::BufferUsages,
     ) -> wgpu::Buffer {
-        let bytes = bytes.max(4).next_multiple_of(4);
+        let bytes = bytes.max(16).next_multiple_of(4);
         let Ok(mut pool) = self.pool.lock() else {
             return self.empty_buffer(label, bytes, usage);
         };
