@@ -1,4 +1,6 @@
-// Batched Bradley–Terry (or Thurstone–Mosteller) MAP fits: one workgroup fits one dataset (a
+// Batched Bradley–Terry (or Thurstone–Mosteller) MAP fits, one Newton step
+// per dispatch (the host dispatches up to max_iterations times; a converged
+// dataset returns at once), so no dispatch runs long: one workgroup fits one dataset (a
 // bootstrap replicate, or one rater's votes) over a shared comparison
 // graph, from zero, by Newton steps whose systems are solved by
 // Jacobi-preconditioned conjugate gradients with Hessian-vector products
@@ -73,12 +75,15 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> work: array<vec4<f32>>;
 // Scratch per (dataset, item): (Newton step, trial point).
 @group(0) @binding(6) var<storage, read_write> step: array<vec2<f32>>;
-// Output per dataset: Newton steps taken (bits 0–7), conjugate-gradient
-// steps in all (bits 8–30), bit 31 set when converged.
-@group(0) @binding(7) var<storage, read_write> status: array<u32>;
+// State per dataset between dispatches (zero before the first): x: Newton
+// steps taken (bits 0–7), conjugate-gradient steps in all (bits 8–30), bit
+// 31 set when converged; y: the log-posterior at the scores (f32 bits);
+// z: the last step's length (f32 bits); w: unused.
+@group(0) @binding(7) var<storage, read_write> status: array<vec4<u32>>;
 
 var<workgroup> partial: array<vec4<f32>, WORKGROUP_SIZE>;
 var<workgroup> total: vec4<f32>;
+var<workgroup> state_shared: vec4<u32>;
 
 // The sums over the workgroup of each invocation's `value` (four sums at
 // once), uniform.
@@ -243,121 +248,129 @@ fn bt_batch_fit(
     let lid = local.x;
     let n = params.n_items;
     let base = r * n;
+    if (lid == 0u) {
+        state_shared = status[r];
+    }
+    let state = workgroupUniformLoad(&state_shared);
+    var iterations = state.x & 0xffu;
+    var cg_steps = (state.x >> 8u) & 0x7fffffu;
+    if ((state.x >> 31u) == 1u || iterations >= params.max_iterations) {
+        return;
+    }
+    var current = bitcast<f32>(state.y);
+    var previous_step = bitcast<f32>(state.z);
+    if (iterations == 0u) {
+        for (var i = lid; i < n; i += WORKGROUP_SIZE) {
+            scores[base + i] = 0.0;
+        }
+        storageBarrier();
+        current = log_posterior(r, lid, false);
+        previous_step = 3.4e38;
+    }
+    // Likelihood gradient (centred below) and preconditioner d.
+    var g_part = 0.0;
     for (var i = lid; i < n; i += WORKGROUP_SIZE) {
-        scores[base + i] = 0.0;
+        let pieces = row_pieces(r, i, false);
+        work[base + i] = vec4<f32>(pieces.y, 0.0, 0.0, pieces.z + params.l2);
+        g_part = g_part + pieces.y;
+    }
+    let g_mean = workgroup_sum(lid, vec4<f32>(g_part, 0.0, 0.0, 0.0)).x / f32(n);
+    // CG starts at x = 0 with residual g and z = g / d.
+    var sums_part = vec4<f32>(0.0);
+    for (var i = lid; i < n; i += WORKGROUP_SIZE) {
+        let w = work[base + i];
+        let g = w.x - g_mean - params.l2 * scores[base + i];
+        let z = g / w.w;
+        work[base + i] = vec4<f32>(g, 0.0, z, w.w);
+        step[base + i].x = 0.0;
+        sums_part = sums_part + vec4<f32>(z, g * z, g * g, g);
+    }
+    var sums = workgroup_sum(lid, sums_part);
+    var z_mean = sums.x / f32(n);
+    var rz = sums.y - z_mean * sums.w;
+    var rr = sums.z;
+    for (var i = lid; i < n; i += WORKGROUP_SIZE) {
+        work[base + i].y = work[base + i].z - z_mean;
     }
     storageBarrier();
-    var current = log_posterior(r, lid, false);
-    var iterations = 0u;
-    var converged = false;
-    var previous_step = 3.4e38;
-    var cg_steps = 0u;
-    for (var iteration = 0u; iteration < params.max_iterations; iteration++) {
-        // Likelihood gradient (centred below) and preconditioner d.
-        var g_part = 0.0;
-        for (var i = lid; i < n; i += WORKGROUP_SIZE) {
-            let pieces = row_pieces(r, i, false);
-            work[base + i] = vec4<f32>(pieces.y, 0.0, 0.0, pieces.z + params.l2);
-            g_part = g_part + pieces.y;
-        }
-        let g_mean = workgroup_sum(lid, vec4<f32>(g_part, 0.0, 0.0, 0.0)).x / f32(n);
-        // CG starts at x = 0 with residual g and z = g / d.
-        var sums_part = vec4<f32>(0.0);
-        for (var i = lid; i < n; i += WORKGROUP_SIZE) {
-            let w = work[base + i];
-            let g = w.x - g_mean - params.l2 * scores[base + i];
-            let z = g / w.w;
-            work[base + i] = vec4<f32>(g, 0.0, z, w.w);
-            step[base + i].x = 0.0;
-            sums_part = sums_part + vec4<f32>(z, g * z, g * g, g);
-        }
-        var sums = workgroup_sum(lid, sums_part);
-        var z_mean = sums.x / f32(n);
-        var rz = sums.y - z_mean * sums.w;
-        var rr = sums.z;
-        for (var i = lid; i < n; i += WORKGROUP_SIZE) {
-            work[base + i].y = work[base + i].z - z_mean;
-        }
-        storageBarrier();
-        let cg_stop = max(rr * params.cg_tolerance * params.cg_tolerance, TINY);
-        for (var k = 0u; k < params.max_cg; k++) {
-            if (!(rr > cg_stop && rz > TINY)) {
-                break;
-            }
-            var pq_part = vec4<f32>(0.0);
-            for (var i = lid; i < n; i += WORKGROUP_SIZE) {
-                let q = hessian_times_direction(r, i);
-                work[base + i].z = q;
-                pq_part = pq_part + vec4<f32>(work[base + i].y * q, q, 0.0, 0.0);
-            }
-            let pq_sums = workgroup_sum(lid, pq_part);
-            let pq = pq_sums.x;
-            let q_mean = pq_sums.y / f32(n);
-            if (!(pq > TINY)) {
-                break;
-            }
-            let alpha = rz / pq;
-            cg_steps = cg_steps + 1u;
-            sums_part = vec4<f32>(0.0);
-            for (var i = lid; i < n; i += WORKGROUP_SIZE) {
-                let w = work[base + i];
-                step[base + i].x = step[base + i].x + alpha * w.y;
-                let residual = w.x - alpha * (w.z - q_mean);
-                let z = residual / w.w;
-                work[base + i] = vec4<f32>(residual, w.y, z, w.w);
-                sums_part = sums_part + vec4<f32>(z, residual * z, residual * residual, residual);
-            }
-            sums = workgroup_sum(lid, sums_part);
-            z_mean = sums.x / f32(n);
-            let rz_new = sums.y - z_mean * sums.w;
-            rr = sums.z;
-            let beta = rz_new / rz;
-            rz = rz_new;
-            for (var i = lid; i < n; i += WORKGROUP_SIZE) {
-                let w = work[base + i];
-                work[base + i].y = w.z - z_mean + beta * w.y;
-            }
-            // Every invocation reads its opponents' directions next.
-            storageBarrier();
-        }
-        var largest_part = 0.0;
-        for (var i = lid; i < n; i += WORKGROUP_SIZE) {
-            largest_part = max(largest_part, abs(step[base + i].x));
-        }
-        let largest = workgroup_max(lid, largest_part);
-        var t = 1.0;
-        if (largest > MAX_STEP) {
-            t = MAX_STEP / largest;
-        }
-        // Step halving until the log-posterior does not fall.
-        var trial = current;
-        for (var halving = 0u; halving <= MAX_HALVINGS; halving++) {
-            for (var i = lid; i < n; i += WORKGROUP_SIZE) {
-                step[base + i].y = scores[base + i] + t * step[base + i].x;
-            }
-            storageBarrier();
-            trial = log_posterior(r, lid, true);
-            if (trial >= current - params.accept_slack * abs(current) || halving == MAX_HALVINGS) {
-                break;
-            }
-            t = 0.5 * t;
-        }
-        for (var i = lid; i < n; i += WORKGROUP_SIZE) {
-            scores[base + i] = step[base + i].y;
-        }
-        storageBarrier();
-        current = trial;
-        iterations = iterations + 1u;
-        let taken = t * largest;
-        let stalled = taken <= params.stall_tolerance && taken > 0.5 * previous_step;
-        if (taken <= params.tolerance || stalled) {
-            converged = true;
+    let cg_stop = max(rr * params.cg_tolerance * params.cg_tolerance, TINY);
+    for (var k = 0u; k < params.max_cg; k++) {
+        if (!(rr > cg_stop && rz > TINY)) {
             break;
         }
-        previous_step = taken;
+        var pq_part = vec4<f32>(0.0);
+        for (var i = lid; i < n; i += WORKGROUP_SIZE) {
+            let q = hessian_times_direction(r, i);
+            work[base + i].z = q;
+            pq_part = pq_part + vec4<f32>(work[base + i].y * q, q, 0.0, 0.0);
+        }
+        let pq_sums = workgroup_sum(lid, pq_part);
+        let pq = pq_sums.x;
+        let q_mean = pq_sums.y / f32(n);
+        if (!(pq > TINY)) {
+            break;
+        }
+        let alpha = rz / pq;
+        cg_steps = cg_steps + 1u;
+        sums_part = vec4<f32>(0.0);
+        for (var i = lid; i < n; i += WORKGROUP_SIZE) {
+            let w = work[base + i];
+            step[base + i].x = step[base + i].x + alpha * w.y;
+            let residual = w.x - alpha * (w.z - q_mean);
+            let z = residual / w.w;
+            work[base + i] = vec4<f32>(residual, w.y, z, w.w);
+            sums_part = sums_part + vec4<f32>(z, residual * z, residual * residual, residual);
+        }
+        sums = workgroup_sum(lid, sums_part);
+        z_mean = sums.x / f32(n);
+        let rz_new = sums.y - z_mean * sums.w;
+        rr = sums.z;
+        let beta = rz_new / rz;
+        rz = rz_new;
+        for (var i = lid; i < n; i += WORKGROUP_SIZE) {
+            let w = work[base + i];
+            work[base + i].y = w.z - z_mean + beta * w.y;
+        }
+        // Every invocation reads its opponents' directions next.
+        storageBarrier();
     }
+    var largest_part = 0.0;
+    for (var i = lid; i < n; i += WORKGROUP_SIZE) {
+        largest_part = max(largest_part, abs(step[base + i].x));
+    }
+    let largest = workgroup_max(lid, largest_part);
+    var t = 1.0;
+    if (largest > MAX_STEP) {
+        t = MAX_STEP / largest;
+    }
+    // Step halving until the log-posterior does not fall.
+    var trial = current;
+    for (var halving = 0u; halving <= MAX_HALVINGS; halving++) {
+        for (var i = lid; i < n; i += WORKGROUP_SIZE) {
+            step[base + i].y = scores[base + i] + t * step[base + i].x;
+        }
+        storageBarrier();
+        trial = log_posterior(r, lid, true);
+        if (trial >= current - params.accept_slack * abs(current) || halving == MAX_HALVINGS) {
+            break;
+        }
+        t = 0.5 * t;
+    }
+    for (var i = lid; i < n; i += WORKGROUP_SIZE) {
+        scores[base + i] = step[base + i].y;
+    }
+    storageBarrier();
+    current = trial;
+    iterations = iterations + 1u;
+    let taken = t * largest;
+    let stalled = taken <= params.stall_tolerance && taken > 0.5 * previous_step;
+    let converged = taken <= params.tolerance || stalled;
     if (lid == 0u) {
-        status[r] = min(iterations, 255u) | (min(cg_steps, 0x7fffffu) << 8u)
-            | select(0u, 0x80000000u, converged);
+        status[r] = vec4<u32>(
+            min(iterations, 255u) | (min(cg_steps, 0x7fffffu) << 8u) | select(0u, 0x80000000u, converged),
+            bitcast<u32>(current),
+            bitcast<u32>(taken),
+            0u,
+        );
     }
 }

@@ -28,9 +28,11 @@ pub const BATCH_STALL_TOLERANCE: f32 = 1e-4;
 
 /// Conjugate-gradient steps per Newton step at most (truncated Newton:
 /// the next Newton step continues from where CG stopped). Mesa's
-/// lavapipe (22.3) silently drops a workgroup whose barrier-holding loop
-/// runs a few hundred iterations (found by a 6,000-replicate stress run:
-/// 6 replicates never finished at 200–280 CG steps); 150 never failed.
+/// lavapipe (22.3) silently drops a workgroup that runs too many barriers
+/// (a 6,000-replicate stress run lost 6 replicates at 200–280 CG steps of
+/// one Newton step, and 300-item fits were lost even with this cap when
+/// one dispatch held the whole fit), so each dispatch takes one Newton
+/// step of at most this many CG steps.
 pub const BATCH_MAX_CG: u32 = 150;
 
 /// Conjugate-gradient stop: residual norm at most this share of the gradient's.
@@ -264,12 +266,12 @@ impl GpuContext {
         let step = self.pooled_buffer("batch step", chunk * 8 * n_items as u64, storage);
         let status = self.pooled_buffer(
             "batch status",
-            chunk * 4,
+            chunk * 16,
             out | wgpu::BufferUsages::COPY_DST,
         );
         let staging = self.pooled_buffer(
             "batch staging",
-            score_bytes + chunk * 4,
+            score_bytes + chunk * 16,
             wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
         );
         let bind_group = self.bind_group(
@@ -293,7 +295,7 @@ impl GpuContext {
             let count = (datasets - first).min(chunk as u32);
             let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
             let mut encoder = self.encoder("bt_fit_batch");
-            // A zero status marks a workgroup that never finished.
+            // Every dataset starts from a zero state.
             encoder.clear_buffer(&status, 0, None);
             match counts {
                 BatchCounts::Poisson { seed, .. } => {
@@ -323,23 +325,31 @@ impl GpuContext {
                 });
                 pass.set_pipeline(&self.bt_batch_fit);
                 pass.set_bind_group(0, &bind_group, &[]);
-                pass.dispatch_workgroups(count, 1, 1);
+                // One Newton step per dispatch; converged datasets return at once.
+                for _ in 0..BATCH_MAX_ITERATIONS {
+                    pass.dispatch_workgroups(count, 1, 1);
+                }
             }
             let used = u64::from(count) * 4 * n_items as u64;
             encoder.copy_buffer_to_buffer(&scores, 0, &staging, 0, used);
-            encoder.copy_buffer_to_buffer(&status, 0, &staging, score_bytes, u64::from(count) * 4);
+            encoder.copy_buffer_to_buffer(&status, 0, &staging, score_bytes, u64::from(count) * 16);
             self.queue.submit([encoder.finish()]);
             if let Some(error) = scope.pop().await {
                 return Err(GpuError::Validation(error.to_string()));
             }
             let raw = crate::readback::read_pod::<u32>(&self.device, &staging).await?;
             self.check_health()?;
-            let (score_words, status_words) = raw.split_at((score_bytes / 4) as usize);
-            // A finished replicate took at least one step; a zero status
-            // means its workgroup never finished (a driver fault).
-            if let Some(r) = status_words[..count as usize].iter().position(|&w| w == 0) {
+            let (score_words, state_words) = raw.split_at((score_bytes / 4) as usize);
+            let status_words: Vec<u32> = state_words.iter().step_by(4).copied().collect();
+            // A dataset that neither converged nor took every step had a
+            // workgroup that never finished (a driver fault).
+            let unfinished = |w: u32| w >> 31 == 0 && w & 0xff < BATCH_MAX_ITERATIONS;
+            if let Some(r) = status_words[..count as usize]
+                .iter()
+                .position(|&w| unfinished(w))
+            {
                 return Err(GpuError::Lost(format!(
-                    "bootstrap replicate {} never finished on the GPU",
+                    "batch dataset {} never finished on the GPU",
                     first as usize + r
                 )));
             }

@@ -63,7 +63,11 @@ async fn pieces_parity() {
         let mut rng = Pcg64Mcg::seed_from_u64(seed);
         let n_items = rng.random_range(2..300);
         // Seed 1 has no votes at all (empty bindings).
-        let n_votes = if seed == 1 { 0 } else { rng.random_range(0..4000) };
+        let n_votes = if seed == 1 {
+            0
+        } else {
+            rng.random_range(0..4000)
+        };
         let graph = random_graph(&mut rng, n_items, n_votes);
         let scores: Vec<f64> = (0..n_items).map(|_| rng.random_range(-3.0..3.0)).collect();
         let problem = ctx.upload_bt(&graph).await.expect("upload");
