@@ -123,6 +123,9 @@ pub fn run() -> Result<()> {
         "prefplay-gpu",
     ]);
     browser.env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json);
+    // The runner's limit is for a whole test binary (default 20 s); the
+    // GPU parity binary fits many problems on SwiftShader.
+    browser.env("WASM_BINDGEN_TEST_TIMEOUT", "300");
     step(
         &mut steps,
         "browser tests (headless Chromium, WebGPU on SwiftShader)",

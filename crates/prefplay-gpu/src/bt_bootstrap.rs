@@ -26,6 +26,10 @@ pub const BATCH_TOLERANCE: f32 = 2e-6;
 /// noise grows with the condition number.
 pub const BATCH_STALL_TOLERANCE: f32 = 1e-4;
 
+/// Newton steps (dispatches) per round; after each round the host reads
+/// the datasets' states and stops when all are done (most converge in 5–8).
+pub const BATCH_ROUND: u32 = 8;
+
 /// Conjugate-gradient steps per Newton step at most (truncated Newton:
 /// the next Newton step continues from where CG stopped). Mesa's
 /// lavapipe (22.3) silently drops a workgroup that runs too many barriers
@@ -269,6 +273,11 @@ impl GpuContext {
             chunk * 16,
             out | wgpu::BufferUsages::COPY_DST,
         );
+        let round_staging = self.pooled_buffer(
+            "batch round staging",
+            chunk * 16,
+            wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+        );
         let staging = self.pooled_buffer(
             "batch staging",
             score_bytes + chunk * 16,
@@ -318,16 +327,37 @@ impl GpuContext {
                         .write_buffer(&weights, 0, bytemuck::cast_slice(slice));
                 }
             }
-            {
-                let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                    label: Some("bt_batch_fit"),
-                    timestamp_writes: None,
-                });
-                pass.set_pipeline(&self.bt_batch_fit);
-                pass.set_bind_group(0, &bind_group, &[]);
-                // One Newton step per dispatch; converged datasets return at once.
-                for _ in 0..BATCH_MAX_ITERATIONS {
-                    pass.dispatch_workgroups(count, 1, 1);
+            // One Newton step per dispatch, in rounds of BATCH_ROUND; after
+            // each round the states are read and the rounds stop once every
+            // dataset has converged or taken every step.
+            let mut steps = 0;
+            loop {
+                let round = BATCH_ROUND.min(BATCH_MAX_ITERATIONS - steps);
+                {
+                    let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                        label: Some("bt_batch_fit"),
+                        timestamp_writes: None,
+                    });
+                    pass.set_pipeline(&self.bt_batch_fit);
+                    pass.set_bind_group(0, &bind_group, &[]);
+                    for _ in 0..round {
+                        pass.dispatch_workgroups(count, 1, 1);
+                    }
+                }
+                steps += round;
+                if steps >= BATCH_MAX_ITERATIONS {
+                    break;
+                }
+                encoder.copy_buffer_to_buffer(&status, 0, &round_staging, 0, u64::from(count) * 16);
+                self.queue.submit([encoder.finish()]);
+                encoder = self.encoder("bt_fit_batch round");
+                let states = crate::readback::read_pod::<u32>(&self.device, &round_staging).await?;
+                let done = states
+                    .chunks_exact(4)
+                    .take(count as usize)
+                    .all(|w| w[0] >> 31 == 1 || w[0] & 0xff >= BATCH_MAX_ITERATIONS);
+                if done {
+                    break;
                 }
             }
             let used = u64::from(count) * 4 * n_items as u64;

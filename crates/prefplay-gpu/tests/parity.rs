@@ -296,14 +296,18 @@ async fn bootstrap_parity() {
     let Some(ctx) = context_or_skip().await else {
         return;
     };
-    for (seed, link) in [
-        4,
-        1_795_914_693_266_346_317,
-        1_795_914_749_969_675_659,
-        fresh_seed(),
-    ]
-    .into_iter()
-    .flat_map(|seed| [(seed, Link::Logit), (seed, Link::Probit)])
+    // Two seeds that once showed f32 stalls on lavapipe are replayed
+    // natively; the browser (SwiftShader, slower) runs the fixed and the
+    // fresh seed.
+    let replayed: &[u64] = if cfg!(target_arch = "wasm32") {
+        &[]
+    } else {
+        &[1_795_914_693_266_346_317, 1_795_914_749_969_675_659]
+    };
+    for (seed, link) in [4, fresh_seed()]
+        .into_iter()
+        .chain(replayed.iter().copied())
+        .flat_map(|seed| [(seed, Link::Logit), (seed, Link::Probit)])
     {
         let mut rng = Pcg64Mcg::seed_from_u64(seed);
         let n_items = rng.random_range(3..300);
