@@ -7,6 +7,7 @@
 use prefplay_core::counter_rng::PoissonTables;
 use prefplay_core::pairwise::{BootstrapCells, Link};
 
+use crate::pair_rows::pair_rows;
 use crate::{GpuContext, GpuError};
 
 /// Invocations per workgroup; equals `WORKGROUP_SIZE` in `bt_batch_fit.wgsl`.
@@ -83,29 +84,6 @@ impl BatchFits {
             .map(|(s, _)| s.clone())
             .collect()
     }
-}
-
-/// The cells' comparison graph in CSR form: row i's entries are
-/// `row_start[i]..row_start[i + 1]`, each (opponent, 2 · cell + flip).
-fn csr(n_items: usize, cells: &BootstrapCells) -> (Vec<u32>, Vec<[u32; 2]>) {
-    let mut row_start = vec![0u32; n_items + 1];
-    for (&a, &b) in cells.item_a.iter().zip(&cells.item_b) {
-        row_start[a as usize + 1] += 1;
-        row_start[b as usize + 1] += 1;
-    }
-    for i in 0..n_items {
-        row_start[i + 1] += row_start[i];
-    }
-    let mut next = row_start.clone();
-    let mut entries = vec![[0u32; 2]; 2 * cells.item_a.len()];
-    for (c, (&a, &b)) in cells.item_a.iter().zip(&cells.item_b).enumerate() {
-        let c = c as u32;
-        entries[next[a as usize] as usize] = [b, 2 * c];
-        next[a as usize] += 1;
-        entries[next[b as usize] as usize] = [a, 2 * c + 1];
-        next[b as usize] += 1;
-    }
-    (row_start, entries)
 }
 
 /// Where each dataset's counts come from.
@@ -234,7 +212,12 @@ impl GpuContext {
         }
         self.check_health()?;
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let (row_start, entries) = csr(n_items, cells);
+        let (row_start, rows) = pair_rows(n_items, &cells.item_a, &cells.item_b);
+        // Entry e: (opponent, 2 · cell + 1 if the row's item is the cell's second).
+        let entries: Vec<[u32; 2]> = rows
+            .iter()
+            .map(|e| [e.opponent, 2 * e.pair + u32::from(e.flipped)])
+            .collect();
         let tables = match counts {
             BatchCounts::Poisson { tables, .. } => Some(self.upload_tables(tables)?),
             BatchCounts::Given { .. } => None,
@@ -395,26 +378,5 @@ impl GpuContext {
             first += count;
         }
         Ok(fits)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use prefplay_core::counter_rng::PoissonTables;
-
-    use super::*;
-
-    #[test]
-    fn csr_lists_each_cell_from_both_sides() {
-        let cells = BootstrapCells {
-            item_a: vec![0, 1, 0],
-            item_b: vec![1, 2, 2],
-            tables: PoissonTables::new([1.0; 9]),
-        };
-        let (row_start, entries) = csr(3, &cells);
-        assert_eq!(row_start, [0, 2, 4, 6]);
-        assert_eq!(entries[..2], [[1, 0], [2, 4]]);
-        assert_eq!(entries[2..4], [[0, 1], [2, 2]]);
-        assert_eq!(entries[4..], [[1, 3], [0, 5]]);
     }
 }

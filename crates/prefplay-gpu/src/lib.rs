@@ -18,6 +18,7 @@ mod context;
 pub mod engine;
 mod error;
 mod loss_sweep;
+mod pair_rows;
 mod poisson_weights;
 mod readback;
 mod reward_train;

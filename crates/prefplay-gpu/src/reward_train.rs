@@ -8,6 +8,7 @@ use prefplay_core::reward_model::{
     ADAM_BETA1, ADAM_BETA2, RewardHead, RewardModel, RewardPairs, RewardSettings, check_training,
 };
 
+use crate::pair_rows::pair_rows;
 use crate::{GpuContext, GpuError};
 
 /// Side of the square tiles staged in workgroup memory (`TILE` in
@@ -101,29 +102,19 @@ fn dims_words(
     ]
 }
 
-/// The pairs as CSR rows per item: (row_start, opponent, oriented wins).
-fn pair_rows(n: usize, pairs: &RewardPairs) -> (Vec<u32>, Vec<u32>, Vec<[f32; 2]>) {
-    let mut row_start = vec![0u32; n + 1];
-    for (&a, &b) in pairs.item_a.iter().zip(&pairs.item_b) {
-        row_start[a as usize + 1] += 1;
-        row_start[b as usize + 1] += 1;
-    }
-    for i in 0..n {
-        row_start[i + 1] += row_start[i];
-    }
-    let mut next = row_start.clone();
-    let entries = 2 * pairs.len();
-    let (mut opponent, mut wins) = (vec![0u32; entries], vec![[0f32; 2]; entries]);
-    for k in 0..pairs.len() {
-        let (a, b) = (pairs.item_a[k], pairs.item_b[k]);
-        let (wa, wb) = (pairs.wins_a[k] as f32, pairs.wins_b[k] as f32);
-        for (i, j, w) in [(a, b, [wa, wb]), (b, a, [wb, wa])] {
-            let e = next[i as usize] as usize;
-            next[i as usize] += 1;
-            opponent[e] = j;
-            wins[e] = w;
-        }
-    }
+/// The pairs as CSR rows per item: (row_start, opponent, wins of the
+/// row's item and of its opponent).
+fn reward_rows(n: usize, pairs: &RewardPairs) -> (Vec<u32>, Vec<u32>, Vec<[f32; 2]>) {
+    let (row_start, rows) = pair_rows(n, &pairs.item_a, &pairs.item_b);
+    let opponent = rows.iter().map(|e| e.opponent).collect();
+    let wins = rows
+        .iter()
+        .map(|e| {
+            let k = e.pair as usize;
+            let (wa, wb) = (pairs.wins_a[k] as f32, pairs.wins_b[k] as f32);
+            if e.flipped { [wb, wa] } else { [wa, wb] }
+        })
+        .collect();
     (row_start, opponent, wins)
 }
 
@@ -178,7 +169,7 @@ impl GpuContext {
             learning_rate,
             1,
         );
-        let (row_start, opponent, wins) = pair_rows(n, pairs);
+        let (row_start, opponent, wins) = reward_rows(n, pairs);
         let features: Vec<f32> = features.iter().map(|&x| x as f32).collect();
         let storage = wgpu::BufferUsages::STORAGE;
         let copy_dst = wgpu::BufferUsages::COPY_DST;
@@ -395,14 +386,14 @@ mod tests {
     }
 
     #[test]
-    fn pair_rows_list_each_pair_from_both_sides() {
+    fn reward_rows_orient_the_wins_to_each_row() {
         let pairs = RewardPairs {
             item_a: vec![0, 1],
             item_b: vec![2, 2],
             wins_a: vec![3.0, 1.0],
             wins_b: vec![1.0, 0.5],
         };
-        let (row_start, opponent, wins) = pair_rows(3, &pairs);
+        let (row_start, opponent, wins) = reward_rows(3, &pairs);
         assert_eq!(row_start, [0, 1, 2, 4]);
         assert_eq!(opponent, [2, 2, 0, 1]);
         assert_eq!(wins, [[3.0, 1.0], [1.0, 0.5], [1.0, 3.0], [0.5, 1.0]]);
