@@ -2,7 +2,10 @@
 
 #![allow(dead_code)]
 
+use prefplay_core::{Dataset, Vote, Winner};
 use prefplay_gpu::GpuContext;
+use rand::Rng;
+use rand_pcg::Pcg64Mcg;
 
 /// Absolute part of the parity tolerance for `f32` GPU vs `f64` CPU.
 pub const ABS_TOL: f64 = 1e-4;
@@ -43,4 +46,32 @@ pub fn fresh_seed() -> u64 {
     let now = web_time::SystemTime::now();
     now.duration_since(web_time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as u64)
+}
+
+/// `n_votes` Bradley–Terry votes (10% ties) on random pairs of `n_items`
+/// items with strengths uniform in ±2.
+pub fn random_dataset(rng: &mut Pcg64Mcg, n_items: usize, n_votes: usize) -> Dataset {
+    let items = (0..n_items).map(|i| format!("item {i}")).collect();
+    let strength: Vec<f64> = (0..n_items).map(|_| rng.random_range(-2.0..2.0)).collect();
+    let votes = (0..n_votes)
+        .map(|_| {
+            let a = rng.random_range(0..n_items);
+            let b = (a + rng.random_range(1..n_items)) % n_items;
+            let p_a = prefplay_core::numerics::sigmoid(strength[a] - strength[b]);
+            let u: f64 = rng.random();
+            let winner = if u < 0.1 {
+                Winner::Tie
+            } else if rng.random_bool(p_a) {
+                Winner::A
+            } else {
+                Winner::B
+            };
+            Vote {
+                item_a: a,
+                item_b: b,
+                winner,
+            }
+        })
+        .collect();
+    Dataset::new(items, votes).expect("valid votes")
 }
