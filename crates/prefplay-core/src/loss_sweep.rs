@@ -8,6 +8,7 @@
 //! lab plots).
 
 use crate::Error;
+use crate::error::check_finite_above;
 use crate::numerics::{log_sigmoid, sigmoid};
 
 /// A DPO-family loss of the margin.
@@ -60,12 +61,8 @@ impl MarginLoss {
 
 /// Checks a sweep's parameters: every β finite and > 0, ε in [0, 0.5].
 pub fn check_sweep(betas: &[f64], epsilon: f64) -> crate::Result<()> {
-    if let Some(b) = betas.iter().find(|b| !(b.is_finite() && **b > 0.0)) {
-        return Err(Error::InvalidParameter {
-            name: "beta",
-            value: b.to_string(),
-            reason: "must be finite and > 0",
-        });
+    for &b in betas {
+        check_finite_above("beta", b, 0.0, false, "must be finite and > 0")?;
     }
     if !(0.0..=0.5).contains(&epsilon) {
         return Err(Error::InvalidParameter {

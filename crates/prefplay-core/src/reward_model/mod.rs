@@ -13,6 +13,7 @@
 //! A Method for Stochastic Optimization*, ICLR 2015) from a seeded start.
 
 use crate::counter_rng::draw;
+use crate::error::check_finite_above;
 use crate::numerics::{log_sigmoid, sigmoid};
 use crate::{Error, Result};
 
@@ -318,16 +319,14 @@ pub fn check_training(
             "need items below n and finite counts ≥ 0",
         );
     }
-    if !(settings.l2.is_finite() && settings.l2 >= 0.0) {
-        return bad("l2", settings.l2.to_string(), "must be finite and ≥ 0");
-    }
-    if !(settings.learning_rate.is_finite() && settings.learning_rate > 0.0) {
-        return bad(
-            "learning_rate",
-            settings.learning_rate.to_string(),
-            "must be finite and > 0",
-        );
-    }
+    check_finite_above("l2", settings.l2, 0.0, true, "must be finite and ≥ 0")?;
+    check_finite_above(
+        "learning_rate",
+        settings.learning_rate,
+        0.0,
+        false,
+        "must be finite and > 0",
+    )?;
     if settings.head == (RewardHead::Mlp { hidden: 0 }) {
         return bad("hidden", "0".into(), "must be at least 1");
     }
