@@ -3,6 +3,7 @@
 //! Checks without a test count (fmt, clippy, builds) count as one test each.
 //! A failing step does not stop the later ones, so one run shows everything.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
@@ -69,12 +70,53 @@ fn step(steps: &mut Vec<Step>, name: &'static str, counted: bool, mut cmd: Comma
     });
 }
 
+/// Free space a from-scratch run needs (debug + wasm32 + release builds).
+const DISK_NEEDED_GIB: f64 = 15.0;
+
+/// Warns when the file system holding `dir` has less than
+/// [`DISK_NEEDED_GIB`] free: a full disk fails every step at once, with
+/// messages far from the cause.
+fn warn_if_disk_low(dir: &Path) {
+    let Ok(out) = Command::new("df").args(["-Pk"]).arg(dir).output() else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let free_kib = text
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|v| v.parse::<f64>().ok());
+    if let Some(kib) = free_kib {
+        let gib = kib / (1024.0 * 1024.0);
+        if gib < DISK_NEEDED_GIB {
+            println!(
+                "xtask: warning: only {gib:.1} GiB free on the disk holding {}; a full run needs about {DISK_NEEDED_GIB} GiB",
+                dir.display()
+            );
+        }
+    }
+}
+
+/// A temp folder under `target/` for the browsers the tests start, emptied
+/// before each browser step: Chromium leaves a profile copy (≈ 70 MB) in
+/// `$TMPDIR` for every session it is not asked to close, and a test binary
+/// that ends does not ask.
+fn browser_temp_dir(root: &Path) -> Result<PathBuf> {
+    let dir = root.join("target/browser-tmp");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
 /// Runs everything; prints `N passed, N failed`; errors if anything failed.
 pub fn run() -> Result<()> {
     let started = Instant::now();
     setup::ensure_build_tools()?;
     setup::ensure_test_packages()?;
     let root = std::env::current_dir()?;
+    warn_if_disk_low(&root);
     let webdriver_json = root.join("webdriver.json");
     let mut steps = Vec::new();
 
@@ -126,6 +168,7 @@ pub fn run() -> Result<()> {
     // The runner's limit is for a whole test binary (default 20 s); the
     // GPU parity binary fits many problems on SwiftShader.
     browser.env("WASM_BINDGEN_TEST_TIMEOUT", "300");
+    browser.env("TMPDIR", browser_temp_dir(&root)?);
     step(
         &mut steps,
         "browser tests (headless Chromium, WebGPU on SwiftShader)",
@@ -143,6 +186,7 @@ pub fn run() -> Result<()> {
     );
     let mut e2e = cargo(&["test", "-p", "prefplay-e2e", "--", "--nocapture"]);
     e2e.env("PREFPLAY_BIN", root.join("target/debug/prefplay"));
+    e2e.env("TMPDIR", browser_temp_dir(&root)?);
     step(
         &mut steps,
         "end-to-end (built site on 127.0.0.1, headless Chromium)",
@@ -164,6 +208,7 @@ pub fn run() -> Result<()> {
         total.passed += s.counts.passed;
         total.failed += s.counts.failed;
     }
+    let _ = std::fs::remove_dir_all(root.join("target/browser-tmp"));
     println!("total time {:.1} s", started.elapsed().as_secs_f64());
     println!("{} passed, {} failed", total.passed, total.failed);
     if total.failed > 0 || steps.iter().any(|s| !s.ok) {
