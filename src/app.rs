@@ -1,15 +1,20 @@
-//! The page: vote, see the leaderboard move, export or reset.
+//! The page: pick a deck and a mode, vote, see the leaderboard move,
+//! export or reset.
 
 use leptos::ev;
 use leptos::prelude::*;
-use prefplay_core::Dataset;
+use prefplay_core::collect::{self, Ballot};
+use wasm_bindgen::JsCast;
 
-use crate::components::{Leaderboard, VotePanel};
+use crate::components::{
+    BestOfPanel, Controls, DeckBar, Leaderboard, RankingPanel, SinglePanel, VotePanel, move_item,
+};
 use crate::fit_job::EngineRequest;
 use crate::fit_runner::{FitOutputs, FitRunner, FitState, FitSummary};
-use crate::keys::action_for_key;
-use crate::session::{Action, Session};
-use crate::{deck, export, storage};
+use crate::keys::{KeyIntent, Modifiers, intent_for_key};
+use crate::session::{Action, Chooser, Estimates, Task};
+use crate::workspace::{Mode, Workspace};
+use crate::{export, storage};
 
 /// The value of `name` in the address's query, if any.
 fn url_parameter(name: &str) -> Option<String> {
@@ -38,15 +43,47 @@ fn simulation_by_url() -> Option<(usize, usize, u64)> {
     Some((votes, items, seed))
 }
 
+/// Scores and standard errors per deck item from the last fit (matched by
+/// label), if it was a fit of this deck.
+fn estimates_of(fit: &FitSummary, labels: &[String]) -> Option<Estimates> {
+    let mut e = Estimates {
+        scores: vec![0.0; labels.len()],
+        standard_errors: vec![f64::NAN; labels.len()],
+    };
+    if fit.rows.len() != labels.len() {
+        return None;
+    }
+    for row in &fit.rows {
+        let i = labels.iter().position(|l| *l == row.label)?;
+        e.scores[i] = row.score;
+        e.standard_errors[i] = (row.ci_high - row.ci_low) / (2.0 * 1.96);
+    }
+    Some(e)
+}
+
+/// Whether a key event comes from a text field or menu (typing a name
+/// must not vote).
+fn typing_in_a_field(e: &ev::KeyboardEvent) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    let loaded = storage::load(deck::builtin_deck());
-    let items = StoredValue::new(loaded.items);
+    let loaded = storage::load();
+    let workspace = RwSignal::new(loaded.workspace);
     let message = RwSignal::new(loaded.warning);
     let seed = (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64;
-    let session = RwSignal::new(Session::new(items.with_value(Vec::len), loaded.votes, seed));
-    let votes = Memo::new(move |_| session.with(|s| s.votes().to_vec()));
+    let chooser = StoredValue::new(Chooser::new(seed));
+    let task = RwSignal::new(None::<(Task, String)>);
+    let ranking = RwSignal::new(Vec::<u32>::new());
+    let cursor = RwSignal::new(0usize);
     let (fit, set_fit) = signal(Err::<FitSummary, String>("Fitting…".into()));
     let outputs = FitOutputs {
         result: set_fit,
@@ -57,30 +94,127 @@ pub fn App() -> impl IntoView {
     };
     let runner = FitRunner::start(outputs, engine_by_url());
     let confirming_reset = RwSignal::new(false);
-    // Why the CPU engine was chosen, when it was.
     let engine_note = Signal::derive(move || outputs.engine.get().and_then(|(_, note)| note));
     let simulation = simulation_by_url();
     if let Some((n_votes, n_items, seed)) = simulation {
         runner.request_simulation(n_votes, n_items, seed);
     }
 
+    let deck = Memo::new(move |_| workspace.with(|w| w.deck().clone()));
+    let labels = Memo::new(move |_| deck.with(|d| d.labels()));
+    let fit_input = Memo::new(move |_| {
+        workspace.with(|w| {
+            let n = w.deck().items.len();
+            collect::fit_votes(n, w.deck_ballots(), w.settings.view)
+        })
+    });
+    let estimates = Memo::new(move |_| {
+        fit.with(|f| {
+            f.as_ref()
+                .ok()
+                .and_then(|s| labels.with(|l| estimates_of(s, l)))
+        })
+    });
+
+    // Picks what is shown next (after a ballot, a skip or a change of
+    // deck, mode, strategy or voter) — never on its own, so the screen
+    // does not change under the voter's finger when a fit lands.
+    let show_next = move || {
+        let next = workspace.with_untracked(|w| {
+            let n = w.deck().items.len();
+            let e = estimates.get_untracked();
+            chooser.try_update_value(|c| {
+                c.next(
+                    n,
+                    &w.settings,
+                    e.as_ref(),
+                    w.deck_ballots(),
+                    w.active_participant,
+                )
+            })
+        });
+        let next = next.flatten();
+        if let Some((Task::Several(items), _)) = &next {
+            ranking.set(items.clone());
+            cursor.set(0);
+        }
+        task.set(next);
+    };
+    show_next();
+
     Effect::new(move |_| {
-        let votes = votes.get();
-        if let Err(e) = storage::save(&items.get_value(), &votes) {
+        let saved = workspace.with(storage::save);
+        if let Err(e) = saved {
             message.set(Some(e));
         }
+    });
+    Effect::new(move |_| {
+        let votes = fit_input.get();
         if simulation.is_none() {
-            runner.request(items.get_value(), votes);
+            runner.request(labels.get_untracked(), votes);
         }
     });
 
     let act = move |action: Action| {
-        session.update(|s| {
-            s.apply(action);
-        });
+        let mode = workspace.with_untracked(|w| w.settings.mode);
+        match action {
+            Action::Skip => {
+                if let Some((t, _)) = task.get_untracked() {
+                    chooser.update_value(|c| c.skip(&t));
+                }
+                show_next();
+            }
+            Action::Undo => {
+                let undone = workspace.try_update(Workspace::undo).flatten();
+                if let Some(b) = undone {
+                    let again = Task::of(&b.observation);
+                    if let Task::Several(items) = &again {
+                        ranking.set(items.clone());
+                        cursor.set(0);
+                    }
+                    task.set(Some((again, "Undone: shown again.".to_string())));
+                }
+            }
+            action => {
+                let Some((t, _)) = task.get_untracked() else {
+                    return;
+                };
+                // A ranking submits the order on screen; other actions
+                // must match the mode's task.
+                let fits_mode = matches!(
+                    (&action, mode),
+                    (Action::Pair(_), Mode::Pair)
+                        | (Action::Choose(_), Mode::BestOf)
+                        | (Action::Rank(_), Mode::Ranking)
+                        | (Action::Thumb(_), Mode::Thumb)
+                        | (Action::Likert(_), Mode::Likert)
+                );
+                let Some(observation) = t.observe(&action).filter(|_| fits_mode) else {
+                    return;
+                };
+                workspace.update(|w| {
+                    let prompt = Some(w.deck().question.clone()).filter(|q| !q.is_empty());
+                    let participant = w.active_participant;
+                    w.cast(Ballot {
+                        participant,
+                        prompt,
+                        time_ms: now_ms(),
+                        observation,
+                    });
+                });
+                show_next();
+            }
+        }
     };
+    let on_action = Callback::new(act);
+    let on_change = Callback::new(move |()| {
+        chooser.update_value(Chooser::forget_skips);
+        show_next();
+    });
+    let on_message = Callback::new(move |m: String| message.set(Some(m)));
+
     let keys = window_event_listener(ev::keydown, move |e| {
-        if e.repeat() || e.alt_key() {
+        if e.repeat() || e.alt_key() || typing_in_a_field(&e) {
             return;
         }
         if e.key() == "Escape" && matches!(outputs.state.get_untracked(), FitState::Running { .. })
@@ -95,21 +229,47 @@ pub fn App() -> impl IntoView {
             }
             return;
         }
-        if let Some(action) = action_for_key(&e.key(), e.ctrl_key() || e.meta_key()) {
-            e.prevent_default();
-            act(action);
+        let mode = workspace.with_untracked(|w| w.settings.mode);
+        let k = task
+            .with_untracked(|t| t.as_ref().map(|(t, _)| t.items().len()))
+            .unwrap_or(0);
+        let modifiers = Modifiers {
+            ctrl_or_meta: e.ctrl_key() || e.meta_key(),
+            shift: e.shift_key(),
+        };
+        let Some(intent) = intent_for_key(mode, k, &e.key(), modifiers) else {
+            return;
+        };
+        e.prevent_default();
+        let n = ranking.with_untracked(Vec::len);
+        match intent {
+            KeyIntent::Act(action) => act(action),
+            KeyIntent::Cursor(d) if n > 0 => {
+                cursor.update(|c| *c = c.saturating_add_signed(d as isize).min(n - 1));
+            }
+            KeyIntent::Move(d) if n > 0 => {
+                let from = cursor.get_untracked();
+                let to = from.saturating_add_signed(d as isize).min(n - 1);
+                ranking.update(|o| move_item(o, from, to));
+                cursor.set(to);
+            }
+            KeyIntent::SubmitRanking => act(Action::Rank(ranking.get_untracked())),
+            KeyIntent::Cursor(_) | KeyIntent::Move(_) => {}
         }
     });
     on_cleanup(move || keys.remove());
 
-    let pair = Signal::derive(move || {
-        let pair = session.with(Session::pair)?;
-        items.with_value(|labels| Some((labels[pair.0].clone(), labels[pair.1].clone())))
-    });
     let export_csv = move |_| {
-        let result = Dataset::new(items.get_value(), votes.get_untracked())
+        let result = workspace.with_untracked(|w| {
+            collect::pair_table(
+                &w.deck().labels(),
+                &w.participants,
+                w.deck_ballots(),
+                collect::View::Pooled,
+            )
             .map_err(|e| e.to_string())
-            .and_then(|data| export::download_votes_csv(&data));
+            .and_then(|t| export::download_votes_csv(&t))
+        });
         if let Err(e) = result {
             message.set(Some(e));
         }
@@ -118,11 +278,58 @@ pub fn App() -> impl IntoView {
         fit.with(|f| f.as_ref().map(|s| s.rows.clone()).unwrap_or_default())
     });
     let fitted_votes = Signal::derive(move || fit.with(|f| f.as_ref().map_or(0, |s| s.n_votes)));
+    let n_ballots = Signal::derive(move || workspace.with(|w| w.deck_ballots().len()));
+    let progress = move || {
+        let top_k = workspace.with(|w| w.settings.top_k);
+        let n = fitted_votes.get();
+        let more = estimates.with(|e| {
+            e.as_ref().and_then(|e| {
+                collect::comparisons_to_separate_top(&e.scores, &e.standard_errors, n, top_k)
+            })
+        });
+        match more {
+            Some(0) => format!("The top {top_k} stand apart at 95%."),
+            Some(m) if m > 100 * n.max(100) as u64 => format!(
+                "Places {top_k} and {} are too close to call yet: many more comparisons needed.",
+                top_k + 1
+            ),
+            Some(m) => format!("About {m} more comparisons to pin the top {top_k}."),
+            None => String::new(),
+        }
+    };
+
+    let vote_area = move || {
+        let d = deck.get();
+        let mode = workspace.with(|w| w.settings.mode);
+        let Some((t, _)) = task.get() else {
+            return view! { <p class="empty">"This deck needs at least two items."</p> }.into_any();
+        };
+        let item = |i: u32| d.items.get(i as usize).cloned().unwrap_or_default();
+        match (t, mode) {
+            (Task::Pair(l, r), Mode::Pair) => view! {
+                <VotePanel left=item(l) right=item(r) kind=d.kind on_action=on_action />
+            }
+            .into_any(),
+            (Task::Several(shown), Mode::BestOf) => view! {
+                <BestOfPanel deck=d.clone() shown=shown on_action=on_action />
+            }
+            .into_any(),
+            (Task::Several(_), Mode::Ranking) => view! {
+                <RankingPanel deck=d.clone() order=ranking cursor=cursor on_action=on_action />
+            }
+            .into_any(),
+            (Task::One(i), Mode::Thumb | Mode::Likert) => view! {
+                <SinglePanel item=item(i) kind=d.kind mode=mode on_action=on_action />
+            }
+            .into_any(),
+            _ => ().into_any(),
+        }
+    };
 
     view! {
         <header class="top">
             <h1>"prefplay"</h1>
-            <p class="tagline">"Vote on pairs; a Bradley–Terry model ranks them after every vote."</p>
+            <p class="tagline">"Vote; a Bradley–Terry model ranks the items after every vote."</p>
             <p id="engine" class="engine">
                 {move || match fit.get() {
                     Ok(s) => match (s.fallback_reason, s.choice) {
@@ -141,19 +348,36 @@ pub fn App() -> impl IntoView {
                 <button on:click=move |_| message.set(None)>"Dismiss"</button>
             </p>
         })}
+        <DeckBar workspace=workspace on_change=on_change on_message=on_message />
+        <Controls workspace=workspace on_change=on_change on_message=on_message />
         <main class="layout">
             <div class="left">
-                <VotePanel
-                    pair=pair
-                    can_undo=Signal::derive(move || !votes.with(Vec::is_empty))
-                    on_action=Callback::new(act)
-                />
-                <p id="vote-count" class="count">
-                    {move || match votes.with(Vec::len) {
+                <section class="vote" aria-label="Vote" data-mode=move || workspace.with(|w| w.settings.mode.name())>
+                    {move || deck.with(|d| (!d.question.is_empty()).then(|| view! { <p id="prompt" class="prompt">{d.question.clone()}</p> }))}
+                    {vote_area}
+                    <div class="secondary">
+                        <button id="skip" aria-keyshortcuts="Space" disabled=move || task.with(Option::is_none) on:click=move |_| act(Action::Skip)>
+                            "Skip " <kbd>"Space"</kbd>
+                        </button>
+                        <button id="undo" aria-keyshortcuts="Backspace Control+Z"
+                            disabled=move || workspace.with(|w| !w.deck_ballots().iter().any(|b| b.participant == w.active_participant))
+                            on:click=move |_| act(Action::Undo)>
+                            "Undo " <kbd>"⌫"</kbd>
+                        </button>
+                    </div>
+                    <p id="why" class="why">{move || task.with(|t| t.as_ref().map(|(_, why)| format!("Why this: {why}")))}</p>
+                </section>
+                <p id="vote-count" class="count" data-ballots=move || n_ballots.get().to_string()>
+                    {move || match n_ballots.get() {
                         1 => "1 vote".to_string(),
                         n => format!("{n} votes"),
                     }}
+                    {move || {
+                        let pairs = fit_input.with(Vec::len);
+                        (pairs != n_ballots.get()).then(|| format!(" ({pairs} comparisons)"))
+                    }}
                 </p>
+                <p id="progress" class="progress">{progress}</p>
                 <div class="tools">
                     <button id="export" on:click=export_csv>"Export CSV"</button>
                     <button id="reset" class="danger" on:click=move |_| confirming_reset.set(true)>"Reset…"</button>
@@ -161,11 +385,12 @@ pub fn App() -> impl IntoView {
                 <Show when=move || confirming_reset.get()>
                     <div class="confirm" role="alertdialog" aria-labelledby="confirm-text">
                         <p id="confirm-text">
-                            {move || format!("Delete all {} votes? This cannot be undone; export them first if you want to keep them.", votes.with(Vec::len))}
+                            {move || format!("Delete all {} votes on this deck? This cannot be undone; export them first if you want to keep them.", n_ballots.get())}
                         </p>
                         <button id="confirm-reset" class="danger" on:click=move |_| {
-                            session.update(Session::reset);
+                            workspace.update(Workspace::clear_deck_ballots);
                             confirming_reset.set(false);
+                            on_change.run(());
                         }>"Delete votes"</button>
                         <button id="cancel-reset" on:click=move |_| confirming_reset.set(false)>"Cancel (Esc)"</button>
                     </div>
@@ -193,7 +418,7 @@ pub fn App() -> impl IntoView {
                             at_ms - started_ms
                         ),
                         (FitState::Idle, Ok(s)) => format!(
-                            "Fit on {} votes: {:.1} ms, {} Newton steps, in the {}.",
+                            "Fit on {} comparisons: {:.1} ms, {} Newton steps, in the {}.",
                             s.n_votes, s.fit_ms, s.iterations, s.thread
                         ),
                         (FitState::Idle, Err(e)) => e,

@@ -1,6 +1,6 @@
-//! Downloading the votes as a pairs CSV (`item_a,item_b,winner`).
+//! Downloading the votes as a pairs CSV (`item_a,item_b,winner`, plus
+//! `rater`, `advantage` and `prompt`).
 
-use prefplay_core::Dataset;
 use prefplay_core::formats::{Format, write_table};
 use prefplay_core::table::PairTable;
 use wasm_bindgen::JsCast;
@@ -8,12 +8,11 @@ use wasm_bindgen::JsCast;
 /// The file name offered for the download.
 pub const EXPORT_FILE_NAME: &str = "prefplay-votes.csv";
 
-/// Offers the dataset's votes as a CSV download; `Err` is a message for the user.
-pub fn download_votes_csv(data: &Dataset) -> Result<(), String> {
+/// Offers the table as a pairs CSV download; `Err` is a message for the user.
+pub fn download_votes_csv(table: &PairTable) -> Result<(), String> {
     let fail = |what: &str| format!("Export failed: {what}");
     let mut bytes = Vec::new();
-    write_table(&PairTable::from_dataset(data), Format::Pairs, &mut bytes)
-        .map_err(|e| fail(&e.to_string()))?;
+    write_table(table, Format::Pairs, &mut bytes).map_err(|e| fail(&e.to_string()))?;
     let csv = String::from_utf8(bytes).map_err(|_| fail("the text is not UTF-8"))?;
     let parts = js_sys::Array::of1(&csv.into());
     let options = web_sys::BlobPropertyBag::new();

@@ -1,6 +1,6 @@
 //! prefplay's single-page app (Leptos, client-side rendering).
 //!
-//! Data flows one way: votes (session) → stored (localStorage) → fit (in
+//! Data flows one way: ballots (workspace) → stored (localStorage) → fit (in
 //! the fit worker, engine WebGPU or CPU) → leaderboard. Nothing is fetched
 //! from any other origin. The same library is built twice by Trunk: the
 //! page (`src/main.rs`) and the fit worker (`src/bin/prefplay-worker.rs`).
@@ -8,7 +8,7 @@
 
 mod app;
 pub mod components;
-pub mod deck;
+pub mod decks;
 mod export;
 pub mod fit_job;
 pub mod fit_runner;
@@ -17,6 +17,7 @@ pub mod session;
 mod storage;
 pub mod worker;
 pub mod worker_protocol;
+pub mod workspace;
 
 pub use app::App;
 

@@ -1,116 +1,329 @@
-//! The voting session: the current pair, votes, skips and undo. Pure logic
-//! (no DOM), so it is tested directly.
+//! What is on screen next and why: the task chooser. Pure logic (no DOM),
+//! tested natively.
+//!
+//! Pairs come from `prefplay_core::selection` under the chosen strategy.
+//! Best-of-k and ranking show that pair plus the k − 2 items shown least
+//! so far on this deck. Thumbs and Likert show the item the active
+//! participant has rated least. Without a fit yet, the active strategies
+//! fall back to the least-shown pair and say so.
 
-use prefplay_core::selection::{PairExposures, least_compared_pair};
-use prefplay_core::{Vote, Winner};
+use prefplay_core::collect::{Ballot, Observation};
+use prefplay_core::numerics::sigmoid;
+use prefplay_core::selection::{Belief, PairExposures, Strategy, choose_pair};
+use prefplay_core::table::Outcome;
+use rand::Rng;
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 
+use crate::workspace::{Mode, Settings, StrategyChoice};
+
 /// What a button or key asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// The left item is better.
-    Left,
-    /// The right item is better.
-    Right,
-    /// Neither is better.
-    Tie,
-    /// Show another pair; nothing is recorded.
+    /// A pair outcome: A (left), B (right), tie or both bad.
+    Pair(Outcome),
+    /// Best of k: the position (0-based) of the chosen item on screen.
+    Choose(usize),
+    /// Ranking: the items in the order the person put them, best first.
+    Rank(Vec<u32>),
+    /// Thumb up (`true`) or down.
+    Thumb(bool),
+    /// Likert score 1 ..= 5.
+    Likert(u8),
+    /// Show something else; nothing is recorded.
     Skip,
-    /// Take back the last vote and show its pair again.
+    /// Take back the active participant's last ballot on this deck.
     Undo,
 }
 
-/// Items, votes and the pair on screen.
-#[derive(Debug, Clone)]
-pub struct Session {
-    n_items: usize,
-    votes: Vec<Vote>,
-    /// Pairs skipped in this tab; they count as shown when choosing the next pair.
-    skipped: Vec<(usize, usize)>,
-    /// (left, right) on screen.
-    pair: Option<(usize, usize)>,
-    rng: Pcg64Mcg,
+/// The items on screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Task {
+    /// (left, right).
+    Pair(u32, u32),
+    /// k items in display order (best-of-k and ranking).
+    Several(Vec<u32>),
+    /// One item (thumbs and Likert).
+    One(u32),
 }
 
-impl Session {
-    /// A session over `n_items` items with the stored `votes`; `seed` drives
-    /// pair choice and sides.
-    pub fn new(n_items: usize, votes: Vec<Vote>, seed: u64) -> Self {
-        let mut session = Self {
-            n_items,
-            votes,
-            skipped: Vec::new(),
-            pair: None,
+impl Task {
+    /// The items on screen, in display order.
+    pub fn items(&self) -> Vec<u32> {
+        match self {
+            Task::Pair(a, b) => vec![*a, *b],
+            Task::Several(items) => items.clone(),
+            Task::One(i) => vec![*i],
+        }
+    }
+
+    /// The observation `action` makes on this task, if it is one for it.
+    pub fn observe(&self, action: &Action) -> Option<Observation> {
+        match (self, action) {
+            (Task::Pair(left, right), Action::Pair(outcome)) => Some(Observation::Pair {
+                left: *left,
+                right: *right,
+                outcome: *outcome,
+            }),
+            (Task::Several(shown), Action::Choose(k)) => Some(Observation::BestOf {
+                shown: shown.clone(),
+                chosen: *shown.get(*k)?,
+            }),
+            (Task::Several(shown), Action::Rank(order)) => {
+                let mut a = order.clone();
+                let mut b = shown.clone();
+                a.sort_unstable();
+                b.sort_unstable();
+                (a == b).then(|| Observation::Ranking {
+                    order: order.clone(),
+                })
+            }
+            (Task::One(item), Action::Thumb(up)) => Some(Observation::Thumb {
+                item: *item,
+                up: *up,
+            }),
+            (Task::One(item), Action::Likert(score)) => Some(Observation::Likert {
+                item: *item,
+                score: *score,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The task that shows the items of `observation` again (for undo).
+    pub fn of(observation: &Observation) -> Task {
+        match observation {
+            Observation::Pair { left, right, .. } => Task::Pair(*left, *right),
+            Observation::BestOf { shown, .. } => Task::Several(shown.clone()),
+            Observation::Ranking { order } => Task::Several(order.clone()),
+            Observation::Thumb { item, .. } | Observation::Likert { item, .. } => Task::One(*item),
+        }
+    }
+}
+
+/// Current scores and standard errors per item (from the last fit).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Estimates {
+    /// Score per item (logit scale).
+    pub scores: Vec<f64>,
+    /// Standard error per item.
+    pub standard_errors: Vec<f64>,
+}
+
+/// Chooses tasks; remembers skips (they count as shown) for this tab.
+#[derive(Debug, Clone)]
+pub struct Chooser {
+    rng: Pcg64Mcg,
+    skipped: Vec<Vec<u32>>,
+}
+
+impl Chooser {
+    /// A chooser seeded with `seed` (sides, tie-breaks, Thompson draws).
+    pub fn new(seed: u64) -> Self {
+        Self {
             rng: Pcg64Mcg::seed_from_u64(seed),
-        };
-        session.choose_next();
-        session
-    }
-
-    /// The votes, oldest first.
-    pub fn votes(&self) -> &[Vote] {
-        &self.votes
-    }
-
-    /// The pair on screen as (left, right), if there are two items.
-    pub fn pair(&self) -> Option<(usize, usize)> {
-        self.pair
-    }
-
-    /// Applies an action; returns whether the votes changed.
-    pub fn apply(&mut self, action: Action) -> bool {
-        match action {
-            Action::Left | Action::Right | Action::Tie => {
-                let Some((item_a, item_b)) = self.pair else {
-                    return false;
-                };
-                let winner = match action {
-                    Action::Left => Winner::A,
-                    Action::Right => Winner::B,
-                    _ => Winner::Tie,
-                };
-                self.votes.push(Vote {
-                    item_a,
-                    item_b,
-                    winner,
-                });
-                self.choose_next();
-                true
-            }
-            Action::Skip => {
-                if let Some(p) = self.pair {
-                    self.skipped.push(p);
-                }
-                self.choose_next();
-                false
-            }
-            Action::Undo => match self.votes.pop() {
-                Some(v) => {
-                    self.pair = Some((v.item_a, v.item_b));
-                    true
-                }
-                None => false,
-            },
+            skipped: Vec::new(),
         }
     }
 
-    /// Drops every vote and skip.
-    pub fn reset(&mut self) {
-        self.votes.clear();
+    /// Remembers that `task` was skipped.
+    pub fn skip(&mut self, task: &Task) {
+        self.skipped.push(task.items());
+    }
+
+    /// Forgets the skips (e.g. after a deck change).
+    pub fn forget_skips(&mut self) {
         self.skipped.clear();
-        self.choose_next();
     }
 
-    fn choose_next(&mut self) {
-        let mut exposures = PairExposures::new(self.n_items);
-        for v in &self.votes {
-            exposures.record(v.item_a, v.item_b);
+    /// The next task on a deck of `n_items` given its `ballots`, with a
+    /// sentence saying why it was chosen. `None` with fewer than two items
+    /// (one for the single-item modes).
+    pub fn next(
+        &mut self,
+        n_items: usize,
+        settings: &Settings,
+        estimates: Option<&Estimates>,
+        ballots: &[Ballot],
+        participant: u32,
+    ) -> Option<(Task, String)> {
+        match settings.mode {
+            Mode::Thumb | Mode::Likert => self.next_single(n_items, ballots, participant),
+            Mode::Pair | Mode::BestOf | Mode::Ranking => {
+                let mut exposures = PairExposures::new(n_items);
+                let mut shown = vec![0u32; n_items];
+                let skipped = self.skipped.iter().map(Vec::as_slice);
+                for items in ballots.iter().map(|b| b.observation.items()) {
+                    record(&mut exposures, &mut shown, &items);
+                }
+                for items in skipped {
+                    record(&mut exposures, &mut shown, items);
+                }
+                let (left, right, why) =
+                    self.next_pair(n_items, settings, estimates, &exposures)?;
+                if settings.mode == Mode::Pair {
+                    return Some((Task::Pair(left, right), why));
+                }
+                let k = settings.k.clamp(3, 6).min(n_items);
+                let mut items = vec![left, right];
+                while items.len() < k {
+                    let least = (0..n_items as u32)
+                        .filter(|i| !items.contains(i))
+                        .map(|i| (shown[i as usize], i))
+                        .min_by_key(|&(count, i)| (count, self.tiebreak(i)))?;
+                    items.push(least.1);
+                }
+                // Shuffle so the pair is not always first.
+                for i in (1..items.len()).rev() {
+                    let j = self.rng.random_range(0..=i);
+                    items.swap(i, j);
+                }
+                let why = format!(
+                    "{why} Plus the {} least-shown other item{}.",
+                    k - 2,
+                    if k - 2 == 1 { "" } else { "s" }
+                );
+                Some((Task::Several(items), why))
+            }
         }
-        for &(a, b) in &self.skipped {
-            exposures.record(a, b);
+    }
+
+    /// A random key for breaking ties among equal counts.
+    fn tiebreak(&mut self, _item: u32) -> u32 {
+        self.rng.random()
+    }
+
+    fn next_single(
+        &mut self,
+        n_items: usize,
+        ballots: &[Ballot],
+        participant: u32,
+    ) -> Option<(Task, String)> {
+        if n_items == 0 {
+            return None;
         }
-        self.pair = least_compared_pair(&exposures, &mut self.rng);
+        let mut rated = vec![0u32; n_items];
+        for b in ballots.iter().filter(|b| b.participant == participant) {
+            if let Observation::Thumb { item, .. } | Observation::Likert { item, .. } =
+                b.observation
+                && let Some(c) = rated.get_mut(item as usize)
+            {
+                *c += 1;
+            }
+        }
+        for items in &self.skipped {
+            if let [item] = items.as_slice()
+                && let Some(c) = rated.get_mut(*item as usize)
+            {
+                *c += 1;
+            }
+        }
+        let (count, item) = (0..n_items as u32)
+            .map(|i| (rated[i as usize], i))
+            .min_by_key(|&(count, i)| (count, self.tiebreak(i)))?;
+        let why = match count {
+            0 => "An item you have not rated yet.".to_string(),
+            1 => "The item you have rated least (once).".to_string(),
+            n => format!("The item you have rated least ({n} times)."),
+        };
+        Some((Task::One(item), why))
+    }
+
+    fn next_pair(
+        &mut self,
+        n_items: usize,
+        settings: &Settings,
+        estimates: Option<&Estimates>,
+        exposures: &PairExposures,
+    ) -> Option<(u32, u32, String)> {
+        let usable = estimates.filter(|e| {
+            e.scores.len() == n_items
+                && e.standard_errors.len() == n_items
+                && e.standard_errors.iter().all(|s| s.is_finite())
+        });
+        let active = !matches!(
+            settings.strategy,
+            StrategyChoice::Random | StrategyChoice::Balanced
+        );
+        let flat = vec![0.0; n_items];
+        let (belief, note) = match usable {
+            Some(e) => (
+                Belief {
+                    scores: &e.scores,
+                    standard_errors: &e.standard_errors,
+                },
+                None,
+            ),
+            None => (
+                Belief {
+                    scores: &flat,
+                    standard_errors: &flat,
+                },
+                active.then_some("No fit yet, so the least-shown pair."),
+            ),
+        };
+        let k = settings.top_k.max(1);
+        let strategy = match (settings.strategy, note.is_some()) {
+            (_, true) | (StrategyChoice::Balanced, _) => Strategy::Balanced,
+            (StrategyChoice::Random, _) => Strategy::Random,
+            (StrategyChoice::MostUncertain, _) => Strategy::MostUncertain,
+            (StrategyChoice::InformationGain, _) => Strategy::InformationGain,
+            (StrategyChoice::Thompson, _) => Strategy::Thompson { k },
+            (StrategyChoice::Ucb, _) => Strategy::Ucb { k, width: 1.96 },
+        };
+        let (a, b) = choose_pair(strategy, belief, exposures, &mut self.rng)?;
+        let why = match note {
+            Some(note) => note.to_string(),
+            None => explain(strategy, belief, exposures, a, b),
+        };
+        Some((a as u32, b as u32, why))
+    }
+}
+
+fn record(exposures: &mut PairExposures, shown: &mut [u32], items: &[u32]) {
+    for (k, &a) in items.iter().enumerate() {
+        if let Some(c) = shown.get_mut(a as usize) {
+            *c += 1;
+        }
+        for &b in &items[k + 1..] {
+            exposures.record(a as usize, b as usize);
+        }
+    }
+}
+
+/// One sentence on why `strategy` picked (a, b).
+fn explain(
+    strategy: Strategy,
+    belief: Belief<'_>,
+    exposures: &PairExposures,
+    a: usize,
+    b: usize,
+) -> String {
+    let (s, se) = (belief.scores, belief.standard_errors);
+    let p = sigmoid(s[a] - s[b]);
+    match strategy {
+        Strategy::Random => "A random pair.".to_string(),
+        Strategy::Balanced => match exposures.count(a, b) {
+            0 => "The least-shown pair: never shown together yet.".to_string(),
+            1 => "The least-shown pair: shown together once before.".to_string(),
+            n => format!("The least-shown pair: shown together {n} times before."),
+        },
+        Strategy::MostUncertain => {
+            format!("The closest predicted match: P(left wins) = {p:.2}.")
+        }
+        Strategy::InformationGain => {
+            let gain = 0.5 * (p * (1.0 - p) * (se[a] * se[a] + se[b] * se[b])).ln_1p();
+            format!(
+                "The most informative pair: expected gain {gain:.3} nats; P(left wins) = {p:.2}."
+            )
+        }
+        Strategy::Thompson { k } => format!(
+            "A draw from the posterior put these two at places {k} and {} — the top-{k} boundary.",
+            k + 1
+        ),
+        Strategy::Ucb { k, .. } => format!(
+            "The top-{k} boundary: the weakest lower bound inside against the strongest upper bound outside; P(left wins) = {p:.2}."
+        ),
     }
 }
 
@@ -118,35 +331,115 @@ impl Session {
 mod tests {
     use super::*;
 
-    #[test]
-    fn votes_record_the_shown_sides_and_undo_restores_the_pair() {
-        let mut s = Session::new(4, Vec::new(), 3);
-        let (l, r) = s.pair().unwrap();
-        assert!(s.apply(Action::Right));
-        assert_eq!(s.votes(), &[Vote::new(l, r, Winner::B)]);
-        assert!(s.apply(Action::Undo));
-        assert!(s.votes().is_empty());
-        assert_eq!(s.pair(), Some((l, r)));
-        assert!(!s.apply(Action::Undo), "nothing left to undo");
+    fn settings(mode: Mode, strategy: StrategyChoice) -> Settings {
+        Settings {
+            mode,
+            strategy,
+            ..Settings::default()
+        }
+    }
+
+    fn ballot(observation: Observation) -> Ballot {
+        Ballot {
+            participant: 0,
+            prompt: None,
+            time_ms: 0.0,
+            observation,
+        }
     }
 
     #[test]
-    fn skip_moves_on_without_recording() {
-        let mut s = Session::new(3, Vec::new(), 5);
-        let first = s.pair().unwrap();
-        assert!(!s.apply(Action::Skip));
-        assert!(s.votes().is_empty());
-        let next = s.pair().unwrap();
-        let unordered = |(a, b): (usize, usize)| (a.min(b), a.max(b));
-        assert_ne!(unordered(first), unordered(next));
+    fn each_mode_gets_its_kind_of_task() {
+        let mut c = Chooser::new(1);
+        let s = |m| settings(m, StrategyChoice::Balanced);
+        assert!(matches!(
+            c.next(5, &s(Mode::Pair), None, &[], 0),
+            Some((Task::Pair(..), _))
+        ));
+        let (task, why) = c.next(5, &s(Mode::BestOf), None, &[], 0).unwrap();
+        assert_eq!(task.items().len(), 4, "default k = 4");
+        assert!(why.contains("2 least-shown"), "{why}");
+        let mut distinct = task.items();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 4);
+        assert!(matches!(
+            c.next(5, &s(Mode::Likert), None, &[], 0),
+            Some((Task::One(_), _))
+        ));
+        assert!(c.next(1, &s(Mode::Pair), None, &[], 0).is_none());
+        // k is capped by the deck size.
+        let (task, _) = c.next(3, &s(Mode::Ranking), None, &[], 0).unwrap();
+        assert_eq!(task.items().len(), 3);
     }
 
     #[test]
-    fn reset_clears_votes() {
-        let mut s = Session::new(3, Vec::new(), 1);
-        s.apply(Action::Tie);
-        s.reset();
-        assert!(s.votes().is_empty());
-        assert!(s.pair().is_some());
+    fn actions_become_observations_only_for_their_task() {
+        let pair = Task::Pair(2, 0);
+        assert_eq!(
+            pair.observe(&Action::Pair(Outcome::BothBad)),
+            Some(Observation::Pair {
+                left: 2,
+                right: 0,
+                outcome: Outcome::BothBad
+            })
+        );
+        assert_eq!(pair.observe(&Action::Likert(3)), None);
+        let several = Task::Several(vec![4, 1, 3]);
+        assert_eq!(
+            several.observe(&Action::Choose(1)),
+            Some(Observation::BestOf {
+                shown: vec![4, 1, 3],
+                chosen: 1
+            })
+        );
+        assert_eq!(several.observe(&Action::Choose(3)), None);
+        assert_eq!(several.observe(&Action::Rank(vec![3, 4])), None);
+        assert!(several.observe(&Action::Rank(vec![3, 4, 1])).is_some());
+    }
+
+    #[test]
+    fn single_item_modes_go_to_the_least_rated_item() {
+        let mut c = Chooser::new(3);
+        let s = settings(Mode::Thumb, StrategyChoice::InformationGain);
+        let ballots = vec![
+            ballot(Observation::Thumb { item: 0, up: true }),
+            ballot(Observation::Likert { item: 1, score: 2 }),
+        ];
+        let (task, why) = c.next(3, &s, None, &ballots, 0).unwrap();
+        assert_eq!(task, Task::One(2));
+        assert!(why.contains("not rated"), "{why}");
+        // Another participant has rated nothing yet; ties are random.
+        let (task, _) = c.next(3, &s, None, &ballots, 1).unwrap();
+        assert!(matches!(task, Task::One(0..=2)));
+    }
+
+    #[test]
+    fn strategies_explain_themselves_and_fall_back_without_a_fit() {
+        let mut c = Chooser::new(5);
+        let s = settings(Mode::Pair, StrategyChoice::InformationGain);
+        let (_, why) = c.next(4, &s, None, &[], 0).unwrap();
+        assert!(why.starts_with("No fit yet"), "{why}");
+        let e = Estimates {
+            scores: vec![2.0, 1.0, 0.9, -3.0],
+            standard_errors: vec![0.1, 0.5, 0.5, 0.1],
+        };
+        let (task, why) = c.next(4, &s, Some(&e), &[], 0).unwrap();
+        let mut items = task.items();
+        items.sort_unstable();
+        assert_eq!(items, vec![1, 2], "the uncertain close pair");
+        assert!(why.contains("nats"), "{why}");
+        let ucb = settings(Mode::Pair, StrategyChoice::Ucb);
+        let (_, why) = c.next(4, &ucb, Some(&e), &[], 0).unwrap();
+        assert!(why.contains("top-3"), "{why}");
+    }
+
+    #[test]
+    fn undo_shows_the_same_items_again() {
+        let o = Observation::BestOf {
+            shown: vec![2, 0, 1],
+            chosen: 0,
+        };
+        assert_eq!(Task::of(&o), Task::Several(vec![2, 0, 1]));
     }
 }

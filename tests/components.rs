@@ -160,7 +160,10 @@ async fn app_records_keyboard_votes_and_refits() {
         .local_storage()
         .unwrap()
         .unwrap()
-        .get_item("prefplay.v1.votes")
+        .get_item("prefplay.v2.workspace")
         .unwrap();
-    assert!(saved.is_some_and(|s| s.contains("\"winner\":\"a\"")));
+    assert!(
+        saved.is_some_and(|s| s.contains("\"outcome\":\"a\"")),
+        "the left vote is saved"
+    );
 }

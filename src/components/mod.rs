@@ -1,7 +1,17 @@
 //! Page components.
 
+mod controls;
+mod deck_bar;
+mod face;
 mod leaderboard;
+mod several;
+mod single;
 mod vote_panel;
 
+pub use controls::Controls;
+pub use deck_bar::DeckBar;
+pub use face::{ItemFace, swatch_css};
 pub use leaderboard::Leaderboard;
+pub use several::{BestOfPanel, RankingPanel, move_item};
+pub use single::SinglePanel;
 pub use vote_panel::VotePanel;

@@ -1,83 +1,45 @@
-//! The two big choice buttons and the tie / skip / undo row.
+//! A vs B: the two big choice buttons and the tie / both bad row.
 
 use leptos::prelude::*;
+use prefplay_core::collect::{DeckItem, DeckKind};
+use prefplay_core::table::Outcome;
 
+use super::face::ItemFace;
 use crate::session::Action;
 
-/// Shows the pair on screen; every button names its key.
+/// The pair on screen; every button names its key.
 #[component]
 pub fn VotePanel(
-    /// Labels of the (left, right) items on screen; `None` with fewer than two items.
-    #[prop(into)]
-    pair: Signal<Option<(String, String)>>,
-    /// Whether there is a vote to undo.
-    #[prop(into)]
-    can_undo: Signal<bool>,
+    /// The (left, right) items.
+    left: DeckItem,
+    /// The right item.
+    right: DeckItem,
+    /// How the deck draws items.
+    kind: DeckKind,
     /// Called with the action a button asks for.
     on_action: Callback<Action>,
 ) -> impl IntoView {
-    let label = move |left: bool| {
-        pair.get()
-            .map(|(l, r)| if left { l } else { r })
-            .unwrap_or_default()
-    };
-    let no_pair = move || pair.get().is_none();
-    view! {
-        <section class="vote" aria-label="Vote">
-            <p class="prompt">"Which flavour is better?"</p>
-            <div class="pair">
-                <ChoiceButton side=Side::Left label=Signal::derive(move || label(true)) disabled=Signal::derive(no_pair) on_action=on_action />
-                <ChoiceButton side=Side::Right label=Signal::derive(move || label(false)) disabled=Signal::derive(no_pair) on_action=on_action />
-            </div>
-            <div class="secondary">
-                <span class="hint">"← left · → right"</span>
-                <button id="tie" aria-keyshortcuts="ArrowDown" disabled=no_pair on:click=move |_| on_action.run(Action::Tie)>
-                    "Tie ↓"
-                </button>
-                <button id="skip" aria-keyshortcuts="Space" disabled=no_pair on:click=move |_| on_action.run(Action::Skip)>
-                    "Skip ␣"
-                </button>
-                <button
-                    id="undo"
-                    aria-keyshortcuts="Backspace Control+Z"
-                    disabled=move || !can_undo.get()
-                    on:click=move |_| on_action.run(Action::Undo)
-                >
-                    "Undo ⌫"
-                </button>
-            </div>
-        </section>
-    }
-}
-
-/// Which of the two big buttons.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    /// The left item (`item_a`), key ←.
-    Left,
-    /// The right item (`item_b`), key →.
-    Right,
-}
-
-/// One big button whose text is the item's label.
-#[component]
-fn ChoiceButton(
-    /// Left or right.
-    side: Side,
-    /// The item's label.
-    label: Signal<String>,
-    /// Whether the button is disabled (no pair).
-    disabled: Signal<bool>,
-    /// Called with [`Action::Left`] or [`Action::Right`].
-    on_action: Callback<Action>,
-) -> impl IntoView {
-    let (id, key, action) = match side {
-        Side::Left => ("choice-left", "ArrowLeft", Action::Left),
-        Side::Right => ("choice-right", "ArrowRight", Action::Right),
+    let button = move |id: &'static str, key: &'static str, item: DeckItem, outcome: Outcome| {
+        let label = item.label.clone();
+        view! {
+            <button id=id class="choice" data-item=label aria-keyshortcuts=key on:click=move |_| on_action.run(Action::Pair(outcome))>
+                <ItemFace item=item kind=kind />
+                <kbd class="key">{if outcome == Outcome::A { "←" } else { "→" }}</kbd>
+            </button>
+        }
     };
     view! {
-        <button id=id class="choice" aria-keyshortcuts=key disabled=disabled on:click=move |_| on_action.run(action)>
-            {label}
-        </button>
+        <div class="pair">
+            {button("choice-left", "ArrowLeft", left, Outcome::A)}
+            {button("choice-right", "ArrowRight", right, Outcome::B)}
+        </div>
+        <div class="secondary">
+            <button id="tie" aria-keyshortcuts="ArrowDown" on:click=move |_| on_action.run(Action::Pair(Outcome::Tie))>
+                "Tie " <kbd>"↓"</kbd>
+            </button>
+            <button id="both-bad" aria-keyshortcuts="ArrowUp" on:click=move |_| on_action.run(Action::Pair(Outcome::BothBad))>
+                "Both bad " <kbd>"↑"</kbd>
+            </button>
+        </div>
     }
 }

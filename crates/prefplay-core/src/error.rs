@@ -45,6 +45,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A stored ballot is inconsistent with its deck (zero-based position).
+    #[error("ballot {ballot}: {message}")]
+    InvalidBallot {
+        /// Zero-based position of the ballot.
+        ballot: usize,
+        /// What is wrong.
+        message: String,
+    },
     /// Reading or writing failed.
     #[error("{0}")]
     Io(String),

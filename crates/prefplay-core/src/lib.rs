@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 pub mod bt;
+pub mod collect;
 pub mod counter_rng;
 pub mod dataset;
 pub mod deck;

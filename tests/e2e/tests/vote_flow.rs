@@ -82,10 +82,12 @@ async fn fitted_scores(client: &Client, n: usize) -> Result<Vec<(String, f64)>> 
 }
 
 async fn pair(client: &Client) -> Result<(String, String)> {
-    Ok((
-        text(client, "#choice-left").await?,
-        text(client, "#choice-right").await?,
-    ))
+    let label = |side| async move {
+        attr(client, side, "data-item")
+            .await?
+            .with_context(|| format!("{side} has no data-item"))
+    };
+    Ok((label("#choice-left").await?, label("#choice-right").await?))
 }
 
 fn fit_ms(info: &str) -> Option<f64> {
@@ -238,11 +240,18 @@ async fn scenario(client: &Client, url: &str, downloads: &Path, root: &Path) -> 
     })
     .await?;
     let mut lines = csv.lines();
-    ensure!(lines.next() == Some("item_a,item_b,winner"), "CSV header");
+    let header = lines.next().unwrap_or_default();
+    ensure!(
+        header.starts_with("item_a,item_b,winner,rater"),
+        "CSV header {header:?}"
+    );
     let (mut csv_favourite_wins, mut csv_ties) = (0, 0);
     for line in lines {
         let fields: Vec<&str> = line.split(',').collect();
-        ensure!(fields.len() == 3, "CSV row {line:?}");
+        ensure!(
+            fields.len() == header.split(',').count() && fields[3] == "Me",
+            "CSV row {line:?}"
+        );
         match fields[2] {
             "tie" => csv_ties += 1,
             "a" if fields[0] == FAVOURITE => csv_favourite_wins += 1,

@@ -18,7 +18,7 @@
 
 mod arena;
 mod crowdkit;
-mod csv_util;
+pub(crate) mod csv_util;
 mod hf;
 mod json_records;
 mod pairs;

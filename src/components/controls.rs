@@ -1,0 +1,106 @@
+//! The settings row: voting mode, k, selection strategy, who is voting and
+//! whose votes the leaderboard shows.
+
+use leptos::prelude::*;
+use prefplay_core::collect::View;
+
+use crate::workspace::{Mode, StrategyChoice, Workspace};
+
+/// Mode, k, strategy, participant and view pickers. Every change goes
+/// through `workspace` and then `on_change` (which picks the next task).
+#[component]
+pub fn Controls(
+    /// The page's state.
+    workspace: RwSignal<Workspace>,
+    /// Called after a change that alters what should be on screen.
+    on_change: Callback<()>,
+    /// Shows a message (e.g. an empty participant name).
+    on_message: Callback<String>,
+) -> impl IntoView {
+    let settings = move || workspace.with(|w| w.settings);
+    let set = move |f: &dyn Fn(&mut Workspace)| {
+        workspace.update(|w| f(w));
+        on_change.run(());
+    };
+    let new_name = RwSignal::new(String::new());
+    let add_participant = move || {
+        let name = new_name.get_untracked();
+        match workspace.try_update(|w| w.add_participant(&name)) {
+            Some(Ok(())) => {
+                new_name.set(String::new());
+                on_change.run(());
+            }
+            Some(Err(e)) => on_message.run(e),
+            None => {}
+        }
+    };
+    view! {
+        <div class="controls">
+            <label>"Mode "
+                <select id="mode" prop:value=move || settings().mode.name() on:change=move |e| {
+                    if let Some(m) = Mode::from_name(&event_target_value(&e)) {
+                        set(&|w| w.settings.mode = m);
+                    }
+                }>
+                    {Mode::ALL.map(|m| view! { <option value=m.name()>{m.title()}</option> }).collect_view()}
+                </select>
+            </label>
+            <Show when=move || matches!(settings().mode, Mode::BestOf | Mode::Ranking)>
+                <label>"k "
+                    <select id="k" prop:value=move || settings().k.to_string() on:change=move |e| {
+                        if let Ok(k) = event_target_value(&e).parse::<usize>() {
+                            set(&|w| w.settings.k = k.clamp(3, 6));
+                        }
+                    }>
+                        {(3..=6).map(|k| view! { <option value=k.to_string()>{k.to_string()}</option> }).collect_view()}
+                    </select>
+                </label>
+            </Show>
+            <label>"Next pair by "
+                <select id="strategy" prop:value=move || settings().strategy.name() on:change=move |e| {
+                    if let Some(s) = StrategyChoice::from_name(&event_target_value(&e)) {
+                        set(&|w| w.settings.strategy = s);
+                    }
+                }>
+                    {StrategyChoice::ALL.map(|s| view! { <option value=s.name()>{s.title()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>"Voter "
+                <select id="participant" prop:value=move || workspace.with(|w| w.active_participant.to_string()) on:change=move |e| {
+                    if let Ok(p) = event_target_value(&e).parse::<u32>() {
+                        set(&|w| w.active_participant = p);
+                    }
+                }>
+                    {move || workspace.with(|w| w.participants.iter().enumerate().map(|(i, name)| {
+                        view! { <option value=i.to_string()>{name.clone()}</option> }
+                    }).collect_view())}
+                </select>
+            </label>
+            <form class="inline" on:submit=move |e| { e.prevent_default(); add_participant(); }>
+                <input id="new-participant" placeholder="New voter" aria-label="New voter's name"
+                    prop:value=move || new_name.get() on:input=move |e| new_name.set(event_target_value(&e)) />
+                <button id="add-participant" type="submit">"Add"</button>
+            </form>
+            <label>"Leaderboard of "
+                <select id="view" prop:value=move || view_value(settings().view) on:change=move |e| {
+                    let v = event_target_value(&e);
+                    let view = v.parse::<u32>().map_or(View::Pooled, View::Participant);
+                    set(&|w| w.settings.view = view);
+                }>
+                    <option value="pooled">"everyone (pooled)"</option>
+                    {move || workspace.with(|w| w.participants.iter().enumerate().map(|(i, name)| {
+                        view! { <option value=i.to_string()>{name.clone()}</option> }
+                    }).collect_view())}
+                </select>
+            </label>
+        </div>
+    }
+}
+
+/// The view menu's value: `pooled` or the participant's index.
+fn view_value(view: View) -> String {
+    match view {
+        View::Pooled => "pooled".into(),
+        View::Participant(p) => p.to_string(),
+    }
+}

@@ -1,0 +1,157 @@
+//! Deck picker and deck management: new (paste a list or CSV, or open a
+//! file), duplicate, rename, delete (with confirmation).
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::decks::{deck_from_text, is_builtin};
+use crate::workspace::Workspace;
+
+/// Which deck form is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Closed,
+    New,
+    Edit,
+    ConfirmDelete,
+}
+
+/// The deck row and its forms.
+#[component]
+pub fn DeckBar(
+    /// The page's state.
+    workspace: RwSignal<Workspace>,
+    /// Called after the active deck changed.
+    on_change: Callback<()>,
+    /// Shows a message.
+    on_message: Callback<String>,
+) -> impl IntoView {
+    let form = RwSignal::new(Form::Closed);
+    let name = RwSignal::new(String::new());
+    let question = RwSignal::new(String::new());
+    let text = RwSignal::new(String::new());
+    let builtin = move || workspace.with(|w| is_builtin(&w.active_deck));
+    let finish = move |result: Option<Result<(), String>>| match result {
+        Some(Ok(())) => {
+            form.set(Form::Closed);
+            on_change.run(());
+        }
+        Some(Err(e)) => on_message.run(e),
+        None => {}
+    };
+    let create = move || {
+        let result = workspace.try_update(|w| {
+            let deck = deck_from_text(
+                w.fresh_deck_id(),
+                &name.get_untracked(),
+                &question.get_untracked(),
+                &text.get_untracked(),
+            )?;
+            w.add_deck(deck)
+        });
+        finish(result);
+    };
+    let open_file = move |e: leptos::ev::Event| {
+        let Some(input) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        let file_name = file.name();
+        leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(value) => {
+                    if name.get_untracked().trim().is_empty() {
+                        let stem = file_name
+                            .rsplit_once('.')
+                            .map_or(file_name.as_str(), |(s, _)| s);
+                        name.set(stem.to_string());
+                    }
+                    text.set(value.as_string().unwrap_or_default());
+                }
+                Err(_) => on_message.run(format!("{file_name}: could not be read as text.")),
+            }
+        });
+    };
+    view! {
+        <div class="deck-bar">
+            <label>"Deck "
+                <select id="deck" prop:value=move || workspace.with(|w| w.active_deck.clone()) on:change=move |e| {
+                    let id = event_target_value(&e);
+                    workspace.update(|w| w.active_deck = id);
+                    form.set(Form::Closed);
+                    on_change.run(());
+                }>
+                    {move || workspace.with(|w| w.decks.iter().map(|d| {
+                        view! { <option value=d.id.clone()>{d.name.clone()}</option> }
+                    }).collect_view())}
+                </select>
+            </label>
+            <button id="new-deck" on:click=move |_| {
+                name.set(String::new());
+                question.set(String::new());
+                text.set(String::new());
+                form.set(Form::New);
+            }>"New deck…"</button>
+            <button id="duplicate-deck" on:click=move |_| {
+                finish(workspace.try_update(|w| {
+                    let id = w.fresh_deck_id();
+                    w.duplicate_deck(id)
+                }));
+            }>"Duplicate"</button>
+            <button id="edit-deck" disabled=builtin on:click=move |_| {
+                workspace.with_untracked(|w| {
+                    name.set(w.deck().name.clone());
+                    question.set(w.deck().question.clone());
+                });
+                form.set(Form::Edit);
+            }>"Rename…"</button>
+            <button id="delete-deck" class="danger" disabled=builtin on:click=move |_| form.set(Form::ConfirmDelete)>"Delete…"</button>
+        </div>
+        {move || match form.get() {
+            Form::Closed => ().into_any(),
+            Form::New => view! {
+                <form id="deck-form" class="panel" on:submit=move |e| { e.prevent_default(); create(); }>
+                    <label>"Name " <input id="deck-name" required prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e)) /></label>
+                    <label>"Question (optional) " <input id="deck-question" prop:value=move || question.get() on:input=move |e| question.set(event_target_value(&e)) /></label>
+                    <label class="block">"Items: one per line, or CSV with a " <code>"label"</code> " column (and " <code>"f_…"</code> " feature columns)"
+                        <textarea id="deck-items" rows="8" prop:value=move || text.get() on:input=move |e| text.set(event_target_value(&e))></textarea>
+                    </label>
+                    <label>"…or open a .txt or .csv file " <input id="deck-file" type="file" accept=".txt,.csv,text/plain,text/csv" on:change=open_file /></label>
+                    <div class="secondary">
+                        <button id="create-deck" type="submit">"Create deck"</button>
+                        <button type="button" on:click=move |_| form.set(Form::Closed)>"Cancel"</button>
+                    </div>
+                </form>
+            }.into_any(),
+            Form::Edit => view! {
+                <form id="deck-form" class="panel" on:submit=move |e| {
+                    e.prevent_default();
+                    finish(workspace.try_update(|w| w.edit_deck(&name.get_untracked(), &question.get_untracked())));
+                }>
+                    <label>"Name " <input id="deck-name" required prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e)) /></label>
+                    <label>"Question " <input id="deck-question" prop:value=move || question.get() on:input=move |e| question.set(event_target_value(&e)) /></label>
+                    <div class="secondary">
+                        <button id="save-deck" type="submit">"Save"</button>
+                        <button type="button" on:click=move |_| form.set(Form::Closed)>"Cancel"</button>
+                    </div>
+                </form>
+            }.into_any(),
+            Form::ConfirmDelete => view! {
+                <div class="confirm" role="alertdialog">
+                    <p>{move || workspace.with(|w| format!(
+                        "Delete deck \"{}\" and its {} ballots? This cannot be undone.",
+                        w.deck().name,
+                        w.deck_ballots().len()
+                    ))}</p>
+                    <button id="confirm-delete-deck" class="danger" on:click=move |_| finish(workspace.try_update(Workspace::delete_deck))>"Delete deck"</button>
+                    <button on:click=move |_| form.set(Form::Closed)>"Cancel"</button>
+                </div>
+            }.into_any(),
+        }}
+    }
+}

@@ -1,0 +1,401 @@
+//! Everything the page keeps: decks, participants, ballots per deck and
+//! settings. Pure data and edits (no DOM), so it is tested natively;
+//! `storage.rs` saves it.
+
+use std::collections::BTreeMap;
+
+use prefplay_core::collect::{Ballot, Deck, View};
+use serde::{Deserialize, Serialize};
+
+use crate::decks::{DEFAULT_DECK_ID, builtin_decks, is_builtin};
+
+/// How items are shown and judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Two items: left, right, tie, both bad, skip.
+    #[default]
+    Pair,
+    /// k items (3–6); pick the best.
+    BestOf,
+    /// k items (3–6); put them in order.
+    Ranking,
+    /// One item: thumbs up or down.
+    Thumb,
+    /// One item: a score from 1 to 5.
+    Likert,
+}
+
+impl Mode {
+    /// Every mode, in menu order.
+    pub const ALL: [Mode; 5] = [
+        Mode::Pair,
+        Mode::BestOf,
+        Mode::Ranking,
+        Mode::Thumb,
+        Mode::Likert,
+    ];
+
+    /// Stable name (menu value, URL).
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Pair => "pair",
+            Mode::BestOf => "best-of",
+            Mode::Ranking => "ranking",
+            Mode::Thumb => "thumb",
+            Mode::Likert => "likert",
+        }
+    }
+
+    /// The mode with this [`Mode::name`].
+    pub fn from_name(name: &str) -> Option<Self> {
+        Mode::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// Menu text.
+    pub fn title(self) -> &'static str {
+        match self {
+            Mode::Pair => "A vs B",
+            Mode::BestOf => "Best of k",
+            Mode::Ranking => "Rank k",
+            Mode::Thumb => "Thumbs",
+            Mode::Likert => "Rate 1–5",
+        }
+    }
+}
+
+/// Which pair-selection strategy chooses what is shown next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StrategyChoice {
+    /// Uniformly random.
+    Random,
+    /// The least-shown pair.
+    Balanced,
+    /// The closest predicted match.
+    MostUncertain,
+    /// The largest expected information gain (the default).
+    #[default]
+    InformationGain,
+    /// Thompson sampling for the top [`Settings::top_k`].
+    Thompson,
+    /// LUCB for the top [`Settings::top_k`].
+    Ucb,
+}
+
+impl StrategyChoice {
+    /// Every strategy, in menu order.
+    pub const ALL: [StrategyChoice; 6] = [
+        StrategyChoice::InformationGain,
+        StrategyChoice::Balanced,
+        StrategyChoice::Random,
+        StrategyChoice::MostUncertain,
+        StrategyChoice::Thompson,
+        StrategyChoice::Ucb,
+    ];
+
+    /// Stable name (menu value).
+    pub fn name(self) -> &'static str {
+        match self {
+            StrategyChoice::Random => "random",
+            StrategyChoice::Balanced => "balanced",
+            StrategyChoice::MostUncertain => "uncertain",
+            StrategyChoice::InformationGain => "info-gain",
+            StrategyChoice::Thompson => "thompson",
+            StrategyChoice::Ucb => "ucb",
+        }
+    }
+
+    /// The strategy with this [`StrategyChoice::name`].
+    pub fn from_name(name: &str) -> Option<Self> {
+        StrategyChoice::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Menu text.
+    pub fn title(self) -> &'static str {
+        match self {
+            StrategyChoice::Random => "Random",
+            StrategyChoice::Balanced => "Balanced (least shown)",
+            StrategyChoice::MostUncertain => "Most uncertain",
+            StrategyChoice::InformationGain => "Information gain",
+            StrategyChoice::Thompson => "Top-k: Thompson",
+            StrategyChoice::Ucb => "Top-k: UCB",
+        }
+    }
+}
+
+/// Page settings, saved with the workspace. Defaults: pairs, best of 4,
+/// information gain, top 3, pooled view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// The voting mode.
+    pub mode: Mode,
+    /// Items shown in best-of-k and ranking modes, 3 ..= 6.
+    pub k: usize,
+    /// What is shown next.
+    pub strategy: StrategyChoice,
+    /// Size of the top set the top-k strategies and the progress line aim at.
+    pub top_k: usize,
+    /// Whose ballots the leaderboard fits.
+    pub view: View,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            mode: Mode::Pair,
+            k: 4,
+            strategy: StrategyChoice::InformationGain,
+            top_k: 3,
+            view: View::Pooled,
+        }
+    }
+}
+
+/// Decks, participants, ballots (by deck id) and settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workspace {
+    /// Built-in decks first, then the user's.
+    pub decks: Vec<Deck>,
+    /// The deck on screen.
+    pub active_deck: String,
+    /// Participant names; a ballot's `participant` indexes this list.
+    pub participants: Vec<String>,
+    /// Who is voting now.
+    pub active_participant: u32,
+    /// Ballots per deck id, oldest first.
+    pub ballots: BTreeMap<String, Vec<Ballot>>,
+    /// Page settings.
+    #[serde(default)]
+    pub settings: Settings,
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Self {
+            decks: builtin_decks(),
+            active_deck: DEFAULT_DECK_ID.into(),
+            participants: vec!["Me".into()],
+            active_participant: 0,
+            ballots: BTreeMap::new(),
+            settings: Settings::default(),
+        }
+    }
+}
+
+impl Workspace {
+    /// Repairs what a stored or imported workspace may lack: the built-in
+    /// decks (added back, current versions), a participant, an active deck
+    /// and participant that exist.
+    pub fn normalize(&mut self) {
+        let builtins = builtin_decks();
+        self.decks.retain(|d| !is_builtin(&d.id));
+        let mut decks = builtins;
+        decks.append(&mut self.decks);
+        self.decks = decks;
+        if self.participants.is_empty() {
+            self.participants.push("Me".into());
+        }
+        if self.active_participant as usize >= self.participants.len() {
+            self.active_participant = 0;
+        }
+        if !self.decks.iter().any(|d| d.id == self.active_deck) {
+            self.active_deck = DEFAULT_DECK_ID.into();
+        }
+        self.settings.k = self.settings.k.clamp(3, 6);
+        self.settings.top_k = self.settings.top_k.max(1);
+    }
+
+    /// The deck on screen.
+    pub fn deck(&self) -> &Deck {
+        self.decks
+            .iter()
+            .find(|d| d.id == self.active_deck)
+            .unwrap_or(&self.decks[0])
+    }
+
+    /// The active deck's ballots, oldest first.
+    pub fn deck_ballots(&self) -> &[Ballot] {
+        self.ballots
+            .get(&self.active_deck)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Records a ballot on the active deck.
+    pub fn cast(&mut self, ballot: Ballot) {
+        self.ballots
+            .entry(self.active_deck.clone())
+            .or_default()
+            .push(ballot);
+    }
+
+    /// Removes and returns the active participant's latest ballot on the
+    /// active deck.
+    pub fn undo(&mut self) -> Option<Ballot> {
+        let who = self.active_participant;
+        let list = self.ballots.get_mut(&self.active_deck)?;
+        let at = list.iter().rposition(|b| b.participant == who)?;
+        Some(list.remove(at))
+    }
+
+    /// Deletes every ballot on the active deck.
+    pub fn clear_deck_ballots(&mut self) {
+        self.ballots.remove(&self.active_deck);
+    }
+
+    /// Adds a participant (or selects an existing one of that name) and
+    /// makes them active. Empty names are refused.
+    pub fn add_participant(&mut self, name: &str) -> Result<(), String> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err("A participant needs a name.".into());
+        }
+        let id = match self.participants.iter().position(|p| p == name) {
+            Some(i) => i,
+            None => {
+                self.participants.push(name.to_string());
+                self.participants.len() - 1
+            }
+        };
+        self.active_participant = id as u32;
+        Ok(())
+    }
+
+    /// Adds a deck and makes it active. Its id must be new.
+    pub fn add_deck(&mut self, deck: Deck) -> Result<(), String> {
+        deck.check()?;
+        if self.decks.iter().any(|d| d.id == deck.id) {
+            return Err(format!("a deck with id \"{}\" exists", deck.id));
+        }
+        self.active_deck = deck.id.clone();
+        self.decks.push(deck);
+        Ok(())
+    }
+
+    /// A copy of the active deck (no ballots) named "<name> (copy)" under
+    /// `new_id`, made active.
+    pub fn duplicate_deck(&mut self, new_id: String) -> Result<(), String> {
+        let mut copy = self.deck().clone();
+        copy.id = new_id;
+        copy.name = format!("{} (copy)", copy.name);
+        self.add_deck(copy)
+    }
+
+    /// Deletes the active deck and its ballots (built-in decks cannot be
+    /// deleted); the first deck becomes active.
+    pub fn delete_deck(&mut self) -> Result<(), String> {
+        if is_builtin(&self.active_deck) {
+            return Err("Built-in decks cannot be deleted; duplicate one to change it.".into());
+        }
+        let id = self.active_deck.clone();
+        self.decks.retain(|d| d.id != id);
+        self.ballots.remove(&id);
+        self.active_deck = DEFAULT_DECK_ID.into();
+        Ok(())
+    }
+
+    /// Renames the active deck and sets its question (user decks only).
+    pub fn edit_deck(&mut self, name: &str, question: &str) -> Result<(), String> {
+        if is_builtin(&self.active_deck) {
+            return Err("Built-in decks cannot be edited; duplicate one to change it.".into());
+        }
+        if name.trim().is_empty() {
+            return Err("the deck needs a name".into());
+        }
+        let id = self.active_deck.clone();
+        if let Some(d) = self.decks.iter_mut().find(|d| d.id == id) {
+            d.name = name.trim().to_string();
+            d.question = question.trim().to_string();
+        }
+        Ok(())
+    }
+
+    /// A deck id not yet used: `user-<n>`.
+    pub fn fresh_deck_id(&self) -> String {
+        (1..)
+            .map(|n| format!("user-{n}"))
+            .find(|id| !self.decks.iter().any(|d| &d.id == id))
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use prefplay_core::collect::Observation;
+    use prefplay_core::table::Outcome;
+
+    fn pair_ballot(participant: u32) -> Ballot {
+        Ballot {
+            participant,
+            prompt: None,
+            time_ms: 0.0,
+            observation: Observation::Pair {
+                left: 0,
+                right: 1,
+                outcome: Outcome::A,
+            },
+        }
+    }
+
+    #[test]
+    fn undo_takes_back_the_active_participants_latest_ballot_only() {
+        let mut w = Workspace::default();
+        w.cast(pair_ballot(0));
+        w.add_participant("Bo").unwrap();
+        w.cast(pair_ballot(1));
+        w.active_participant = 0;
+        assert_eq!(w.undo().map(|b| b.participant), Some(0));
+        assert_eq!(w.undo(), None, "Bo's ballot is not Me's to undo");
+        assert_eq!(w.deck_ballots().len(), 1);
+    }
+
+    #[test]
+    fn user_decks_can_be_duplicated_edited_and_deleted_builtins_cannot() {
+        let mut w = Workspace::default();
+        assert!(w.delete_deck().is_err());
+        assert!(w.edit_deck("x", "").is_err());
+        let id = w.fresh_deck_id();
+        w.duplicate_deck(id.clone()).unwrap();
+        assert_eq!(w.active_deck, id);
+        assert_eq!(w.deck().name, "Ice-cream flavours (copy)");
+        w.edit_deck("Sorbets", "Which is fresher?").unwrap();
+        assert_eq!(w.deck().question, "Which is fresher?");
+        w.cast(pair_ballot(0));
+        w.delete_deck().unwrap();
+        assert_eq!(w.active_deck, DEFAULT_DECK_ID);
+        assert!(!w.ballots.contains_key(&id));
+    }
+
+    #[test]
+    fn normalize_repairs_a_damaged_workspace() {
+        let mut w = Workspace {
+            decks: Vec::new(),
+            active_deck: "gone".into(),
+            participants: Vec::new(),
+            active_participant: 9,
+            ballots: BTreeMap::new(),
+            settings: Settings {
+                k: 40,
+                ..Settings::default()
+            },
+        };
+        w.normalize();
+        assert_eq!(w.decks.len(), 4);
+        assert_eq!(w.active_deck, DEFAULT_DECK_ID);
+        assert_eq!(w.participants, vec!["Me"]);
+        assert_eq!(w.active_participant, 0);
+        assert_eq!(w.settings.k, 6);
+    }
+
+    #[test]
+    fn participants_are_added_once_and_selected() {
+        let mut w = Workspace::default();
+        w.add_participant(" Ada ").unwrap();
+        w.add_participant("Ada").unwrap();
+        assert_eq!(w.participants, vec!["Me", "Ada"]);
+        assert_eq!(w.active_participant, 1);
+        assert!(w.add_participant("  ").is_err());
+    }
+}
