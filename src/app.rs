@@ -76,9 +76,13 @@ fn now_ms() -> f64 {
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    let loaded = storage::load();
-    let workspace = RwSignal::new(loaded.workspace);
-    let message = RwSignal::new(loaded.warning);
+    let workspace = RwSignal::new(Workspace::default());
+    // Nothing is shown, voted or saved until the stored workspace is in.
+    let ready = RwSignal::new(false);
+    let store = StoredValue::new_local(None::<storage::Store>);
+    let message = RwSignal::new(None::<String>);
+    let tab = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+    let counter = StoredValue::new(0u64);
     let seed = (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64;
     let chooser = StoredValue::new(Chooser::new(seed));
     let task = RwSignal::new(None::<(Task, String)>);
@@ -140,13 +144,69 @@ pub fn App() -> impl IntoView {
         }
         task.set(next);
     };
-    show_next();
+
+    // Another tab saved: read the database again.
+    let channel = web_sys::BroadcastChannel::new(storage::CHANNEL).ok();
+    let reload_from_store = move || {
+        let Some(s) = store.get_value() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match s.read().await {
+                Ok((Some(w), warning)) => {
+                    workspace.set(w);
+                    if warning.is_some() {
+                        message.set(warning);
+                    }
+                    show_next();
+                }
+                Ok((None, _)) => {}
+                Err(e) => message.set(Some(format!("Could not read another tab's changes: {e}"))),
+            }
+        });
+    };
+    if let Some(ch) = &channel {
+        let on_message = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+            move |_: web_sys::MessageEvent| reload_from_store(),
+        );
+        ch.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+    }
+    let channel = StoredValue::new_local(channel);
+
+    leptos::task::spawn_local(async move {
+        let loaded = storage::load().await;
+        workspace.set(loaded.workspace);
+        if loaded.warning.is_some() {
+            message.set(loaded.warning);
+        }
+        store.set_value(loaded.store);
+        ready.set(true);
+        show_next();
+    });
 
     Effect::new(move |_| {
-        let saved = workspace.with(storage::save);
-        if let Err(e) = saved {
-            message.set(Some(e));
+        workspace.track();
+        if !ready.get() {
+            return;
         }
+        let Some(s) = store.get_value() else {
+            return;
+        };
+        let write = workspace.with_untracked(|w| s.save(w));
+        leptos::task::spawn_local(async move {
+            match write.await {
+                Ok(true) => channel.with_value(|c| {
+                    if let Some(c) = c {
+                        let _ = c.post_message(&wasm_bindgen::JsValue::from_str("saved"));
+                    }
+                }),
+                Ok(false) => {}
+                Err(e) => message.set(Some(format!(
+                    "Could not save ({e}). Nothing saved before is lost, and your votes are still here in this tab: export them before closing it."
+                ))),
+            }
+        });
     });
     Effect::new(move |_| {
         let votes = fit_input.get();
@@ -156,6 +216,9 @@ pub fn App() -> impl IntoView {
     });
 
     let act = move |action: Action| {
+        if !ready.get_untracked() {
+            return;
+        }
         let mode = workspace.with_untracked(|w| w.settings.mode);
         match action {
             Action::Skip => {
@@ -195,10 +258,16 @@ pub fn App() -> impl IntoView {
                 workspace.update(|w| {
                     let prompt = Some(w.deck().question.clone()).filter(|q| !q.is_empty());
                     let participant = w.active_participant;
+                    let time_ms = now_ms();
+                    let n = counter.try_update_value(|c| {
+                        *c += 1;
+                        *c
+                    });
                     w.cast(Ballot {
+                        id: format!("{:013}-{tab:08x}-{:06}", time_ms as u64, n.unwrap_or(0)),
                         participant,
                         prompt,
-                        time_ms: now_ms(),
+                        time_ms,
                         observation,
                     });
                 });
@@ -301,6 +370,9 @@ pub fn App() -> impl IntoView {
     let vote_area = move || {
         let d = deck.get();
         let mode = workspace.with(|w| w.settings.mode);
+        if !ready.get() {
+            return view! { <p class="empty">"Loading your saved votes…"</p> }.into_any();
+        }
         let Some((t, _)) = task.get() else {
             return view! { <p class="empty">"This deck needs at least two items."</p> }.into_any();
         };

@@ -1,6 +1,6 @@
 //! prefplay's single-page app (Leptos, client-side rendering).
 //!
-//! Data flows one way: ballots (workspace) → stored (localStorage) → fit (in
+//! Data flows one way: ballots (workspace) → stored (IndexedDB) → fit (in
 //! the fit worker, engine WebGPU or CPU) → leaderboard. Nothing is fetched
 //! from any other origin. The same library is built twice by Trunk: the
 //! page (`src/main.rs`) and the fit worker (`src/bin/prefplay-worker.rs`).
@@ -14,7 +14,7 @@ pub mod fit_job;
 pub mod fit_runner;
 pub mod keys;
 pub mod session;
-mod storage;
+pub mod storage;
 pub mod worker;
 pub mod worker_protocol;
 pub mod workspace;

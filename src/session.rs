@@ -341,6 +341,7 @@ mod tests {
 
     fn ballot(observation: Observation) -> Ballot {
         Ballot {
+            id: String::new(),
             participant: 0,
             prompt: None,
             time_ms: 0.0,

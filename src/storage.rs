@@ -1,26 +1,46 @@
-//! The workspace kept across reloads in the browser's localStorage.
+//! The workspace kept across reloads and browser restarts in IndexedDB.
 //!
-//! Key [`WORKSPACE_KEY`] holds `{"version": 2, "workspace": {...}}`
-//! ([`crate::workspace::Workspace`] as JSON). Saved data that cannot be
-//! read is never overwritten: it is copied to [`BACKUP_KEY`] first and the
-//! page says so. Votes saved by the first version of the page (key
-//! [`V1_VOTES_KEY`]) are moved into the workspace once, and the old key is
-//! kept.
+//! Database [`DB_NAME`], version 1, two object stores:
+//! - `meta`, key `"workspace"`: the workspace without its ballots, as JSON
+//!   (`{"version": 2, "workspace": {...}}`);
+//! - `ballots`, key `[deck id, ballot id]`: one ballot as JSON. Ballot ids
+//!   start with the 13-digit cast time, so key order is the order cast.
+//!
+//! Saving writes only what changed since the last save (a diff against a
+//! snapshot of the stored keys), so a vote costs one `put` whatever the
+//! number of ballots, and two tabs writing at once never overwrite each
+//! other's ballots. After each save the tab posts on the
+//! [`CHANNEL`] `BroadcastChannel`; other tabs reload from the database.
+//!
+//! A failed save (e.g. the quota is exhausted) changes nothing stored: the
+//! page says so, and the next save writes everything again. Records that
+//! cannot be read are skipped with a message and left in the database.
+//! Votes saved by the first version of the page in localStorage (key
+//! [`V1_VOTES_KEY`]) are copied in once when the database is empty.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashSet};
+use std::rc::Rc;
 
 use gloo_storage::{LocalStorage, Storage};
 use prefplay_core::Vote;
 use prefplay_core::collect::{Ballot, Deck, DeckItem, Observation};
 use prefplay_core::table::Outcome;
+use rexie::{ObjectStore, Rexie, TransactionMode};
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
 
 use crate::workspace::Workspace;
 
-/// Where the workspace lives.
-pub const WORKSPACE_KEY: &str = "prefplay.v2.workspace";
-/// Where unreadable saved data is moved before starting afresh.
-pub const BACKUP_KEY: &str = "prefplay.v2.workspace.unreadable";
+/// The IndexedDB database.
+pub const DB_NAME: &str = "prefplay";
+/// The BroadcastChannel on which tabs announce saves.
+pub const CHANNEL: &str = "prefplay-saved";
 /// Where the first version of the page kept its votes.
 pub const V1_VOTES_KEY: &str = "prefplay.v1.votes";
+const META: &str = "meta";
+const BALLOTS: &str = "ballots";
+const META_KEY: &str = "workspace";
 const FORMAT_VERSION: u32 = 2;
 
 #[derive(Deserialize)]
@@ -41,80 +61,291 @@ struct StoredV1 {
     votes: Vec<Vote>,
 }
 
+/// What is in the database, as far as this tab knows.
+#[derive(Default)]
+struct Snapshot {
+    /// `deck id \u{1f} ballot id` of every stored ballot.
+    ballots: HashSet<String>,
+    /// The stored meta record.
+    meta: String,
+    /// Write everything next time (after a failed save).
+    stale: bool,
+}
+
+fn snapshot_key(deck: &str, id: &str) -> String {
+    format!("{deck}\u{1f}{id}")
+}
+
+/// The open database and what this tab last stored.
+#[derive(Clone)]
+pub struct Store {
+    db: Rc<Rexie>,
+    snapshot: Rc<RefCell<Snapshot>>,
+}
+
 /// What was found in storage.
-#[derive(Debug, Default)]
 pub struct Loaded {
     /// The saved workspace, or a fresh one.
     pub workspace: Workspace,
     /// A message for the user when saved data could not be used.
     pub warning: Option<String>,
+    /// The database, `None` when IndexedDB is unavailable.
+    pub store: Option<Store>,
 }
 
-/// Reads the saved workspace; a fresh one when nothing (usable) is saved.
-pub fn load() -> Loaded {
-    let raw = match LocalStorage::raw().get_item(WORKSPACE_KEY) {
-        Ok(Some(raw)) => raw,
-        Ok(None) => return load_v1(),
+fn describe(e: &rexie::Error) -> String {
+    let text = format!("{e:?}");
+    if text.contains("Quota") {
+        "the browser's storage quota for this page is used up".to_string()
+    } else {
+        text
+    }
+}
+
+/// Opens the database (creating it on first use).
+async fn open() -> Result<Rexie, String> {
+    Rexie::builder(DB_NAME)
+        .version(1)
+        .add_object_store(ObjectStore::new(META))
+        .add_object_store(ObjectStore::new(BALLOTS))
+        .build()
+        .await
+        .map_err(|e| describe(&e))
+}
+
+/// Reads the saved workspace; a fresh one (with the first version's votes,
+/// if any) when nothing is saved.
+pub async fn load() -> Loaded {
+    let db = match open().await {
+        Ok(db) => db,
         Err(e) => {
             return Loaded {
                 workspace: Workspace::default(),
                 warning: Some(format!(
-                    "Storage is not available ({e:?}); votes will last only until you close this tab."
+                    "Storage is not available ({e}); votes will last only until you close this tab."
                 )),
+                store: None,
             };
         }
     };
-    let parsed = serde_json::from_str::<Stored>(&raw)
-        .map_err(|e| e.to_string())
-        .and_then(|s| {
-            if s.version == FORMAT_VERSION {
-                Ok(s.workspace)
-            } else {
-                Err(format!("unknown format version {}", s.version))
-            }
-        });
-    match parsed {
-        Ok(mut workspace) => {
-            workspace.normalize();
+    let store = Store {
+        db: Rc::new(db),
+        snapshot: Rc::new(RefCell::new(Snapshot::default())),
+    };
+    match store.read().await {
+        Ok((Some(workspace), warning)) => Loaded {
+            workspace,
+            warning,
+            store: Some(store),
+        },
+        Ok((None, _)) => {
+            let (workspace, warning) = migrate_v1();
             Loaded {
                 workspace,
-                warning: None,
+                warning,
+                store: Some(store),
             }
         }
-        Err(reason) => {
-            let kept = LocalStorage::raw().set_item(BACKUP_KEY, &raw).is_ok();
-            let where_kept = if kept {
-                format!("it was copied to localStorage key \"{BACKUP_KEY}\"")
-            } else {
-                "it could not be backed up and is left as it was".to_string()
-            };
-            Loaded {
-                workspace: Workspace::default(),
-                warning: Some(format!(
-                    "Saved data in \"{WORKSPACE_KEY}\" could not be read ({reason}); {where_kept}."
-                )),
+        Err(e) => Loaded {
+            workspace: Workspace::default(),
+            warning: Some(format!(
+                "Saved data could not be read ({e}); it is left in the browser's database \"{DB_NAME}\" untouched, and nothing will be saved in this tab."
+            )),
+            store: None,
+        },
+    }
+}
+
+impl Store {
+    /// Reads the workspace back (`None` when nothing is stored) and
+    /// remembers what is stored. The warning names unreadable records.
+    pub async fn read(&self) -> Result<(Option<Workspace>, Option<String>), String> {
+        let tx = self
+            .db
+            .transaction(&[META, BALLOTS], TransactionMode::ReadOnly)
+            .map_err(|e| describe(&e))?;
+        let meta = tx.store(META).map_err(|e| describe(&e))?;
+        let ballots = tx.store(BALLOTS).map_err(|e| describe(&e))?;
+        let raw_meta = meta
+            .get(JsValue::from_str(META_KEY))
+            .await
+            .map_err(|e| describe(&e))?
+            .and_then(|v| v.as_string());
+        let keys = ballots
+            .get_all_keys(None, None)
+            .await
+            .map_err(|e| describe(&e))?;
+        let values = ballots
+            .get_all(None, None)
+            .await
+            .map_err(|e| describe(&e))?;
+        let Some(raw_meta) = raw_meta else {
+            return Ok((None, None));
+        };
+        let stored: Stored =
+            serde_json::from_str(&raw_meta).map_err(|e| format!("the saved workspace: {e}"))?;
+        if stored.version != FORMAT_VERSION {
+            return Err(format!("unknown format version {}", stored.version));
+        }
+        let mut workspace = stored.workspace;
+        let mut snapshot = Snapshot {
+            meta: raw_meta,
+            ..Snapshot::default()
+        };
+        let mut by_deck: BTreeMap<String, Vec<Ballot>> = BTreeMap::new();
+        let mut unreadable = 0usize;
+        for (key, value) in keys.iter().zip(&values) {
+            let key: Vec<String> = js_sys::Array::from(key)
+                .iter()
+                .filter_map(|k| k.as_string())
+                .collect();
+            let ballot = value
+                .as_string()
+                .and_then(|v| serde_json::from_str::<Ballot>(&v).ok());
+            match (key.as_slice(), ballot) {
+                ([deck, id], Some(ballot)) => {
+                    snapshot.ballots.insert(snapshot_key(deck, id));
+                    by_deck.entry(deck.clone()).or_default().push(ballot);
+                }
+                _ => unreadable += 1,
             }
+        }
+        workspace.ballots = by_deck;
+        workspace.normalize();
+        *self.snapshot.borrow_mut() = snapshot;
+        let warning = (unreadable > 0).then(|| {
+            format!(
+                "{unreadable} saved ballot(s) could not be read; they are left in the browser's database untouched."
+            )
+        });
+        Ok((Some(workspace), warning))
+    }
+
+    /// Takes what changed since the last save (at once) and returns the
+    /// write, which says whether it wrote anything. Writes run in the order they were taken: each creates its
+    /// transaction when first polled, and IndexedDB applies overlapping
+    /// transactions in creation order.
+    pub fn save(
+        &self,
+        workspace: &Workspace,
+    ) -> impl std::future::Future<Output = Result<bool, String>> + use<> {
+        let pending = self.diff(workspace);
+        let store = self.clone();
+        async move {
+            let Some(pending) = pending? else {
+                return Ok(false);
+            };
+            let result = store.write(pending).await;
+            if result.is_err() {
+                store.snapshot.borrow_mut().stale = true;
+            }
+            result.map(|()| true)
         }
     }
+
+    /// The writes that bring the database to `workspace`, `None` when
+    /// nothing changed. Updates the snapshot as if they succeeded.
+    fn diff(&self, workspace: &Workspace) -> Result<Option<Pending>, String> {
+        let meta = serde_json::to_string(&StoredRef {
+            version: FORMAT_VERSION,
+            workspace: &workspace.clone_meta(),
+        })
+        .map_err(|e| e.to_string())?;
+        let mut snap = self.snapshot.borrow_mut();
+        let mut current = HashSet::new();
+        let mut puts = Vec::new();
+        for (deck, list) in &workspace.ballots {
+            for b in list {
+                let key = snapshot_key(deck, &b.id);
+                if snap.stale || !snap.ballots.contains(&key) {
+                    let json = serde_json::to_string(b).map_err(|e| e.to_string())?;
+                    puts.push((ballot_key(deck, &b.id), JsValue::from_str(&json)));
+                }
+                current.insert(key);
+            }
+        }
+        let deletes: Vec<JsValue> = if snap.stale {
+            Vec::new()
+        } else {
+            snap.ballots
+                .difference(&current)
+                .filter_map(|k| k.split_once('\u{1f}'))
+                .map(|(d, i)| ballot_key(d, i))
+                .collect()
+        };
+        let pending = Pending {
+            meta: (snap.stale || snap.meta != meta).then(|| meta.clone()),
+            clear_all: snap.stale,
+            puts,
+            deletes,
+        };
+        snap.ballots = current;
+        snap.meta = meta;
+        snap.stale = false;
+        let nothing =
+            pending.meta.is_none() && pending.puts.is_empty() && pending.deletes.is_empty();
+        Ok((!nothing).then_some(pending))
+    }
+
+    async fn write(&self, pending: Pending) -> Result<(), String> {
+        let tx = self
+            .db
+            .transaction(&[META, BALLOTS], TransactionMode::ReadWrite)
+            .map_err(|e| describe(&e))?;
+        let ballots = tx.store(BALLOTS).map_err(|e| describe(&e))?;
+        if let Some(meta) = &pending.meta {
+            let store = tx.store(META).map_err(|e| describe(&e))?;
+            store
+                .put(&JsValue::from_str(meta), Some(&JsValue::from_str(META_KEY)))
+                .await
+                .map_err(|e| describe(&e))?;
+        }
+        if pending.clear_all {
+            ballots.clear().await.map_err(|e| describe(&e))?;
+        }
+        for key in pending.deletes {
+            ballots.delete(key).await.map_err(|e| describe(&e))?;
+        }
+        ballots
+            .put_all(
+                pending
+                    .puts
+                    .into_iter()
+                    .map(|(key, value)| (value, Some(key))),
+            )
+            .await
+            .map_err(|e| describe(&e))?;
+        tx.done().await.map_err(|e| describe(&e))?;
+        Ok(())
+    }
+}
+
+/// One save's writes.
+struct Pending {
+    meta: Option<String>,
+    clear_all: bool,
+    puts: Vec<(JsValue, JsValue)>,
+    deletes: Vec<JsValue>,
+}
+
+fn ballot_key(deck: &str, id: &str) -> JsValue {
+    js_sys::Array::of2(&JsValue::from_str(deck), &JsValue::from_str(id)).into()
 }
 
 /// A fresh workspace holding the first version's votes, if any: on the
 /// built-in deck with the same items, else on a new deck of those items.
-fn load_v1() -> Loaded {
+fn migrate_v1() -> (Workspace, Option<String>) {
     let mut workspace = Workspace::default();
     let Ok(Some(raw)) = LocalStorage::raw().get_item(V1_VOTES_KEY) else {
-        return Loaded {
-            workspace,
-            warning: None,
-        };
+        return (workspace, None);
+    };
+    let untouched = |why: &str| {
+        Some(format!(
+            "Votes saved by an older version (localStorage \"{V1_VOTES_KEY}\") {why}; they are left there untouched."
+        ))
     };
     let Ok(old) = serde_json::from_str::<StoredV1>(&raw) else {
-        return Loaded {
-            workspace,
-            warning: Some(format!(
-                "Votes saved by an older version (\"{V1_VOTES_KEY}\") could not be read; they are left there untouched."
-            )),
-        };
+        return (workspace, untouched("could not be read"));
     };
     match workspace.decks.iter().find(|d| d.labels() == old.items) {
         Some(d) => workspace.active_deck = d.id.clone(),
@@ -133,17 +364,13 @@ fn load_v1() -> Loaded {
                 ..Deck::default()
             };
             if workspace.add_deck(deck).is_err() {
-                return Loaded {
-                    workspace,
-                    warning: Some(format!(
-                        "Votes saved by an older version (\"{V1_VOTES_KEY}\") name unusable items; they are left there untouched."
-                    )),
-                };
+                return (workspace, untouched("name unusable items"));
             }
         }
     }
     for v in old.votes {
         workspace.cast(Ballot {
+            id: String::new(),
             participant: 0,
             prompt: None,
             time_ms: 0.0,
@@ -158,22 +385,6 @@ fn load_v1() -> Loaded {
             },
         });
     }
-    Loaded {
-        workspace,
-        warning: None,
-    }
-}
-
-/// Saves the workspace; `Err` carries a message for the user (e.g. quota
-/// exceeded). What was saved before stays as it was.
-pub fn save(workspace: &Workspace) -> Result<(), String> {
-    let stored = StoredRef {
-        version: FORMAT_VERSION,
-        workspace,
-    };
-    LocalStorage::set(WORKSPACE_KEY, &stored).map_err(|e| {
-        format!(
-            "Could not save ({e}). Your votes are still here in this tab: export them before closing it."
-        )
-    })
+    workspace.normalize();
+    (workspace, None)
 }

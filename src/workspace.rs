@@ -205,6 +205,25 @@ impl Workspace {
         }
         self.settings.k = self.settings.k.clamp(3, 6);
         self.settings.top_k = self.settings.top_k.max(1);
+        for list in self.ballots.values_mut() {
+            for (k, b) in list.iter_mut().enumerate() {
+                if b.id.is_empty() {
+                    b.id = format!("0000000000000-unnamed-{k:09}");
+                }
+            }
+        }
+    }
+
+    /// A copy without the ballots (what is stored as the meta record).
+    pub fn clone_meta(&self) -> Workspace {
+        Workspace {
+            decks: self.decks.clone(),
+            active_deck: self.active_deck.clone(),
+            participants: self.participants.clone(),
+            active_participant: self.active_participant,
+            ballots: BTreeMap::new(),
+            settings: self.settings,
+        }
     }
 
     /// The deck on screen.
@@ -328,6 +347,7 @@ mod tests {
 
     fn pair_ballot(participant: u32) -> Ballot {
         Ballot {
+            id: String::new(),
             participant,
             prompt: None,
             time_ms: 0.0,

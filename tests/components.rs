@@ -111,12 +111,8 @@ fn press(key: &str) {
 
 #[wasm_bindgen_test]
 async fn app_records_keyboard_votes_and_refits() {
-    web_sys::window()
-        .unwrap()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .clear()
+    rexie::Rexie::delete(prefplay_app::storage::DB_NAME)
+        .await
         .unwrap();
     let host = host();
     let _mounted = leptos::mount::mount_to(host.clone(), App);
@@ -126,8 +122,16 @@ async fn app_records_keyboard_votes_and_refits() {
             .unwrap()
             .and_then(|t| t.get_attribute("data-votes"))
     };
+    eventually("the stored workspace to load", || {
+        host.query_selector("#choice-left").ok().flatten().is_some()
+    })
+    .await;
     assert_eq!(count(), "0 votes");
-    let left = texts(&host, "#choice-left").concat();
+    let left = host
+        .query_selector("#choice-left")
+        .unwrap()
+        .and_then(|b| b.get_attribute("data-item"))
+        .unwrap();
     press("ArrowLeft");
     eventually("1 vote", || count() == "1 vote").await;
     press("ArrowDown");
@@ -155,15 +159,16 @@ async fn app_records_keyboard_votes_and_refits() {
         vec!["0"],
         "losses of {left}"
     );
-    let saved = web_sys::window()
-        .unwrap()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .get_item("prefplay.v2.workspace")
-        .unwrap();
-    assert!(
-        saved.is_some_and(|s| s.contains("\"outcome\":\"a\"")),
+    let loaded = prefplay_app::storage::load().await;
+    let ballots = loaded.workspace.deck_ballots().to_vec();
+    assert_eq!(ballots.len(), 2, "two ballots saved");
+    assert_eq!(
+        ballots[0].observation,
+        prefplay_core::collect::Observation::Pair {
+            left: ballots[0].observation.items()[0],
+            right: ballots[0].observation.items()[1],
+            outcome: prefplay_core::table::Outcome::A,
+        },
         "the left vote is saved"
     );
 }

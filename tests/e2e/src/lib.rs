@@ -220,3 +220,34 @@ where
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// The workspace as the page stored it in IndexedDB (meta record with the
+/// ballots put back per deck, in key order), or `Value::Null` when nothing
+/// is stored yet. Call it only after the page has opened its database.
+pub async fn saved_workspace(client: &Client) -> Result<serde_json::Value> {
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        const open = indexedDB.open('prefplay');
+        open.onerror = () => done(null);
+        open.onsuccess = () => {
+            const db = open.result;
+            if (!db.objectStoreNames.contains('meta')) { db.close(); done(null); return; }
+            const tx = db.transaction(['meta', 'ballots']);
+            const meta = tx.objectStore('meta').get('workspace');
+            const keys = tx.objectStore('ballots').getAllKeys();
+            const values = tx.objectStore('ballots').getAll();
+            tx.oncomplete = () => {
+                db.close();
+                if (!meta.result) { done(null); return; }
+                const w = JSON.parse(meta.result).workspace;
+                w.ballots = {};
+                keys.result.forEach((k, i) => {
+                    (w.ballots[k[0]] = w.ballots[k[0]] || []).push(JSON.parse(values.result[i]));
+                });
+                done(w);
+            };
+            tx.onerror = () => { db.close(); done(null); };
+        };
+    "#;
+    Ok(client.execute_async(script, Vec::new()).await?)
+}

@@ -7,7 +7,7 @@ use anyhow::{Context, Result, ensure};
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use prefplay_e2e::{ChromeDriver, StaticServer, eventually, fresh_dir, repo_root};
+use prefplay_e2e::{ChromeDriver, StaticServer, eventually, fresh_dir, repo_root, saved_workspace};
 use serde_json::Value;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -19,6 +19,14 @@ async fn press(client: &Client, keys: &str) -> Result<()> {
         .send_keys(keys)
         .await?;
     Ok(())
+}
+
+/// Waits until `css` matches an element.
+async fn wait_for(client: &Client, css: &str) -> Result<()> {
+    eventually(css, WAIT, || async move {
+        Ok((!client.find_all(Locator::Css(css)).await?.is_empty()).then_some(()))
+    })
+    .await
 }
 
 async fn click(client: &Client, css: &str) -> Result<()> {
@@ -42,14 +50,9 @@ async fn choose(client: &Client, select: &str, value: &str) -> Result<()> {
 
 /// The saved workspace, as the page stored it.
 async fn saved(client: &Client) -> Result<Value> {
-    let raw = client
-        .execute(
-            "return localStorage.getItem('prefplay.v2.workspace');",
-            Vec::new(),
-        )
-        .await?;
-    let text = raw.as_str().context("nothing saved")?;
-    Ok(serde_json::from_str::<Value>(text)?["workspace"].clone())
+    let w = saved_workspace(client).await?;
+    ensure!(!w.is_null(), "nothing saved");
+    Ok(w)
 }
 
 /// The saved ballots of the active deck.
@@ -102,7 +105,7 @@ async fn every_mode_by_keyboard_and_mouse() -> Result<()> {
 
 async fn scenario(client: &Client, url: &str) -> Result<()> {
     client.goto(url).await?;
-    client.find(Locator::Css("#choice-left")).await?;
+    wait_for(client, "#choice-left").await?;
     let deck: Vec<String> = std::fs::read_to_string(repo_root().join("www/decks/ice-cream.txt"))?
         .lines()
         .map(str::to_string)
@@ -152,7 +155,10 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
     let b = wait_ballots(client, 3).await?;
     let o = &b[2]["observation"];
     ensure!(o["mode"] == "best_of", "{o}");
-    ensure!(label(&deck, &o["chosen"]) == shown[2], "key 3 picks the third: {o}");
+    ensure!(
+        label(&deck, &o["chosen"]) == shown[2],
+        "key 3 picks the third: {o}"
+    );
     let shown = items(client, ".several .choice").await?;
     click(client, "#choice-1").await?;
     let b = wait_ballots(client, 4).await?;
@@ -174,7 +180,13 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
     press(client, &format!("{}{}", &*Key::Shift, &*Key::Down)).await?;
     let moved = items(client, "#ranking .rank-row").await?;
     ensure!(
-        moved == vec![before[1].clone(), before[0].clone(), before[2].clone(), before[3].clone()],
+        moved
+            == vec![
+                before[1].clone(),
+                before[0].clone(),
+                before[2].clone(),
+                before[3].clone()
+            ],
         "Shift+↓ moves the first item down: {before:?} → {moved:?}"
     );
     press(client, &Key::Enter).await?;
@@ -222,13 +234,25 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
     client.perform_actions(drag).await?;
     let dragged = items(client, "#ranking .rank-row").await?;
     ensure!(
-        dragged == vec![before[1].clone(), before[2].clone(), before[0].clone(), before[3].clone()],
+        dragged
+            == vec![
+                before[1].clone(),
+                before[2].clone(),
+                before[0].clone(),
+                before[3].clone()
+            ],
         "dragging the first row onto the third: {before:?} → {dragged:?}"
     );
     click(client, "#ranking .rank-row:last-child button.up").await?;
     let clicked = items(client, "#ranking .rank-row").await?;
     ensure!(
-        clicked == vec![dragged[0].clone(), dragged[1].clone(), dragged[3].clone(), dragged[2].clone()],
+        clicked
+            == vec![
+                dragged[0].clone(),
+                dragged[1].clone(),
+                dragged[3].clone(),
+                dragged[2].clone()
+            ],
         "▲ moves the last item up: {dragged:?} → {clicked:?}"
     );
     click(client, "#submit-ranking").await?;
@@ -239,7 +263,10 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
         .iter()
         .map(|v| label(&deck, v))
         .collect();
-    ensure!(order == clicked, "the ranking submitted by click is the one on screen");
+    ensure!(
+        order == clicked,
+        "the ranking submitted by click is the one on screen"
+    );
 
     // Thumbs: + by key, down by click.
     choose(client, "#mode", "thumb").await?;
@@ -280,7 +307,10 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
     wait_ballots(client, 8).await?;
     click(client, "#undo").await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    ensure!(ballots(client).await?.len() == 8, "Ada has nothing left to undo");
+    ensure!(
+        ballots(client).await?.len() == 8,
+        "Ada has nothing left to undo"
+    );
 
     // A pasted deck with a hostile label shows it as text and runs nothing.
     choose(client, "#mode", "pair").await?;
@@ -303,20 +333,23 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
     })
     .await?;
     ensure!(shown.contains(&hostile.to_string()), "{shown:?}");
-    let texts = client
-        .find(Locator::Css(".pair"))
-        .await?
-        .text()
+    let texts = client.find(Locator::Css(".pair")).await?.text().await?;
+    ensure!(
+        texts.contains(hostile),
+        "the label is shown as text: {texts:?}"
+    );
+    let images = client
+        .find_all(Locator::Css(".pair img, #leaderboard img"))
         .await?;
-    ensure!(texts.contains(hostile), "the label is shown as text: {texts:?}");
-    let images = client.find_all(Locator::Css(".pair img, #leaderboard img")).await?;
     ensure!(images.is_empty(), "a label became an <img> element");
-    let pwned = client.execute("return window.pwned === 1;", Vec::new()).await?;
+    let pwned = client
+        .execute("return window.pwned === 1;", Vec::new())
+        .await?;
     ensure!(pwned == Value::Bool(false), "the label's script ran");
 
     // Reload: decks, voters, ballots and settings are all still there.
     client.refresh().await?;
-    client.find(Locator::Css("#choice-left")).await?;
+    wait_for(client, "#choice-left").await?;
     let w = saved(client).await?;
     ensure!(
         w["active_deck"] == "user-1" && w["decks"].as_array().map(Vec::len) == Some(5),
@@ -325,7 +358,11 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
     choose(client, "#deck", "builtin-ice-cream").await?;
     let b = wait_ballots(client, 8).await?;
     ensure!(b.len() == 8, "the ice-cream ballots survive a reload");
-    let count = client.find(Locator::Css("#vote-count")).await?.text().await?;
+    let count = client
+        .find(Locator::Css("#vote-count"))
+        .await?
+        .text()
+        .await?;
     ensure!(count.starts_with("8 votes"), "{count:?}");
     Ok(())
 }

@@ -81,6 +81,10 @@ pub enum Observation {
 /// One observation with who gave it, under which prompt, and when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ballot {
+    /// Unique id (e.g. time, tab and counter), so that merging files twice
+    /// keeps one copy; empty when unknown.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
     /// Index of the participant (into the page's participant list).
     pub participant: u32,
     /// The question shown above the items, if any.

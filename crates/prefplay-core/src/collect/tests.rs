@@ -2,6 +2,7 @@ use super::*;
 
 fn ballot(participant: u32, observation: Observation) -> Ballot {
     Ballot {
+        id: String::new(),
         participant,
         prompt: None,
         time_ms: 0.0,
@@ -213,6 +214,7 @@ fn deck_check_names_what_is_wrong() {
 #[test]
 fn ballots_round_trip_through_json() {
     let b = Ballot {
+        id: String::new(),
         participant: 2,
         prompt: Some("q".into()),
         time_ms: 1.5,
