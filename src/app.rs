@@ -7,14 +7,15 @@ use prefplay_core::collect::{self, Ballot};
 use wasm_bindgen::JsCast;
 
 use crate::components::{
-    BestOfPanel, Controls, DeckBar, Leaderboard, RankingPanel, SinglePanel, VotePanel, move_item,
+    BestOfPanel, Controls, DeckBar, Leaderboard, RankingPanel, SinglePanel, TransferBar, VotePanel,
+    move_item,
 };
 use crate::fit_job::EngineRequest;
 use crate::fit_runner::{FitOutputs, FitRunner, FitState, FitSummary};
 use crate::keys::{KeyIntent, Modifiers, intent_for_key};
 use crate::session::{Action, Chooser, Estimates, Task};
+use crate::storage;
 use crate::workspace::{Mode, Workspace};
-use crate::{export, storage};
 
 /// The value of `name` in the address's query, if any.
 fn url_parameter(name: &str) -> Option<String> {
@@ -328,21 +329,6 @@ pub fn App() -> impl IntoView {
     });
     on_cleanup(move || keys.remove());
 
-    let export_csv = move |_| {
-        let result = workspace.with_untracked(|w| {
-            collect::pair_table(
-                &w.deck().labels(),
-                &w.participants,
-                w.deck_ballots(),
-                collect::View::Pooled,
-            )
-            .map_err(|e| e.to_string())
-            .and_then(|t| export::download_votes_csv(&t))
-        });
-        if let Err(e) = result {
-            message.set(Some(e));
-        }
-    };
     let rows = Signal::derive(move || {
         fit.with(|f| f.as_ref().map(|s| s.rows.clone()).unwrap_or_default())
     });
@@ -450,9 +436,9 @@ pub fn App() -> impl IntoView {
                     }}
                 </p>
                 <p id="progress" class="progress">{progress}</p>
+                <TransferBar workspace=workspace on_change=on_change on_message=on_message />
                 <div class="tools">
-                    <button id="export" on:click=export_csv>"Export CSV"</button>
-                    <button id="reset" class="danger" on:click=move |_| confirming_reset.set(true)>"Reset…"</button>
+                    <button id="reset" class="danger" on:click=move |_| confirming_reset.set(true)>"Reset this deck…"</button>
                 </div>
                 <Show when=move || confirming_reset.get()>
                     <div class="confirm" role="alertdialog" aria-labelledby="confirm-text">

@@ -6,6 +6,7 @@ mod face;
 mod leaderboard;
 mod several;
 mod single;
+mod transfer_bar;
 mod vote_panel;
 
 pub use controls::Controls;
@@ -14,4 +15,5 @@ pub use face::{ItemFace, swatch_css};
 pub use leaderboard::Leaderboard;
 pub use several::{BestOfPanel, RankingPanel, move_item};
 pub use single::SinglePanel;
+pub use transfer_bar::TransferBar;
 pub use vote_panel::VotePanel;

@@ -202,7 +202,7 @@ impl Ballot {
 /// scales share one order), then "higher beats lower" for every pair of
 /// items the participant rated differently. Rows come as
 /// `(participant, better, worse)`, in participant then item order.
-pub fn rating_pairs(ballots: &[Ballot]) -> Vec<(u32, u32, u32)> {
+pub fn rating_pairs<'a>(ballots: impl IntoIterator<Item = &'a Ballot>) -> Vec<(u32, u32, u32)> {
     use std::collections::BTreeMap;
     // participant → item → latest score.
     let mut latest: BTreeMap<u32, BTreeMap<u32, u8>> = BTreeMap::new();
@@ -270,11 +270,7 @@ pub fn pair_table(
         Some(&id) => id,
         None => table.rater_id(&format!("participant {p}")),
     };
-    let chosen: Vec<Ballot> = ballots
-        .iter()
-        .filter(|b| view.includes(b.participant))
-        .cloned()
-        .collect();
+    let chosen = ballots.iter().filter(|b| view.includes(b.participant));
     for (position, b) in ballots.iter().enumerate() {
         if !view.includes(b.participant) {
             continue;
@@ -302,7 +298,7 @@ pub fn pair_table(
             table.prompts.push(b.prompt.clone().unwrap_or_default());
         }
     }
-    for (participant, better, worse) in rating_pairs(&chosen) {
+    for (participant, better, worse) in rating_pairs(chosen) {
         let row = PairRow {
             item_a: better,
             item_b: worse,
@@ -324,12 +320,11 @@ pub fn pair_table(
 /// ("both bad" counts as a tie, as in [`crate::pairwise`]). Ballots that
 /// name items outside `n_items` are left out.
 pub fn fit_votes(n_items: usize, ballots: &[Ballot], view: View) -> Vec<Vote> {
-    let chosen: Vec<Ballot> = ballots
+    let chosen: Vec<&Ballot> = ballots
         .iter()
         .filter(|b| view.includes(b.participant) && b.observation.check(n_items).is_ok())
-        .cloned()
         .collect();
-    let mut votes = Vec::new();
+    let mut votes = Vec::with_capacity(chosen.len());
     for b in &chosen {
         for (a, bb, outcome) in b.implied_pairs() {
             let winner = match outcome {
@@ -340,7 +335,7 @@ pub fn fit_votes(n_items: usize, ballots: &[Ballot], view: View) -> Vec<Vote> {
             votes.push(Vote::new(a as usize, bb as usize, winner));
         }
     }
-    for (_, better, worse) in rating_pairs(&chosen) {
+    for (_, better, worse) in rating_pairs(chosen) {
         votes.push(Vote::new(better as usize, worse as usize, Winner::A));
     }
     votes
