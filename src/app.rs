@@ -84,6 +84,8 @@ pub fn App() -> impl IntoView {
     let message = RwSignal::new(None::<String>);
     let tab = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
     let counter = StoredValue::new(0u64);
+    let saves_in_flight = RwSignal::new(0u32);
+    let save_failed = RwSignal::new(false);
     let seed = (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64;
     let chooser = StoredValue::new(Chooser::new(seed));
     let task = RwSignal::new(None::<(Task, String)>);
@@ -195,18 +197,26 @@ pub fn App() -> impl IntoView {
             return;
         };
         let write = workspace.with_untracked(|w| s.save(w));
+        saves_in_flight.update(|n| *n += 1);
         leptos::task::spawn_local(async move {
-            match write.await {
+            let result = write.await;
+            saves_in_flight.update(|n| *n -= 1);
+            match result {
                 Ok(true) => channel.with_value(|c| {
                     if let Some(c) = c {
                         let _ = c.post_message(&wasm_bindgen::JsValue::from_str("saved"));
                     }
                 }),
                 Ok(false) => {}
-                Err(e) => message.set(Some(format!(
-                    "Could not save ({e}). Nothing saved before is lost, and your votes are still here in this tab: export them before closing it."
-                ))),
+                Err(e) => {
+                    save_failed.set(true);
+                    message.set(Some(format!(
+                        "Could not save ({e}). Nothing saved before is lost, and your votes are still here in this tab: export them before closing it."
+                    )));
+                    return;
+                }
             }
+            save_failed.set(false);
         });
     });
     Effect::new(move |_| {
@@ -436,6 +446,25 @@ pub fn App() -> impl IntoView {
                     }}
                 </p>
                 <p id="progress" class="progress">{progress}</p>
+                <p
+                    id="save-state"
+                    class="save-state"
+                    data-state=move || match (ready.get(), store.with_value(Option::is_some), saves_in_flight.get(), save_failed.get()) {
+                        (false, _, _, _) => "loading",
+                        (_, false, _, _) => "off",
+                        (_, _, n, _) if n > 0 => "saving",
+                        (_, _, _, true) => "failed",
+                        _ => "saved",
+                    }
+                >
+                    {move || match (ready.get(), store.with_value(Option::is_some), saves_in_flight.get(), save_failed.get()) {
+                        (false, _, _, _) => "Loading…",
+                        (_, false, _, _) => "Not saved: storage is unavailable.",
+                        (_, _, n, _) if n > 0 => "Saving…",
+                        (_, _, _, true) => "Not saved: see the message above.",
+                        _ => "All changes saved in this browser.",
+                    }}
+                </p>
                 <TransferBar workspace=workspace on_change=on_change on_message=on_message />
                 <div class="tools">
                     <button id="reset" class="danger" on:click=move |_| confirming_reset.set(true)>"Reset this deck…"</button>

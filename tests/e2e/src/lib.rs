@@ -222,7 +222,7 @@ where
 }
 
 /// The workspace as the page stored it in IndexedDB (meta record with the
-/// ballots put back per deck, in key order), or `Value::Null` when nothing
+/// ballots of every chunk record put back per deck, sorted by id), or `Value::Null` when nothing
 /// is stored yet. Call it only after the page has opened its database.
 pub async fn saved_workspace(client: &Client) -> Result<serde_json::Value> {
     let script = r#"
@@ -242,8 +242,11 @@ pub async fn saved_workspace(client: &Client) -> Result<serde_json::Value> {
                 const w = JSON.parse(meta.result).workspace;
                 w.ballots = {};
                 keys.result.forEach((k, i) => {
-                    (w.ballots[k[0]] = w.ballots[k[0]] || []).push(JSON.parse(values.result[i]));
+                    (w.ballots[k[0]] = w.ballots[k[0]] || []).push(...JSON.parse(values.result[i]));
                 });
+                for (const list of Object.values(w.ballots)) {
+                    list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+                }
                 done(w);
             };
             tx.onerror = () => { db.close(); done(null); };

@@ -395,8 +395,17 @@ async fn import_and_fit_100k_arena_battles() -> Result<()> {
             .unwrap_or_default();
         ensure!(best == "model-59", "first is {best}");
         let stored_at = Instant::now();
-        wait_stored(&client, "user-1", 100_000).await?;
+        eventually("the save to finish", WAIT, || async {
+            let state = client
+                .find(Locator::Css("#save-state"))
+                .await?
+                .attr("data-state")
+                .await?;
+            Ok((state.as_deref() == Some("saved")).then_some(()))
+        })
+        .await?;
         let store_s = stored_at.elapsed().as_secs_f64();
+        wait_stored(&client, "user-1", 100_000).await?;
         println!(
             "MEASURE: 100k Arena JSONL ({:.1} MB): file picked → preview {preview_s:.2} s (read + parse + merge {read_ms} ms on the page); confirm → leaderboard fitted {fit_s:.2} s; then stored in IndexedDB within {store_s:.2} s more",
             text.len() as f64 / 1e6

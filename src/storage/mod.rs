@@ -3,14 +3,15 @@
 //! Database [`DB_NAME`], version 1, two object stores:
 //! - `meta`, key `"workspace"`: the workspace without its ballots, as JSON
 //!   (`{"version": 2, "workspace": {...}}`);
-//! - `ballots`, key `[deck id, ballot id]`: one ballot as JSON. Ballot ids
-//!   start with the 13-digit cast time, so key order is the order cast.
+//! - `ballots`, key `[deck id, chunk key]`: a JSON array of up to
+//!   [`chunks::CHUNK`] ballots. Ballot ids start with the 13-digit cast
+//!   time, and a deck's ballots are sorted by id when read.
 //!
-//! Saving writes only what changed since the last save (a diff against a
-//! snapshot of the stored keys), so a vote costs one `put` whatever the
-//! number of ballots, and two tabs writing at once never overwrite each
-//! other's ballots. After each save the tab posts on the
-//! [`CHANNEL`] `BroadcastChannel`; other tabs reload from the database.
+//! Saving writes only what changed since the last save ([`chunks`]), so a
+//! vote costs one small `put` whatever the number of ballots, and two tabs
+//! writing at once never overwrite each other's ballots. After each save
+//! the tab posts on the [`CHANNEL`] `BroadcastChannel`; other tabs reload
+//! from the database.
 //!
 //! A failed save (e.g. the quota is exhausted) changes nothing stored: the
 //! page says so, and the next save writes everything again. Records that
@@ -18,8 +19,10 @@
 //! Votes saved by the first version of the page in localStorage (key
 //! [`V1_VOTES_KEY`]) are copied in once when the database is empty.
 
+mod chunks;
+
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo_storage::{LocalStorage, Storage};
@@ -62,18 +65,13 @@ struct StoredV1 {
 }
 
 /// What is in the database, as far as this tab knows.
-#[derive(Default)]
 struct Snapshot {
-    /// `deck id \u{1f} ballot id` of every stored ballot.
-    ballots: HashSet<String>,
+    /// The ballot records.
+    records: chunks::Snapshot,
     /// The stored meta record.
     meta: String,
     /// Write everything next time (after a failed save).
     stale: bool,
-}
-
-fn snapshot_key(deck: &str, id: &str) -> String {
-    format!("{deck}\u{1f}{id}")
 }
 
 /// The open database and what this tab last stored.
@@ -128,9 +126,14 @@ pub async fn load() -> Loaded {
             };
         }
     };
+    let tab = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
     let store = Store {
         db: Rc::new(db),
-        snapshot: Rc::new(RefCell::new(Snapshot::default())),
+        snapshot: Rc::new(RefCell::new(Snapshot {
+            records: chunks::Snapshot::new(tab),
+            meta: String::new(),
+            stale: false,
+        })),
     };
     match store.read().await {
         Ok((Some(workspace), warning)) => Loaded {
@@ -188,10 +191,8 @@ impl Store {
             return Err(format!("unknown format version {}", stored.version));
         }
         let mut workspace = stored.workspace;
-        let mut snapshot = Snapshot {
-            meta: raw_meta,
-            ..Snapshot::default()
-        };
+        let tab = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+        let mut records = chunks::Snapshot::new(tab);
         let mut by_deck: BTreeMap<String, Vec<Ballot>> = BTreeMap::new();
         let mut unreadable = 0usize;
         for (key, value) in keys.iter().zip(&values) {
@@ -199,23 +200,31 @@ impl Store {
                 .iter()
                 .filter_map(|k| k.as_string())
                 .collect();
-            let ballot = value
+            let list = value
                 .as_string()
-                .and_then(|v| serde_json::from_str::<Ballot>(&v).ok());
-            match (key.as_slice(), ballot) {
-                ([deck, id], Some(ballot)) => {
-                    snapshot.ballots.insert(snapshot_key(deck, id));
-                    by_deck.entry(deck.clone()).or_default().push(ballot);
+                .and_then(|v| serde_json::from_str::<Vec<Ballot>>(&v).ok());
+            match (key.as_slice(), list) {
+                ([deck, chunk], Some(list)) => {
+                    records.note_chunk(deck, chunk, list.iter().map(|b| b.id.clone()).collect());
+                    by_deck.entry(deck.clone()).or_default().extend(list);
                 }
                 _ => unreadable += 1,
             }
         }
+        for list in by_deck.values_mut() {
+            list.sort_by(|a, b| a.id.cmp(&b.id));
+        }
+        records.finish_reading(&by_deck);
         workspace.ballots = by_deck;
         workspace.normalize();
-        *self.snapshot.borrow_mut() = snapshot;
+        *self.snapshot.borrow_mut() = Snapshot {
+            records,
+            meta: raw_meta,
+            stale: false,
+        };
         let warning = (unreadable > 0).then(|| {
             format!(
-                "{unreadable} saved ballot(s) could not be read; they are left in the browser's database untouched."
+                "{unreadable} saved record(s) of ballots could not be read; they are left in the browser's database untouched."
             )
         });
         Ok((Some(workspace), warning))
@@ -252,38 +261,22 @@ impl Store {
         })
         .map_err(|e| e.to_string())?;
         let mut snap = self.snapshot.borrow_mut();
-        let mut current = HashSet::new();
-        let mut puts = Vec::new();
-        for (deck, list) in &workspace.ballots {
-            for b in list {
-                let key = snapshot_key(deck, &b.id);
-                if snap.stale || !snap.ballots.contains(&key) {
-                    let json = serde_json::to_string(b).map_err(|e| e.to_string())?;
-                    puts.push((ballot_key(deck, &b.id), JsValue::from_str(&json)));
-                }
-                current.insert(key);
-            }
-        }
-        let deletes: Vec<JsValue> = if snap.stale {
-            Vec::new()
+        let clear_all = snap.stale;
+        let base = if clear_all {
+            chunks::Snapshot::new(snap.records.tab())
         } else {
-            snap.ballots
-                .difference(&current)
-                .filter_map(|k| k.split_once('\u{1f}'))
-                .map(|(d, i)| ballot_key(d, i))
-                .collect()
+            snap.records.clone()
         };
+        let (records, next) = base.diff(&workspace.ballots)?;
         let pending = Pending {
-            meta: (snap.stale || snap.meta != meta).then(|| meta.clone()),
-            clear_all: snap.stale,
-            puts,
-            deletes,
+            meta: (clear_all || snap.meta != meta).then(|| meta.clone()),
+            clear_all,
+            records,
         };
-        snap.ballots = current;
+        snap.records = next;
         snap.meta = meta;
         snap.stale = false;
-        let nothing =
-            pending.meta.is_none() && pending.puts.is_empty() && pending.deletes.is_empty();
+        let nothing = pending.meta.is_none() && pending.records.is_empty() && !clear_all;
         Ok((!nothing).then_some(pending))
     }
 
@@ -303,16 +296,16 @@ impl Store {
         if pending.clear_all {
             ballots.clear().await.map_err(|e| describe(&e))?;
         }
-        for key in pending.deletes {
-            ballots.delete(key).await.map_err(|e| describe(&e))?;
+        let mut puts = Vec::new();
+        for r in pending.records {
+            let key = ballot_key(&r.deck, &r.chunk);
+            match r.json {
+                Some(json) => puts.push((JsValue::from_str(&json), Some(key))),
+                None => ballots.delete(key).await.map_err(|e| describe(&e))?,
+            }
         }
         ballots
-            .put_all(
-                pending
-                    .puts
-                    .into_iter()
-                    .map(|(key, value)| (value, Some(key))),
-            )
+            .put_all(puts.into_iter())
             .await
             .map_err(|e| describe(&e))?;
         tx.done().await.map_err(|e| describe(&e))?;
@@ -324,12 +317,11 @@ impl Store {
 struct Pending {
     meta: Option<String>,
     clear_all: bool,
-    puts: Vec<(JsValue, JsValue)>,
-    deletes: Vec<JsValue>,
+    records: Vec<chunks::RecordWrite>,
 }
 
-fn ballot_key(deck: &str, id: &str) -> JsValue {
-    js_sys::Array::of2(&JsValue::from_str(deck), &JsValue::from_str(id)).into()
+fn ballot_key(deck: &str, chunk: &str) -> JsValue {
+    js_sys::Array::of2(&JsValue::from_str(deck), &JsValue::from_str(chunk)).into()
 }
 
 /// A fresh workspace holding the first version's votes, if any: on the
