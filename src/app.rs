@@ -7,8 +7,8 @@ use prefplay_core::collect::{self, Ballot};
 use wasm_bindgen::JsCast;
 
 use crate::components::{
-    BestOfPanel, Controls, DeckBar, Leaderboard, RankingPanel, SinglePanel, TransferBar, VotePanel,
-    move_item,
+    BestOfPanel, ClassPanel, Controls, DeckBar, Leaderboard, RankingPanel, SinglePanel,
+    TransferBar, VotePanel, move_item,
 };
 use crate::fit_job::EngineRequest;
 use crate::fit_runner::{FitOutputs, FitRunner, FitState, FitSummary};
@@ -343,6 +343,30 @@ pub fn App() -> impl IntoView {
         fit.with(|f| f.as_ref().map(|s| s.rows.clone()).unwrap_or_default())
     });
     let fitted_votes = Signal::derive(move || fit.with(|f| f.as_ref().map_or(0, |s| s.n_votes)));
+    let reveal = RwSignal::new(false);
+    let truth = Signal::derive(move || {
+        if !reveal.get() {
+            return std::collections::HashMap::new();
+        }
+        workspace.with(|w| {
+            w.truths
+                .get(&w.active_deck)
+                .map(|t| {
+                    w.deck()
+                        .labels()
+                        .into_iter()
+                        .zip(t.iter().copied())
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let tau = move || {
+        let t = workspace.with(|w| w.truths.get(&w.active_deck).cloned())?;
+        let e = estimates.get()?;
+        (reveal.get() && t.len() == e.scores.len())
+            .then(|| prefplay_core::evaluation::kendall_tau(&e.scores, &t))
+    };
     let n_ballots = Signal::derive(move || workspace.with(|w| w.deck_ballots().len()));
     let progress = move || {
         let top_k = workspace.with(|w| w.settings.top_k);
@@ -418,6 +442,7 @@ pub fn App() -> impl IntoView {
         })}
         <DeckBar workspace=workspace on_change=on_change on_message=on_message />
         <Controls workspace=workspace on_change=on_change on_message=on_message />
+        <ClassPanel workspace=workspace reveal=reveal on_change=on_change on_message=on_message />
         <main class="layout">
             <div class="left">
                 <section class="vote" aria-label="Vote" data-mode=move || workspace.with(|w| w.settings.mode.name())>
@@ -484,7 +509,12 @@ pub fn App() -> impl IntoView {
                 </Show>
             </div>
             <div class="right">
-                <Leaderboard rows=rows n_votes=fitted_votes />
+                <Leaderboard rows=rows n_votes=fitted_votes truth=truth />
+                {move || tau().map(|t| view! {
+                    <p id="truth-tau" class="fit-info" data-tau=t.to_string()>
+                        {format!("Kendall τ between the estimate and the truth: {t:.2} (1 = same order).")}
+                    </p>
+                })}
                 <p
                     id="fit-info"
                     class="fit-info"

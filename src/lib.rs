@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 mod app;
+pub mod class_sim;
 pub mod components;
 pub mod decks;
 mod export;

@@ -169,6 +169,10 @@ pub struct Workspace {
     /// Page settings.
     #[serde(default)]
     pub settings: Settings,
+    /// Per deck id, the hidden utilities of a simulated class (on the
+    /// scale of the fitted scores, centred), one per item.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub truths: BTreeMap<String, Vec<f64>>,
 }
 
 impl Default for Workspace {
@@ -180,6 +184,7 @@ impl Default for Workspace {
             active_participant: 0,
             ballots: BTreeMap::new(),
             settings: Settings::default(),
+            truths: BTreeMap::new(),
         }
     }
 }
@@ -205,6 +210,12 @@ impl Workspace {
         }
         self.settings.k = self.settings.k.clamp(3, 6);
         self.settings.top_k = self.settings.top_k.max(1);
+        let decks = &self.decks;
+        self.truths.retain(|id, truth| {
+            decks
+                .iter()
+                .any(|d| d.id == *id && d.items.len() == truth.len())
+        });
         for list in self.ballots.values_mut() {
             for (k, b) in list.iter_mut().enumerate() {
                 if b.id.is_empty() {
@@ -223,6 +234,7 @@ impl Workspace {
             active_participant: self.active_participant,
             ballots: BTreeMap::new(),
             settings: self.settings,
+            truths: self.truths.clone(),
         }
     }
 
@@ -310,6 +322,7 @@ impl Workspace {
         let id = self.active_deck.clone();
         self.decks.retain(|d| d.id != id);
         self.ballots.remove(&id);
+        self.truths.remove(&id);
         self.active_deck = DEFAULT_DECK_ID.into();
         Ok(())
     }
@@ -400,6 +413,7 @@ mod tests {
                 k: 40,
                 ..Settings::default()
             },
+            truths: BTreeMap::from([("gone".to_string(), vec![0.0])]),
         };
         w.normalize();
         assert_eq!(w.decks.len(), 4);
@@ -407,6 +421,7 @@ mod tests {
         assert_eq!(w.participants, vec!["Me"]);
         assert_eq!(w.active_participant, 0);
         assert_eq!(w.settings.k, 6);
+        assert!(w.truths.is_empty(), "a truth for a missing deck is dropped");
     }
 
     #[test]

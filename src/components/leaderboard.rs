@@ -14,7 +14,13 @@ pub fn Leaderboard(
     /// How many votes the rows were fitted on (`data-votes` on the table).
     #[prop(into)]
     n_votes: Signal<usize>,
+    /// The true score per label (a simulated class, revealed): shown in
+    /// an extra column when non-empty.
+    #[prop(optional)]
+    truth: Option<Signal<std::collections::HashMap<String, f64>>>,
 ) -> impl IntoView {
+    let truth = truth.unwrap_or_else(|| Signal::derive(std::collections::HashMap::new));
+    let shown = move || truth.with(|t| !t.is_empty());
     view! {
         <table id="leaderboard" class="leaderboard" data-votes=move || n_votes.get().to_string()>
             <caption>"Bradley–Terry scores (log-strength, mean 0) with 95% intervals"</caption>
@@ -27,6 +33,7 @@ pub fn Leaderboard(
                     <th scope="col" class="num">"Wins"</th>
                     <th scope="col" class="num">"Losses"</th>
                     <th scope="col" class="num">"Ties"</th>
+                    {move || shown().then(|| view! { <th scope="col" class="num truth">"Truth"</th> })}
                 </tr>
             </thead>
             <tbody>
@@ -35,6 +42,7 @@ pub fn Leaderboard(
                         .into_iter()
                         .map(|r| {
                             let item = r.label.clone();
+                            let true_score = truth.with(|t| t.get(&r.label).copied());
                             view! {
                                 <tr data-item=item data-score=r.score.to_string()>
                                     <td>{r.rank}</td>
@@ -44,6 +52,7 @@ pub fn Leaderboard(
                                     <td class="num">{r.wins}</td>
                                     <td class="num">{r.losses}</td>
                                     <td class="num">{r.ties}</td>
+                                    {true_score.map(|t| view! { <td class="num truth" data-truth=t.to_string()>{format!("{t:.3}")}</td> })}
                                 </tr>
                             }
                         })

@@ -1,5 +1,6 @@
 //! Page components.
 
+mod class_panel;
 mod controls;
 mod deck_bar;
 mod face;
@@ -9,6 +10,7 @@ mod single;
 mod transfer_bar;
 mod vote_panel;
 
+pub use class_panel::ClassPanel;
 pub use controls::Controls;
 pub use deck_bar::DeckBar;
 pub use face::{ItemFace, swatch_css};

@@ -1,0 +1,203 @@
+//! "Simulate a class": settings, start / pause / stop, progress, and the
+//! switch that reveals the truth next to the estimate.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use crate::class_sim::{ClassRun, ClassSettings, start_class};
+use crate::workspace::Workspace;
+
+/// How often simulated votes arrive.
+const TICK: Duration = Duration::from_millis(100);
+
+/// A running class: its ballots, its deck, its timer.
+struct Running {
+    run: ClassRun,
+    deck: String,
+    timer: Option<IntervalHandle>,
+    /// Fractional votes carried to the next tick.
+    carry: f64,
+}
+
+/// A number input bound to one field of the settings.
+#[component]
+fn NumberField(
+    /// Input id.
+    id: &'static str,
+    /// Label text.
+    label: &'static str,
+    /// Step of the input.
+    step: &'static str,
+    /// Reads the field.
+    get: fn(&ClassSettings) -> f64,
+    /// Writes the field.
+    set: fn(&mut ClassSettings, f64),
+    /// The settings.
+    settings: RwSignal<ClassSettings>,
+) -> impl IntoView {
+    view! {
+        <label>{label} " "
+            <input id=id type="number" step=step prop:value=move || settings.with(|s| get(s).to_string())
+                on:change=move |e| {
+                    if let Ok(v) = event_target_value(&e).parse::<f64>() {
+                        settings.update(|s| set(s, v));
+                    }
+                } />
+        </label>
+    }
+}
+
+/// The simulate-a-class panel.
+#[component]
+pub fn ClassPanel(
+    /// The page's state.
+    workspace: RwSignal<Workspace>,
+    /// Whether the truth is shown in the leaderboard.
+    reveal: RwSignal<bool>,
+    /// Called when the voter list changed.
+    on_change: Callback<()>,
+    /// Shows a message.
+    on_message: Callback<String>,
+) -> impl IntoView {
+    let settings = RwSignal::new(ClassSettings::default());
+    let running = StoredValue::new_local(None::<Running>);
+    let progress = RwSignal::new(None::<(usize, usize, bool)>);
+    let stop_timer = move || {
+        running.update_value(|r| {
+            if let Some(t) = r.as_mut().and_then(|r| r.timer.take()) {
+                t.clear();
+            }
+        });
+    };
+    let tick = move || {
+        let speed = settings.with_untracked(|s| s.speed);
+        let batch = running.try_update_value(|r| {
+            let r = r.as_mut()?;
+            let due = speed * TICK.as_secs_f64() + r.carry;
+            let n = due.floor() as usize;
+            r.carry = due - n as f64;
+            Some((
+                r.deck.clone(),
+                r.run.take(n, js_sys::Date::now()),
+                r.run.done(),
+                r.run.total(),
+            ))
+        });
+        let Some(Some((deck, ballots, done, total))) = batch else {
+            return;
+        };
+        if !ballots.is_empty() {
+            workspace.update(|w| w.ballots.entry(deck).or_default().extend(ballots));
+        }
+        progress.set(Some((done, total, done < total)));
+        if done >= total {
+            stop_timer();
+        }
+    };
+    let start_timer = move || {
+        stop_timer();
+        let handle = set_interval_with_handle(tick, TICK).ok();
+        running.update_value(|r| {
+            if let Some(r) = r.as_mut() {
+                r.timer = handle;
+            }
+        });
+    };
+    let start = move |_| {
+        stop_timer();
+        let s = settings.get_untracked();
+        match workspace.try_update(|w| start_class(w, &s).map(|run| (run, w.active_deck.clone()))) {
+            Some(Ok((run, deck))) => {
+                progress.set(Some((0, run.total(), true)));
+                running.set_value(Some(Running {
+                    run,
+                    deck,
+                    timer: None,
+                    carry: 0.0,
+                }));
+                on_change.run(());
+                start_timer();
+            }
+            Some(Err(e)) => on_message.run(e),
+            None => {}
+        }
+    };
+    let pause = move |_| match progress.get_untracked() {
+        Some((done, total, true)) => {
+            stop_timer();
+            progress.set(Some((done, total, false)));
+        }
+        Some((done, total, false)) if done < total => {
+            progress.set(Some((done, total, true)));
+            start_timer();
+        }
+        _ => {}
+    };
+    let stop = move |_| {
+        stop_timer();
+        running.set_value(None);
+        progress.set(None);
+    };
+    on_cleanup(stop_timer);
+    let has_truth = move || workspace.with(|w| w.truths.contains_key(&w.active_deck));
+    view! {
+        <details id="simulate" class="panel-details">
+            <summary>"Simulate a class"</summary>
+            <p class="hint">"Simulated voters with hidden tastes vote on this deck; the votes stream in and the leaderboard follows. Reveal the truth to compare."</p>
+            <div class="sim-grid">
+                <NumberField id="sim-raters" label="Voters" step="1" settings=settings
+                    get=|s| s.raters as f64 set=|s, v| s.raters = v.max(0.0) as usize />
+                <label>"Taste groups "
+                    <select id="sim-groups" prop:value=move || settings.with(|s| s.groups.to_string())
+                        on:change=move |e| {
+                            if let Ok(g) = event_target_value(&e).parse::<usize>() {
+                                settings.update(|s| s.groups = g);
+                            }
+                        }>
+                        <option value="1">"1"</option>
+                        <option value="2">"2"</option>
+                        <option value="3">"3"</option>
+                    </select>
+                </label>
+                <NumberField id="sim-spread" label="Group disagreement" step="0.1" settings=settings
+                    get=|s| s.group_spread set=|s, v| s.group_spread = v />
+                <NumberField id="sim-noise" label="Noise" step="0.1" settings=settings
+                    get=|s| s.noise set=|s, v| s.noise = v />
+                <NumberField id="sim-ties" label="Tie rate" step="0.05" settings=settings
+                    get=|s| s.tie_rate set=|s, v| s.tie_rate = v />
+                <NumberField id="sim-bias" label="Left-side bias" step="0.1" settings=settings
+                    get=|s| s.position_bias set=|s, v| s.position_bias = v />
+                <NumberField id="sim-random" label="Random voters (share)" step="0.05" settings=settings
+                    get=|s| s.random_share set=|s, v| s.random_share = v />
+                <NumberField id="sim-votes" label="Votes" step="1" settings=settings
+                    get=|s| s.votes as f64 set=|s, v| s.votes = v.max(0.0) as usize />
+                <NumberField id="sim-speed" label="Votes per second" step="1" settings=settings
+                    get=|s| s.speed set=|s, v| s.speed = v />
+                <NumberField id="sim-seed" label="Seed" step="1" settings=settings
+                    get=|s| s.seed as f64 set=|s, v| s.seed = v.max(0.0) as u64 />
+            </div>
+            <div class="secondary">
+                <button id="sim-start" on:click=start>"Start"</button>
+                <button id="sim-pause" disabled=move || progress.get().is_none() on:click=pause>
+                    {move || match progress.get() {
+                        Some((_, _, false)) => "Resume",
+                        _ => "Pause",
+                    }}
+                </button>
+                <button id="sim-stop" disabled=move || progress.get().is_none() on:click=stop>"Stop"</button>
+                <label>
+                    <input id="reveal-truth" type="checkbox" disabled=move || !has_truth()
+                        prop:checked=move || reveal.get() on:change=move |e| reveal.set(event_target_checked(&e)) />
+                    " Reveal the truth"
+                </label>
+            </div>
+            <p id="sim-progress" class="progress" data-done=move || progress.get().map_or(0, |p| p.0).to_string()>
+                {move || progress.get().map(|(done, total, live)| format!(
+                    "{done} of {total} simulated votes{}",
+                    if live { "…" } else if done < total { " (paused)" } else { "." }
+                ))}
+            </p>
+        </details>
+    }
+}
