@@ -7,15 +7,15 @@ use prefplay_core::collect::{self, Ballot};
 use wasm_bindgen::JsCast;
 
 use crate::components::{
-    BestOfPanel, ClassPanel, Controls, DeckBar, Leaderboard, RankingPanel, SinglePanel,
-    TransferBar, VotePanel, move_item,
+    BestOfPanel, ClassPanel, Controls, DeckBar, Leaderboard, Preview, RankingPanel, SharePanel,
+    SinglePanel, TransferBar, VotePanel, move_item,
 };
 use crate::fit_job::EngineRequest;
 use crate::fit_runner::{FitOutputs, FitRunner, FitState, FitSummary};
 use crate::keys::{KeyIntent, Modifiers, intent_for_key};
 use crate::session::{Action, Chooser, Estimates, Task};
-use crate::storage;
 use crate::workspace::{Mode, Workspace};
+use crate::{share, storage, transfer};
 
 /// The value of `name` in the address's query, if any.
 fn url_parameter(name: &str) -> Option<String> {
@@ -74,6 +74,83 @@ fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// Applies a link's fragment once the stored workspace is in: `#s=…`
+/// adds its deck and votes (a merge: nothing stored is overwritten) and
+/// its settings; `#lesson` keeps the lesson page. The fragment is then
+/// replaced by `#lesson` or nothing, so a reload does not apply it again.
+fn open_link(
+    workspace: RwSignal<Workspace>,
+    lesson: RwSignal<bool>,
+    message: RwSignal<Option<String>>,
+) {
+    let location = window().location();
+    let hash = location.hash().unwrap_or_default();
+    if hash == "#lesson" {
+        lesson.set(true);
+        return;
+    }
+    if !hash.starts_with("#s=") {
+        return;
+    }
+    match share::decode(&hash) {
+        Ok(state) => {
+            let result = workspace.try_update(|w| {
+                let report =
+                    transfer::merge(w, vec![transfer::Incoming::Workspace(state.to_file())])?;
+                let labels = state.deck.labels();
+                let deck = w
+                    .decks
+                    .iter()
+                    .rev()
+                    .find(|d| d.id == state.deck.id && d.labels() == labels)
+                    .or_else(|| {
+                        w.decks
+                            .iter()
+                            .rev()
+                            .find(|d| d.labels() == labels && d.name == state.deck.name)
+                    })
+                    .map(|d| d.id.clone());
+                if let Some(id) = deck {
+                    w.active_deck = id;
+                }
+                w.settings = state.settings;
+                w.normalize();
+                Ok::<usize, String>(report.added)
+            });
+            match result {
+                Some(Ok(added)) => {
+                    lesson.set(state.lesson);
+                    let votes = match added {
+                        0 => String::new(),
+                        1 => " and 1 vote".to_string(),
+                        n => format!(" and {n} votes"),
+                    };
+                    message.set(Some(format!(
+                        "Opened a shared link: deck \"{}\"{votes}.",
+                        state.deck.name
+                    )));
+                }
+                Some(Err(e)) => message.set(Some(format!("This link could not be opened: {e}"))),
+                None => {}
+            }
+        }
+        Err(e) => message.set(Some(format!("This link could not be opened: {e}"))),
+    }
+    let keep = if lesson.get_untracked() {
+        "#lesson"
+    } else {
+        ""
+    };
+    let path = format!(
+        "{}{}{keep}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+    }
+}
+
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
@@ -82,6 +159,8 @@ pub fn App() -> impl IntoView {
     let ready = RwSignal::new(false);
     let store = StoredValue::new_local(None::<storage::Store>);
     let message = RwSignal::new(None::<String>);
+    let pending = RwSignal::new_local(None::<Preview>);
+    let lesson = RwSignal::new(false);
     let tab = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
     let counter = StoredValue::new(0u64);
     let saves_in_flight = RwSignal::new(0u32);
@@ -184,6 +263,7 @@ pub fn App() -> impl IntoView {
             message.set(loaded.warning);
         }
         store.set_value(loaded.store);
+        open_link(workspace, lesson, message);
         ready.set(true);
         show_next();
     });
@@ -440,9 +520,13 @@ pub fn App() -> impl IntoView {
                 <button on:click=move |_| message.set(None)>"Dismiss"</button>
             </p>
         })}
-        <DeckBar workspace=workspace on_change=on_change on_message=on_message />
-        <Controls workspace=workspace on_change=on_change on_message=on_message />
-        <ClassPanel workspace=workspace reveal=reveal on_change=on_change on_message=on_message />
+        <Show when=move || !lesson.get()>
+            <DeckBar workspace=workspace on_change=on_change on_message=on_message />
+        </Show>
+        <Controls workspace=workspace on_change=on_change on_message=on_message lesson=lesson />
+        <Show when=move || !lesson.get()>
+            <ClassPanel workspace=workspace reveal=reveal on_change=on_change on_message=on_message />
+        </Show>
         <main class="layout">
             <div class="left">
                 <section class="vote" aria-label="Vote" data-mode=move || workspace.with(|w| w.settings.mode.name())>
@@ -490,8 +574,21 @@ pub fn App() -> impl IntoView {
                         _ => "All changes saved in this browser.",
                     }}
                 </p>
-                <TransferBar workspace=workspace on_change=on_change on_message=on_message />
-                <div class="tools">
+                <Show when=move || !lesson.get()>
+                    <TransferBar workspace=workspace on_change=on_change on_message=on_message pending=pending />
+                </Show>
+                <SharePanel workspace=workspace pending=pending lesson=Signal::from(lesson) />
+                {move || lesson.get().then(|| view! {
+                    <p class="hint"><a id="exit-lesson" href="#" on:click=move |e| {
+                        e.prevent_default();
+                        lesson.set(false);
+                        if let Ok(h) = window().history() {
+                            let path = window().location().pathname().unwrap_or_default();
+                            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+                        }
+                    }>"Show all controls"</a></p>
+                })}
+                <div class="tools" class:hidden=move || lesson.get()>
                     <button id="reset" class="danger" on:click=move |_| confirming_reset.set(true)>"Reset this deck…"</button>
                 </div>
                 <Show when=move || confirming_reset.get()>

@@ -15,6 +15,7 @@ pub mod fit_job;
 pub mod fit_runner;
 pub mod keys;
 pub mod session;
+pub mod share;
 pub mod storage;
 pub mod transfer;
 pub mod worker;

@@ -16,7 +16,10 @@ pub fn Controls(
     on_change: Callback<()>,
     /// Shows a message (e.g. an empty participant name).
     on_message: Callback<String>,
+    /// A lesson page shows only the voter.
+    lesson: RwSignal<bool>,
 ) -> impl IntoView {
+    let full = move || !lesson.get();
     let settings = move || workspace.with(|w| w.settings);
     let set = move |f: &dyn Fn(&mut Workspace)| {
         workspace.update(|w| f(w));
@@ -36,6 +39,7 @@ pub fn Controls(
     };
     view! {
         <div class="controls">
+            <Show when=full>
             <label>"Mode "
                 <select id="mode" prop:value=move || settings().mode.name() on:change=move |e| {
                     if let Some(m) = Mode::from_name(&event_target_value(&e)) {
@@ -65,6 +69,7 @@ pub fn Controls(
                     {StrategyChoice::ALL.map(|s| view! { <option value=s.name()>{s.title()}</option> }).collect_view()}
                 </select>
             </label>
+            </Show>
             <label>"Voter "
                 <select id="participant" prop:value=move || workspace.with(|w| w.active_participant.to_string()) on:change=move |e| {
                     if let Ok(p) = event_target_value(&e).parse::<u32>() {
@@ -81,6 +86,7 @@ pub fn Controls(
                     prop:value=move || new_name.get() on:input=move |e| new_name.set(event_target_value(&e)) />
                 <button id="add-participant" type="submit">"Add"</button>
             </form>
+            <Show when=full>
             <label>"Leaderboard of "
                 <select id="view" prop:value=move || view_value(settings().view) on:change=move |e| {
                     let v = event_target_value(&e);
@@ -93,6 +99,7 @@ pub fn Controls(
                     }).collect_view())}
                 </select>
             </label>
+            </Show>
         </div>
     }
 }

@@ -6,12 +6,12 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::export::download;
-use crate::transfer::{ExportKind, MergeReport, merge, read_file};
+use crate::transfer::{ExportKind, Incoming, MergeReport, merge, read_file};
 use crate::workspace::Workspace;
 
-/// A merge waiting for confirmation.
+/// A merge waiting for confirmation (from files or pasted links).
 #[derive(Clone)]
-struct Preview {
+pub struct Preview {
     merged: Workspace,
     report: MergeReport,
     errors: Vec<String>,
@@ -29,20 +29,33 @@ fn preview(workspace: &Workspace, files: Vec<(String, Vec<u8>)>, started: f64) -
             Err(e) => errors.push(e),
         }
     }
-    let mut merged = workspace.clone();
-    let report = match merge(&mut merged, incoming) {
-        Ok(r) => r,
-        Err(e) => {
-            errors.push(e);
-            merged = workspace.clone();
-            MergeReport::default()
+    Preview::of(workspace, incoming, errors, started)
+}
+
+impl Preview {
+    /// Merges `incoming` into a copy of `workspace`; `errors` are shown
+    /// with the result; `started` (ms since the epoch) times the work.
+    pub fn of(
+        workspace: &Workspace,
+        incoming: Vec<Incoming>,
+        mut errors: Vec<String>,
+        started: f64,
+    ) -> Preview {
+        let mut merged = workspace.clone();
+        let report = match merge(&mut merged, incoming) {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(e);
+                merged = workspace.clone();
+                MergeReport::default()
+            }
+        };
+        Preview {
+            merged,
+            report,
+            errors,
+            read_ms: js_sys::Date::now() - started,
         }
-    };
-    Preview {
-        merged,
-        report,
-        errors,
-        read_ms: js_sys::Date::now() - started,
     }
 }
 
@@ -75,8 +88,9 @@ pub fn TransferBar(
     on_change: Callback<()>,
     /// Shows a message.
     on_message: Callback<String>,
+    /// The merge waiting for confirmation (shared with the share panel).
+    pending: RwSignal<Option<Preview>, LocalStorage>,
 ) -> impl IntoView {
-    let pending = RwSignal::new_local(None::<Preview>);
     let dragging = RwSignal::new(false);
     let take = move |files: Vec<web_sys::File>| {
         let started = js_sys::Date::now();
