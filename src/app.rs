@@ -12,6 +12,7 @@ use crate::components::{
 };
 use crate::fit_job::EngineRequest;
 use crate::fit_runner::{FitOutputs, FitRunner, FitState, FitSummary};
+use crate::images::Images;
 use crate::keys::{KeyIntent, Modifiers, intent_for_key};
 use crate::session::{Action, Chooser, Estimates, Task};
 use crate::workspace::{Mode, Workspace};
@@ -158,6 +159,7 @@ pub fn App() -> impl IntoView {
     // Nothing is shown, voted or saved until the stored workspace is in.
     let ready = RwSignal::new(false);
     let store = StoredValue::new_local(None::<storage::Store>);
+    provide_context(Images::new(store));
     let message = RwSignal::new(None::<String>);
     let pending = RwSignal::new_local(None::<Preview>);
     let lesson = RwSignal::new(false);
@@ -261,6 +263,12 @@ pub fn App() -> impl IntoView {
         workspace.set(loaded.workspace);
         if loaded.warning.is_some() {
             message.set(loaded.warning);
+        }
+        if let Some(s) = &loaded.store {
+            let (s, w) = (s.clone(), workspace.get_untracked());
+            leptos::task::spawn_local(async move {
+                let _ = s.collect_garbage(&w).await;
+            });
         }
         store.set_value(loaded.store);
         open_link(workspace, lesson, message);

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::decks::{deck_from_text, is_builtin};
+use crate::images::Images;
 use crate::workspace::Workspace;
 
 /// Which deck form is open.
@@ -77,6 +78,34 @@ pub fn DeckBar(
             }
         });
     };
+    let open_images = move |e: leptos::ev::Event| {
+        let Some(input) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let files: Vec<web_sys::File> = input
+            .files()
+            .map(|l| (0..l.length()).filter_map(|k| l.get(k)).collect())
+            .unwrap_or_default();
+        input.set_value("");
+        let Some(images) = use_context::<Images>() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match images
+                .add_deck(workspace, files, &name.get_untracked())
+                .await
+            {
+                Ok(_) => {
+                    form.set(Form::Closed);
+                    on_change.run(());
+                }
+                Err(e) => on_message.run(e),
+            }
+        });
+    };
     view! {
         <div class="deck-bar">
             <label>"Deck "
@@ -122,6 +151,7 @@ pub fn DeckBar(
                         <textarea id="deck-items" rows="8" prop:value=move || text.get() on:input=move |e| text.set(event_target_value(&e))></textarea>
                     </label>
                     <label>"…or open a .txt or .csv file " <input id="deck-file" type="file" accept=".txt,.csv,text/plain,text/csv" on:change=open_file /></label>
+                    <label>"…or make a deck of your images (they stay on this device) " <input id="deck-images" type="file" accept="image/*" multiple on:change=open_images /></label>
                     <div class="secondary">
                         <button id="create-deck" type="submit">"Create deck"</button>
                         <button type="button" on:click=move |_| form.set(Form::Closed)>"Cancel"</button>

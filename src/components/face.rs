@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use prefplay_core::collect::{DeckItem, DeckKind};
 
+use crate::images::Images;
+
 /// CSS colour of a colour-deck item from its (red, green, blue) features in 0..=1.
 pub fn swatch_css(item: &DeckItem) -> Option<String> {
     let [r, g, b] = item.features.get(..3)? else {
@@ -41,8 +43,18 @@ pub fn ItemFace(
         DeckKind::Answers => {
             view! { <span class="face face-answer">{item.label}</span> }.into_any()
         }
-        DeckKind::Text | DeckKind::Images => {
-            view! { <span class="face face-text">{item.label}</span> }.into_any()
+        DeckKind::Images => {
+            let images = use_context::<Images>();
+            let key = item.image.clone().unwrap_or_default();
+            let alt = item.label.clone();
+            view! {
+                <span class="face face-image">
+                    {move || images.and_then(|i| i.url(&key)).map(|src| view! { <img src=src alt=alt.clone() /> })}
+                    <span class="label">{item.label.clone()}</span>
+                </span>
+            }
+            .into_any()
         }
+        DeckKind::Text => view! { <span class="face face-text">{item.label}</span> }.into_any(),
     }
 }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::export::download;
+use crate::images::Images;
 use crate::transfer::{ExportKind, Incoming, MergeReport, merge, read_file};
 use crate::workspace::Workspace;
 
@@ -92,6 +93,7 @@ pub fn TransferBar(
     pending: RwSignal<Option<Preview>, LocalStorage>,
 ) -> impl IntoView {
     let dragging = RwSignal::new(false);
+    let images = use_context::<Images>();
     let take = move |files: Vec<web_sys::File>| {
         let started = js_sys::Date::now();
         leptos::task::spawn_local(async move {
@@ -127,7 +129,18 @@ pub fn TransferBar(
         e.prevent_default();
         dragging.set(false);
         if let Some(files) = e.data_transfer().and_then(|d| d.files()) {
-            take(files_of(&files));
+            let files = files_of(&files);
+            let all_images =
+                !files.is_empty() && files.iter().all(|f| f.type_().starts_with("image/"));
+            match (all_images, images) {
+                (true, Some(images)) => leptos::task::spawn_local(async move {
+                    match images.add_deck(workspace, files, "").await {
+                        Ok(_) => on_change.run(()),
+                        Err(e) => on_message.run(e),
+                    }
+                }),
+                _ => take(files),
+            }
         }
     });
     on_cleanup(move || {
@@ -158,7 +171,7 @@ pub fn TransferBar(
             <label class="button" for="import-file">"Import files…"</label>
             <input id="import-file" class="visually-hidden" type="file" multiple
                 accept=".csv,.json,.jsonl,.txt,application/json,text/csv" on:change=on_pick />
-            <span class="hint">"or drop files anywhere on the page: pairs, winner/loser, Arena, HF, crowd-kit, rankings, prefplay."</span>
+            <span class="hint">"or drop files anywhere on the page: pairs, winner/loser, Arena, HF, crowd-kit, rankings, prefplay — or images, to make a deck of them."</span>
         </div>
         <Show when=move || dragging.get()>
             <div class="drop-zone" aria-hidden="true">"Drop files to import"</div>

@@ -1,11 +1,15 @@
 //! The workspace kept across reloads and browser restarts in IndexedDB.
 //!
-//! Database [`DB_NAME`], version 1, two object stores:
+//! Database [`DB_NAME`], version 2 (version 1 lacked `blobs`; upgrading
+//! keeps the other stores), three object stores:
 //! - `meta`, key `"workspace"`: the workspace without its ballots, as JSON
 //!   (`{"version": 2, "workspace": {...}}`);
 //! - `ballots`, key `[deck id, chunk key]`: a JSON array of up to
 //!   [`chunks::CHUNK`] ballots. Ballot ids start with the 13-digit cast
-//!   time, and a deck's ballots are sorted by id when read.
+//!   time, and a deck's ballots are sorted by id when read;
+//! - `blobs`, key `img-…`: the image files of image decks, as `Blob`s
+//!   (never uploaded anywhere). Blobs no deck refers to are deleted when
+//!   the page loads.
 //!
 //! Saving writes only what changed since the last save ([`chunks`]), so a
 //! vote costs one small `put` whatever the number of ballots, and two tabs
@@ -43,6 +47,7 @@ pub const CHANNEL: &str = "prefplay-saved";
 pub const V1_VOTES_KEY: &str = "prefplay.v1.votes";
 const META: &str = "meta";
 const BALLOTS: &str = "ballots";
+const BLOBS: &str = "blobs";
 const META_KEY: &str = "workspace";
 const FORMAT_VERSION: u32 = 2;
 
@@ -103,9 +108,10 @@ fn describe(e: &rexie::Error) -> String {
 /// Opens the database (creating it on first use).
 async fn open() -> Result<Rexie, String> {
     Rexie::builder(DB_NAME)
-        .version(1)
+        .version(2)
         .add_object_store(ObjectStore::new(META))
         .add_object_store(ObjectStore::new(BALLOTS))
+        .add_object_store(ObjectStore::new(BLOBS))
         .build()
         .await
         .map_err(|e| describe(&e))
@@ -318,6 +324,65 @@ struct Pending {
     meta: Option<String>,
     clear_all: bool,
     records: Vec<chunks::RecordWrite>,
+}
+
+impl Store {
+    /// Stores image files under their keys, in one transaction.
+    pub async fn put_blobs(&self, blobs: Vec<(String, web_sys::Blob)>) -> Result<(), String> {
+        let tx = self
+            .db
+            .transaction(&[BLOBS], TransactionMode::ReadWrite)
+            .map_err(|e| describe(&e))?;
+        let store = tx.store(BLOBS).map_err(|e| describe(&e))?;
+        store
+            .put_all(
+                blobs
+                    .into_iter()
+                    .map(|(key, blob)| (JsValue::from(blob), Some(JsValue::from_str(&key)))),
+            )
+            .await
+            .map_err(|e| describe(&e))?;
+        tx.done().await.map_err(|e| describe(&e))?;
+        Ok(())
+    }
+
+    /// The image file stored under `key`, if any.
+    pub async fn blob(&self, key: &str) -> Option<web_sys::Blob> {
+        let tx = self
+            .db
+            .transaction(&[BLOBS], TransactionMode::ReadOnly)
+            .ok()?;
+        let store = tx.store(BLOBS).ok()?;
+        let value = store.get(JsValue::from_str(key)).await.ok()??;
+        wasm_bindgen::JsCast::dyn_into::<web_sys::Blob>(value).ok()
+    }
+
+    /// Deletes stored blobs that no deck of `workspace` refers to.
+    pub async fn collect_garbage(&self, workspace: &Workspace) -> Result<usize, String> {
+        let used: std::collections::HashSet<String> = workspace
+            .decks
+            .iter()
+            .flat_map(|d| d.items.iter().filter_map(|i| i.image.clone()))
+            .collect();
+        let tx = self
+            .db
+            .transaction(&[BLOBS], TransactionMode::ReadWrite)
+            .map_err(|e| describe(&e))?;
+        let store = tx.store(BLOBS).map_err(|e| describe(&e))?;
+        let keys = store
+            .get_all_keys(None, None)
+            .await
+            .map_err(|e| describe(&e))?;
+        let mut removed = 0;
+        for key in keys {
+            if key.as_string().is_some_and(|k| !used.contains(&k)) {
+                store.delete(key).await.map_err(|e| describe(&e))?;
+                removed += 1;
+            }
+        }
+        tx.done().await.map_err(|e| describe(&e))?;
+        Ok(removed)
+    }
 }
 
 fn ballot_key(deck: &str, chunk: &str) -> JsValue {
