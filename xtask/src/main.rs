@@ -9,6 +9,7 @@
 //! - `cargo xtask fuzz [--seconds 600] [TARGET…]`: fuzzes every file reader.
 
 mod bench;
+mod csp;
 mod fuzz;
 mod setup;
 mod steps;
@@ -46,6 +47,12 @@ enum Command {
     },
     /// Install the build and test tools only.
     Setup,
+    /// Replace 'unsafe-inline' in the built page's script-src with the
+    /// hashes of its inline scripts (Trunk's post-build hook).
+    Csp {
+        /// The built site (default: $TRUNK_STAGING_DIR).
+        dir: Option<std::path::PathBuf>,
+    },
     /// Run the benchmarks: prefplay against evalica, choix and arena-rank
     /// (installed from PyPI into target/bench-venv), then the GPU bench.
     Bench,
@@ -73,6 +80,12 @@ fn main() -> Result<()> {
         Command::Test => test::run(),
         Command::Bench => bench::run(&root),
         Command::Fuzz { seconds, targets } => fuzz::run(&root, seconds, &targets),
+        Command::Csp { dir } => {
+            let dir = dir
+                .or_else(|| std::env::var_os("TRUNK_STAGING_DIR").map(Into::into))
+                .ok_or_else(|| anyhow::anyhow!("give the site's folder, or run as a Trunk hook"))?;
+            csp::run(&dir)
+        }
         Command::Setup => {
             setup::ensure_build_tools()?;
             setup::ensure_test_packages()

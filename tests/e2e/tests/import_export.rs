@@ -316,6 +316,39 @@ async fn round_trips(client: &Client, url: &str, downloads: &Path, files: &Path)
         .await?;
     ensure!(pwned == Value::Bool(false), "the label's script ran");
 
+    // The policy allows no injected script: its script-src lists hashes,
+    // not 'unsafe-inline', so even markup injected past the text-only
+    // labels could not run an inline handler.
+    let policy = client
+        .execute(
+            "return document.querySelector('meta[http-equiv=Content-Security-Policy]').content;",
+            Vec::new(),
+        )
+        .await?;
+    let policy = policy.as_str().unwrap_or_default();
+    let script_src = policy
+        .split(';')
+        .find(|d| d.trim_start().starts_with("script-src"))
+        .unwrap_or_default();
+    ensure!(
+        !script_src.contains("unsafe-inline") && script_src.contains("'sha256-"),
+        "script-src {script_src:?}"
+    );
+    client
+        .execute(
+            "document.body.insertAdjacentHTML('beforeend', '<img src=x onerror=\"window.injected=1\">');",
+            Vec::new(),
+        )
+        .await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let injected = client
+        .execute("return window.injected === 1;", Vec::new())
+        .await?;
+    ensure!(
+        injected == Value::Bool(false),
+        "an injected inline handler ran despite the policy"
+    );
+
     // Every request the page made went to its own origin.
     let foreign = client
         .execute(

@@ -127,6 +127,14 @@ async fn scenario(client: &Client, url: &str, downloads: &Path, root: &Path) -> 
         vote_count(client).await? == 0,
         "a fresh profile starts with no votes"
     );
+    // Balanced pairs: every item comes up about equally often, so the
+    // favourite is shown enough (information gain, the default, shows a
+    // clear winner less and less).
+    client
+        .find(Locator::Css("#strategy"))
+        .await?
+        .select_by_value("balanced")
+        .await?;
     // Nothing is loaded from another origin (no CDN, fonts or analytics).
     let foreign = client
         .execute(
