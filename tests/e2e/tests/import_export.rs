@@ -263,6 +263,61 @@ async fn round_trips(client: &Client, url: &str, downloads: &Path, files: &Path)
         .await?;
     scores(client, 12).await?;
 
+    // One file in each format prefplay-core reads, imported together.
+    let formats = [
+        ("pairs.csv", "item_a,item_b,winner\nVanilla,Coffee,a\n"),
+        ("wl.csv", "winner,loser\nVanilla,Coffee\n"),
+        (
+            "arena.json",
+            "[{\"model_a\":\"Vanilla\",\"model_b\":\"Coffee\",\"winner\":\"model_a\"}]",
+        ),
+        (
+            "hf.jsonl",
+            "{\"prompt\":\"p\",\"chosen\":\"Vanilla\",\"rejected\":\"Coffee\"}\n",
+        ),
+        (
+            "crowd.csv",
+            "worker,left,right,label\nw1,Vanilla,Coffee,Vanilla\n",
+        ),
+        (
+            "ranks.csv",
+            "ranking\nVanilla > Coffee > Mint chocolate chip\n",
+        ),
+        (
+            "table.json",
+            "{\"format\":\"prefplay\",\"version\":1,\"items\":[\"Vanilla\",\"Coffee\"],\"votes\":[{\"a\":0,\"b\":1,\"outcome\":\"a\"}]}",
+        ),
+    ];
+    let mut paths = Vec::new();
+    for (name, text) in formats {
+        let p = files.join(name);
+        std::fs::write(&p, text)?;
+        paths.push(p);
+    }
+    let p = import(client, &paths).await?;
+    ensure!(
+        p["added"] == 9 && p["errors"].as_array().is_some_and(Vec::is_empty),
+        "every format: {p}"
+    );
+    click(client, "#confirm-import").await?;
+    let b = wait_stored(client, deck, 12 + 9).await?;
+    let vanilla = std::fs::read_to_string(repo_root().join("www/decks/ice-cream.txt"))?
+        .lines()
+        .position(|l| l == "Vanilla")
+        .context("Vanilla")?;
+    let vanilla_wins = b[..9]
+        .iter()
+        .filter(|x| {
+            let o = &x["observation"];
+            (o["left"] == vanilla && o["outcome"] == "a")
+                || (o["right"] == vanilla && o["outcome"] == "b")
+        })
+        .count();
+    ensure!(
+        vanilla_wins == 8,
+        "Vanilla wins 8 of the 9 imported comparisons, got {vanilla_wins}"
+    );
+
     // A bad file: the error names file, line and field; nothing changes.
     let bad = files.join("bad.csv");
     std::fs::write(
@@ -276,10 +331,8 @@ async fn round_trips(client: &Client, url: &str, downloads: &Path, files: &Path)
         "error {errors}"
     );
     click(client, "#cancel-import").await?;
-    ensure!(
-        stored(client, deck).await?.len() == 12,
-        "a bad file changes nothing"
-    );
+    let after = stored(client, deck).await?.len();
+    ensure!(after == 21, "a bad file changes nothing: {after} ballots");
 
     // A hostile label from CSV, dropped on the page: shown as text.
     let hostile = "<img src=x onerror=\"window.pwned=1\">";
