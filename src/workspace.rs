@@ -327,18 +327,65 @@ impl Workspace {
         Ok(())
     }
 
-    /// Renames the active deck and sets its question (user decks only).
-    pub fn edit_deck(&mut self, name: &str, question: &str) -> Result<(), String> {
+    /// Renames the active deck, sets its question and edits its items
+    /// (user decks only). `labels` are the items one per line: line k
+    /// renames item k (votes stay with it), extra lines add items, and
+    /// fewer lines remove items from the end — only items no vote
+    /// mentions. Decks with hidden features or images cannot gain items.
+    /// Nothing changes on an error.
+    pub fn edit_deck(&mut self, name: &str, question: &str, labels: &str) -> Result<(), String> {
         if is_builtin(&self.active_deck) {
             return Err("Built-in decks cannot be edited; duplicate one to change it.".into());
         }
-        if name.trim().is_empty() {
-            return Err("the deck needs a name".into());
-        }
         let id = self.active_deck.clone();
+        let mut deck = self.deck().clone();
+        deck.name = name.trim().to_string();
+        deck.question = question.trim().to_string();
+        let new: Vec<String> = labels
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+        let old_len = deck.items.len();
+        if new.len() > old_len
+            && (!deck.feature_names.is_empty()
+                || deck.kind == prefplay_core::collect::DeckKind::Images)
+        {
+            return Err(
+                "Items cannot be added to a deck with hidden features or images; make a new deck."
+                    .into(),
+            );
+        }
+        if new.len() < old_len {
+            let ballots = self.deck_ballots();
+            if let Some(used) = (new.len()..old_len).find(|&i| {
+                ballots
+                    .iter()
+                    .any(|b| b.observation.items().contains(&(i as u32)))
+            }) {
+                return Err(format!(
+                    "\"{}\" has votes, so it cannot be removed (items are removed from the end of the list).",
+                    deck.items[used].label
+                ));
+            }
+            deck.items.truncate(new.len());
+        }
+        for (k, label) in new.into_iter().enumerate() {
+            match deck.items.get_mut(k) {
+                Some(item) => item.label = label,
+                None => deck.items.push(prefplay_core::collect::DeckItem {
+                    label,
+                    ..Default::default()
+                }),
+            }
+        }
+        deck.check()?;
+        if deck.items.len() != old_len {
+            self.truths.remove(&id);
+        }
         if let Some(d) = self.decks.iter_mut().find(|d| d.id == id) {
-            d.name = name.trim().to_string();
-            d.question = question.trim().to_string();
+            *d = deck;
         }
         Ok(())
     }
@@ -388,17 +435,44 @@ mod tests {
     fn user_decks_can_be_duplicated_edited_and_deleted_builtins_cannot() {
         let mut w = Workspace::default();
         assert!(w.delete_deck().is_err());
-        assert!(w.edit_deck("x", "").is_err());
+        assert!(w.edit_deck("x", "", "a\nb").is_err());
         let id = w.fresh_deck_id();
         w.duplicate_deck(id.clone()).unwrap();
         assert_eq!(w.active_deck, id);
         assert_eq!(w.deck().name, "Ice-cream flavours (copy)");
-        w.edit_deck("Sorbets", "Which is fresher?").unwrap();
+        let labels = w.deck().labels().join("\n");
+        w.edit_deck("Sorbets", "Which is fresher?", &labels)
+            .unwrap();
         assert_eq!(w.deck().question, "Which is fresher?");
         w.cast(pair_ballot(0));
         w.delete_deck().unwrap();
         assert_eq!(w.active_deck, DEFAULT_DECK_ID);
         assert!(!w.ballots.contains_key(&id));
+    }
+
+    #[test]
+    fn editing_items_renames_in_place_adds_and_removes_only_unvoted_ones() {
+        let mut w = Workspace::default();
+        let id = w.fresh_deck_id();
+        let deck = crate::decks::deck_from_text(id, "Fruit", "", "apple\npear\nplum").unwrap();
+        w.add_deck(deck).unwrap();
+        w.cast(pair_ballot(0)); // items 0 and 1
+        w.edit_deck("Fruit", "", "Apple\npear\nplum\nfig").unwrap();
+        assert_eq!(w.deck().labels(), vec!["Apple", "pear", "plum", "fig"]);
+        w.edit_deck("Fruit", "", "Apple\npear").unwrap();
+        assert_eq!(w.deck().labels(), vec!["Apple", "pear"]);
+        let e = w.edit_deck("Fruit", "", "Apple").unwrap_err();
+        assert!(e.contains("\"pear\" has votes"), "{e}");
+        assert!(
+            w.edit_deck("", "", "Apple\npear").is_err(),
+            "a name is needed"
+        );
+        assert!(w.edit_deck("Fruit", "", "Apple\nApple").is_err());
+        assert_eq!(
+            w.deck().labels(),
+            vec!["Apple", "pear"],
+            "errors change nothing"
+        );
     }
 
     #[test]

@@ -136,9 +136,10 @@ pub fn DeckBar(
                 workspace.with_untracked(|w| {
                     name.set(w.deck().name.clone());
                     question.set(w.deck().question.clone());
+                    text.set(w.deck().labels().join("\n"));
                 });
                 form.set(Form::Edit);
-            }>"Rename…"</button>
+            }>"Edit…"</button>
             <button id="delete-deck" class="danger" disabled=builtin on:click=move |_| form.set(Form::ConfirmDelete)>"Delete…"</button>
         </div>
         {move || match form.get() {
@@ -161,10 +162,13 @@ pub fn DeckBar(
             Form::Edit => view! {
                 <form id="deck-form" class="panel" on:submit=move |e| {
                     e.prevent_default();
-                    finish(workspace.try_update(|w| w.edit_deck(&name.get_untracked(), &question.get_untracked())));
+                    finish(workspace.try_update(|w| w.edit_deck(&name.get_untracked(), &question.get_untracked(), &text.get_untracked())));
                 }>
                     <label>"Name " <input id="deck-name" required prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e)) /></label>
                     <label>"Question " <input id="deck-question" prop:value=move || question.get() on:input=move |e| question.set(event_target_value(&e)) /></label>
+                    <label class="block">"Items, one per line: edit a line to rename that item (its votes stay), add lines to add items; removing lines removes items from the end, if they have no votes"
+                        <textarea id="deck-items" rows="8" prop:value=move || text.get() on:input=move |e| text.set(event_target_value(&e))></textarea>
+                    </label>
                     <div class="secondary">
                         <button id="save-deck" type="submit">"Save"</button>
                         <button type="button" on:click=move |_| form.set(Form::Closed)>"Cancel"</button>

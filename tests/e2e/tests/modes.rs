@@ -347,6 +347,31 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
         .await?;
     ensure!(pwned == Value::Bool(false), "the label's script ran");
 
+    // Edit the deck: rename an item in place, add one.
+    click(client, "#edit-deck").await?;
+    let items = client.find(Locator::Css("#deck-items")).await?;
+    items.clear().await?;
+    items
+        .send_keys(&format!("{hostile}\nPlain text\nthird"))
+        .await?;
+    click(client, "#save-deck").await?;
+    let labels = eventually("the edited deck", WAIT, || async {
+        let w = saved(client).await?;
+        let labels: Vec<String> = w["decks"]
+            .as_array()
+            .and_then(|d| d.iter().find(|d| d["name"] == "Hostile"))
+            .and_then(|d| d["items"].as_array())
+            .map(|i| {
+                i.iter()
+                    .filter_map(|x| x["label"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok((labels.len() == 3).then_some(labels))
+    })
+    .await?;
+    ensure!(labels == [hostile, "Plain text", "third"], "{labels:?}");
+
     // Reload: decks, voters, ballots and settings are all still there.
     client.refresh().await?;
     wait_for(client, "#choice-left").await?;
