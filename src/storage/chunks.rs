@@ -16,15 +16,30 @@ use prefplay_core::collect::Ballot;
 /// Ballots per chunk record at most.
 pub const CHUNK: usize = 1000;
 
-/// One record to write: `Some(json)` puts the chunk, `None` deletes it.
+/// One change to the stored records.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RecordWrite {
-    /// The deck id (first key part).
-    pub deck: String,
-    /// The chunk key (second key part).
-    pub chunk: String,
-    /// The chunk's ballots as a JSON array, or `None` to delete it.
-    pub json: Option<String>,
+pub enum RecordWrite {
+    /// Put chunk `[deck, chunk]` with these ballots (a JSON array).
+    Put {
+        /// The deck id (first key part).
+        deck: String,
+        /// The chunk key (second key part).
+        chunk: String,
+        /// The chunk's ballots as a JSON array.
+        json: String,
+    },
+    /// Delete chunk `[deck, chunk]`.
+    Delete {
+        /// The deck id.
+        deck: String,
+        /// The chunk key.
+        chunk: String,
+    },
+    /// Delete every chunk of `deck` (one key-range request).
+    DeleteDeck {
+        /// The deck id.
+        deck: String,
+    },
 }
 
 #[derive(Debug, Default, Clone)]
@@ -111,6 +126,11 @@ impl Snapshot {
             if fp == old.fingerprint {
                 continue;
             }
+            if list.is_empty() {
+                writes.push(RecordWrite::DeleteDeck { deck: deck.clone() });
+                next.decks.remove(deck);
+                continue;
+            }
             let by_id: HashMap<&str, &Ballot> = list.iter().map(|b| (b.id.as_str(), b)).collect();
             let mut d = old.clone();
             // Chunks that lost ballots are rewritten or deleted.
@@ -130,18 +150,21 @@ impl Snapshot {
                 for id in &gone {
                     d.chunk_of.remove(id);
                 }
-                let json = if kept.is_empty() {
-                    None
+                if kept.is_empty() {
+                    writes.push(RecordWrite::Delete {
+                        deck: deck.clone(),
+                        chunk,
+                    });
                 } else {
                     let members: Vec<&Ballot> = kept.iter().map(|id| by_id[id.as_str()]).collect();
+                    let json = to_json(&members)?;
                     d.chunks.insert(chunk.clone(), kept);
-                    Some(to_json(&members)?)
-                };
-                writes.push(RecordWrite {
-                    deck: deck.clone(),
-                    chunk,
-                    json,
-                });
+                    writes.push(RecordWrite::Put {
+                        deck: deck.clone(),
+                        chunk,
+                        json,
+                    });
+                }
             }
             // New ballots go into new chunks, in list order.
             let added: Vec<&Ballot> = list
@@ -155,18 +178,14 @@ impl Snapshot {
                     d.chunk_of.insert(id.clone(), chunk.clone());
                 }
                 d.chunks.insert(chunk.clone(), ids);
-                writes.push(RecordWrite {
+                writes.push(RecordWrite::Put {
                     deck: deck.clone(),
                     chunk,
-                    json: Some(to_json(group)?),
+                    json: to_json(group)?,
                 });
             }
             d.fingerprint = fp;
-            if list.is_empty() {
-                next.decks.remove(deck);
-            } else {
-                next.decks.insert(deck.clone(), d);
-            }
+            next.decks.insert(deck.clone(), d);
         }
         Ok((writes, next))
     }
@@ -194,11 +213,15 @@ mod tests {
     /// Applies writes to a map of records, as the database would.
     fn apply(db: &mut BTreeMap<(String, String), String>, writes: &[RecordWrite]) {
         for w in writes {
-            let key = (w.deck.clone(), w.chunk.clone());
-            match &w.json {
-                Some(j) => db.insert(key, j.clone()),
-                None => db.remove(&key),
-            };
+            match w {
+                RecordWrite::Put { deck, chunk, json } => {
+                    db.insert((deck.clone(), chunk.clone()), json.clone());
+                }
+                RecordWrite::Delete { deck, chunk } => {
+                    db.remove(&(deck.clone(), chunk.clone()));
+                }
+                RecordWrite::DeleteDeck { deck } => db.retain(|k, _| k.0 != *deck),
+            }
         }
     }
 
@@ -233,13 +256,12 @@ mod tests {
         ids.remove(1500);
         let (w, snap) = snap.diff(&deck(&ids)).unwrap();
         assert_eq!(w.len(), 1);
-        assert!(w[0].json.as_ref().unwrap().len() > 1000);
+        assert!(matches!(&w[0], RecordWrite::Put { json, .. } if json.len() > 1000));
         apply(&mut db, &w);
         assert_eq!(stored_ids(&db), ids);
-        // Clearing the deck deletes every record.
+        // Clearing the deck deletes every record, in one request.
         let (w, _) = snap.diff(&BTreeMap::new()).unwrap();
-        assert_eq!(w.len(), 4);
-        assert!(w.iter().all(|r| r.json.is_none()));
+        assert_eq!(w, vec![RecordWrite::DeleteDeck { deck: "d".into() }]);
         apply(&mut db, &w);
         assert!(db.is_empty());
     }
@@ -263,8 +285,11 @@ mod tests {
         let (w, _) = Snapshot::new(1).diff(&deck(&ids)).unwrap();
         let mut read = Snapshot::new(2);
         for r in &w {
-            let list: Vec<Ballot> = serde_json::from_str(r.json.as_ref().unwrap()).unwrap();
-            read.note_chunk(&r.deck, &r.chunk, list.into_iter().map(|b| b.id).collect());
+            let RecordWrite::Put { deck, chunk, json } = r else {
+                panic!("only puts expected: {r:?}");
+            };
+            let list: Vec<Ballot> = serde_json::from_str(json).unwrap();
+            read.note_chunk(deck, chunk, list.into_iter().map(|b| b.id).collect());
         }
         read.finish_reading(&deck(&ids));
         let (w, _) = read.diff(&deck(&ids)).unwrap();

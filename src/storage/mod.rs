@@ -304,10 +304,30 @@ impl Store {
         }
         let mut puts = Vec::new();
         for r in pending.records {
-            let key = ballot_key(&r.deck, &r.chunk);
-            match r.json {
-                Some(json) => puts.push((JsValue::from_str(&json), Some(key))),
-                None => ballots.delete(key).await.map_err(|e| describe(&e))?,
+            match r {
+                chunks::RecordWrite::Put { deck, chunk, json } => {
+                    puts.push((JsValue::from_str(&json), Some(ballot_key(&deck, &chunk))));
+                }
+                chunks::RecordWrite::Delete { deck, chunk } => ballots
+                    .delete(ballot_key(&deck, &chunk))
+                    .await
+                    .map_err(|e| describe(&e))?,
+                chunks::RecordWrite::DeleteDeck { deck } => {
+                    // Every key [deck, …]: chunk keys are non-empty strings,
+                    // and arrays sort after strings, so [deck, []] bounds them.
+                    let range = rexie::KeyRange::bound(
+                        &ballot_key(&deck, ""),
+                        &js_sys::Array::of2(&JsValue::from_str(&deck), &js_sys::Array::new())
+                            .into(),
+                        Some(false),
+                        Some(false),
+                    )
+                    .map_err(|e| describe(&e.into()))?;
+                    ballots
+                        .delete(range.into())
+                        .await
+                        .map_err(|e| describe(&e))?;
+                }
             }
         }
         ballots

@@ -254,3 +254,92 @@ pub async fn saved_workspace(client: &Client) -> Result<serde_json::Value> {
     "#;
     Ok(client.execute_async(script, Vec::new()).await?)
 }
+
+/// How long the page-driving helpers wait for something to appear.
+pub const WAIT: Duration = Duration::from_secs(30);
+
+/// Sends `keys` to the page (the focused element, else the body).
+pub async fn press(client: &Client, keys: &str) -> Result<()> {
+    client
+        .find(fantoccini::Locator::Css("body"))
+        .await?
+        .send_keys(keys)
+        .await?;
+    Ok(())
+}
+
+/// Clicks the element matching `css`.
+pub async fn click(client: &Client, css: &str) -> Result<()> {
+    client
+        .find(fantoccini::Locator::Css(css))
+        .await
+        .with_context(|| format!("finding {css}"))?
+        .click()
+        .await?;
+    Ok(())
+}
+
+/// Waits (up to [`WAIT`]) until `css` matches an element.
+pub async fn wait_for(client: &Client, css: &str) -> Result<()> {
+    eventually(css, WAIT, || async move {
+        Ok((!client
+            .find_all(fantoccini::Locator::Css(css))
+            .await?
+            .is_empty())
+        .then_some(()))
+    })
+    .await
+}
+
+/// Picks `value` in the `<select>` matching `css`.
+pub async fn choose(client: &Client, css: &str, value: &str) -> Result<()> {
+    client
+        .find(fantoccini::Locator::Css(css))
+        .await?
+        .select_by_value(value)
+        .await?;
+    Ok(())
+}
+
+/// Serves the built site, opens headless Chromium on a fresh profile and
+/// runs `scenario(client, site URL, downloads folder)`; closes the browser
+/// whatever the outcome. `name` labels the temp folders.
+pub async fn with_page<F>(name: &str, scenario: F) -> Result<()>
+where
+    F: AsyncFnOnce(&Client, &str, &Path) -> Result<()>,
+{
+    let server = StaticServer::start(&repo_root().join("dist"))?;
+    let downloads = fresh_dir(&format!("{name}-downloads"))?;
+    let profile = fresh_dir(&format!("{name}-profile"))?;
+    let driver = ChromeDriver::start()?;
+    let client = driver.browser(&downloads, &profile).await?;
+    let outcome = scenario(&client, &server.url, &downloads).await;
+    let _ = client.close().await;
+    outcome
+}
+
+/// The stored ballots of the active deck.
+pub async fn active_ballots(client: &Client) -> Result<Vec<serde_json::Value>> {
+    let w = saved_workspace(client).await?;
+    let deck = w["active_deck"].as_str().unwrap_or_default().to_string();
+    Ok(w["ballots"][deck.as_str()]
+        .as_array()
+        .cloned()
+        .unwrap_or_default())
+}
+
+/// Waits (up to [`WAIT`]) until the active deck has `n` stored ballots.
+pub async fn wait_active_ballots(client: &Client, n: usize) -> Result<Vec<serde_json::Value>> {
+    eventually(&format!("{n} stored ballots"), WAIT, || async move {
+        let b = active_ballots(client).await?;
+        Ok((b.len() == n).then_some(b))
+    })
+    .await
+}
+
+/// Waits (up to [`WAIT`]) until the page says every change is saved
+/// (`#save-state[data-state=saved]`): a reload before that may lose the
+/// last change, as closing a tab would.
+pub async fn wait_saved(client: &Client) -> Result<()> {
+    wait_for(client, "#save-state[data-state=saved]").await
+}

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 use fantoccini::{Client, Locator};
-use prefplay_e2e::{ChromeDriver, StaticServer, eventually, fresh_dir, repo_root};
+use prefplay_e2e::{eventually, with_page};
 
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -33,15 +33,7 @@ async fn done(client: &Client) -> Result<usize> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_simulated_class_streams_votes_and_reveals_the_truth() -> Result<()> {
-    let root = repo_root();
-    let server = StaticServer::start(&root.join("dist"))?;
-    let downloads = fresh_dir("class-downloads")?;
-    let profile = fresh_dir("class-profile")?;
-    let driver = ChromeDriver::start()?;
-    let client = driver.browser(&downloads, &profile).await?;
-    let outcome = scenario(&client, &server.url).await;
-    let _ = client.close().await;
-    outcome
+    with_page("class", async |client, url, _| scenario(client, url).await).await
 }
 
 async fn scenario(client: &Client, url: &str) -> Result<()> {

@@ -1,14 +1,10 @@
 //! Image decks: pick local images or drop them on the page; they are kept
 //! in the browser (IndexedDB) and shown again after a reload.
 
-use std::time::Duration;
-
 use anyhow::{Result, ensure};
 use fantoccini::{Client, Locator};
-use prefplay_e2e::{ChromeDriver, StaticServer, eventually, fresh_dir, repo_root, saved_workspace};
+use prefplay_e2e::{WAIT, eventually, fresh_dir, saved_workspace, wait_for, with_page};
 use serde_json::Value;
-
-const WAIT: Duration = Duration::from_secs(30);
 
 /// A 1 × 1 PNG.
 const PNG: [u8; 68] = [
@@ -16,13 +12,6 @@ const PNG: [u8; 68] = [
     0, 0, 181, 28, 12, 2, 0, 0, 0, 11, 73, 68, 65, 84, 120, 218, 99, 100, 96, 0, 0, 0, 6, 0, 2, 48,
     129, 208, 47, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
 ];
-
-async fn wait_for(client: &Client, css: &str) -> Result<()> {
-    eventually(css, WAIT, || async move {
-        Ok((!client.find_all(Locator::Css(css)).await?.is_empty()).then_some(()))
-    })
-    .await
-}
 
 /// `src` of the images in the pair on screen, once both have loaded.
 async fn pair_images(client: &Client) -> Result<Vec<String>> {
@@ -38,10 +27,6 @@ async fn pair_images(client: &Client) -> Result<Vec<String>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn image_decks_from_picker_and_drop_survive_reload() -> Result<()> {
-    let root = repo_root();
-    let server = StaticServer::start(&root.join("dist"))?;
-    let downloads = fresh_dir("img-downloads")?;
-    let profile = fresh_dir("img-profile")?;
     let files = fresh_dir("img-files")?;
     let mut paths = Vec::new();
     for name in ["sunset.png", "forest.png", "sunset.jpg.png"] {
@@ -49,11 +34,9 @@ async fn image_decks_from_picker_and_drop_survive_reload() -> Result<()> {
         std::fs::write(&p, PNG)?;
         paths.push(p.display().to_string());
     }
-    let driver = ChromeDriver::start()?;
-    let client = driver.browser(&downloads, &profile).await?;
-    let outcome = async {
-        client.goto(&server.url).await?;
-        wait_for(&client, "#choice-left").await?;
+    with_page("img", async |client, url, _| {
+        client.goto(url).await?;
+        wait_for(client, "#choice-left").await?;
         client.find(Locator::Css("#new-deck")).await?.click().await?;
         client
             .find(Locator::Css("#deck-name"))
@@ -65,9 +48,9 @@ async fn image_decks_from_picker_and_drop_survive_reload() -> Result<()> {
             .await?
             .send_keys(&paths.join("\n"))
             .await?;
-        let srcs = pair_images(&client).await?;
+        let srcs = pair_images(client).await?;
         ensure!(srcs.iter().all(|s| s.starts_with("blob:")), "{srcs:?}");
-        let w = saved_workspace(&client).await?;
+        let w = saved_workspace(client).await?;
         let deck = w["decks"]
             .as_array()
             .and_then(|d| d.iter().find(|d| d["name"] == "Holiday").cloned())
@@ -89,16 +72,16 @@ async fn image_decks_from_picker_and_drop_survive_reload() -> Result<()> {
             )
             .await?;
         eventually("the dropped deck", WAIT, || async {
-            let w = saved_workspace(&client).await?;
+            let w = saved_workspace(client).await?;
             let n = w["decks"].as_array().map_or(0, Vec::len);
             Ok((n == 6).then_some(()))
         })
         .await?;
-        let dropped = pair_images(&client).await?;
+        let dropped = pair_images(client).await?;
         ensure!(dropped.iter().all(|s| s.starts_with("blob:")));
         // After a reload the images come back from the browser's storage.
         client.refresh().await?;
-        let again = pair_images(&client).await?;
+        let again = pair_images(client).await?;
         ensure!(again.iter().all(|s| s.starts_with("blob:")), "{again:?}");
         let loaded = client
             .execute(
@@ -108,8 +91,6 @@ async fn image_decks_from_picker_and_drop_survive_reload() -> Result<()> {
             .await?;
         ensure!(loaded == Value::Bool(true), "images did not load");
         Ok(())
-    }
-    .await;
-    let _ = client.close().await;
-    outcome
+    })
+    .await
 }

@@ -8,36 +8,13 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, ensure};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use prefplay_e2e::{ChromeDriver, StaticServer, eventually, fresh_dir, repo_root, saved_workspace};
+use prefplay_e2e::{
+    ChromeDriver, StaticServer, click, eventually, fresh_dir, press, repo_root, saved_workspace,
+    wait_for, with_page,
+};
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(60);
-
-async fn press(client: &Client, keys: &str) -> Result<()> {
-    client
-        .find(Locator::Css("body"))
-        .await?
-        .send_keys(keys)
-        .await?;
-    Ok(())
-}
-
-async fn click(client: &Client, css: &str) -> Result<()> {
-    client
-        .find(Locator::Css(css))
-        .await
-        .with_context(|| format!("finding {css}"))?
-        .click()
-        .await?;
-    Ok(())
-}
-
-async fn wait_for(client: &Client, css: &str) -> Result<()> {
-    eventually(css, WAIT, || async move {
-        Ok((!client.find_all(Locator::Css(css)).await?.is_empty()).then_some(()))
-    })
-    .await
-}
 
 /// Ballots on deck `deck` in the stored workspace.
 async fn stored(client: &Client, deck: &str) -> Result<Vec<Value>> {
@@ -151,16 +128,11 @@ fn student_file(dir: &Path, name: &str, n: usize) -> Result<PathBuf> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn import_fit_export_round_trips() -> Result<()> {
-    let root = repo_root();
-    let server = StaticServer::start(&root.join("dist"))?;
-    let downloads = fresh_dir("io-downloads")?;
     let files = fresh_dir("io-files")?;
-    let profile = fresh_dir("io-profile")?;
-    let driver = ChromeDriver::start()?;
-    let client = driver.browser(&downloads, &profile).await?;
-    let outcome = round_trips(&client, &server.url, &downloads, &files).await;
-    let _ = client.close().await;
-    outcome
+    with_page("io", async |client, url, downloads| {
+        round_trips(client, url, downloads, &files).await
+    })
+    .await
 }
 
 async fn round_trips(client: &Client, url: &str, downloads: &Path, files: &Path) -> Result<()> {

@@ -7,71 +7,17 @@ use anyhow::{Context, Result, ensure};
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use prefplay_e2e::{ChromeDriver, StaticServer, eventually, fresh_dir, repo_root, saved_workspace};
+use prefplay_e2e::{
+    WAIT, active_ballots, choose, click, eventually, press, repo_root, saved_workspace,
+    wait_active_ballots, wait_for, wait_saved, with_page,
+};
 use serde_json::Value;
-
-const WAIT: Duration = Duration::from_secs(30);
-
-async fn press(client: &Client, keys: &str) -> Result<()> {
-    client
-        .find(Locator::Css("body"))
-        .await?
-        .send_keys(keys)
-        .await?;
-    Ok(())
-}
-
-/// Waits until `css` matches an element.
-async fn wait_for(client: &Client, css: &str) -> Result<()> {
-    eventually(css, WAIT, || async move {
-        Ok((!client.find_all(Locator::Css(css)).await?.is_empty()).then_some(()))
-    })
-    .await
-}
-
-async fn click(client: &Client, css: &str) -> Result<()> {
-    client
-        .find(Locator::Css(css))
-        .await
-        .with_context(|| format!("finding {css}"))?
-        .click()
-        .await?;
-    Ok(())
-}
-
-async fn choose(client: &Client, select: &str, value: &str) -> Result<()> {
-    client
-        .find(Locator::Css(select))
-        .await?
-        .select_by_value(value)
-        .await?;
-    Ok(())
-}
 
 /// The saved workspace, as the page stored it.
 async fn saved(client: &Client) -> Result<Value> {
     let w = saved_workspace(client).await?;
     ensure!(!w.is_null(), "nothing saved");
     Ok(w)
-}
-
-/// The saved ballots of the active deck.
-async fn ballots(client: &Client) -> Result<Vec<Value>> {
-    let w = saved(client).await?;
-    let deck = w["active_deck"].as_str().unwrap_or_default().to_string();
-    Ok(w["ballots"][deck.as_str()]
-        .as_array()
-        .cloned()
-        .unwrap_or_default())
-}
-
-/// Waits until the active deck has `n` ballots; returns them.
-async fn wait_ballots(client: &Client, n: usize) -> Result<Vec<Value>> {
-    eventually(&format!("{n} saved ballots"), WAIT, || async move {
-        let b = ballots(client).await?;
-        Ok((b.len() == n).then_some(b))
-    })
-    .await
 }
 
 /// `data-item` of every element matching `css`, in page order.
@@ -92,15 +38,7 @@ fn label(deck_items: &[String], v: &Value) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_mode_by_keyboard_and_mouse() -> Result<()> {
-    let root = repo_root();
-    let server = StaticServer::start(&root.join("dist"))?;
-    let downloads = fresh_dir("modes-downloads")?;
-    let profile = fresh_dir("modes-profile")?;
-    let driver = ChromeDriver::start()?;
-    let client = driver.browser(&downloads, &profile).await?;
-    let outcome = scenario(&client, &server.url).await;
-    let _ = client.close().await;
-    outcome
+    with_page("modes", async |client, url, _| scenario(client, url).await).await
 }
 
 async fn scenario(client: &Client, url: &str) -> Result<()> {
@@ -114,7 +52,7 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
     // A vs B: both bad by key (↑) and by button; tie by key; undo.
     let shown = items(client, ".pair .choice").await?;
     press(client, &Key::Up).await?;
-    let b = wait_ballots(client, 1).await?;
+    let b = wait_active_ballots(client, 1).await?;
     let o = &b[0]["observation"];
     ensure!(o["mode"] == "pair" && o["outcome"] == "both_bad", "{o}");
     ensure!(
@@ -127,12 +65,12 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
         b[0]
     );
     click(client, "#both-bad").await?;
-    wait_ballots(client, 2).await?;
+    wait_active_ballots(client, 2).await?;
     press(client, &Key::Down).await?;
-    let b = wait_ballots(client, 3).await?;
+    let b = wait_active_ballots(client, 3).await?;
     ensure!(b[2]["observation"]["outcome"] == "tie", "{}", b[2]);
     press(client, &Key::Backspace).await?;
-    wait_ballots(client, 2).await?;
+    wait_active_ballots(client, 2).await?;
     ensure!(
         client
             .find(Locator::Css("#why"))
@@ -152,7 +90,7 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
     })
     .await?;
     press(client, "3").await?;
-    let b = wait_ballots(client, 3).await?;
+    let b = wait_active_ballots(client, 3).await?;
     let o = &b[2]["observation"];
     ensure!(o["mode"] == "best_of", "{o}");
     ensure!(
@@ -161,13 +99,13 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
     );
     let shown = items(client, ".several .choice").await?;
     click(client, "#choice-1").await?;
-    let b = wait_ballots(client, 4).await?;
+    let b = wait_active_ballots(client, 4).await?;
     ensure!(
         label(&deck, &b[3]["observation"]["chosen"]) == shown[0],
         "a click picks its item"
     );
     press(client, &Key::Backspace).await?;
-    wait_ballots(client, 3).await?;
+    wait_active_ballots(client, 3).await?;
 
     // Rank 4 by keyboard: Shift+↓ moves the first item down one; Enter submits.
     choose(client, "#mode", "ranking").await?;
@@ -190,7 +128,7 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
         "Shift+↓ moves the first item down: {before:?} → {moved:?}"
     );
     press(client, &Key::Enter).await?;
-    let b = wait_ballots(client, 4).await?;
+    let b = wait_active_ballots(client, 4).await?;
     let order: Vec<String> = b[3]["observation"]["order"]
         .as_array()
         .context("order")?
@@ -256,7 +194,7 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
         "▲ moves the last item up: {dragged:?} → {clicked:?}"
     );
     click(client, "#submit-ranking").await?;
-    let b = wait_ballots(client, 5).await?;
+    let b = wait_active_ballots(client, 5).await?;
     let order: Vec<String> = b[4]["observation"]["order"]
         .as_array()
         .context("order")?
@@ -272,43 +210,43 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
     choose(client, "#mode", "thumb").await?;
     client.find(Locator::Css("#thumb-up")).await?;
     press(client, "+").await?;
-    let b = wait_ballots(client, 6).await?;
+    let b = wait_active_ballots(client, 6).await?;
     ensure!(b[5]["observation"]["up"] == true, "{}", b[5]);
     click(client, "#thumb-down").await?;
-    let b = wait_ballots(client, 7).await?;
+    let b = wait_active_ballots(client, 7).await?;
     ensure!(b[6]["observation"]["up"] == false, "{}", b[6]);
 
     // Likert: 4 by key, 2 by click, undo by Ctrl+Z.
     choose(client, "#mode", "likert").await?;
     client.find(Locator::Css("#likert-1")).await?;
     press(client, "4").await?;
-    let b = wait_ballots(client, 8).await?;
+    let b = wait_active_ballots(client, 8).await?;
     ensure!(b[7]["observation"]["score"] == 4, "{}", b[7]);
     click(client, "#likert-2").await?;
-    wait_ballots(client, 9).await?;
+    wait_active_ballots(client, 9).await?;
     press(client, &format!("{}z", &*Key::Control)).await?;
-    wait_ballots(client, 8).await?;
+    wait_active_ballots(client, 8).await?;
 
     // A second voter: typing the name votes nothing; their ballot is theirs.
     let name = client.find(Locator::Css("#new-participant")).await?;
     name.send_keys("Ada 1234").await?;
     click(client, "#add-participant").await?;
     ensure!(
-        ballots(client).await?.len() == 8,
+        active_ballots(client).await?.len() == 8,
         "typing digits in a field must not vote"
     );
     press(client, "5").await?;
-    let b = wait_ballots(client, 9).await?;
+    let b = wait_active_ballots(client, 9).await?;
     ensure!(b[8]["participant"] == 1, "Ada's ballot: {}", b[8]);
     let people = saved(client).await?["participants"].clone();
     ensure!(people == serde_json::json!(["Me", "Ada 1234"]), "{people}");
     // Ada's undo does not take back Me's ballots.
     press(client, &Key::Backspace).await?;
-    wait_ballots(client, 8).await?;
+    wait_active_ballots(client, 8).await?;
     click(client, "#undo").await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
     ensure!(
-        ballots(client).await?.len() == 8,
+        active_ballots(client).await?.len() == 8,
         "Ada has nothing left to undo"
     );
 
@@ -373,6 +311,7 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
     ensure!(labels == [hostile, "Plain text", "third"], "{labels:?}");
 
     // Reload: decks, voters, ballots and settings are all still there.
+    wait_saved(client).await?;
     client.refresh().await?;
     wait_for(client, "#choice-left").await?;
     let w = saved(client).await?;
@@ -381,7 +320,7 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
         "the new deck survives a reload"
     );
     choose(client, "#deck", "builtin-ice-cream").await?;
-    let b = wait_ballots(client, 8).await?;
+    let b = wait_active_ballots(client, 8).await?;
     ensure!(b.len() == 8, "the ice-cream ballots survive a reload");
     let count = client
         .find(Locator::Css("#vote-count"))

@@ -1,23 +1,12 @@
 //! Storage: two tabs stay consistent, a failed save (quota) loses nothing,
 //! and the votes survive closing and reopening the browser.
 
-use std::time::Duration;
-
 use anyhow::{Context, Result, ensure};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use prefplay_e2e::{ChromeDriver, StaticServer, eventually, fresh_dir, repo_root, saved_workspace};
-
-const WAIT: Duration = Duration::from_secs(30);
-
-async fn press(client: &Client, keys: &str) -> Result<()> {
-    client
-        .find(Locator::Css("body"))
-        .await?
-        .send_keys(keys)
-        .await?;
-    Ok(())
-}
+use prefplay_e2e::{
+    ChromeDriver, StaticServer, WAIT, eventually, fresh_dir, press, repo_root, saved_workspace,
+};
 
 /// The number in "#vote-count" once the page has loaded.
 async fn vote_count(client: &Client) -> Result<usize> {

@@ -3,52 +3,14 @@
 //! votes opened in another browser profile.
 
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use prefplay_e2e::{ChromeDriver, StaticServer, eventually, fresh_dir, repo_root, saved_workspace};
-
-const WAIT: Duration = Duration::from_secs(30);
-
-async fn wait_for(client: &Client, css: &str) -> Result<()> {
-    eventually(css, WAIT, || async move {
-        Ok((!client.find_all(Locator::Css(css)).await?.is_empty()).then_some(()))
-    })
-    .await
-}
-
-async fn click(client: &Client, css: &str) -> Result<()> {
-    client.find(Locator::Css(css)).await?.click().await?;
-    Ok(())
-}
-
-async fn press(client: &Client, keys: &str) -> Result<()> {
-    client
-        .find(Locator::Css("body"))
-        .await?
-        .send_keys(keys)
-        .await?;
-    Ok(())
-}
-
-async fn ballots(client: &Client) -> Result<Vec<serde_json::Value>> {
-    let w = saved_workspace(client).await?;
-    let deck = w["active_deck"].as_str().unwrap_or_default().to_string();
-    Ok(w["ballots"][deck.as_str()]
-        .as_array()
-        .cloned()
-        .unwrap_or_default())
-}
-
-async fn wait_ballots(client: &Client, n: usize) -> Result<Vec<serde_json::Value>> {
-    eventually(&format!("{n} ballots"), WAIT, || async move {
-        let b = ballots(client).await?;
-        Ok((b.len() == n).then_some(b))
-    })
-    .await
-}
+use prefplay_e2e::{
+    ChromeDriver, StaticServer, WAIT, active_ballots, click, eventually, fresh_dir, press,
+    repo_root, saved_workspace, wait_active_ballots, wait_for,
+};
 
 async fn link(client: &Client) -> Result<String> {
     wait_for(client, "#share-link").await?;
@@ -94,7 +56,7 @@ async fn links_send_votes_merge_and_make_lesson_pages() -> Result<()> {
             c.goto(&url).await?;
             wait_for(&c, "#choice-left").await?;
             press(&c, &Key::Up).await?;
-            wait_ballots(&c, 1).await?;
+            wait_active_ballots(&c, 1).await?;
             c.find(Locator::Css("#new-participant"))
                 .await?
                 .send_keys("Ada")
@@ -103,7 +65,7 @@ async fn links_send_votes_merge_and_make_lesson_pages() -> Result<()> {
             for key in [&*Key::Left, &*Key::Right, &*Key::Down, &*Key::Left] {
                 press(&c, key).await?;
             }
-            wait_ballots(&c, 5).await?;
+            wait_active_ballots(&c, 5).await?;
             click(&c, "#send-votes").await?;
             let mine = link(&c).await?;
             click(&c, "#share").await?;
@@ -163,7 +125,7 @@ async fn links_send_votes_merge_and_make_lesson_pages() -> Result<()> {
                 "{errors}"
             );
             click(&c, "#confirm-import").await?;
-            let b = wait_ballots(&c, 4).await?;
+            let b = wait_active_ballots(&c, 4).await?;
             let w = saved_workspace(&c).await?;
             ensure!(
                 w["participants"] == serde_json::json!(["Me", "Ada"]),
@@ -199,7 +161,7 @@ async fn links_send_votes_merge_and_make_lesson_pages() -> Result<()> {
             );
             ensure!(!c.find_all(Locator::Css("#send-votes")).await?.is_empty());
             ensure!(
-                ballots(&c).await?.is_empty(),
+                active_ballots(&c).await?.is_empty(),
                 "a lesson link carries no votes"
             );
             let address = c.current_url().await?;
@@ -223,7 +185,7 @@ async fn links_send_votes_merge_and_make_lesson_pages() -> Result<()> {
         async move {
             c.goto(&full).await?;
             wait_for(&c, "#choice-left").await?;
-            wait_ballots(&c, 5).await?;
+            wait_active_ballots(&c, 5).await?;
             let msg = c.find(Locator::Css(".message")).await?.text().await?;
             ensure!(msg.contains("and 5 votes"), "{msg}");
             Ok(())

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail, ensure};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use prefplay_e2e::{ChromeDriver, StaticServer, eventually, fresh_dir, repo_root};
+use prefplay_e2e::{ChromeDriver, StaticServer, eventually, fresh_dir, repo_root, wait_saved};
 
 const FAVOURITE: &str = "Pistachio";
 const VOTES: usize = 40;
@@ -227,6 +227,7 @@ async fn scenario(client: &Client, url: &str, downloads: &Path, root: &Path) -> 
     }
 
     // 4. Reload: the votes are still there.
+    wait_saved(client).await?;
     client.refresh().await?;
     wait_for_votes(client, VOTES).await?;
     let reloaded = fitted_scores(client, VOTES).await?;
@@ -381,8 +382,13 @@ async fn scenario(client: &Client, url: &str, downloads: &Path, root: &Path) -> 
         .await?
         .click()
         .await?;
-    wait_for_votes(client, 0).await?;
+    wait_for_votes(client, 0)
+        .await
+        .context("after confirming the reset")?;
+    wait_saved(client).await?;
     client.refresh().await?;
-    wait_for_votes(client, 0).await?;
+    wait_for_votes(client, 0)
+        .await
+        .context("after a reload, the reset holds")?;
     Ok(())
 }
