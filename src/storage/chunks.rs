@@ -8,7 +8,9 @@
 //! ballot. A deck whose ballots did not change (same count and the same
 //! XOR of id hashes) costs one pass of hashing and nothing else.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHasher};
 use std::hash::{Hash, Hasher};
 
 use prefplay_core::collect::Ballot;
@@ -63,7 +65,7 @@ pub struct Snapshot {
 fn fingerprint(list: &[Ballot]) -> (usize, u64) {
     let mut x = 0u64;
     for b in list {
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = FxHasher::default();
         b.id.hash(&mut h);
         x ^= h.finish();
     }
@@ -109,70 +111,80 @@ impl Snapshot {
         format!("{first_id}#{:08x}-{}", self.tab, self.counter)
     }
 
-    /// The writes that bring the store from this snapshot to `ballots`,
-    /// and the snapshot as it will be once they succeed.
+    /// The writes that bring the store from this snapshot to `ballots`;
+    /// the snapshot becomes the state they leave. On `Err` the snapshot
+    /// is partly updated: the caller must treat it as stale.
+    ///
+    /// Cost for a deck that changed: one hash lookup per ballot to find
+    /// the new ones; the removed ones (undo, a cleared deck) are looked
+    /// for only when the counts say some were removed.
     pub fn diff(
-        &self,
+        &mut self,
         ballots: &BTreeMap<String, Vec<Ballot>>,
-    ) -> Result<(Vec<RecordWrite>, Snapshot), String> {
-        let mut next = self.clone();
+    ) -> Result<Vec<RecordWrite>, String> {
         let mut writes = Vec::new();
         let empty = Vec::new();
-        let decks: HashSet<&String> = ballots.keys().chain(self.decks.keys()).collect();
+        let mut decks: Vec<String> = ballots.keys().chain(self.decks.keys()).cloned().collect();
+        decks.sort_unstable();
+        decks.dedup();
         for deck in decks {
-            let list = ballots.get(deck).unwrap_or(&empty);
+            let list = ballots.get(&deck).unwrap_or(&empty);
             let fp = fingerprint(list);
-            let old = self.decks.get(deck).cloned().unwrap_or_default();
-            if fp == old.fingerprint {
+            if self.decks.get(&deck).map_or((0, 0), |d| d.fingerprint) == fp {
                 continue;
             }
             if list.is_empty() {
                 writes.push(RecordWrite::DeleteDeck { deck: deck.clone() });
-                next.decks.remove(deck);
+                self.decks.remove(&deck);
                 continue;
             }
-            let by_id: HashMap<&str, &Ballot> = list.iter().map(|b| (b.id.as_str(), b)).collect();
-            let mut d = old.clone();
-            // Chunks that lost ballots are rewritten or deleted.
-            let mut touched: Vec<String> = old
-                .chunk_of
-                .iter()
-                .filter(|(id, _)| !by_id.contains_key(id.as_str()))
-                .map(|(_, chunk)| chunk.clone())
-                .collect();
-            touched.sort_unstable();
-            touched.dedup();
-            for chunk in touched {
-                let ids = d.chunks.remove(&chunk).unwrap_or_default();
-                let (kept, gone): (Vec<String>, Vec<String>) = ids
-                    .into_iter()
-                    .partition(|id| by_id.contains_key(id.as_str()));
-                for id in &gone {
-                    d.chunk_of.remove(id);
-                }
-                if kept.is_empty() {
-                    writes.push(RecordWrite::Delete {
-                        deck: deck.clone(),
-                        chunk,
-                    });
-                } else {
-                    let members: Vec<&Ballot> = kept.iter().map(|id| by_id[id.as_str()]).collect();
-                    let json = to_json(&members)?;
-                    d.chunks.insert(chunk.clone(), kept);
-                    writes.push(RecordWrite::Put {
-                        deck: deck.clone(),
-                        chunk,
-                        json,
-                    });
-                }
-            }
-            // New ballots go into new chunks, in list order.
+            let mut d = self.decks.remove(&deck).unwrap_or_default();
             let added: Vec<&Ballot> = list
                 .iter()
                 .filter(|b| !d.chunk_of.contains_key(&b.id))
                 .collect();
+            let removed = d.chunk_of.len() + added.len() - list.len();
+            if removed > 0 {
+                let current: HashMap<&str, &Ballot> =
+                    list.iter().map(|b| (b.id.as_str(), b)).collect();
+                // Chunks that lost ballots are rewritten or deleted.
+                let mut touched: Vec<String> = d
+                    .chunk_of
+                    .iter()
+                    .filter(|(id, _)| !current.contains_key(id.as_str()))
+                    .map(|(_, chunk)| chunk.clone())
+                    .collect();
+                touched.sort_unstable();
+                touched.dedup();
+                for chunk in touched {
+                    let ids = d.chunks.remove(&chunk).unwrap_or_default();
+                    let (kept, gone): (Vec<String>, Vec<String>) = ids
+                        .into_iter()
+                        .partition(|id| current.contains_key(id.as_str()));
+                    for id in &gone {
+                        d.chunk_of.remove(id);
+                    }
+                    if kept.is_empty() {
+                        writes.push(RecordWrite::Delete {
+                            deck: deck.clone(),
+                            chunk,
+                        });
+                    } else {
+                        let members: Vec<&Ballot> =
+                            kept.iter().map(|id| current[id.as_str()]).collect();
+                        let json = to_json(&members)?;
+                        d.chunks.insert(chunk.clone(), kept);
+                        writes.push(RecordWrite::Put {
+                            deck: deck.clone(),
+                            chunk,
+                            json,
+                        });
+                    }
+                }
+            }
+            // New ballots go into new chunks, in list order.
             for group in added.chunks(CHUNK) {
-                let chunk = next.fresh_chunk_key(&group[0].id);
+                let chunk = self.fresh_chunk_key(&group[0].id);
                 let ids: Vec<String> = group.iter().map(|b| b.id.clone()).collect();
                 for id in &ids {
                     d.chunk_of.insert(id.clone(), chunk.clone());
@@ -185,9 +197,9 @@ impl Snapshot {
                 });
             }
             d.fingerprint = fp;
-            next.decks.insert(deck.clone(), d);
+            self.decks.insert(deck, d);
         }
-        Ok((writes, next))
+        Ok(writes)
     }
 }
 
@@ -238,29 +250,29 @@ mod tests {
     #[test]
     fn imports_are_chunked_votes_are_single_and_undo_rewrites_one_chunk() {
         let mut db = BTreeMap::new();
-        let snap = Snapshot::new(7);
+        let mut snap = Snapshot::new(7);
         let mut ids: Vec<String> = (0..2500).map(|k| format!("{k:06}")).collect();
-        let (w, snap) = snap.diff(&deck(&ids)).unwrap();
+        let w = snap.diff(&deck(&ids)).unwrap();
         assert_eq!(w.len(), 3, "2,500 ballots in 3 records");
         apply(&mut db, &w);
         assert_eq!(stored_ids(&db), ids);
         // Unchanged: nothing to write.
-        let (w, snap) = snap.diff(&deck(&ids)).unwrap();
+        let w = snap.diff(&deck(&ids)).unwrap();
         assert!(w.is_empty());
         // One vote: one record.
         ids.push("999999".into());
-        let (w, snap) = snap.diff(&deck(&ids)).unwrap();
+        let w = snap.diff(&deck(&ids)).unwrap();
         assert_eq!(w.len(), 1);
         apply(&mut db, &w);
         // Removing one imported ballot rewrites its chunk only.
         ids.remove(1500);
-        let (w, snap) = snap.diff(&deck(&ids)).unwrap();
+        let w = snap.diff(&deck(&ids)).unwrap();
         assert_eq!(w.len(), 1);
         assert!(matches!(&w[0], RecordWrite::Put { json, .. } if json.len() > 1000));
         apply(&mut db, &w);
         assert_eq!(stored_ids(&db), ids);
         // Clearing the deck deletes every record, in one request.
-        let (w, _) = snap.diff(&BTreeMap::new()).unwrap();
+        let w = snap.diff(&BTreeMap::new()).unwrap();
         assert_eq!(w, vec![RecordWrite::DeleteDeck { deck: "d".into() }]);
         apply(&mut db, &w);
         assert!(db.is_empty());
@@ -270,11 +282,12 @@ mod tests {
     fn a_removed_then_readded_ballot_never_overwrites_another_chunk() {
         let mut db = BTreeMap::new();
         let ids: Vec<String> = vec!["a".into(), "b".into()];
-        let (w, snap) = Snapshot::new(1).diff(&deck(&ids)).unwrap();
+        let mut snap = Snapshot::new(1);
+        let w = snap.diff(&deck(&ids)).unwrap();
         apply(&mut db, &w);
-        let (w, snap) = snap.diff(&deck(&["b".to_string()])).unwrap();
+        let w = snap.diff(&deck(&["b".to_string()])).unwrap();
         apply(&mut db, &w);
-        let (w, _) = snap.diff(&deck(&ids)).unwrap();
+        let w = snap.diff(&deck(&ids)).unwrap();
         apply(&mut db, &w);
         assert_eq!(stored_ids(&db), ids);
     }
@@ -282,7 +295,7 @@ mod tests {
     #[test]
     fn a_snapshot_rebuilt_from_records_diffs_like_the_original() {
         let ids: Vec<String> = (0..5).map(|k| k.to_string()).collect();
-        let (w, _) = Snapshot::new(1).diff(&deck(&ids)).unwrap();
+        let w = Snapshot::new(1).diff(&deck(&ids)).unwrap();
         let mut read = Snapshot::new(2);
         for r in &w {
             let RecordWrite::Put { deck, chunk, json } = r else {
@@ -292,7 +305,7 @@ mod tests {
             read.note_chunk(deck, chunk, list.into_iter().map(|b| b.id).collect());
         }
         read.finish_reading(&deck(&ids));
-        let (w, _) = read.diff(&deck(&ids)).unwrap();
+        let w = read.diff(&deck(&ids)).unwrap();
         assert!(w.is_empty());
     }
 }

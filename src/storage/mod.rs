@@ -268,18 +268,21 @@ impl Store {
         .map_err(|e| e.to_string())?;
         let mut snap = self.snapshot.borrow_mut();
         let clear_all = snap.stale;
-        let base = if clear_all {
-            chunks::Snapshot::new(snap.records.tab())
-        } else {
-            snap.records.clone()
+        if clear_all {
+            snap.records = chunks::Snapshot::new(snap.records.tab());
+        }
+        let records = match snap.records.diff(&workspace.ballots) {
+            Ok(r) => r,
+            Err(e) => {
+                snap.stale = true;
+                return Err(e);
+            }
         };
-        let (records, next) = base.diff(&workspace.ballots)?;
         let pending = Pending {
             meta: (clear_all || snap.meta != meta).then(|| meta.clone()),
             clear_all,
             records,
         };
-        snap.records = next;
         snap.meta = meta;
         snap.stale = false;
         let nothing = pending.meta.is_none() && pending.records.is_empty() && !clear_all;

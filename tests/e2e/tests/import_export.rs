@@ -10,7 +10,7 @@ use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use prefplay_e2e::{
     ChromeDriver, StaticServer, click, eventually, fresh_dir, press, repo_root, saved_workspace,
-    wait_for, with_page,
+    wait_for, wait_saved, with_page,
 };
 use serde_json::{Value, json};
 
@@ -468,10 +468,20 @@ async fn import_and_fit_100k_arena_battles() -> Result<()> {
             "MEASURE: 100k Arena JSONL ({:.1} MB): file picked → preview {preview_s:.2} s (read + parse + merge {read_ms} ms on the page); confirm → leaderboard fitted {fit_s:.2} s; then stored in IndexedDB within {store_s:.2} s more",
             text.len() as f64 / 1e6
         );
+        // One more vote on 100k: how long until it is fitted and saved.
+        let voted = Instant::now();
+        press(&client, &Key::Left).await?;
+        scores(&client, 100_001).await?;
+        let vote_fit_s = voted.elapsed().as_secs_f64();
+        wait_saved(&client).await?;
+        println!(
+            "MEASURE: one vote on top of 100k ballots: fitted after {vote_fit_s:.2} s, saved after {:.2} s (WebDriver round trips included)",
+            voted.elapsed().as_secs_f64()
+        );
         // The votes survive a reload.
         let reloaded = Instant::now();
         client.refresh().await?;
-        scores(&client, 100_000).await?;
+        scores(&client, 100_001).await?;
         println!(
             "MEASURE: reload with 100k stored ballots → leaderboard fitted {:.2} s",
             reloaded.elapsed().as_secs_f64()
