@@ -32,7 +32,6 @@ use std::rc::Rc;
 use gloo_storage::{LocalStorage, Storage};
 use prefplay_core::Vote;
 use prefplay_core::collect::{Ballot, Deck, DeckItem, Observation};
-use prefplay_core::table::Outcome;
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
@@ -457,11 +456,7 @@ fn migrate_v1() -> (Workspace, Option<String>) {
             observation: Observation::Pair {
                 left: v.item_a as u32,
                 right: v.item_b as u32,
-                outcome: match v.winner {
-                    prefplay_core::Winner::A => Outcome::A,
-                    prefplay_core::Winner::B => Outcome::B,
-                    prefplay_core::Winner::Tie => Outcome::Tie,
-                },
+                outcome: v.winner.into(),
             },
         });
     }

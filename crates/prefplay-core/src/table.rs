@@ -25,6 +25,17 @@ pub enum Outcome {
     BothBad,
 }
 
+impl From<crate::Winner> for Outcome {
+    /// The page's vote outcome as a table outcome (left is `item_a`).
+    fn from(w: crate::Winner) -> Self {
+        match w {
+            crate::Winner::A => Outcome::A,
+            crate::Winner::B => Outcome::B,
+            crate::Winner::Tie => Outcome::Tie,
+        }
+    }
+}
+
 impl Outcome {
     /// Canonical spelling: `a`, `b`, `tie`, `both_bad`.
     pub fn as_str(self) -> &'static str {
@@ -280,11 +291,7 @@ impl PairTable {
             table.rows.push(PairRow {
                 item_a: v.item_a as u32,
                 item_b: v.item_b as u32,
-                outcome: match v.winner {
-                    crate::Winner::A => Outcome::A,
-                    crate::Winner::B => Outcome::B,
-                    crate::Winner::Tie => Outcome::Tie,
-                },
+                outcome: v.winner.into(),
                 advantage: Advantage::A,
                 count: 1,
                 rater: None,

@@ -343,3 +343,23 @@ pub async fn wait_active_ballots(client: &Client, n: usize) -> Result<Vec<serde_
 pub async fn wait_saved(client: &Client) -> Result<()> {
     wait_for(client, "#save-state[data-state=saved]").await
 }
+
+/// Every resource the page has requested from another origin (should be
+/// none: no CDN, fonts or analytics).
+pub async fn foreign_requests(client: &Client) -> Result<Vec<String>> {
+    let urls = client
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name)\
+             .filter(u => new URL(u).origin !== location.origin);",
+            Vec::new(),
+        )
+        .await?;
+    Ok(urls
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|u| u.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default())
+}

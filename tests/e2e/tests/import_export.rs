@@ -9,8 +9,8 @@ use anyhow::{Context, Result, ensure};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use prefplay_e2e::{
-    ChromeDriver, StaticServer, click, eventually, fresh_dir, press, repo_root, saved_workspace,
-    wait_for, with_page,
+    ChromeDriver, StaticServer, click, eventually, foreign_requests, fresh_dir, press, repo_root,
+    saved_workspace, wait_for, with_page,
 };
 use serde_json::{Value, json};
 
@@ -375,17 +375,8 @@ async fn round_trips(client: &Client, url: &str, downloads: &Path, files: &Path)
     );
 
     // Every request the page made went to its own origin.
-    let foreign = client
-        .execute(
-            "return performance.getEntriesByType('resource').map(e => e.name)\
-             .filter(u => new URL(u).origin !== location.origin);",
-            Vec::new(),
-        )
-        .await?;
-    ensure!(
-        foreign.as_array().is_some_and(Vec::is_empty),
-        "requests to other origins: {foreign}"
-    );
+    let foreign = foreign_requests(client).await?;
+    ensure!(foreign.is_empty(), "requests to other origins: {foreign:?}");
     Ok(())
 }
 

@@ -29,6 +29,21 @@ async fn items(client: &Client, css: &str) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// The ranking on screen once it differs from `before` (the page redraws
+/// after the event that moved a row, not during it); `before` itself if
+/// nothing changes within a few seconds, so the caller's check reports it.
+async fn order_changed_from(client: &Client, before: &[String]) -> Result<Vec<String>> {
+    let changed = eventually("the ranking to change", Duration::from_secs(5), || async {
+        let now = items(client, "#ranking .rank-row").await?;
+        Ok((now != before).then_some(now))
+    })
+    .await;
+    match changed {
+        Ok(now) => Ok(now),
+        Err(_) => items(client, "#ranking .rank-row").await,
+    }
+}
+
 /// The deck's item label for an index in a saved ballot.
 fn label(deck_items: &[String], v: &Value) -> String {
     v.as_u64()
@@ -116,7 +131,7 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
     })
     .await?;
     press(client, &format!("{}{}", &*Key::Shift, &*Key::Down)).await?;
-    let moved = items(client, "#ranking .rank-row").await?;
+    let moved = order_changed_from(client, &before).await?;
     ensure!(
         moved
             == vec![
@@ -170,7 +185,7 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
             button: MOUSE_BUTTON_LEFT,
         });
     client.perform_actions(drag).await?;
-    let dragged = items(client, "#ranking .rank-row").await?;
+    let dragged = order_changed_from(client, &before).await?;
     ensure!(
         dragged
             == vec![
@@ -182,7 +197,7 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
         "dragging the first row onto the third: {before:?} → {dragged:?}"
     );
     click(client, "#ranking .rank-row:last-child button.up").await?;
-    let clicked = items(client, "#ranking .rank-row").await?;
+    let clicked = order_changed_from(client, &dragged).await?;
     ensure!(
         clicked
             == vec![

@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail, ensure};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use prefplay_e2e::{ChromeDriver, StaticServer, eventually, fresh_dir, repo_root, wait_saved};
+use prefplay_e2e::{
+    ChromeDriver, StaticServer, eventually, foreign_requests, fresh_dir, repo_root, wait_saved,
+};
 
 const FAVOURITE: &str = "Pistachio";
 const VOTES: usize = 40;
@@ -136,17 +138,8 @@ async fn scenario(client: &Client, url: &str, downloads: &Path, root: &Path) -> 
         .select_by_value("balanced")
         .await?;
     // Nothing is loaded from another origin (no CDN, fonts or analytics).
-    let foreign = client
-        .execute(
-            "return performance.getEntriesByType('resource').map(e => e.name)\
-             .filter(u => new URL(u).origin !== location.origin);",
-            Vec::new(),
-        )
-        .await?;
-    ensure!(
-        foreign.as_array().is_some_and(Vec::is_empty),
-        "requests to other origins: {foreign}"
-    );
+    let foreign = foreign_requests(client).await?;
+    ensure!(foreign.is_empty(), "requests to other origins: {foreign:?}");
 
     // 2. Vote by keyboard: always the favourite when it is shown, a tie otherwise;
     //    one skip and one undo on the way.
