@@ -16,7 +16,7 @@ use crate::images::Images;
 use crate::keys::{KeyIntent, Modifiers, intent_for_key};
 use crate::session::{Action, Chooser, Estimates, Task};
 use crate::workspace::{Mode, Workspace};
-use crate::{share, storage, transfer};
+use crate::{fragment, storage};
 
 /// The value of `name` in the address's query, if any.
 fn url_parameter(name: &str) -> Option<String> {
@@ -73,83 +73,6 @@ fn typing_in_a_field(e: &ev::KeyboardEvent) -> bool {
 
 fn now_ms() -> f64 {
     js_sys::Date::now()
-}
-
-/// Applies a link's fragment once the stored workspace is in: `#s=…`
-/// adds its deck and votes (a merge: nothing stored is overwritten) and
-/// its settings; `#lesson` keeps the lesson page. The fragment is then
-/// replaced by `#lesson` or nothing, so a reload does not apply it again.
-fn open_link(
-    workspace: RwSignal<Workspace>,
-    lesson: RwSignal<bool>,
-    message: RwSignal<Option<String>>,
-) {
-    let location = window().location();
-    let hash = location.hash().unwrap_or_default();
-    if hash == "#lesson" {
-        lesson.set(true);
-        return;
-    }
-    if !hash.starts_with("#s=") {
-        return;
-    }
-    match share::decode(&hash) {
-        Ok(state) => {
-            let result = workspace.try_update(|w| {
-                let report =
-                    transfer::merge(w, vec![transfer::Incoming::Workspace(state.to_file())])?;
-                let labels = state.deck.labels();
-                let deck = w
-                    .decks
-                    .iter()
-                    .rev()
-                    .find(|d| d.id == state.deck.id && d.labels() == labels)
-                    .or_else(|| {
-                        w.decks
-                            .iter()
-                            .rev()
-                            .find(|d| d.labels() == labels && d.name == state.deck.name)
-                    })
-                    .map(|d| d.id.clone());
-                if let Some(id) = deck {
-                    w.active_deck = id;
-                }
-                w.settings = state.settings;
-                w.normalize();
-                Ok::<usize, String>(report.added)
-            });
-            match result {
-                Some(Ok(added)) => {
-                    lesson.set(state.lesson);
-                    let votes = match added {
-                        0 => String::new(),
-                        1 => " and 1 vote".to_string(),
-                        n => format!(" and {n} votes"),
-                    };
-                    message.set(Some(format!(
-                        "Opened a shared link: deck \"{}\"{votes}.",
-                        state.deck.name
-                    )));
-                }
-                Some(Err(e)) => message.set(Some(format!("This link could not be opened: {e}"))),
-                None => {}
-            }
-        }
-        Err(e) => message.set(Some(format!("This link could not be opened: {e}"))),
-    }
-    let keep = if lesson.get_untracked() {
-        "#lesson"
-    } else {
-        ""
-    };
-    let path = format!(
-        "{}{}{keep}",
-        location.pathname().unwrap_or_default(),
-        location.search().unwrap_or_default()
-    );
-    if let Ok(history) = window().history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
-    }
 }
 
 /// The whole app.
@@ -271,7 +194,7 @@ pub fn App() -> impl IntoView {
             });
         }
         store.set_value(loaded.store);
-        open_link(workspace, lesson, message);
+        fragment::open(workspace, lesson, message);
         ready.set(true);
         show_next();
     });
@@ -431,6 +354,21 @@ pub fn App() -> impl IntoView {
         fit.with(|f| f.as_ref().map(|s| s.rows.clone()).unwrap_or_default())
     });
     let fitted_votes = Signal::derive(move || fit.with(|f| f.as_ref().map_or(0, |s| s.n_votes)));
+    // (data-state, text) of the save line.
+    let save_state = Memo::new(move |_| {
+        match (
+            ready.get(),
+            store.with_value(Option::is_some),
+            saves_in_flight.get(),
+            save_failed.get(),
+        ) {
+            (false, _, _, _) => ("loading", "Loading…"),
+            (_, false, _, _) => ("off", "Not saved: storage is unavailable."),
+            (_, _, n, _) if n > 0 => ("saving", "Saving…"),
+            (_, _, _, true) => ("failed", "Not saved: see the message above."),
+            _ => ("saved", "All changes saved in this browser."),
+        }
+    });
     let reveal = RwSignal::new(false);
     let truth = Signal::derive(move || {
         if !reveal.get() {
@@ -566,21 +504,9 @@ pub fn App() -> impl IntoView {
                 <p
                     id="save-state"
                     class="save-state"
-                    data-state=move || match (ready.get(), store.with_value(Option::is_some), saves_in_flight.get(), save_failed.get()) {
-                        (false, _, _, _) => "loading",
-                        (_, false, _, _) => "off",
-                        (_, _, n, _) if n > 0 => "saving",
-                        (_, _, _, true) => "failed",
-                        _ => "saved",
-                    }
+                    data-state=move || save_state.get().0
                 >
-                    {move || match (ready.get(), store.with_value(Option::is_some), saves_in_flight.get(), save_failed.get()) {
-                        (false, _, _, _) => "Loading…",
-                        (_, false, _, _) => "Not saved: storage is unavailable.",
-                        (_, _, n, _) if n > 0 => "Saving…",
-                        (_, _, _, true) => "Not saved: see the message above.",
-                        _ => "All changes saved in this browser.",
-                    }}
+                    {move || save_state.get().1}
                 </p>
                 <Show when=move || !lesson.get()>
                     <TransferBar workspace=workspace on_change=on_change on_message=on_message pending=pending />
@@ -590,10 +516,7 @@ pub fn App() -> impl IntoView {
                     <p class="hint"><a id="exit-lesson" href="#" on:click=move |e| {
                         e.prevent_default();
                         lesson.set(false);
-                        if let Ok(h) = window().history() {
-                            let path = window().location().pathname().unwrap_or_default();
-                            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
-                        }
+                        fragment::replace("");
                     }>"Show all controls"</a></p>
                 })}
                 <div class="tools" class:hidden=move || lesson.get()>

@@ -13,6 +13,7 @@ pub mod decks;
 mod export;
 pub mod fit_job;
 pub mod fit_runner;
+mod fragment;
 pub mod images;
 pub mod keys;
 pub mod session;

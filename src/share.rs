@@ -146,6 +146,35 @@ pub fn decode(link: &str) -> Result<ShareState, String> {
 }
 
 impl ShareState {
+    /// Opens the link in `workspace`: merges its deck and votes (nothing
+    /// stored is overwritten), shows its deck and applies its settings.
+    /// Returns how many votes were added.
+    pub fn open_in(&self, w: &mut Workspace) -> Result<usize, String> {
+        let report = crate::transfer::merge(
+            w,
+            vec![crate::transfer::Incoming::Workspace(self.to_file())],
+        )?;
+        let labels = self.deck.labels();
+        let deck = w
+            .decks
+            .iter()
+            .rev()
+            .find(|d| d.id == self.deck.id && d.labels() == labels)
+            .or_else(|| {
+                w.decks
+                    .iter()
+                    .rev()
+                    .find(|d| d.labels() == labels && d.name == self.deck.name)
+            })
+            .map(|d| d.id.clone());
+        if let Some(id) = deck {
+            w.active_deck = id;
+        }
+        w.settings = self.settings;
+        w.normalize();
+        Ok(report.added)
+    }
+
     /// The link's deck and votes as a workspace file, for the import merge.
     pub fn to_file(&self) -> WorkspaceFile {
         WorkspaceFile {
@@ -223,6 +252,23 @@ mod tests {
         assert_eq!(report.added, 10);
         assert_eq!(teacher.participants, vec!["Me", "Ada"]);
         assert!(teacher.deck_ballots().iter().all(|b| b.participant == 1));
+    }
+
+    #[test]
+    fn opening_a_link_shows_its_deck_with_its_settings() {
+        let mut w = class();
+        w.settings.mode = crate::workspace::Mode::Likert;
+        let id = w.fresh_deck_id();
+        w.duplicate_deck(id).unwrap();
+        let link = ShareOptions {
+            votes: None,
+            lesson: false,
+        };
+        let state = decode(&encode(&w, link).unwrap().0).unwrap();
+        let mut other = Workspace::default();
+        assert_eq!(state.open_in(&mut other).unwrap(), 0);
+        assert_eq!(other.deck().name, "Ice-cream flavours (copy)");
+        assert_eq!(other.settings.mode, crate::workspace::Mode::Likert);
     }
 
     #[test]

@@ -17,6 +17,28 @@ enum Form {
     ConfirmDelete,
 }
 
+/// A deck's name, optional question and items (one per line), the fields
+/// the new-deck and edit forms share.
+#[component]
+fn DeckFields(
+    /// The name field.
+    name: RwSignal<String>,
+    /// The question field.
+    question: RwSignal<String>,
+    /// The items text.
+    text: RwSignal<String>,
+    /// What the items field takes.
+    items_help: &'static str,
+) -> impl IntoView {
+    view! {
+        <label>"Name " <input id="deck-name" required prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e)) /></label>
+        <label>"Question (optional) " <input id="deck-question" prop:value=move || question.get() on:input=move |e| question.set(event_target_value(&e)) /></label>
+        <label class="block">{items_help}
+            <textarea id="deck-items" rows="8" prop:value=move || text.get() on:input=move |e| text.set(event_target_value(&e))></textarea>
+        </label>
+    }
+}
+
 /// The deck row and its forms.
 #[component]
 pub fn DeckBar(
@@ -146,11 +168,8 @@ pub fn DeckBar(
             Form::Closed => ().into_any(),
             Form::New => view! {
                 <form id="deck-form" class="panel" on:submit=move |e| { e.prevent_default(); create(); }>
-                    <label>"Name " <input id="deck-name" required prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e)) /></label>
-                    <label>"Question (optional) " <input id="deck-question" prop:value=move || question.get() on:input=move |e| question.set(event_target_value(&e)) /></label>
-                    <label class="block">"Items: one per line, or CSV with a " <code>"label"</code> " column (and " <code>"f_…"</code> " feature columns)"
-                        <textarea id="deck-items" rows="8" prop:value=move || text.get() on:input=move |e| text.set(event_target_value(&e))></textarea>
-                    </label>
+                    <DeckFields name=name question=question text=text
+                        items_help="Items: one per line, or CSV with a label column (and f_… feature columns)" />
                     <label>"…or open a .txt or .csv file " <input id="deck-file" type="file" accept=".txt,.csv,text/plain,text/csv" on:change=open_file /></label>
                     <label>"…or make a deck of your images (they stay on this device) " <input id="deck-images" type="file" accept="image/*" multiple on:change=open_images /></label>
                     <div class="secondary">
@@ -164,11 +183,8 @@ pub fn DeckBar(
                     e.prevent_default();
                     finish(workspace.try_update(|w| w.edit_deck(&name.get_untracked(), &question.get_untracked(), &text.get_untracked())));
                 }>
-                    <label>"Name " <input id="deck-name" required prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e)) /></label>
-                    <label>"Question " <input id="deck-question" prop:value=move || question.get() on:input=move |e| question.set(event_target_value(&e)) /></label>
-                    <label class="block">"Items, one per line: edit a line to rename that item (its votes stay), add lines to add items; removing lines removes items from the end, if they have no votes"
-                        <textarea id="deck-items" rows="8" prop:value=move || text.get() on:input=move |e| text.set(event_target_value(&e))></textarea>
-                    </label>
+                    <DeckFields name=name question=question text=text
+                        items_help="Items, one per line: edit a line to rename that item (its votes stay), add lines to add items; removing lines removes items from the end, if they have no votes" />
                     <div class="secondary">
                         <button id="save-deck" type="submit">"Save"</button>
                         <button type="button" on:click=move |_| form.set(Form::Closed)>"Cancel"</button>
