@@ -53,6 +53,19 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A value in a row of numbers (1-based, not counting a header) is
+    /// outside its range.
+    #[error("row {row}, field `{field}` = {value}: {reason}")]
+    InvalidRow {
+        /// 1-based row number.
+        row: usize,
+        /// The column name.
+        field: &'static str,
+        /// The offending value, formatted.
+        value: String,
+        /// What the valid range is.
+        reason: &'static str,
+    },
     /// Reading or writing failed.
     #[error("{0}")]
     Io(String),

@@ -27,6 +27,7 @@ pub mod formats;
 pub mod graph;
 mod labels;
 pub mod leaderboard;
+pub mod loss;
 pub mod loss_sweep;
 pub mod numerics;
 pub mod pairwise;

@@ -72,6 +72,16 @@ pub fn inverse_mills(x: f64) -> f64 {
     }
 }
 
+/// log(1 − eᵃ) for a < 0 (−∞ at 0, NaN above), accurate on both sides of
+/// a = −ln 2 (Mächler 2012, §2: expm1 near 0, log1p far from it).
+pub fn log1m_exp(a: f64) -> f64 {
+    if a > -std::f64::consts::LN_2 {
+        (-a.exp_m1()).ln()
+    } else {
+        (-a.exp()).ln_1p()
+    }
+}
+
 /// log(eˣ − 1) for x > 0 (−∞ at 0, NaN below), without overflow.
 pub fn log_expm1(x: f64) -> f64 {
     if x > 40.0 {
