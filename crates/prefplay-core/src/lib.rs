@@ -40,6 +40,7 @@ pub mod reward_model;
 pub mod selection;
 pub mod simulate;
 pub mod table;
+pub mod toy_policy;
 
 pub use bt::{
     BtFit, BtNewton, BtSettings, NewtonPieces, NewtonStatus, bt_pieces_reference, fit_bt,

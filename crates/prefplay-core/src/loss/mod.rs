@@ -438,14 +438,14 @@ pub fn check_rows(kind: LossKind, rows: &[LossRow]) -> crate::Result<()> {
                 return Err(bad(field, value, "must be a length > 0"));
             }
         }
-        if let Some(label) = row.label {
-            if !label.is_finite() || (kind == LossKind::Kto && label != 0.0 && label != 1.0) {
-                return Err(bad(
-                    "label",
-                    label,
-                    "must be 0 or 1 for kto, finite for dro",
-                ));
-            }
+        if let Some(label) = row.label
+            && (!label.is_finite() || (kind == LossKind::Kto && label != 0.0 && label != 1.0))
+        {
+            return Err(bad(
+                "label",
+                label,
+                "must be 0 or 1 for kto, finite for dro",
+            ));
         }
         if kind == LossKind::Orpo {
             if row.policy_chosen / row.chosen_len >= 0.0 {
