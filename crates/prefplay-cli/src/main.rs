@@ -4,6 +4,7 @@ mod convert;
 mod eval;
 mod fit;
 mod input;
+mod loss;
 mod simulate;
 
 use std::process::ExitCode;
@@ -32,6 +33,8 @@ enum Command {
     Simulate(simulate::SimulateArgs),
     /// Convert between file formats.
     Convert(convert::ConvertArgs),
+    /// A preference loss (DPO, IPO, KTO, …) and its gradients for each row of a CSV.
+    Loss(loss::LossArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => eval::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Convert(args) => convert::run(&args),
+        Command::Loss(args) => loss::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

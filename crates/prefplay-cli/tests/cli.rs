@@ -541,3 +541,91 @@ fn the_gpu_engine_matches_the_cpu_and_refuses_what_it_cannot_fit() {
         );
     }
 }
+
+/// `prefplay loss` on every case of the published-formula table
+/// (prefplay-core's tests/golden/loss_table.csv): the JSON's row losses are
+/// the table's, and the gradients sum into the mean's slope.
+#[test]
+fn loss_prints_the_published_values_for_every_type() {
+    let table = include_str!("../../prefplay-core/tests/golden/loss_table.csv");
+    let mut lines = table.lines();
+    let header = lines.next().unwrap();
+    let col = |name: &str| header.split(',').position(|h| h == name).unwrap();
+    let mut cases: std::collections::BTreeMap<u32, Vec<Vec<&str>>> = Default::default();
+    for line in lines {
+        let fields: Vec<&str> = line.split(',').collect();
+        cases
+            .entry(fields[0].parse().unwrap())
+            .or_default()
+            .push(fields);
+    }
+    let mut types = std::collections::BTreeSet::new();
+    for (case, rows) in &cases {
+        let first = &rows[0];
+        let kind = first[col("type")];
+        types.insert(kind.to_string());
+        let csv: String = std::iter::once(header.to_string())
+            .chain(rows.iter().map(|r| r.join(",")))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let path = temp_file(&format!("loss-{case}.csv"), csv.as_bytes());
+        let mut args = vec!["loss", path.to_str().unwrap(), "--type", kind, "--json"];
+        for flag in [
+            "beta",
+            "label_smoothing",
+            "gamma",
+            "tau",
+            "cpo_alpha",
+            "desirable_weight",
+            "undesirable_weight",
+        ] {
+            args.push(Box::leak(
+                format!("--{}", flag.replace('_', "-")).into_boxed_str(),
+            ));
+            args.push(first[col(flag)]);
+        }
+        if first[col("wpo")] == "1" {
+            args.push("--wpo");
+        }
+        let out = ok_json(&args);
+        assert_eq!(out["type"], kind);
+        let got = out["rows"].as_array().unwrap();
+        assert_eq!(got.len(), rows.len());
+        for (g, r) in got.iter().zip(rows) {
+            let expected: f64 = r[col("loss")].parse().unwrap();
+            let loss = g["loss"].as_f64().unwrap();
+            assert!(
+                (loss - expected).abs() <= 1e-9 * (1.0 + expected.abs()),
+                "case {case} {kind}: {loss} vs {expected}"
+            );
+            assert!(g["grad_chosen"].as_f64().unwrap().is_finite());
+        }
+    }
+    assert_eq!(types.len(), 19);
+}
+
+#[test]
+fn loss_names_bad_cells_and_unknown_types() {
+    let path = temp_file(
+        "bad-loss.csv",
+        b"policy_chosen_logp,policy_rejected_logp,ref_chosen_logp,ref_rejected_logp\n-1,-2,-1,-2\n-1,oops,-1,-2\n",
+    );
+    let err = failure(&["loss", path.to_str().unwrap(), "--type", "ipo"]);
+    assert!(
+        err.contains("bad-loss.csv, line 3, field `policy_rejected_logp`") && err.contains("oops"),
+        "{err}"
+    );
+    let err = failure(&["loss", path.to_str().unwrap(), "--type", "dpop"]);
+    assert!(err.contains("dpop") && err.contains("sigmoid"), "{err}");
+    let err = failure(&[
+        "loss",
+        path.to_str().unwrap(),
+        "--type",
+        "robust",
+        "--label-smoothing",
+        "0.5",
+    ]);
+    assert!(err.contains("label_smoothing"), "{err}");
+    let out = prefplay(&["loss", path.to_str().unwrap(), "--type", "sigmoid"]);
+    assert!(!out.status.success());
+}

@@ -26,6 +26,7 @@
 //! desirable (reward 1) and the rejected one undesirable (reward 0), and
 //! the row's loss is the sum of both terms.
 
+mod csv;
 mod kinds;
 #[cfg(test)]
 mod tests;
@@ -33,6 +34,7 @@ mod tests;
 use crate::Error;
 use crate::error::check_finite_above;
 
+pub use csv::read_loss_rows;
 pub use kinds::sigmoid_family;
 
 /// A preference loss. The default parameters are TRL's

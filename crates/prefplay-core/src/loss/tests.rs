@@ -26,7 +26,7 @@ fn random_rows(rng: &mut rand_pcg::Pcg64, n: usize, labels: bool) -> Vec<LossRow
 
 #[test]
 fn values_match_the_published_formulas() {
-    let mut reader = csv::Reader::from_reader(TABLE.as_bytes());
+    let mut reader = ::csv::Reader::from_reader(TABLE.as_bytes());
     let mut batches: Vec<(LossKind, LossParams, Vec<LossRow>, Vec<f64>)> = Vec::new();
     let mut last_case = String::new();
     for record in reader.records() {
@@ -279,4 +279,40 @@ fn extreme_margins_stay_finite() {
             }
         }
     }
+}
+
+#[test]
+fn csv_rows_are_read_and_bad_cells_named() {
+    let text = "policy_chosen_logp,policy_rejected_logp,ref_chosen_logp,ref_rejected_logp,chosen_len,rejected_len,label\n\
+                -1,-2,-1.5,-1.5,3,4,\n\
+                -2,,-1,,,,1\n";
+    let rows = read_loss_rows(LossKind::Kto, text.as_bytes(), "x.csv").unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].chosen_len, 3.0);
+    assert_eq!(rows[0].label, None);
+    assert_eq!(rows[1].label, Some(1.0));
+    let err = read_loss_rows(LossKind::Sigmoid, text.as_bytes(), "x.csv")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("x.csv, line 3, field `policy_rejected_logp`"),
+        "{err}"
+    );
+    let bad = "policy_chosen_logp,policy_rejected_logp\n-1,abc\n";
+    let err = read_loss_rows(LossKind::Simpo, bad.as_bytes(), "y.csv")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("y.csv, line 2, field `policy_rejected_logp`") && err.contains("abc"),
+        "{err}"
+    );
+    let err = read_loss_rows(LossKind::Sigmoid, bad.as_bytes(), "y.csv")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("ref_chosen_logp"), "{err}");
+    let zero_len = "policy_chosen_logp,policy_rejected_logp,chosen_len\n-1,-2,0\n";
+    let err = read_loss_rows(LossKind::Simpo, zero_len.as_bytes(), "z.csv")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("z.csv, line 2, field `chosen_len`"), "{err}");
 }
