@@ -204,6 +204,9 @@ impl Rater {
                 rejected: rejected as u32,
             });
         }
+        // Sorted by prompt, the order the GPU step keeps them in (AOT's
+        // ties are broken by row order).
+        out.sort_by_key(|p| p.prompt);
         out
     }
 }
@@ -474,6 +477,8 @@ impl ToyRun {
     /// Replaces the data (e.g. with the playground's votes).
     pub fn set_data(&mut self, data: Vec<Preference>) -> crate::Result<()> {
         self.problem.check(&data)?;
+        let mut data = data;
+        data.sort_by_key(|p| p.prompt);
         self.data = data;
         Ok(())
     }

@@ -19,6 +19,7 @@ pub struct GpuContext {
     pub(crate) bt_batch_fit: wgpu::ComputePipeline,
     pub(crate) loss_sweep: wgpu::ComputePipeline,
     pub(crate) reward: crate::reward_train::RewardPipelines,
+    pub(crate) pref_loss: crate::pref_loss::PrefLossPipelines,
     adapter_name: String,
     software: bool,
     limits: wgpu::Limits,
@@ -66,6 +67,7 @@ impl GpuContext {
         let bt_batch_fit = crate::bt_bootstrap::create_pipeline(&device);
         let loss_sweep = crate::loss_sweep::create_pipeline(&device);
         let reward = crate::reward_train::create_pipelines(&device);
+        let pref_loss = crate::pref_loss::create_pipelines(&device);
         if let Some(error) = scope.pop().await {
             return Err(GpuError::Validation(error.to_string()));
         }
@@ -84,6 +86,7 @@ impl GpuContext {
             bt_batch_fit,
             loss_sweep,
             reward,
+            pref_loss,
             adapter_name,
             software,
             limits,

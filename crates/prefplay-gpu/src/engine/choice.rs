@@ -38,9 +38,20 @@ pub enum Workload {
     Fits,
     /// Reward-model training; work in flops.
     RewardTraining,
-    /// A loss sweep; work in grid points.
+    /// A loss sweep, or a batch of preference losses; work in grid points
+    /// (rows).
     LossSweep,
+    /// Toy policy training; work in row-steps (preferences × steps).
+    PolicyTraining,
 }
+
+/// CPU time per row-step of toy policy training, nanoseconds (measured,
+/// `cargo xtask bench`: 4 prompts × 8 responses, 1,000 pairs, DPO).
+pub const CPU_NS_PER_POLICY_ROW_STEP: f64 = 60.0;
+
+/// Row-steps above which `Auto` trains the toy policy on a hardware GPU:
+/// [`HARDWARE_GPU_FIXED_MS`] / [`CPU_NS_PER_POLICY_ROW_STEP`].
+pub const HARDWARE_CROSSOVER_POLICY_ROW_STEPS: u64 = 83_333;
 
 /// Grid points from which a software adapter ran the loss sweep faster
 /// than the CPU twin (measured, see the module docs).
@@ -85,6 +96,7 @@ pub fn auto_choice(workload: Workload, software_adapter: bool, work: u64) -> Res
         (Workload::Fits, false) => (HARDWARE_CROSSOVER_CELL_FITS, "cell fits"),
         (Workload::LossSweep, false) => (HARDWARE_CROSSOVER_SWEEP_POINTS, "sweep points"),
         (Workload::RewardTraining, false) => (HARDWARE_CROSSOVER_REWARD_FLOPS, "training flops"),
+        (Workload::PolicyTraining, false) => (HARDWARE_CROSSOVER_POLICY_ROW_STEPS, "row-steps"),
     };
     if work < crossover {
         return Err(format!(
@@ -105,6 +117,8 @@ mod tests {
         assert!((cells - HARDWARE_CROSSOVER_CELL_FITS as f64).abs() < 1.0);
         let points = fixed_ns / CPU_NS_PER_SWEEP_POINT;
         assert!((points - HARDWARE_CROSSOVER_SWEEP_POINTS as f64).abs() < 1.0);
+        let row_steps = fixed_ns / CPU_NS_PER_POLICY_ROW_STEP;
+        assert!((row_steps - HARDWARE_CROSSOVER_POLICY_ROW_STEPS as f64).abs() < 1.0);
         let flops = HARDWARE_GPU_FIXED_MS / 1e3 * CPU_REWARD_FLOPS_PER_S;
         assert!((flops - HARDWARE_CROSSOVER_REWARD_FLOPS as f64).abs() < 1.0);
     }

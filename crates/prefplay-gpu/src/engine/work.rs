@@ -1,10 +1,13 @@
-//! Reward training and loss sweeps on an engine: the GPU kernels when
+//! Reward training, loss sweeps, preference losses and toy policy
+//! training on an engine: the GPU kernels when
 //! the engine picks the GPU, the CPU twins otherwise or after a GPU error.
 
+use prefplay_core::loss::{LossBatch, LossKind, LossParams, LossRow, evaluate};
 use prefplay_core::loss_sweep::{MarginLoss, loss_sweep};
 use prefplay_core::reward_model::{
     RewardHead, RewardModel, RewardPairs, RewardSettings, train_reward,
 };
+use prefplay_core::toy_policy::{Preference, ToyProblem, train_step};
 
 use super::choice::Workload;
 use super::{Engine, EngineOutput};
@@ -56,6 +59,76 @@ impl Engine {
             work,
             async |ctx| ctx.loss_sweep(loss, margins, betas, epsilon).await,
             || loss_sweep(loss, margins, betas, epsilon),
+        )
+        .await
+    }
+
+    /// Every row's preference loss and gradients (see
+    /// [`prefplay_core::loss`]) on this engine; a GPU error reruns them
+    /// on the CPU.
+    pub async fn preference_losses(
+        &self,
+        kind: LossKind,
+        params: &LossParams,
+        rows: &[LossRow],
+    ) -> prefplay_core::Result<EngineOutput<LossBatch>> {
+        self.dispatch(
+            Workload::LossSweep,
+            rows.len() as u64,
+            async |ctx| ctx.preference_losses(kind, params, rows).await,
+            || evaluate(kind, params, rows),
+        )
+        .await
+    }
+
+    /// `steps` gradient-descent steps of the toy policy (see
+    /// [`prefplay_core::toy_policy::train_step`]) on this engine, from
+    /// `logits`; returns the logits after them. A GPU error reruns the
+    /// steps on the CPU.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn train_toy_policy(
+        &self,
+        problem: &ToyProblem,
+        logits: &[f64],
+        reference: &[f64],
+        data: &[Preference],
+        kind: LossKind,
+        params: &LossParams,
+        learning_rate: f64,
+        steps: usize,
+    ) -> prefplay_core::Result<EngineOutput<Vec<f64>>> {
+        let work = data.len() as u64 * steps as u64;
+        self.dispatch(
+            Workload::PolicyTraining,
+            work,
+            async |ctx| {
+                ctx.train_toy_policy(
+                    problem,
+                    logits,
+                    reference,
+                    data,
+                    kind,
+                    params,
+                    learning_rate,
+                    steps,
+                )
+                .await
+            },
+            || {
+                let mut logits = logits.to_vec();
+                for _ in 0..steps {
+                    train_step(
+                        problem,
+                        &mut logits,
+                        reference,
+                        data,
+                        kind,
+                        params,
+                        learning_rate,
+                    )?;
+                }
+                Ok(logits)
+            },
         )
         .await
     }
