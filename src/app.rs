@@ -448,6 +448,7 @@ pub fn App() -> impl IntoView {
         <header class="top">
             <h1>"prefplay"</h1>
             <p class="tagline">"Vote; a Bradley–Terry model ranks the items after every vote."</p>
+            <a id="to-loss-lab" href="?page=loss">"Loss lab →"</a>
             <p id="engine" class="engine">
                 {move || match fit.get() {
                     Ok(s) => match (s.fallback_reason, s.choice) {

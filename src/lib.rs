@@ -10,12 +10,13 @@ mod app;
 pub mod class_sim;
 pub mod components;
 pub mod decks;
-mod export;
+pub mod export;
 pub mod fit_job;
 pub mod fit_runner;
 mod fragment;
 pub mod images;
 pub mod keys;
+pub mod lab;
 pub mod session;
 pub mod share;
 pub mod storage;
@@ -26,11 +27,26 @@ pub mod workspace;
 
 pub use app::App;
 
-/// Mounts the app on `<body>` and records, as `data-ready-ms` on `<body>`,
+/// Whether the address asks for the loss lab: `?page=loss` or `?scenario=9`.
+fn lab_requested() -> bool {
+    let Some(params) = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
+    else {
+        return false;
+    };
+    params.get("page").as_deref() == Some("loss") || params.get("scenario").as_deref() == Some("9")
+}
+
+/// Mounts the app (or the loss lab, [`lab`]) on `<body>` and records, as `data-ready-ms` on `<body>`,
 /// the milliseconds from navigation start until the first vote is possible.
 pub fn mount() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(App);
+    if lab_requested() {
+        leptos::mount::mount_to_body(lab::LossLab);
+    } else {
+        leptos::mount::mount_to_body(App);
+    }
     if let Some(window) = web_sys::window() {
         let ready_ms = window.performance().map_or(0.0, |p| p.now());
         if let Some(body) = window.document().and_then(|d| d.body()) {

@@ -1,0 +1,253 @@
+//! Training runs of the loss lab: advancing a [`ToyRun`] on an engine,
+//! recording its metrics, scenario (9)'s three runs, and the playground's
+//! votes as preferences.
+
+use prefplay_core::Winner;
+use prefplay_core::collect::{self, Ballot, View};
+use prefplay_core::loss::{LossKind, LossParams};
+use prefplay_core::toy_policy::{Preference, ToyConfig, ToyMetrics, ToyProblem, ToyRun};
+use prefplay_gpu::Engine;
+
+/// Metrics recorded every [`RECORD_EVERY`] steps.
+pub const RECORD_EVERY: usize = 10;
+
+/// A run's recorded metrics.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Recorded {
+    /// The step of each record (0 = before training).
+    pub steps: Vec<usize>,
+    /// The metrics at that step.
+    pub metrics: Vec<ToyMetrics>,
+}
+
+impl Recorded {
+    /// Records `run`'s metrics at its current step.
+    pub fn record(&mut self, run: &ToyRun) -> prefplay_core::Result<()> {
+        self.steps.push(run.steps);
+        self.metrics.push(run.metrics()?);
+        Ok(())
+    }
+
+    /// (step, value) pairs of one metric.
+    pub fn series(&self, metric: fn(&ToyMetrics) -> f64) -> Vec<(f64, f64)> {
+        self.steps
+            .iter()
+            .zip(&self.metrics)
+            .map(|(&s, m)| (s as f64, metric(m)))
+            .collect()
+    }
+
+    /// The last record.
+    pub fn last(&self) -> Option<&ToyMetrics> {
+        self.metrics.last()
+    }
+}
+
+/// Takes `steps` steps of `run` on `engine` (offline: one engine call;
+/// online: one call per step, each on a fresh batch drawn from the policy).
+/// Returns the engine that ran, with why it fell back or chose the CPU.
+pub async fn advance(
+    run: &mut ToyRun,
+    engine: &Engine,
+    steps: usize,
+) -> prefplay_core::Result<String> {
+    let per_call = if run.config.online { 1 } else { steps };
+    let mut done = 0;
+    let mut label = String::from("CPU");
+    while done < steps {
+        run.refresh_data();
+        let out = engine
+            .train_toy_policy(
+                &run.problem,
+                &run.logits,
+                &run.reference,
+                &run.data,
+                run.config.kind,
+                &run.config.params,
+                run.config.learning_rate,
+                per_call,
+            )
+            .await?;
+        run.logits = out.value;
+        run.steps += per_call;
+        done += per_call;
+        label = match (out.fallback_reason, out.choice) {
+            (Some(why), _) => format!("{} (GPU failed: {why})", out.engine),
+            (None, Some(why)) => format!("{} ({why})", out.engine),
+            (None, None) => out.engine,
+        };
+    }
+    Ok(label)
+}
+
+/// Scenario (9)'s runs: DPO offline, IPO offline, DPO online, all on the
+/// problem of `seed`.
+pub fn scenario_nine(seed: u64) -> [(&'static str, ToyConfig); 3] {
+    let base = ToyConfig {
+        seed,
+        ..ToyConfig::scenario_nine()
+    };
+    [
+        ("DPO, offline", base),
+        (
+            "IPO, offline",
+            ToyConfig {
+                kind: LossKind::Ipo,
+                ..base
+            },
+        ),
+        (
+            "DPO, online",
+            ToyConfig {
+                online: true,
+                ..base
+            },
+        ),
+    ]
+}
+
+/// The β values of the β sweep.
+pub const BETA_SWEEP: [f64; 6] = [0.03, 0.1, 0.3, 1.0, 3.0, 10.0];
+
+/// `config` at each β of [`BETA_SWEEP`].
+pub fn beta_sweep(config: ToyConfig) -> Vec<ToyConfig> {
+    BETA_SWEEP
+        .iter()
+        .map(|&beta| ToyConfig {
+            params: LossParams {
+                beta,
+                ..config.params
+            },
+            ..config
+        })
+        .collect()
+}
+
+/// The deck's ballots as preferences on one prompt whose responses are
+/// the deck's items: every decided comparison the ballots imply (ties and
+/// "both bad" carry no preference and are left out), pooled over voters.
+pub fn preferences_from_votes(n_items: usize, ballots: &[Ballot]) -> Vec<Preference> {
+    collect::fit_votes(n_items, ballots, View::Pooled)
+        .into_iter()
+        .filter_map(|v| {
+            let (w, l) = match v.winner {
+                Winner::A => (v.item_a, v.item_b),
+                Winner::B => (v.item_b, v.item_a),
+                Winner::Tie => return None,
+            };
+            Some(Preference {
+                prompt: 0,
+                chosen: w as u32,
+                rejected: l as u32,
+            })
+        })
+        .collect()
+}
+
+/// A run on the deck's items trained on its votes (uniform reference).
+pub fn run_on_votes(
+    config: ToyConfig,
+    n_items: usize,
+    ballots: &[Ballot],
+) -> prefplay_core::Result<ToyRun> {
+    let problem = ToyProblem::from_items(n_items)?;
+    let mut run = ToyRun::with_problem(
+        ToyConfig {
+            prompts: 1,
+            responses: n_items,
+            online: false,
+            ..config
+        },
+        problem,
+    )?;
+    run.set_data(preferences_from_votes(n_items, ballots))?;
+    Ok(run)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use prefplay_core::collect::Observation;
+    use prefplay_core::table::Outcome;
+
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))]
+    fn advancing_on_the_cpu_engine_matches_the_core_steps() {
+        let config = ToyConfig::default();
+        let mut a = ToyRun::new(config).unwrap();
+        let mut b = ToyRun::new(config).unwrap();
+        let label = pollster::block_on(advance(&mut a, &Engine::Cpu, 25)).unwrap();
+        for _ in 0..25 {
+            b.step().unwrap();
+        }
+        assert_eq!(label, "CPU");
+        assert_eq!(a.steps, 25);
+        assert_eq!(a.logits, b.logits);
+        let online = ToyConfig {
+            online: true,
+            ..config
+        };
+        let mut a = ToyRun::new(online).unwrap();
+        let mut b = ToyRun::new(online).unwrap();
+        pollster::block_on(advance(&mut a, &Engine::Cpu, 7)).unwrap();
+        for _ in 0..7 {
+            b.step().unwrap();
+        }
+        assert_eq!(a.logits, b.logits);
+        assert_eq!(a.data, b.data);
+    }
+
+    #[test]
+    fn votes_become_preferences_without_ties() {
+        let ballot = |left, right, outcome| Ballot {
+            id: format!("{left}{right}"),
+            participant: 0,
+            prompt: None,
+            time_ms: 0.0,
+            observation: Observation::Pair {
+                left,
+                right,
+                outcome,
+            },
+        };
+        let ballots = [
+            ballot(0, 1, Outcome::A),
+            ballot(2, 1, Outcome::B),
+            ballot(0, 2, Outcome::Tie),
+        ];
+        let prefs = preferences_from_votes(3, &ballots);
+        assert_eq!(
+            prefs,
+            vec![
+                Preference {
+                    prompt: 0,
+                    chosen: 0,
+                    rejected: 1
+                },
+                Preference {
+                    prompt: 0,
+                    chosen: 1,
+                    rejected: 2
+                },
+            ]
+        );
+        let mut run = run_on_votes(ToyConfig::default(), 3, &ballots).unwrap();
+        for _ in 0..200 {
+            run.step().unwrap();
+        }
+        let p = run.problem.log_probs(&run.logits);
+        assert!(p[0] > p[1] && p[1] > p[2], "{p:?}");
+    }
+
+    #[test]
+    fn the_beta_sweep_changes_only_beta() {
+        let sweep = beta_sweep(ToyConfig::default());
+        assert_eq!(sweep.len(), BETA_SWEEP.len());
+        assert!(
+            sweep
+                .iter()
+                .zip(BETA_SWEEP)
+                .all(|(c, b)| c.params.beta == b && c.seed == 9)
+        );
+    }
+}
