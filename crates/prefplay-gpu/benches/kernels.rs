@@ -1,4 +1,4 @@
-//! The loss-sweep and reward-training kernels per engine, natively:
+//! The loss-sweep, reward-training and toy-policy kernels per engine, natively:
 //! `cargo xtask bench` (or `cargo bench -p prefplay-gpu --bench kernels`).
 //! Each row: the CPU twin's time, the GPU's (upload, dispatches and
 //! read-back included), their ratio, and the GPU's arithmetic rate
@@ -115,15 +115,83 @@ mod native {
         }
     }
 
+    fn policies(ctx: Option<&GpuContext>) {
+        use prefplay_core::loss::{LossKind, LossParams};
+        use prefplay_core::toy_policy::{Rater, ToyProblem, train_step};
+        println!("\ntoy policy training (DPO; AOT sorts the batch), full-batch steps");
+        println!(
+            "{:>8} {:>9} {:>7} {:>6} {:>9} {:>10} {:>10} {:>8} {:>12}",
+            "loss",
+            "prompts",
+            "resp",
+            "pairs",
+            "steps",
+            "cpu_ms",
+            "gpu_ms",
+            "cpu/gpu",
+            "cpu_ns/row-step"
+        );
+        for (kind, p, k, n, steps) in [
+            (LossKind::Sigmoid, 4, 8, 8, 100),
+            (LossKind::Sigmoid, 4, 8, 1_000, 100),
+            (LossKind::Sigmoid, 64, 64, 10_000, 50),
+            (LossKind::Sigmoid, 256, 64, 100_000, 20),
+            (LossKind::Aot, 64, 64, 4_000, 20),
+        ] {
+            let problem = ToyProblem::random(p, k, 1.0, 1).expect("problem");
+            let reference = problem.log_probs(&problem.reference_logits);
+            let mut rng = Pcg64Mcg::seed_from_u64(2);
+            let data = Rater::default().label(&problem, &reference, n, &mut rng);
+            let params = LossParams::default();
+            let cpu = median_ms(3, || {
+                let mut logits = problem.reference_logits.clone();
+                for _ in 0..steps {
+                    std::hint::black_box(
+                        train_step(&problem, &mut logits, &reference, &data, kind, &params, 0.5)
+                            .ok(),
+                    );
+                }
+            });
+            let gpu = ctx.map_or(f64::NAN, |c| {
+                median_ms(3, || {
+                    std::hint::black_box(
+                        pollster::block_on(c.train_toy_policy(
+                            &problem,
+                            &problem.reference_logits,
+                            &reference,
+                            &data,
+                            kind,
+                            &params,
+                            0.5,
+                            steps,
+                        ))
+                        .ok(),
+                    );
+                })
+            });
+            let per_row_step = cpu * 1e6 / (n * steps) as f64;
+            println!(
+                "{:>8} {p:>9} {k:>7} {n:>6} {steps:>9} {cpu:>10.2} {gpu:>10.2} {:>8.2} {per_row_step:>12.1}",
+                kind.name(),
+                cpu / gpu
+            );
+        }
+    }
+
     pub fn main() {
         let ctx = pollster::block_on(GpuContext::new());
         match &ctx {
             Ok(c) => println!("GPU adapter: {}", c.adapter_name()),
             Err(e) => println!("no GPU: {e}"),
         }
+        if std::env::args().any(|a| a == "--policies-only") {
+            policies(ctx.as_ref().ok());
+            return;
+        }
         sweeps(ctx.as_ref().ok());
         if std::env::args().all(|a| a != "--sweeps-only") {
             rewards(ctx.as_ref().ok());
+            policies(ctx.as_ref().ok());
         }
     }
 }

@@ -13,8 +13,10 @@
 //!   (100 items, 100k votes, 1,000 replicates: 7,580 ms vs 434 ms); in
 //!   Chromium a 40-vote fit took 16 ms on SwiftShader and 0.2 ms on the CPU.
 //!   Reward training was 6–8× slower at every size (up to 5,000 items ×
-//!   64 features × 128 hidden units). So `Auto` never runs these on a
-//!   software adapter.
+//!   64 features × 128 hidden units). Toy policy training was 1.5–1,400×
+//!   slower (256 prompts × 64 responses, 100k pairs, 20 steps: 1,435 ms
+//!   vs 927 ms; 4 × 8 with 8 pairs, 100 steps: 231 ms vs 0.17 ms). So
+//!   `Auto` never runs these on a software adapter.
 //! - the loss sweep on llvmpipe broke even with the CPU twin (which is
 //!   single-threaded) at 3,000 grid points (300 × 10: 0.108 ms each) and
 //!   was 1.6–2.1× faster from 10,000 up: [`SOFTWARE_SWEEP_CROSSOVER_POINTS`].
@@ -46,12 +48,14 @@ pub enum Workload {
 }
 
 /// CPU time per row-step of toy policy training, nanoseconds (measured,
-/// `cargo xtask bench`: 4 prompts × 8 responses, 1,000 pairs, DPO).
-pub const CPU_NS_PER_POLICY_ROW_STEP: f64 = 60.0;
+/// `cargo xtask bench`: 4 prompts × 8 responses, 1,000 pairs, DPO, 100
+/// steps in 13.3 ms; with 64 responses a row-step costs 464–504 ns, so
+/// this is the low end).
+pub const CPU_NS_PER_POLICY_ROW_STEP: f64 = 133.0;
 
 /// Row-steps above which `Auto` trains the toy policy on a hardware GPU:
 /// [`HARDWARE_GPU_FIXED_MS`] / [`CPU_NS_PER_POLICY_ROW_STEP`].
-pub const HARDWARE_CROSSOVER_POLICY_ROW_STEPS: u64 = 83_333;
+pub const HARDWARE_CROSSOVER_POLICY_ROW_STEPS: u64 = 37_594;
 
 /// Grid points from which a software adapter ran the loss sweep faster
 /// than the CPU twin (measured, see the module docs).
