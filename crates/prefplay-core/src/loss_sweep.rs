@@ -1,6 +1,7 @@
-//! Preference losses as functions of the implicit reward margin, and their
-//! sweep over a grid of margins and β: the CPU twin of `prefplay-gpu`'s
-//! `loss_sweep` kernel, for the loss lab's curves.
+//! Three preference losses as functions of the implicit reward margin, and
+//! their sweep over a grid of margins and β: the CPU twin of
+//! `prefplay-gpu`'s `loss_sweep` kernel (a benchmark of grid work; the
+//! loss lab's curves come from the full catalogue, [`crate::loss`]).
 //!
 //! The margin is h = (log π(y_w|x) − log π_ref(y_w|x)) − (log π(y_l|x) −
 //! log π_ref(y_l|x)): chosen minus rejected log-ratio. Each loss is given
@@ -9,7 +10,6 @@
 
 use crate::Error;
 use crate::error::check_finite_above;
-use crate::numerics::{log_sigmoid, sigmoid};
 
 /// A DPO-family loss of the margin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,10 +38,8 @@ impl MarginLoss {
     pub fn value_and_slope(self, h: f64, beta: f64, epsilon: f64) -> (f64, f64) {
         match self {
             MarginLoss::Sigmoid => {
-                let z = beta * h;
-                let loss = -(1.0 - epsilon) * log_sigmoid(z) - epsilon * log_sigmoid(-z);
-                let slope = -beta * ((1.0 - epsilon) * sigmoid(-z) - epsilon * sigmoid(z));
-                (loss, slope)
+                let (loss, dz) = crate::loss::sigmoid_family(beta * h, epsilon);
+                (loss, beta * dz)
             }
             MarginLoss::Ipo => {
                 let gap = h - 1.0 / (2.0 * beta);
