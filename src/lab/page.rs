@@ -10,7 +10,7 @@ use prefplay_core::toy_policy::{Rater, SCENARIO_NINE_STEPS, ToyConfig, ToyMetric
 use prefplay_gpu::Engine;
 
 use super::catalogue::explain;
-use super::curves::curve;
+use super::curves::{CurvePoint, curve};
 use super::runs::{self, RECORD_EVERY, Recorded};
 use crate::components::{LineChart, Series};
 use crate::fit_job::EngineRequest;
@@ -178,30 +178,22 @@ pub fn LossLab() -> impl IntoView {
                 .find_map(|(_, r)| r.as_ref().err().map(ToString::to_string))
         })
     };
-    let loss_series = Signal::derive(move || {
-        curves.with(|c| {
-            c.iter()
-                .filter_map(|(k, r)| {
-                    r.as_ref().ok().map(|pts| Series {
-                        name: k.name().to_string(),
-                        points: pts.iter().map(|p| (p.margin, p.loss)).collect(),
+    let curve_series = move |value: fn(&CurvePoint) -> f64| {
+        Signal::derive(move || {
+            curves.with(|c| {
+                c.iter()
+                    .filter_map(|(k, r)| {
+                        r.as_ref().ok().map(|pts| Series {
+                            name: k.name().to_string(),
+                            points: pts.iter().map(|p| (p.margin, value(p))).collect(),
+                        })
                     })
-                })
-                .collect()
+                    .collect()
+            })
         })
-    });
-    let weight_series = Signal::derive(move || {
-        curves.with(|c| {
-            c.iter()
-                .filter_map(|(k, r)| {
-                    r.as_ref().ok().map(|pts| Series {
-                        name: k.name().to_string(),
-                        points: pts.iter().map(|p| (p.margin, p.weight)).collect(),
-                    })
-                })
-                .collect()
-        })
-    });
+    };
+    let loss_series = curve_series(|p| p.loss);
+    let weight_series = curve_series(|p| p.weight);
     let toggle = move |kind: LossKind| {
         shown.update(|s| {
             if let Some(i) = s.iter().position(|&k| k == kind) {

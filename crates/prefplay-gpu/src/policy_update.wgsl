@@ -7,17 +7,6 @@
 
 const WORKGROUP_SIZE: u32 = 64u;
 
-struct ToyParams {
-    n_prompts: u32,
-    n_responses: u32,
-    n_rows: u32,
-    pad0: u32,
-    learning_rate: f32,
-    inv_rows: f32,
-    pad1: f32,
-    pad2: f32,
-}
-
 // Sizes and the step.
 @group(0) @binding(0) var<uniform> toy: ToyParams;
 // θ before the step, P × K.

@@ -19,6 +19,18 @@ struct LossParams {
     pad1: f32,
 }
 
+// The toy policy's sizes and step (policy_rows, policy_update).
+struct ToyParams {
+    n_prompts: u32,
+    n_responses: u32,
+    n_rows: u32,
+    pad0: u32,
+    learning_rate: f32,
+    inv_rows: f32,
+    pad1: f32,
+    pad2: f32,
+}
+
 // A row is 8 floats: policy chosen, policy rejected, reference chosen,
 // reference rejected, chosen length, rejected length, label, has label
 // (1 or 0).
