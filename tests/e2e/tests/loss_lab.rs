@@ -197,6 +197,25 @@ async fn training(client: &Client, url: &str) -> Result<()> {
         )
     })
     .await?;
+    set(client, "#train-noise", "0.3").await?;
+    click(client, "#train-noise-compare").await?;
+    eventually("DPO and rDPO under noise", WAIT, || async {
+        let status = client
+            .find(Locator::Css("#compare-status"))
+            .await?
+            .text()
+            .await?;
+        let title = client
+            .find(Locator::Css("#comparison h2"))
+            .await?
+            .text()
+            .await?;
+        Ok((status.starts_with("Done")
+            && title.contains("30% of labels flipped")
+            && series_count(client, "#compare-reward").await? == 2)
+            .then_some(()))
+    })
+    .await?;
 
     // On the playground's votes (CPU).
     client.goto(url).await?;
