@@ -357,6 +357,7 @@ pub fn LossLab() -> impl IntoView {
             generation.update(|g| *g += 1);
             comparison_title.set(title);
             comparison.set(Vec::new());
+            compare_status.set("Starting…".into());
             leptos::task::spawn_local(async move {
                 let finished =
                     compare(eng, configs, steps, comparison, generation, compare_status).await;
