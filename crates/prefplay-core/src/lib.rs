@@ -32,6 +32,7 @@ pub mod loss_sweep;
 pub mod numerics;
 pub mod pairwise;
 mod parallel;
+pub mod personal;
 pub mod plackett_luce;
 pub mod quasi;
 pub mod rank_centrality;

@@ -1,0 +1,64 @@
+use super::*;
+
+#[test]
+fn two_separated_groups_are_recovered_by_the_mixture() {
+    // 60 raters, 20 votes each, two groups with opposite tastes.
+    let (data, truth) = simulate_groups(60, 12, 20, 2, 2.0, 7);
+    let fitted = fit(PersonalKind::Mixture, &data, &PersonalSettings::default()).unwrap();
+    let groups = fitted.groups_of_raters().unwrap();
+    let ari = adjusted_rand_index(&groups, &truth);
+    eprintln!("ARI {ari:.3}, {:?}", fitted.chosen());
+    assert!(ari >= 0.9, "ARI {ari}");
+}
+
+#[test]
+fn personalized_models_beat_pooled_bt_when_groups_disagree() {
+    let (data, _) = simulate_groups(60, 12, 30, 2, 2.0, 8);
+    let (train, test) = split_within_raters(&data, 0.2, 1).unwrap();
+    let settings = PersonalSettings::default();
+    let loss = |kind| metrics(&fit(kind, &train, &settings).unwrap(), &test).log_loss;
+    let bt = loss(PersonalKind::Bt);
+    for kind in [
+        PersonalKind::Shrinkage,
+        PersonalKind::LowRank,
+        PersonalKind::Mixture,
+    ] {
+        let l = loss(kind);
+        eprintln!("{}: {l:.4} vs BT {bt:.4}", kind.name());
+        assert!(l < bt - 0.05, "{}: {l} vs BT {bt}", kind.name());
+    }
+}
+
+#[test]
+fn gpm_fits_a_cycle_that_bt_cannot() {
+    let data = simulate_cycle(10, 600, 0.9, 3);
+    let (train, test) = split_within_raters(&data, 0.2, 2).unwrap();
+    let settings = PersonalSettings::default();
+    let gpm = metrics(&fit(PersonalKind::Gpm, &train, &settings).unwrap(), &test);
+    let bt = metrics(&fit(PersonalKind::Bt, &train, &settings).unwrap(), &test);
+    eprintln!("GPM {gpm:?}\nBT {bt:?}");
+    assert!(gpm.accuracy > 0.85, "{gpm:?}");
+    assert!(bt.accuracy < 0.7, "{bt:?}");
+    assert!(gpm.log_loss < bt.log_loss - 0.2);
+}
+
+#[test]
+fn the_split_holds_out_a_share_of_every_raters_votes() {
+    let (data, _) = simulate_groups(10, 6, 20, 2, 1.0, 1);
+    let (train, test) = split_within_raters(&data, 0.2, 5).unwrap();
+    assert_eq!(train.votes.len() + test.votes.len(), data.votes.len());
+    for u in 0..10u32 {
+        assert_eq!(test.votes.iter().filter(|v| v.rater == u).count(), 4);
+    }
+    let (_, again) = split_within_raters(&data, 0.2, 5).unwrap();
+    assert_eq!(again, test, "seeded");
+    assert!(split_within_raters(&data, 1.0, 5).is_err());
+}
+
+#[test]
+fn ari_is_one_for_relabelled_partitions_and_near_zero_for_noise() {
+    assert!((adjusted_rand_index(&[0, 0, 1, 1], &[1, 1, 0, 0]) - 1.0).abs() < 1e-12);
+    let a: Vec<usize> = (0..1000).map(|i| i % 2).collect();
+    let b: Vec<usize> = (0..1000).map(|i| (i / 2) % 2).collect();
+    assert!(adjusted_rand_index(&a, &b).abs() < 0.01);
+}
