@@ -4,13 +4,43 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use prefplay_core::evaluation::{SplitBy, centred_rmse, evaluate, kendall_tau, split_holdout};
 use prefplay_core::pairwise::{DEFAULT_L2, Link, PairwiseModel, PairwiseSettings};
+use prefplay_core::personal::{self, PersonalKind, PersonalSettings, RaterVotes};
+use prefplay_core::table::PairTable;
 use serde_json::json;
 
-use crate::fit::{ModelArg, TiesArg};
+use crate::fit::TiesArg;
 use crate::input::{FormatArg, load};
+
+/// `eval --model`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalModel {
+    /// Bradley–Terry (logit link), pooled.
+    Bt,
+    /// Thurstone–Mosteller (probit link), pooled.
+    Thurstone,
+    /// Per-rater BT shrunk to the population (λ chosen inside the training data).
+    PersonalShrinkage,
+    /// Population plus a rank-K rater basis (K chosen inside the training data).
+    PersonalLowrank,
+    /// K groups of raters by EM (K chosen inside the training data).
+    Mixture,
+    /// Skew-symmetric preference embeddings (can fit cycles).
+    Gpm,
+}
+
+/// `eval --split`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SplitArg {
+    /// Each vote held out with probability --holdout (default without --rater-column).
+    Vote,
+    /// Whole raters held out with probability --holdout.
+    Rater,
+    /// A --holdout share of each rater's votes (default with --rater-column).
+    WithinRater,
+}
 
 /// Arguments of `prefplay eval`.
 #[derive(Debug, Args)]
@@ -20,9 +50,10 @@ pub struct EvalArgs {
     /// File format; auto guesses.
     #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
     pub format: FormatArg,
-    /// The model (bt or thurstone).
-    #[arg(long, value_enum, default_value_t = ModelArg::Bt)]
-    pub model: ModelArg,
+    /// The model: pooled (bt, thurstone) or personalized (the rest; they
+    /// need --rater-column).
+    #[arg(long, value_enum, default_value_t = EvalModel::Bt)]
+    pub model: EvalModel,
     /// How ties count.
     #[arg(long, value_enum, default_value_t = TiesArg::Half)]
     pub ties: TiesArg,
@@ -38,10 +69,15 @@ pub struct EvalArgs {
     /// Seed of the split.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Hold out whole raters instead of single votes; names the rater
-    /// column (`rater` in pairs CSV, `judge` in Arena, `worker` in crowd-kit).
+    /// The rater column (`rater` in pairs CSV, `judge` in Arena, `worker`
+    /// in crowd-kit): the split then holds out a share of each rater's
+    /// votes, and personalized models fit one rater each.
     #[arg(long)]
     pub rater_column: Option<String>,
+    /// How votes are held out; default `within-rater` with --rater-column,
+    /// else `vote`.
+    #[arg(long, value_enum)]
+    pub split: Option<SplitArg>,
     /// CSV `item,utility` with the true utilities (from `simulate --truth`).
     #[arg(long)]
     pub truth: Option<PathBuf>,
@@ -52,25 +88,31 @@ pub struct EvalArgs {
 
 /// Runs `prefplay eval`.
 pub fn run(args: &EvalArgs) -> Result<()> {
-    let link = match args.model {
-        ModelArg::Bt => Link::Logit,
-        ModelArg::Thurstone => Link::Probit,
-        other => bail!("eval supports --model bt and thurstone, not {other:?}"),
-    };
     let (table, _) = load(&args.file, args.format, None)?;
-    let by = match &args.rater_column {
-        Some(col) => {
-            if table.raters().is_empty() {
-                bail!(
-                    "--rater-column {col}: {} names no raters",
-                    args.file.display()
-                );
-            }
-            SplitBy::Rater
-        }
-        None => SplitBy::Vote,
+    if let Some(col) = &args.rater_column
+        && table.raters().is_empty()
+    {
+        bail!(
+            "--rater-column {col}: {} names no raters",
+            args.file.display()
+        );
+    }
+    let by = match (args.split, &args.rater_column) {
+        (Some(SplitArg::Vote), _) | (None, None) => SplitBy::Vote,
+        (Some(SplitArg::Rater), _) => SplitBy::Rater,
+        (Some(SplitArg::WithinRater), _) | (None, Some(_)) => SplitBy::WithinRater,
     };
     let (train, test) = split_holdout(&table, args.holdout, args.seed, by)?;
+    let link = match args.model {
+        EvalModel::Bt => Link::Logit,
+        EvalModel::Thurstone => Link::Probit,
+        EvalModel::PersonalShrinkage => {
+            return personal(args, PersonalKind::Shrinkage, &train, &test);
+        }
+        EvalModel::PersonalLowrank => return personal(args, PersonalKind::LowRank, &train, &test),
+        EvalModel::Mixture => return personal(args, PersonalKind::Mixture, &train, &test),
+        EvalModel::Gpm => return personal(args, PersonalKind::Gpm, &train, &test),
+    };
     let settings = PairwiseSettings {
         link,
         ties: args.ties.model(),
@@ -136,6 +178,64 @@ pub fn run(args: &EvalArgs) -> Result<()> {
         ) {
             println!("against the truth: Kendall τ {t:.4}, score RMSE {e:.4}");
         }
+    }
+    Ok(())
+}
+
+/// `eval` of a personalized model: fitted on the training votes (its λ or K
+/// chosen by a split inside them), scored on the held-out votes.
+fn personal(
+    args: &EvalArgs,
+    kind: PersonalKind,
+    train: &PairTable,
+    test: &PairTable,
+) -> Result<()> {
+    if args.rater_column.is_none() {
+        bail!(
+            "--model {}: name the rater column with --rater-column",
+            kind.name()
+        );
+    }
+    if args.truth.is_some() {
+        bail!(
+            "--truth compares one score per item; {} has one per rater",
+            kind.name()
+        );
+    }
+    let name = args.file.display().to_string();
+    let train = RaterVotes::from_table(train, &name)?;
+    let test = RaterVotes::from_table(test, &name)?;
+    let settings = PersonalSettings {
+        seed: args.seed,
+        ..PersonalSettings::default()
+    };
+    let started = std::time::Instant::now();
+    let fitted = personal::fit(kind, &train, &settings)?;
+    let train_ms = started.elapsed().as_secs_f64() * 1e3;
+    let m = personal::metrics(&fitted, &test);
+    let report = json!({
+        "model": kind.name(),
+        "log_loss": m.log_loss,
+        "accuracy": m.accuracy,
+        "brier": m.brier,
+        "n_test": m.n_test,
+        "n_train": train.votes.len(),
+        "chosen": fitted.chosen(),
+        "train_ms": train_ms,
+    });
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!(
+            "{}: held out {} votes (trained on {} in {train_ms:.0} ms{}): log-loss {:.4}, accuracy {:.4}, Brier {:.4}",
+            kind.name(),
+            m.n_test,
+            train.votes.len(),
+            fitted.chosen().map_or(String::new(), |c| format!(", {c}")),
+            m.log_loss,
+            m.accuracy,
+            m.brier
+        );
     }
     Ok(())
 }

@@ -629,3 +629,75 @@ fn loss_names_bad_cells_and_unknown_types() {
     let out = prefplay(&["loss", path.to_str().unwrap(), "--type", "sigmoid"]);
     assert!(!out.status.success());
 }
+
+/// Two groups of raters who disagree, as a pairs CSV with a rater column.
+fn two_groups_csv() -> std::path::PathBuf {
+    let (data, _) = prefplay_core::personal::simulate_groups(40, 10, 25, 2, 2.0, 11);
+    let mut csv = String::from("item_a,item_b,winner,rater\n");
+    for v in &data.votes {
+        let w = if v.y == 1.0 { "a" } else { "b" };
+        csv.push_str(&format!(
+            "{},{},{w},{}\n",
+            data.items[v.a as usize], data.items[v.b as usize], data.raters[v.rater as usize]
+        ));
+    }
+    temp_file("groups.csv", csv.as_bytes())
+}
+
+#[test]
+fn eval_scores_personalized_models_on_a_share_of_each_raters_votes() {
+    let csv = two_groups_csv();
+    let path = csv.to_str().unwrap();
+    let run = |model: &str| {
+        ok_json(&[
+            "eval",
+            path,
+            "--model",
+            model,
+            "--rater-column",
+            "rater",
+            "--holdout",
+            "0.2",
+            "--seed",
+            "3",
+            "--json",
+        ])
+    };
+    let bt = run("bt");
+    // 25 votes per rater: 5 of each held out.
+    assert_eq!(bt["n_test"].as_u64().unwrap(), 200, "{bt}");
+    let bt_loss = bt["log_loss"].as_f64().unwrap();
+    for model in ["personal-shrinkage", "personal-lowrank", "mixture", "gpm"] {
+        let out = run(model);
+        assert_eq!(out["n_test"].as_u64().unwrap(), 200, "{model}: {out}");
+        for key in ["log_loss", "accuracy", "brier"] {
+            assert!(out[key].as_f64().unwrap().is_finite(), "{model} {key}");
+        }
+        let loss = out["log_loss"].as_f64().unwrap();
+        match model {
+            // Raters who share a group's taste: the models that pool
+            // raters into directions or groups win; per-rater shrinkage
+            // has 20 votes per rater to go on and only holds its own.
+            "personal-lowrank" | "mixture" => {
+                assert!(loss < bt_loss - 0.05, "{model}: {loss} vs BT {bt_loss}")
+            }
+            _ => assert!(loss < bt_loss + 0.02, "{model}: {loss} vs BT {bt_loss}"),
+        }
+        if model == "mixture" {
+            assert_eq!(out["chosen"], "K = 2");
+        }
+    }
+    let err = failure(&["eval", path, "--model", "mixture"]);
+    assert!(err.contains("--rater-column"), "{err}");
+    // The old whole-rater split is still there.
+    let by_rater = ok_json(&[
+        "eval",
+        path,
+        "--rater-column",
+        "rater",
+        "--split",
+        "rater",
+        "--json",
+    ]);
+    assert!(by_rater["n_test"].as_u64().unwrap().is_multiple_of(25));
+}

@@ -19,6 +19,11 @@ pub enum SplitBy {
     /// Each rater (with all their votes) goes to the test set with
     /// probability `fraction`; rows without a rater stay in training.
     Rater,
+    /// round(`fraction` × n) of each rater's n votes, drawn at random, go
+    /// to the test set (rows without a rater count as one rater); a rater
+    /// with one vote keeps it in training. What personalized models are
+    /// scored on.
+    WithinRater,
 }
 
 /// Splits `table` into (train, test), seeded. `fraction` in (0, 1).
@@ -48,8 +53,13 @@ pub fn split_holdout(
     test.features.clear();
     train.prompts.clear();
     test.prompts.clear();
+    let within = match by {
+        SplitBy::WithinRater => within_rater_test_counts(table, fraction, &mut rng),
+        _ => Vec::new(),
+    };
     for (k, row) in table.rows.iter().enumerate() {
         let n_test = match by {
+            SplitBy::WithinRater => within[k],
             SplitBy::Vote => Binomial::new(u64::from(row.count), fraction)
                 .map_or(0, |b| b.sample(&mut rng)) as u32,
             SplitBy::Rater => match row.rater {
@@ -68,6 +78,28 @@ pub fn split_holdout(
         }
     }
     Ok((train, test))
+}
+
+/// How many of each row's votes go to the test set under
+/// [`SplitBy::WithinRater`].
+fn within_rater_test_counts(table: &PairTable, fraction: f64, rng: &mut Pcg64Mcg) -> Vec<u32> {
+    use rand::seq::SliceRandom;
+    let unrated = table.raters().len();
+    let mut votes: Vec<Vec<usize>> = vec![Vec::new(); unrated + 1];
+    for (k, row) in table.rows.iter().enumerate() {
+        let rater = row.rater.map_or(unrated, |r| r as usize);
+        votes[rater].extend(std::iter::repeat_n(k, row.count as usize));
+    }
+    let mut counts = vec![0u32; table.rows.len()];
+    for mut mine in votes {
+        mine.shuffle(rng);
+        let n_test =
+            ((fraction * mine.len() as f64).round() as usize).min(mine.len().saturating_sub(1));
+        for &k in &mine[..n_test] {
+            counts[k] += 1;
+        }
+    }
+    counts
 }
 
 /// One calibration bin (predicted P(item_a wins), non-tie votes).
