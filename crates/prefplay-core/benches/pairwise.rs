@@ -18,7 +18,10 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use common::{SIZES, bootstrap, csv_bytes, data, fit, median_ms, parse};
+use common::{
+    PERSONAL_SIZE, SIZES, bootstrap, csv_bytes, data, fit, median_ms, parse, personal_data,
+    personal_lowrank,
+};
 
 fn main() {
     let dir = std::env::var_os("PREFPLAY_BENCH_DIR").map_or_else(
@@ -57,4 +60,13 @@ fn main() {
             println!("BENCH bootstrap1000_{items}_{votes} {ms:.1} ms");
         }
     }
+    let personal = personal_data();
+    let ms = median_ms(3, now_ms, || {
+        black_box(personal_lowrank(&personal));
+    });
+    let (raters, items, per_rater) = PERSONAL_SIZE;
+    println!(
+        "BENCH personal_lowrank_{raters}_{items}_{} {ms:.1} ms",
+        raters * per_rater
+    );
 }

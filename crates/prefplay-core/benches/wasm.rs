@@ -19,7 +19,10 @@ mod browser {
 
     use wasm_bindgen_test::{Instant, console_log, wasm_bindgen_test};
 
-    use super::common::{SIZES, bootstrap, csv_bytes, data, fit, median_ms, parse};
+    use super::common::{
+        PERSONAL_SIZE, SIZES, bootstrap, csv_bytes, data, fit, median_ms, parse, personal_data,
+        personal_lowrank,
+    };
 
     wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
@@ -55,5 +58,14 @@ mod browser {
                 console_log!("BENCH wasm_bootstrap1000_{items}_{votes} {ms:.1} ms");
             }
         }
+        let personal = personal_data();
+        let ms = median_ms(3, now_ms, || {
+            black_box(personal_lowrank(&personal));
+        });
+        let (raters, items, per_rater) = PERSONAL_SIZE;
+        console_log!(
+            "BENCH wasm_personal_lowrank_{raters}_{items}_{} {ms:.1} ms",
+            raters * per_rater
+        );
     }
 }

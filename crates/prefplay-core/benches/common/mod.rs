@@ -83,3 +83,22 @@ pub fn bootstrap(table: &PairTable) -> impl FnMut() -> f64 {
             .map_or(0.0, |u| u.score_se[0])
     }
 }
+
+/// Issue 7's size: 1,000 raters × 50 items × 20k votes in 3 groups.
+pub const PERSONAL_SIZE: (usize, usize, usize) = (1000, 50, 20);
+
+/// The personalized data set of [`PERSONAL_SIZE`].
+pub fn personal_data() -> prefplay_core::personal::RaterVotes {
+    let (raters, items, per_rater) = PERSONAL_SIZE;
+    prefplay_core::personal::simulate_groups(raters, items, per_rater, 3, 1.5, 1).0
+}
+
+/// Trains the low-rank model (rank chosen inside the data, as `eval`
+/// does); returns its first score for `black_box`.
+pub fn personal_lowrank(data: &prefplay_core::personal::RaterVotes) -> f64 {
+    use prefplay_core::personal::{Fitted, PersonalKind, PersonalSettings, fit};
+    match fit(PersonalKind::LowRank, data, &PersonalSettings::default()) {
+        Ok(Fitted::LowRank { mean, .. }) => mean[0],
+        _ => f64::NAN,
+    }
+}

@@ -102,6 +102,17 @@ pub enum Fitted {
         /// R × K posterior group probabilities.
         responsibilities: Vec<Vec<f64>>,
     },
+    /// Population scores plus a rank-K rater basis.
+    LowRank {
+        /// θ̄, one per item.
+        mean: Vec<f64>,
+        /// V, N × K item-major.
+        basis: Vec<f64>,
+        /// W, R × K rater-major.
+        weights: Vec<f64>,
+        /// K.
+        rank: usize,
+    },
     /// Preference embeddings.
     Gpm {
         /// N × D, item-major.
@@ -123,6 +134,10 @@ impl Fitted {
                 let base = rater as usize * n_items;
                 sigmoid(scores[base + a] - scores[base + b])
             }
+            Fitted::LowRank { .. } => {
+                let score = |i: usize| self.rater_score(rater, i);
+                sigmoid(score(a) - score(b))
+            }
             Fitted::Mixture {
                 groups,
                 responsibilities,
@@ -138,10 +153,29 @@ impl Fitted {
         }
     }
 
+    /// A low-rank model's score of `item` for `rater`: θ̄ + V w_u (NaN
+    /// for other models).
+    pub fn rater_score(&self, rater: u32, item: usize) -> f64 {
+        match self {
+            Fitted::LowRank {
+                mean,
+                basis,
+                weights,
+                rank,
+            } => {
+                let w = &weights[rater as usize * rank..(rater as usize + 1) * rank];
+                let v = &basis[item * rank..(item + 1) * rank];
+                mean[item] + v.iter().zip(w).map(|(x, y)| x * y).sum::<f64>()
+            }
+            _ => f64::NAN,
+        }
+    }
+
     /// What the fit chose inside the training data (λ, K), if anything.
     pub fn chosen(&self) -> Option<String> {
         match self {
             Fitted::PerRater { chosen, .. } => Some(chosen.clone()),
+            Fitted::LowRank { rank, .. } => Some(format!("K = {rank}")),
             Fitted::Mixture { groups, .. } => Some(format!("K = {}", groups.len())),
             _ => None,
         }
@@ -231,8 +265,8 @@ pub fn fit(kind: PersonalKind, data: &RaterVotes, settings: &PersonalSettings) -
         PersonalKind::Bt => Ok(fit_pooled(data, settings)),
         PersonalKind::Gpm => Ok(fit_gpm(data, settings)),
         PersonalKind::Shrinkage => {
-            let lambda = choose(data, settings, &SHRINKAGE_GRID, |d, &l| {
-                fit_shrinkage(d, settings, l)
+            let lambda = choose(data, settings, &SHRINKAGE_GRID, |d, &l, s| {
+                fit_shrinkage(d, s, l)
             })?;
             let mut fitted = fit_shrinkage(data, settings, lambda);
             set_chosen(&mut fitted, format!("λ = {lambda}"));
@@ -240,14 +274,12 @@ pub fn fit(kind: PersonalKind, data: &RaterVotes, settings: &PersonalSettings) -
         }
         PersonalKind::LowRank => {
             let ranks: Vec<usize> = (1..=MAX_RANK).collect();
-            let k = choose(data, settings, &ranks, |d, &k| fit_low_rank(d, settings, k))?;
-            let mut fitted = fit_low_rank(data, settings, k);
-            set_chosen(&mut fitted, format!("K = {k}"));
-            Ok(fitted)
+            let k = choose(data, settings, &ranks, |d, &k, s| fit_low_rank(d, s, k))?;
+            Ok(fit_low_rank(data, settings, k))
         }
         PersonalKind::Mixture => {
             let sizes: Vec<usize> = (1..=MAX_GROUPS).collect();
-            let k = choose(data, settings, &sizes, |d, &k| fit_mixture(d, settings, k))?;
+            let k = choose(data, settings, &sizes, |d, &k, s| fit_mixture(d, s, k))?;
             Ok(fit_mixture(data, settings, k))
         }
     }
@@ -260,19 +292,28 @@ fn set_chosen(fitted: &mut Fitted, text: String) {
 }
 
 /// The candidate whose fit on an inner split of `data` (a share of each
-/// rater's votes held out) has the lowest held-out log-loss; ties go to
-/// the first (simplest) candidate.
+/// rater's votes held out), with half the Adam steps, has the lowest
+/// held-out log-loss; ties go to the first (simplest) candidate.
 fn choose<T: Copy>(
     data: &RaterVotes,
     settings: &PersonalSettings,
     candidates: &[T],
-    fit_one: impl Fn(&RaterVotes, &T) -> Fitted,
+    fit_one: impl Fn(&RaterVotes, &T, &PersonalSettings) -> Fitted,
 ) -> Result<T> {
     let (inner_train, inner_test) =
         split_within_raters(data, settings.inner_holdout, settings.seed ^ 0x1a2b)?;
+    // Choosing needs the candidates' order, not their last digits: half
+    // the steps.
+    let quick = PersonalSettings {
+        adam: AdamSettings {
+            steps: (settings.adam.steps / 2).max(1),
+            ..settings.adam
+        },
+        ..*settings
+    };
     let mut best = (f64::INFINITY, candidates[0]);
     for c in candidates {
-        let loss = metrics(&fit_one(&inner_train, c), &inner_test).log_loss;
+        let loss = metrics(&fit_one(&inner_train, c, &quick), &inner_test).log_loss;
         if loss < best.0 - 1e-9 {
             best = (loss, *c);
         }
@@ -293,14 +334,21 @@ fn data_term(
     votes: &[PersonalVote],
     params: &[f64],
     grad: &mut [f64],
+    need_value: bool,
     logit: impl Fn(&PersonalVote, &[f64]) -> f64,
     backprop: impl Fn(&PersonalVote, f64, &[f64], &mut [f64]),
 ) -> f64 {
     let scale = 1.0 / votes.len().max(1) as f64;
     let mut total = 0.0;
     for v in votes {
-        let (loss, slope) = cross_entropy(logit(v, params), v.y);
-        total += loss;
+        let z = logit(v, params);
+        let slope = if need_value {
+            let (loss, slope) = cross_entropy(z, v.y);
+            total += loss;
+            slope
+        } else {
+            sigmoid(z) - v.y
+        };
         backprop(v, slope * scale, params, grad);
     }
     total * scale
@@ -326,11 +374,12 @@ fn penalty(
 fn fit_pooled(data: &RaterVotes, settings: &PersonalSettings) -> Fitted {
     let n = data.items.len();
     let mut theta = vec![0.0; n];
-    adam(&mut theta, settings.adam, |p, g| {
+    adam(&mut theta, settings.adam, |p, g, need| {
         let loss = data_term(
             &data.votes,
             p,
             g,
+            need,
             |v, p| p[v.a as usize] - p[v.b as usize],
             |v, s, _, g| {
                 g[v.a as usize] += s;
@@ -347,11 +396,12 @@ fn fit_shrinkage(data: &RaterVotes, settings: &PersonalSettings, lambda: f64) ->
     // θ̄ (n), then δ (r × n).
     let mut params = vec![0.0; n * (r + 1)];
     let at = |rater: u32, item: u32| n + rater as usize * n + item as usize;
-    adam(&mut params, settings.adam, |p, g| {
+    adam(&mut params, settings.adam, |p, g, need| {
         let loss = data_term(
             &data.votes,
             p,
             g,
+            need,
             |v, p| p[v.a as usize] + p[at(v.rater, v.a)] - p[v.b as usize] - p[at(v.rater, v.b)],
             |v, s, _, g| {
                 g[v.a as usize] += s;
@@ -381,14 +431,18 @@ fn fit_low_rank(data: &RaterVotes, settings: &PersonalSettings, k: usize) -> Fit
     params[v0..].copy_from_slice(&start);
     let logit = move |v: &PersonalVote, p: &[f64]| -> f64 {
         let (a, b, u) = (v.a as usize, v.b as usize, v.rater as usize);
-        let mut z = p[a] - p[b];
-        for j in 0..k {
-            z += (p[v0 + a * k + j] - p[v0 + b * k + j]) * p[w0 + u * k + j];
-        }
-        z
+        let va = &p[v0 + a * k..v0 + a * k + k];
+        let vb = &p[v0 + b * k..v0 + b * k + k];
+        let wu = &p[w0 + u * k..w0 + u * k + k];
+        p[a] - p[b]
+            + va.iter()
+                .zip(vb)
+                .zip(wu)
+                .map(|((x, y), w)| (x - y) * w)
+                .sum::<f64>()
     };
-    adam(&mut params, settings.adam, |p, g| {
-        let loss = data_term(&data.votes, p, g, logit, |v, s, p, g| {
+    adam(&mut params, settings.adam, |p, g, need| {
+        let loss = data_term(&data.votes, p, g, need, logit, |v, s, p, g| {
             let (a, b, u) = (v.a as usize, v.b as usize, v.rater as usize);
             g[a] += s;
             g[b] -= s;
@@ -402,20 +456,11 @@ fn fit_low_rank(data: &RaterVotes, settings: &PersonalSettings, k: usize) -> Fit
         loss + penalty(p, g, 0..n, settings.l2, data.votes.len())
             + penalty(p, g, n..p.len(), settings.basis_l2, data.votes.len())
     });
-    let mut scores = vec![0.0; r * n];
-    for u in 0..r {
-        for i in 0..n {
-            let mut s = params[i];
-            for j in 0..k {
-                s += params[v0 + i * k + j] * params[w0 + u * k + j];
-            }
-            scores[u * n + i] = s;
-        }
-    }
-    Fitted::PerRater {
-        scores,
-        n_items: n,
-        chosen: String::new(),
+    Fitted::LowRank {
+        mean: params[..n].to_vec(),
+        basis: params[v0..w0].to_vec(),
+        weights: params[w0..].to_vec(),
+        rank: k,
     }
 }
 
@@ -448,7 +493,7 @@ fn fit_mixture(data: &RaterVotes, settings: &PersonalSettings, k: usize) -> Fitt
             // M step: each group's BT scores on responsibility-weighted votes.
             for (j, theta) in groups.iter_mut().enumerate() {
                 let weight: f64 = data.votes.iter().map(|v| resp[v.rater as usize][j]).sum();
-                adam(theta, m_step, |p, g| {
+                adam(theta, m_step, |p, g, _| {
                     let scale = 1.0 / weight.max(1e-9);
                     let mut total = 0.0;
                     for v in &data.votes {
@@ -516,11 +561,12 @@ fn fit_mixture(data: &RaterVotes, settings: &PersonalSettings, k: usize) -> Fitt
 fn fit_gpm(data: &RaterVotes, settings: &PersonalSettings) -> Fitted {
     let (n, d) = (data.items.len(), settings.gpm_dims);
     let mut params = normal_start(n * d, 0.5, settings.seed ^ 0x6e3);
-    adam(&mut params, settings.adam, |p, g| {
+    adam(&mut params, settings.adam, |p, g, need| {
         let loss = data_term(
             &data.votes,
             p,
             g,
+            need,
             |v, p| {
                 let (a, b) = (v.a as usize * d, v.b as usize * d);
                 gpm_logit(&p[a..a + d], &p[b..b + d])

@@ -27,6 +27,7 @@
 
 mod adam;
 mod data;
+mod few_shot;
 mod fits;
 mod sim;
 #[cfg(test)]
@@ -34,8 +35,9 @@ mod tests;
 
 pub use adam::{AdamSettings, adam};
 pub use data::{PersonalVote, RaterVotes, split_within_raters};
+pub use few_shot::{FewShot, PairChoice, accuracy_by_answers};
 pub use fits::{Fitted, PersonalKind, PersonalSettings, fit, metrics};
-pub use sim::{adjusted_rand_index, simulate_cycle, simulate_groups};
+pub use sim::{adjusted_rand_index, group_utilities, simulate_cycle, simulate_groups};
 
 /// λ values tried for the shrinkage model.
 pub const SHRINKAGE_GRID: [f64; 5] = [0.3, 1.0, 3.0, 10.0, 30.0];

@@ -21,16 +21,7 @@ pub fn simulate_groups(
     seed: u64,
 ) -> (RaterVotes, Vec<usize>) {
     let mut rng = rand_pcg::Pcg64::seed_from_u64(seed);
-    let utilities: Vec<Vec<f64>> = (0..groups.max(1))
-        .map(|_| {
-            (0..items)
-                .map(|_| {
-                    let z: f64 = StandardNormal.sample(&mut rng);
-                    spread * z
-                })
-                .collect::<Vec<f64>>()
-        })
-        .collect();
+    let utilities = draw_utilities(&mut rng, items, groups, spread);
     let group_of: Vec<usize> = (0..raters).map(|u| u % groups.max(1)).collect();
     let mut votes = Vec::with_capacity(raters * votes_per_rater);
     for (u, &g) in group_of.iter().enumerate() {
@@ -52,6 +43,30 @@ pub fn simulate_groups(
         votes,
     };
     (data, group_of)
+}
+
+/// The groups' utilities `simulate_groups` with the same arguments uses
+/// (`utilities[g][i]`).
+pub fn group_utilities(items: usize, groups: usize, spread: f64, seed: u64) -> Vec<Vec<f64>> {
+    draw_utilities(
+        &mut rand_pcg::Pcg64::seed_from_u64(seed),
+        items,
+        groups,
+        spread,
+    )
+}
+
+fn draw_utilities(rng: &mut impl Rng, items: usize, groups: usize, spread: f64) -> Vec<Vec<f64>> {
+    (0..groups.max(1))
+        .map(|_| {
+            (0..items)
+                .map(|_| {
+                    let z: f64 = StandardNormal.sample(rng);
+                    spread * z
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Rock, paper, scissors: each beats the next with probability `p`,
