@@ -449,6 +449,7 @@ pub fn App() -> impl IntoView {
             <h1>"prefplay"</h1>
             <p class="tagline">"Vote; a Bradley–Terry model ranks the items after every vote."</p>
             <a id="to-loss-lab" href="?page=loss">"Loss lab →"</a>
+            <a id="to-personal" href="?page=personal">"One leaderboard per person →"</a>
             <p id="engine" class="engine">
                 {move || match fit.get() {
                     Ok(s) => match (s.fallback_reason, s.choice) {

@@ -17,6 +17,7 @@ mod fragment;
 pub mod images;
 pub mod keys;
 pub mod lab;
+pub mod personal_lab;
 pub mod session;
 pub mod share;
 pub mod storage;
@@ -38,11 +39,27 @@ fn lab_requested() -> bool {
     params.get("page").as_deref() == Some("loss") || params.get("scenario").as_deref() == Some("9")
 }
 
-/// Mounts the app (or the loss lab, [`lab`]) on `<body>` and records, as `data-ready-ms` on `<body>`,
+/// Whether the address asks for the personalized page: `?page=personal`,
+/// `?scenario=7` or `?scenario=8`.
+fn personal_requested() -> bool {
+    let Some(params) = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
+    else {
+        return false;
+    };
+    params.get("page").as_deref() == Some("personal")
+        || matches!(params.get("scenario").as_deref(), Some("7" | "8"))
+}
+
+/// Mounts the app (or the loss lab, [`lab`], or the personalized page,
+/// [`personal_lab`]) on `<body>` and records, as `data-ready-ms` on `<body>`,
 /// the milliseconds from navigation start until the first vote is possible.
 pub fn mount() {
     console_error_panic_hook::set_once();
-    if lab_requested() {
+    if personal_requested() {
+        leptos::mount::mount_to_body(personal_lab::PersonalLab);
+    } else if lab_requested() {
         leptos::mount::mount_to_body(lab::LossLab);
     } else {
         leptos::mount::mount_to_body(App);

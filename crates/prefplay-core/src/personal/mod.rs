@@ -32,12 +32,14 @@ mod fits;
 mod sim;
 #[cfg(test)]
 mod tests;
+mod views;
 
 pub use adam::{AdamSettings, adam};
 pub use data::{PersonalVote, RaterVotes, split_within_raters};
 pub use few_shot::{FewShot, PairChoice, accuracy_by_answers};
 pub use fits::{Fitted, PersonalKind, PersonalSettings, fit, metrics};
 pub use sim::{adjusted_rand_index, group_utilities, simulate_cycle, simulate_groups};
+pub use views::{agreement, rater_map};
 
 /// λ values tried for the shrinkage model.
 pub const SHRINKAGE_GRID: [f64; 5] = [0.3, 1.0, 3.0, 10.0, 30.0];

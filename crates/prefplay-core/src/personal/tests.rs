@@ -82,7 +82,10 @@ fn few_shot_accuracy_rises_with_answers_and_information_beats_random() {
     assert!(eig[15] > eig[0] + 0.15, "{eig:?}");
     // Measured (seed 21): 0.763 with no answers; 0.948 after 2 chosen by
     // information, 0.852 after 2 random.
-    assert!(eig[2] > random[2] + 0.05, "EIG {eig:?} vs random {random:?}");
+    assert!(
+        eig[2] > random[2] + 0.05,
+        "EIG {eig:?} vs random {random:?}"
+    );
     let area = |c: &[f64]| c[1..=10].iter().sum::<f64>();
     assert!(
         area(&eig) > area(&random),

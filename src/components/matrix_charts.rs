@@ -1,0 +1,122 @@
+//! Two small SVG charts: a scatter of labelled points coloured by group,
+//! and a heat map of a square matrix (values in −1 … 1 or 0 … 1).
+
+use leptos::prelude::*;
+
+use super::line_chart::PALETTE;
+
+const SIZE: f64 = 300.0;
+const PAD: f64 = 16.0;
+
+/// Points (x, y) with a label and a group; each `<circle>` is focusable
+/// and carries `data-label` and `data-group`.
+#[component]
+pub fn Scatter(
+    /// The SVG's id.
+    id: &'static str,
+    /// Accessible name and caption.
+    #[prop(into)]
+    title: String,
+    /// (label, x, y, group).
+    #[prop(into)]
+    points: Signal<Vec<(String, f64, f64, usize)>>,
+) -> impl IntoView {
+    let caption = title.clone();
+    view! {
+        <figure class="chart">
+            <figcaption>{caption}</figcaption>
+            <svg id=id class="chart-svg square" viewBox=format!("0 0 {SIZE} {SIZE}") role="img" aria-label=title>
+                {move || {
+                    let p = points.get();
+                    let span = |f: fn(&(String, f64, f64, usize)) -> f64| {
+                        let lo = p.iter().map(f).fold(f64::INFINITY, f64::min);
+                        let hi = p.iter().map(f).fold(f64::NEG_INFINITY, f64::max);
+                        if hi - lo < 1e-9 { (lo - 1.0, hi + 1.0) } else { (lo, hi) }
+                    };
+                    let (xr, yr) = (span(|q| q.1), span(|q| q.2));
+                    let sx = move |x: f64| PAD + (x - xr.0) / (xr.1 - xr.0) * (SIZE - 2.0 * PAD);
+                    let sy = move |y: f64| SIZE - PAD - (y - yr.0) / (yr.1 - yr.0) * (SIZE - 2.0 * PAD);
+                    p.into_iter().map(|(label, x, y, g)| {
+                        let tip = format!("{label}: group {}", g + 1);
+                        let name = tip.clone();
+                        view! {
+                            <circle cx=sx(x) cy=sy(y) r="6" fill=PALETTE[g % PALETTE.len()] tabindex="0"
+                                aria-label=name data-label=label data-group=g.to_string()>
+                                <title>{tip}</title>
+                            </circle>
+                        }
+                    }).collect_view()
+                }}
+            </svg>
+        </figure>
+    }
+}
+
+/// A heat map: cell (i, j) is `values[i][j]`, blue for high and orange for
+/// low (colour-blind safe), with row and column labels; each `<rect>` has
+/// `data-value`.
+#[component]
+pub fn Heatmap(
+    /// The SVG's id.
+    id: &'static str,
+    /// Accessible name and caption.
+    #[prop(into)]
+    title: String,
+    /// Row and column labels.
+    #[prop(into)]
+    labels: Signal<Vec<String>>,
+    /// The matrix.
+    #[prop(into)]
+    values: Signal<Vec<Vec<f64>>>,
+    /// The value drawn white (0 for τ, 0.5 for probabilities).
+    middle: f64,
+) -> impl IntoView {
+    let caption = title.clone();
+    view! {
+        <figure class="chart">
+            <figcaption>{caption}</figcaption>
+            <svg id=id class="chart-svg square" viewBox=format!("0 0 {SIZE} {SIZE}") role="img" aria-label=title>
+                {move || {
+                    let v = values.get();
+                    let l = labels.get();
+                    let n = v.len().max(1);
+                    let left = 70.0;
+                    let cell = (SIZE - left) / n as f64;
+                    let colour = move |x: f64| {
+                        let t = ((x - middle) / (1.0 - middle).max(1e-9)).clamp(-1.0, 1.0);
+                        let (r, g, b) = if t >= 0.0 { (0.0, 114.0, 178.0) } else { (230.0, 159.0, 0.0) };
+                        let a = t.abs();
+                        format!(
+                            "rgb({:.0},{:.0},{:.0})",
+                            255.0 + (r - 255.0) * a,
+                            255.0 + (g - 255.0) * a,
+                            255.0 + (b - 255.0) * a
+                        )
+                    };
+                    let cells = v.iter().enumerate().flat_map(|(i, row)| {
+                        let l = l.clone();
+                        row.iter().enumerate().map(move |(j, &x)| {
+                            let tip = format!(
+                                "{} vs {}: {x:.2}",
+                                l.get(i).cloned().unwrap_or_default(),
+                                l.get(j).cloned().unwrap_or_default()
+                            );
+                            let name = tip.clone();
+                            view! {
+                                <rect x=left + j as f64 * cell y=left + i as f64 * cell
+                                    width=cell height=cell fill=colour(x) tabindex="0" aria-label=name
+                                    data-row=i.to_string() data-col=j.to_string() data-value=x.to_string()>
+                                    <title>{tip}</title>
+                                </rect>
+                            }
+                        }).collect::<Vec<_>>()
+                    }).collect_view();
+                    let names = l.iter().enumerate().map(|(i, name)| view! {
+                        <text class="tick" x=left - 4.0 y=left + (i as f64 + 0.6) * cell text-anchor="end">{name.clone()}</text>
+                    }).collect_view();
+                    view! { {cells} {names} }
+                }}
+            </svg>
+        </figure>
+    }
+}

@@ -1,0 +1,279 @@
+//! What the personalized page computes: every model scored on held-out
+//! votes, the best personalized model's per-rater scores, groups, the
+//! rater map, the agreement matrix, and the scenarios' data.
+
+use prefplay_core::collect::Ballot;
+use prefplay_core::personal::{
+    self, Fitted, PairChoice, PersonalKind, PersonalSettings, PersonalVote, RaterVotes,
+    accuracy_by_answers, adjusted_rand_index, group_utilities, simulate_cycle, simulate_groups,
+    split_within_raters,
+};
+use prefplay_core::table::Outcome;
+
+/// Share of each rater's votes held out to score the models.
+pub const HOLDOUT: f64 = 0.2;
+
+/// One model's held-out scores.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelRow {
+    /// The model.
+    pub kind: PersonalKind,
+    /// Mean cross-entropy on the held-out votes.
+    pub log_loss: f64,
+    /// Share of decided held-out votes predicted right.
+    pub accuracy: f64,
+    /// What it chose inside the training votes (λ, K).
+    pub chosen: Option<String>,
+}
+
+/// Everything the page shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    /// Item labels.
+    pub items: Vec<String>,
+    /// Rater names.
+    pub raters: Vec<String>,
+    /// Every model, scored on the same held-out votes.
+    pub models: Vec<ModelRow>,
+    /// Pooled Bradley–Terry scores on all votes.
+    pub pooled: Vec<f64>,
+    /// The personalized model with the lowest held-out log-loss.
+    pub best: PersonalKind,
+    /// Its scores per rater (fitted on all votes).
+    pub personal: Vec<Vec<f64>>,
+    /// Each rater's group (the mixture fitted on all votes).
+    pub groups: Vec<usize>,
+    /// Each rater's point on the map.
+    pub map: Vec<(f64, f64)>,
+    /// Kendall τ between raters' personal scores.
+    pub agreement: Vec<Vec<f64>>,
+    /// GPM's P(row beats column), fitted on all votes.
+    pub gpm: Vec<Vec<f64>>,
+}
+
+/// The deck's ballots as votes by participant (ties and "both bad" as
+/// y = ½).
+pub fn votes_of_ballots(
+    items: &[String],
+    participants: &[String],
+    ballots: &[Ballot],
+) -> RaterVotes {
+    let mut votes = Vec::new();
+    for b in ballots {
+        if b.observation.check(items.len()).is_err() {
+            continue;
+        }
+        for (a, c, outcome) in b.implied_pairs() {
+            let y = match outcome {
+                Outcome::A => 1.0,
+                Outcome::B => 0.0,
+                _ => 0.5,
+            };
+            votes.push(PersonalVote {
+                rater: b.participant,
+                a,
+                b: c,
+                y,
+            });
+        }
+    }
+    let n_raters = votes
+        .iter()
+        .map(|v| v.rater as usize + 1)
+        .max()
+        .unwrap_or(0)
+        .max(participants.len());
+    RaterVotes {
+        items: items.to_vec(),
+        raters: (0..n_raters)
+            .map(|i| {
+                participants
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| format!("Voter {}", i + 1))
+            })
+            .collect(),
+        votes,
+    }
+}
+
+/// Fits and scores every model on `data` (seeded).
+pub fn analyse(data: &RaterVotes, seed: u64) -> prefplay_core::Result<Analysis> {
+    let settings = PersonalSettings {
+        seed,
+        ..PersonalSettings::default()
+    };
+    let (train, test) = split_within_raters(data, HOLDOUT, seed)?;
+    let mut models = Vec::new();
+    for kind in PersonalKind::ALL {
+        let fitted = personal::fit(kind, &train, &settings)?;
+        let m = personal::metrics(&fitted, &test);
+        models.push(ModelRow {
+            kind,
+            log_loss: m.log_loss,
+            accuracy: m.accuracy,
+            chosen: fitted.chosen(),
+        });
+    }
+    let best = models
+        .iter()
+        .filter(|m| {
+            matches!(
+                m.kind,
+                PersonalKind::Shrinkage | PersonalKind::LowRank | PersonalKind::Mixture
+            )
+        })
+        .min_by(|a, b| a.log_loss.total_cmp(&b.log_loss))
+        .map_or(PersonalKind::Shrinkage, |m| m.kind);
+    let n = data.items.len();
+    let pooled = personal::fit(PersonalKind::Bt, data, &settings)?.rater_scores(0, n);
+    let best_fit = personal::fit(best, data, &settings)?;
+    let personal: Vec<Vec<f64>> = (0..data.raters.len() as u32)
+        .map(|u| best_fit.rater_scores(u, n))
+        .collect();
+    let mixture = if best == PersonalKind::Mixture {
+        best_fit.clone()
+    } else {
+        personal::fit(PersonalKind::Mixture, data, &settings)?
+    };
+    let groups = mixture.groups_of_raters().unwrap_or_default();
+    let gpm_fit = personal::fit(PersonalKind::Gpm, data, &settings)?;
+    let gpm = (0..n as u32)
+        .map(|a| {
+            (0..n as u32)
+                .map(|b| if a == b { 0.5 } else { gpm_fit.prob(0, a, b) })
+                .collect()
+        })
+        .collect();
+    Ok(Analysis {
+        items: data.items.clone(),
+        raters: data.raters.clone(),
+        models,
+        pooled,
+        best,
+        map: personal::rater_map(&personal),
+        agreement: personal::agreement(&personal),
+        personal,
+        groups,
+        gpm,
+    })
+}
+
+/// A scenario of the personalized page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scenario {
+    /// (7) Rock, paper, scissors: a cycle no score can hold.
+    Cycle,
+    /// (8) Two groups who disagree.
+    TwoGroups,
+}
+
+/// Scenario (8)'s size: raters, items, votes per rater.
+pub const TWO_GROUPS: (usize, usize, usize) = (24, 10, 20);
+
+/// The scenario's votes (seeded).
+pub fn scenario_data(scenario: Scenario, seed: u64) -> RaterVotes {
+    match scenario {
+        Scenario::Cycle => simulate_cycle(6, 300, 0.9, seed),
+        Scenario::TwoGroups => {
+            let (raters, items, per_rater) = TWO_GROUPS;
+            simulate_groups(raters, items, per_rater, 2, 2.0, seed).0
+        }
+    }
+}
+
+/// Scenario (8): the true groups, and how well the mixture found them.
+pub fn two_groups_recovery(analysis: &Analysis, seed: u64) -> f64 {
+    let (raters, items, per_rater) = TWO_GROUPS;
+    let (_, truth) = simulate_groups(raters, items, per_rater, 2, 2.0, seed);
+    adjusted_rand_index(&analysis.groups, &truth)
+}
+
+/// Scenario (8): a new rater's accuracy after k answers (k = 0 … 10),
+/// pairs picked by information and at random, on the low-rank model of
+/// the scenario's votes.
+pub fn few_shot_curves(
+    data: &RaterVotes,
+    seed: u64,
+) -> prefplay_core::Result<(Vec<f64>, Vec<f64>)> {
+    let (_, items, _) = TWO_GROUPS;
+    let settings = PersonalSettings {
+        seed,
+        ..PersonalSettings::default()
+    };
+    let fitted: Fitted = personal::fit(PersonalKind::LowRank, data, &settings)?;
+    let utilities = group_utilities(items, 2, 2.0, seed);
+    let curve = |choice| {
+        accuracy_by_answers(&fitted, 20, 10, choice, seed ^ 7, |r| {
+            utilities[r % 2].clone()
+        })
+        .unwrap_or_default()
+    };
+    Ok((curve(PairChoice::Information), curve(PairChoice::Random)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scenario_eight_recovers_both_groups_and_beats_pooled_bt() {
+        let data = scenario_data(Scenario::TwoGroups, 8);
+        let a = analyse(&data, 8).unwrap();
+        let loss = |k| a.models.iter().find(|m| m.kind == k).unwrap().log_loss;
+        assert!(
+            loss(a.best) < loss(PersonalKind::Bt) - 0.05,
+            "{:?}",
+            a.models
+        );
+        assert!(two_groups_recovery(&a, 8) >= 0.9, "{:?}", a.groups);
+        assert_eq!(a.map.len(), TWO_GROUPS.0);
+    }
+
+    #[test]
+    fn scenario_seven_is_a_cycle_that_gpm_fits() {
+        let data = scenario_data(Scenario::Cycle, 7);
+        let a = analyse(&data, 7).unwrap();
+        let acc = |k| a.models.iter().find(|m| m.kind == k).unwrap().accuracy;
+        assert!(
+            acc(PersonalKind::Gpm) > 0.8 && acc(PersonalKind::Bt) < 0.75,
+            "{:?}",
+            a.models
+        );
+        // rock ≻ scissors ≻ paper ≻ rock.
+        assert!(
+            a.gpm[0][1] > 0.7 && a.gpm[1][2] > 0.7 && a.gpm[2][0] > 0.7,
+            "{:?}",
+            a.gpm
+        );
+    }
+
+    #[test]
+    fn ballots_become_votes_by_participant() {
+        use prefplay_core::collect::Observation;
+        let ballot = |participant, left, right, outcome| Ballot {
+            id: String::new(),
+            participant,
+            prompt: None,
+            time_ms: 0.0,
+            observation: Observation::Pair {
+                left,
+                right,
+                outcome,
+            },
+        };
+        let items: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        let data = votes_of_ballots(
+            &items,
+            &["Ann".into()],
+            &[
+                ballot(0, 0, 1, Outcome::A),
+                ballot(1, 2, 1, Outcome::Tie),
+                ballot(0, 0, 9, Outcome::A),
+            ],
+        );
+        assert_eq!(data.raters, vec!["Ann".to_string(), "Voter 2".to_string()]);
+        assert_eq!(data.votes.len(), 2);
+        assert_eq!(data.votes[1].y, 0.5);
+    }
+}
