@@ -75,15 +75,19 @@ pub enum ExportKind {
     Arena,
     /// The deck's Hugging Face chosen/rejected JSON lines (ties left out).
     Hf,
+    /// The deck's pairs CSV with voters renamed "voter 1", "voter 2", …
+    /// (their votes stay apart, their names stay here).
+    AnonymousCsv,
 }
 
 impl ExportKind {
     /// Every kind, in menu order.
-    pub const ALL: [ExportKind; 4] = [
+    pub const ALL: [ExportKind; 5] = [
         ExportKind::Workspace,
         ExportKind::PairsCsv,
         ExportKind::Arena,
         ExportKind::Hf,
+        ExportKind::AnonymousCsv,
     ];
 
     /// Button id suffix and stable name.
@@ -93,6 +97,7 @@ impl ExportKind {
             ExportKind::PairsCsv => "csv",
             ExportKind::Arena => "arena",
             ExportKind::Hf => "hf",
+            ExportKind::AnonymousCsv => "anonymous",
         }
     }
 
@@ -103,6 +108,7 @@ impl ExportKind {
             ExportKind::PairsCsv => "Pairs CSV",
             ExportKind::Arena => "Arena JSONL",
             ExportKind::Hf => "HF chosen/rejected JSONL",
+            ExportKind::AnonymousCsv => "Pairs CSV without names",
         }
     }
 
@@ -113,6 +119,7 @@ impl ExportKind {
             ExportKind::PairsCsv => "prefplay-votes.csv",
             ExportKind::Arena => "prefplay-arena.jsonl",
             ExportKind::Hf => "prefplay-hf.jsonl",
+            ExportKind::AnonymousCsv => "prefplay-votes-anonymous.csv",
         }
     }
 
@@ -120,7 +127,7 @@ impl ExportKind {
     pub fn mime(self) -> &'static str {
         match self {
             ExportKind::Workspace => "application/json",
-            ExportKind::PairsCsv => "text/csv;charset=utf-8",
+            ExportKind::PairsCsv | ExportKind::AnonymousCsv => "text/csv;charset=utf-8",
             ExportKind::Arena | ExportKind::Hf => "application/x-ndjson",
         }
     }
@@ -131,16 +138,24 @@ pub fn export(workspace: &Workspace, kind: ExportKind) -> Result<(String, Option
     if kind == ExportKind::Workspace {
         return export_workspace(workspace).map(|t| (t, None));
     }
+    let pseudonyms: Vec<String> = (1..=workspace.participants.len())
+        .map(|i| format!("voter {i}"))
+        .collect();
+    let participants = if kind == ExportKind::AnonymousCsv {
+        &pseudonyms
+    } else {
+        &workspace.participants
+    };
     let mut table = collect::pair_table(
         &workspace.deck().labels(),
-        &workspace.participants,
+        participants,
         workspace.deck_ballots(),
         View::Pooled,
     )
     .map_err(|e| e.to_string())?;
     let mut note = None;
     let format = match kind {
-        ExportKind::PairsCsv => Format::Pairs,
+        ExportKind::PairsCsv | ExportKind::AnonymousCsv => Format::Pairs,
         ExportKind::Arena => Format::Arena,
         _ => {
             let before = table.rows.len();

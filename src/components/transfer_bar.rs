@@ -163,7 +163,7 @@ pub fn TransferBar(
         <div class="tools transfer">
             <span class="tools-label">"Export"</span>
             <button id="export" on:click=move |_| export(ExportKind::PairsCsv)>{ExportKind::PairsCsv.title()}</button>
-            {[ExportKind::Workspace, ExportKind::Arena, ExportKind::Hf].map(|kind| view! {
+            {[ExportKind::Workspace, ExportKind::Arena, ExportKind::Hf, ExportKind::AnonymousCsv].map(|kind| view! {
                 <button id=format!("export-{}", kind.name()) on:click=move |_| export(kind)>{kind.title()}</button>
             }).collect_view()}
         </div>

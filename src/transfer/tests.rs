@@ -93,7 +93,12 @@ fn every_export_reads_back_into_the_same_comparisons() {
         assert_eq!(got, want, "{kind:?}");
         if kind != ExportKind::Hf {
             let who = &fresh.participants[fresh.deck_ballots()[0].participant as usize];
-            assert_eq!(who, "Ada", "{kind:?} keeps the voter");
+            let expected = if kind == ExportKind::AnonymousCsv {
+                "voter 1"
+            } else {
+                "Ada"
+            };
+            assert_eq!(who, expected, "{kind:?} keeps the voter");
         }
     }
 }
@@ -139,4 +144,22 @@ fn a_hostile_label_stays_a_label() {
         w.decks.last().unwrap().items[0].label,
         "<img src=x onerror=alert(1)>"
     );
+}
+
+#[test]
+fn the_anonymous_export_keeps_voters_apart_without_their_names() {
+    let mut w = Workspace::default();
+    w.add_participant("Ada Lovelace").unwrap();
+    let deck = w.deck().clone();
+    w.cast(pair("t-1", 0, 0, 1, Outcome::A));
+    w.cast(pair("t-2", 1, 1, 2, Outcome::A));
+    let (text, _) = export(&w, ExportKind::AnonymousCsv).unwrap();
+    assert!(!text.contains("Ada"), "{text}");
+    assert!(
+        text.contains("voter 1") && text.contains("voter 2"),
+        "{text}"
+    );
+    assert!(text.contains(&deck.items[0].label));
+    let (named, _) = export(&w, ExportKind::PairsCsv).unwrap();
+    assert!(named.contains("Ada Lovelace"));
 }

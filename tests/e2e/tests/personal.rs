@@ -132,7 +132,7 @@ async fn scenario_eight_recovers_two_groups() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_reads_the_playgrounds_voters() -> Result<()> {
-    with_page("personal-votes", async |client, url, _| {
+    with_page("personal-votes", async |client, url, downloads| {
         client.goto(url).await?;
         wait_for(client, "#choice-left").await?;
         // Two voters with opposite tastes: the first always picks the left
@@ -156,6 +156,17 @@ async fn the_page_reads_the_playgrounds_voters() -> Result<()> {
             }
         }
         wait_saved(client).await?;
+        // The anonymous export keeps the two voters apart, without names.
+        click(client, "#export-anonymous").await?;
+        let path = downloads.join("prefplay-votes-anonymous.csv");
+        eventually("the anonymous export", WAIT, || {
+            let path = path.clone();
+            async move { Ok(path.is_file().then_some(())) }
+        })
+        .await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let csv = std::fs::read_to_string(&path)?;
+        ensure!(!csv.contains("Bo") && csv.contains("voter 2"), "{csv}");
         client.goto(&format!("{url}?page=personal")).await?;
         done(client).await?;
         let boards = client.find_all(Locator::Css("#rater-boards table")).await?;
