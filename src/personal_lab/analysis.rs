@@ -2,7 +2,7 @@
 //! votes, the best personalized model's per-rater scores, groups, the
 //! rater map, the agreement matrix, and the scenarios' data.
 
-use prefplay_core::collect::Ballot;
+use prefplay_core::collect::{Ballot, Deck};
 use prefplay_core::personal::{
     self, Fitted, PairChoice, PersonalKind, PersonalSettings, PersonalVote, RaterVotes,
     accuracy_by_answers, adjusted_rand_index, group_utilities, simulate_cycle, simulate_groups,
@@ -52,12 +52,9 @@ pub struct Analysis {
 }
 
 /// The deck's ballots as votes by participant (ties and "both bad" as
-/// y = ½).
-pub fn votes_of_ballots(
-    items: &[String],
-    participants: &[String],
-    ballots: &[Ballot],
-) -> RaterVotes {
+/// y = ½), with the deck's item features ([`personal::deck_features`]).
+pub fn votes_of_ballots(deck: &Deck, participants: &[String], ballots: &[Ballot]) -> RaterVotes {
+    let items = deck.labels();
     let mut votes = Vec::new();
     for b in ballots {
         if b.observation.check(items.len()).is_err() {
@@ -83,8 +80,11 @@ pub fn votes_of_ballots(
         .max()
         .unwrap_or(0)
         .max(participants.len());
+    let (feature_names, features) = personal::deck_features(deck);
     RaterVotes {
-        items: items.to_vec(),
+        items,
+        features,
+        feature_names,
         raters: (0..n_raters)
             .map(|i| {
                 participants
@@ -106,6 +106,9 @@ pub fn analyse(data: &RaterVotes, seed: u64) -> prefplay_core::Result<Analysis> 
     let (train, test) = split_within_raters(data, HOLDOUT, seed)?;
     let mut models = Vec::new();
     for kind in PersonalKind::ALL {
+        if kind.needs_features() && data.feature_names.is_empty() {
+            continue;
+        }
         let fitted = personal::fit(kind, &train, &settings)?;
         let m = personal::metrics(&fitted, &test);
         models.push(ModelRow {
@@ -117,12 +120,7 @@ pub fn analyse(data: &RaterVotes, seed: u64) -> prefplay_core::Result<Analysis> 
     }
     let best = models
         .iter()
-        .filter(|m| {
-            matches!(
-                m.kind,
-                PersonalKind::Shrinkage | PersonalKind::LowRank | PersonalKind::Mixture
-            )
-        })
+        .filter(|m| !matches!(m.kind, PersonalKind::Bt | PersonalKind::Gpm))
         .min_by(|a, b| a.log_loss.total_cmp(&b.log_loss))
         .map_or(PersonalKind::Shrinkage, |m| m.kind);
     let n = data.items.len();
@@ -262,9 +260,9 @@ mod tests {
                 outcome,
             },
         };
-        let items: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        let deck = crate::decks::deck_from_text("t".into(), "t", "", "a\nb\nc").unwrap();
         let data = votes_of_ballots(
-            &items,
+            &deck,
             &["Ann".into()],
             &[
                 ballot(0, 0, 1, Outcome::A),

@@ -33,6 +33,8 @@ fn model_title(kind: PersonalKind) -> &'static str {
         PersonalKind::LowRank => "Low-rank voter basis",
         PersonalKind::Mixture => "Groups of voters (mixture)",
         PersonalKind::Gpm => "Preference embeddings (GPM, cycles)",
+        PersonalKind::Features => "Reward head on item features, per voter",
+        PersonalKind::IdealPoints => "Ideal points (PAL prototypes)",
     }
 }
 
@@ -76,7 +78,7 @@ pub fn PersonalLab() -> impl IntoView {
                 let loaded = crate::storage::load().await;
                 let w = loaded.workspace;
                 you.set(w.active_participant as usize);
-                votes_of_ballots(&w.deck().labels(), &w.participants, w.deck_ballots())
+                votes_of_ballots(w.deck(), &w.participants, w.deck_ballots())
             }
         };
         if data.votes.len() < 10 {

@@ -29,6 +29,9 @@ pub enum EvalModel {
     Mixture,
     /// Skew-symmetric preference embeddings (can fit cycles).
     Gpm,
+    /// PAL-style ideal points: voters as mixes of K prototypes (K chosen
+    /// inside the training data).
+    IdealPoints,
 }
 
 /// `eval --split`.
@@ -112,6 +115,7 @@ pub fn run(args: &EvalArgs) -> Result<()> {
         EvalModel::PersonalLowrank => return personal(args, PersonalKind::LowRank, &train, &test),
         EvalModel::Mixture => return personal(args, PersonalKind::Mixture, &train, &test),
         EvalModel::Gpm => return personal(args, PersonalKind::Gpm, &train, &test),
+        EvalModel::IdealPoints => return personal(args, PersonalKind::IdealPoints, &train, &test),
     };
     let settings = PairwiseSettings {
         link,

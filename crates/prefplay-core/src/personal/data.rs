@@ -29,6 +29,11 @@ pub struct RaterVotes {
     pub raters: Vec<String>,
     /// One entry per vote (a row with count c is c votes).
     pub votes: Vec<PersonalVote>,
+    /// Item features for the feature-based models, item-major
+    /// (`items.len() × feature_names.len()`); empty when there are none.
+    pub features: Vec<f64>,
+    /// The features' names.
+    pub feature_names: Vec<String>,
 }
 
 impl RaterVotes {
@@ -63,6 +68,7 @@ impl RaterVotes {
             items: table.items().to_vec(),
             raters: table.raters().to_vec(),
             votes,
+            ..Self::default()
         })
     }
 
@@ -78,9 +84,18 @@ impl RaterVotes {
     /// The same items and raters with only `votes`.
     pub fn with_votes(&self, votes: Vec<PersonalVote>) -> Self {
         Self {
+            votes,
+            ..self.clone_without_votes()
+        }
+    }
+
+    fn clone_without_votes(&self) -> Self {
+        Self {
             items: self.items.clone(),
             raters: self.raters.clone(),
-            votes,
+            votes: Vec::new(),
+            features: self.features.clone(),
+            feature_names: self.feature_names.clone(),
         }
     }
 }

@@ -5,6 +5,7 @@ use rand_distr::{Distribution, Normal};
 
 use super::adam::{AdamSettings, adam};
 use super::data::{PersonalVote, RaterVotes, split_within_raters};
+use super::features::{fit_feature_head, fit_ideal_points};
 use super::{MAX_GROUPS, MAX_RANK, PersonalMetrics, SHRINKAGE_GRID};
 use crate::numerics::{log_sigmoid, sigmoid};
 use crate::{Error, Result};
@@ -22,17 +23,30 @@ pub enum PersonalKind {
     Mixture,
     /// Skew-symmetric preference embeddings (cycles).
     Gpm,
+    /// A reward head on item features per rater (linear or on a shared
+    /// tanh layer), shrunk to the population's.
+    Features,
+    /// PAL-style ideal points: each rater a convex mix of K prototypes in
+    /// a 2-D preference space, items placed by their features.
+    IdealPoints,
 }
 
 impl PersonalKind {
     /// Every model.
-    pub const ALL: [PersonalKind; 5] = [
+    pub const ALL: [PersonalKind; 7] = [
         PersonalKind::Bt,
         PersonalKind::Shrinkage,
         PersonalKind::LowRank,
         PersonalKind::Mixture,
         PersonalKind::Gpm,
+        PersonalKind::Features,
+        PersonalKind::IdealPoints,
     ];
+
+    /// Whether the model needs item features.
+    pub fn needs_features(self) -> bool {
+        self == PersonalKind::Features
+    }
 
     /// The CLI's name.
     pub fn name(self) -> &'static str {
@@ -42,6 +56,8 @@ impl PersonalKind {
             PersonalKind::LowRank => "personal-lowrank",
             PersonalKind::Mixture => "mixture",
             PersonalKind::Gpm => "gpm",
+            PersonalKind::Features => "personal-features",
+            PersonalKind::IdealPoints => "ideal-points",
         }
     }
 }
@@ -245,6 +261,10 @@ pub fn metrics(fitted: &Fitted, test: &RaterVotes) -> PersonalMetrics {
     }
 }
 
+/// Hidden units of the feature head's tanh layer, when the inner split
+/// prefers it to the linear head.
+pub const FEATURE_HIDDEN: usize = 8;
+
 /// Fits `kind` on `data`.
 pub fn fit(kind: PersonalKind, data: &RaterVotes, settings: &PersonalSettings) -> Result<Fitted> {
     if data.items.len() < 2 {
@@ -276,6 +296,39 @@ pub fn fit(kind: PersonalKind, data: &RaterVotes, settings: &PersonalSettings) -
             let ranks: Vec<usize> = (1..=MAX_RANK).collect();
             let k = choose(data, settings, &ranks, |d, &k, s| fit_low_rank(d, s, k))?;
             Ok(fit_low_rank(data, settings, k))
+        }
+        PersonalKind::Features => {
+            if data.feature_names.is_empty() {
+                return Err(Error::InvalidParameter {
+                    name: "model",
+                    value: kind.name().to_string(),
+                    reason: "needs item features (a deck with f_ columns, or colours)",
+                });
+            }
+            let grid = [
+                (1.0, 0),
+                (10.0, 0),
+                (1.0, FEATURE_HIDDEN),
+                (10.0, FEATURE_HIDDEN),
+            ];
+            let (lambda, hidden) = choose(data, settings, &grid, |d, &(l, h), s| {
+                fit_feature_head(d, s, l, h)
+            })?;
+            let mut fitted = fit_feature_head(data, settings, lambda, hidden);
+            let head = if hidden > 0 {
+                format!("tanh layer of {hidden}")
+            } else {
+                "linear".to_string()
+            };
+            set_chosen(&mut fitted, format!("λ = {lambda}, {head}"));
+            Ok(fitted)
+        }
+        PersonalKind::IdealPoints => {
+            let sizes: Vec<usize> = (1..=MAX_GROUPS - 1).collect();
+            let k = choose(data, settings, &sizes, |d, &k, s| fit_ideal_points(d, s, k))?;
+            let mut fitted = fit_ideal_points(data, settings, k);
+            set_chosen(&mut fitted, format!("K = {k} prototypes"));
+            Ok(fitted)
         }
         PersonalKind::Mixture => {
             let sizes: Vec<usize> = (1..=MAX_GROUPS).collect();
@@ -330,7 +383,7 @@ fn normal_start(n: usize, scale: f64, seed: u64) -> Vec<f64> {
 /// Sums the cross-entropy of every vote under `logit(vote, params)`,
 /// spreading each vote's slope through `backprop(vote, slope, grad)`;
 /// returns the mean over votes (and the gradient of the mean).
-fn data_term(
+pub(super) fn data_term(
     votes: &[PersonalVote],
     params: &[f64],
     grad: &mut [f64],
@@ -355,7 +408,7 @@ fn data_term(
 }
 
 /// Adds (λ/2n)‖params[range]‖² to the objective and its gradient.
-fn penalty(
+pub(super) fn penalty(
     params: &[f64],
     grad: &mut [f64],
     range: std::ops::Range<usize>,

@@ -22,11 +22,15 @@
 //!   (Zhang et al. 2024, "General Preference Modeling"): P(a ≻ b) =
 //!   σ(v_aᵀ R v_b) with R block-diagonal [[0, 1], [−1, 0]], which can hold
 //!   cycles (rock ≻ scissors ≻ paper ≻ rock) that no score can.
+//! - [`PersonalKind::Features`] and [`PersonalKind::IdealPoints`]: models
+//!   of item features (see `features.rs`): a reward head per rater, and
+//!   PAL's ideal points (Chen et al. 2024).
 //!
 //! Gradient fits use full-batch Adam ([`adam`]) from a seeded start.
 
 mod adam;
 mod data;
+mod features;
 mod few_shot;
 mod fits;
 mod sim;
@@ -36,9 +40,12 @@ mod views;
 
 pub use adam::{AdamSettings, adam};
 pub use data::{PersonalVote, RaterVotes, split_within_raters};
+pub use features::{PAL_DIMS, deck_features, standardise};
 pub use few_shot::{FewShot, PairChoice, accuracy_by_answers};
-pub use fits::{Fitted, PersonalKind, PersonalSettings, fit, metrics};
-pub use sim::{adjusted_rand_index, group_utilities, simulate_cycle, simulate_groups};
+pub use fits::{FEATURE_HIDDEN, Fitted, PersonalKind, PersonalSettings, fit, metrics};
+pub use sim::{
+    adjusted_rand_index, group_utilities, simulate_cycle, simulate_feature_groups, simulate_groups,
+};
 pub use views::{agreement, rater_map};
 
 /// λ values tried for the shrinkage model.

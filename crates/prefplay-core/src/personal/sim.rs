@@ -41,6 +41,7 @@ pub fn simulate_groups(
         items: (0..items).map(|i| format!("item {i}")).collect(),
         raters: (0..raters).map(|u| format!("rater {u}")).collect(),
         votes,
+        ..RaterVotes::default()
     };
     (data, group_of)
 }
@@ -69,6 +70,53 @@ fn draw_utilities(rng: &mut impl Rng, items: usize, groups: usize, spread: f64) 
         .collect()
 }
 
+/// Like [`simulate_groups`], but each item has `features` standard-normal
+/// features and group g's utility is w_gᵀx with w_g standard normal times
+/// `spread` (so a model of the features can generalise across items).
+pub fn simulate_feature_groups(
+    raters: usize,
+    items: usize,
+    features: usize,
+    votes_per_rater: usize,
+    groups: usize,
+    spread: f64,
+    seed: u64,
+) -> (RaterVotes, Vec<usize>) {
+    let mut rng = rand_pcg::Pcg64::seed_from_u64(seed);
+    let x: Vec<f64> = (0..items * features)
+        .map(|_| StandardNormal.sample(&mut rng))
+        .collect();
+    let weights = draw_utilities(&mut rng, features, groups, spread);
+    let group_of: Vec<usize> = (0..raters).map(|u| u % groups.max(1)).collect();
+    let utility = |g: usize, i: usize| -> f64 {
+        (0..features)
+            .map(|c| weights[g][c] * x[i * features + c])
+            .sum()
+    };
+    let mut votes = Vec::with_capacity(raters * votes_per_rater);
+    for (u, &g) in group_of.iter().enumerate() {
+        for _ in 0..votes_per_rater {
+            let a = rng.random_range(0..items);
+            let b = (a + rng.random_range(1..items)) % items;
+            let p = sigmoid(utility(g, a) - utility(g, b));
+            votes.push(PersonalVote {
+                rater: u as u32,
+                a: a as u32,
+                b: b as u32,
+                y: f64::from(u8::from(rng.random::<f64>() < p)),
+            });
+        }
+    }
+    let data = RaterVotes {
+        items: (0..items).map(|i| format!("item {i}")).collect(),
+        raters: (0..raters).map(|u| format!("rater {u}")).collect(),
+        votes,
+        features: x,
+        feature_names: (0..features).map(|c| format!("x{c}")).collect(),
+    };
+    (data, group_of)
+}
+
 /// Rock, paper, scissors: each beats the next with probability `p`,
 /// `votes` votes spread over `raters` raters.
 pub fn simulate_cycle(raters: usize, votes: usize, p: f64, seed: u64) -> RaterVotes {
@@ -92,6 +140,7 @@ pub fn simulate_cycle(raters: usize, votes: usize, p: f64, seed: u64) -> RaterVo
         items: ["rock", "scissors", "paper"].map(String::from).to_vec(),
         raters: (0..raters.max(1)).map(|u| format!("rater {u}")).collect(),
         votes: out,
+        ..RaterVotes::default()
     }
 }
 
