@@ -178,6 +178,46 @@ mod native {
         }
     }
 
+    fn personal(ctx: Option<&GpuContext>) {
+        use prefplay_core::personal::{
+            AdamSettings, PersonalSettings, low_rank_start, simulate_groups, train_low_rank,
+        };
+        println!("\npersonalized low-rank training (rank 2, Adam), votes × steps");
+        println!(
+            "{:>7} {:>6} {:>7} {:>6} {:>10} {:>10} {:>8} {:>16}",
+            "raters", "items", "votes", "steps", "cpu_ms", "gpu_ms", "cpu/gpu", "cpu_ns/vote-step"
+        );
+        for (raters, items, per_rater, steps) in
+            [(50, 12, 20, 200), (1000, 50, 20, 500), (5000, 100, 40, 100)]
+        {
+            let (data, _) = simulate_groups(raters, items, per_rater, 3, 1.5, 1);
+            let settings = PersonalSettings {
+                adam: AdamSettings {
+                    steps,
+                    ..AdamSettings::default()
+                },
+                ..PersonalSettings::default()
+            };
+            let start = low_rank_start(&data, &settings, 2);
+            let cpu = median_ms(3, || {
+                std::hint::black_box(train_low_rank(&data, &settings, 2, start.clone()));
+            });
+            let gpu = ctx.map_or(f64::NAN, |c| {
+                median_ms(3, || {
+                    std::hint::black_box(
+                        pollster::block_on(c.train_low_rank(&data, &settings, 2, &start)).ok(),
+                    );
+                })
+            });
+            let votes = data.votes.len();
+            println!(
+                "{raters:>7} {items:>6} {votes:>7} {steps:>6} {cpu:>10.1} {gpu:>10.1} {:>8.2} {:>16.1}",
+                cpu / gpu,
+                cpu * 1e6 / (votes * steps) as f64
+            );
+        }
+    }
+
     pub fn main() {
         let ctx = pollster::block_on(GpuContext::new());
         match &ctx {
@@ -188,10 +228,15 @@ mod native {
             policies(ctx.as_ref().ok());
             return;
         }
+        if std::env::args().any(|a| a == "--personal-only") {
+            personal(ctx.as_ref().ok());
+            return;
+        }
         sweeps(ctx.as_ref().ok());
         if std::env::args().all(|a| a != "--sweeps-only") {
             rewards(ctx.as_ref().ok());
             policies(ctx.as_ref().ok());
+            personal(ctx.as_ref().ok());
         }
     }
 }

@@ -20,6 +20,7 @@ pub struct GpuContext {
     pub(crate) loss_sweep: wgpu::ComputePipeline,
     pub(crate) reward: crate::reward_train::RewardPipelines,
     pub(crate) pref_loss: crate::pref_loss::PrefLossPipelines,
+    pub(crate) lowrank: crate::personal_train::LowRankPipelines,
     adapter_name: String,
     software: bool,
     limits: wgpu::Limits,
@@ -68,6 +69,7 @@ impl GpuContext {
         let loss_sweep = crate::loss_sweep::create_pipeline(&device);
         let reward = crate::reward_train::create_pipelines(&device);
         let pref_loss = crate::pref_loss::create_pipelines(&device);
+        let lowrank = crate::personal_train::create_pipelines(&device);
         if let Some(error) = scope.pop().await {
             return Err(GpuError::Validation(error.to_string()));
         }
@@ -87,6 +89,7 @@ impl GpuContext {
             loss_sweep,
             reward,
             pref_loss,
+            lowrank,
             adapter_name,
             software,
             limits,

@@ -19,6 +19,7 @@ pub mod engine;
 mod error;
 mod loss_sweep;
 mod pair_rows;
+mod personal_train;
 mod poisson_weights;
 mod pref_loss;
 mod readback;
@@ -37,6 +38,7 @@ pub use engine::{
 };
 pub use error::GpuError;
 pub use loss_sweep::LOSS_SWEEP_WORKGROUP_SIZE;
+pub use personal_train::LOWRANK_WORKGROUP_SIZE;
 pub use poisson_weights::POISSON_WEIGHTS_WORKGROUP_SIZE;
 pub use pref_loss::{AOT_MAX_ROWS, PREF_LOSS_CONTEXT_WORKGROUP_SIZE, PREF_LOSS_WORKGROUP_SIZE};
 pub use reward_train::{REWARD_TILE, REWARD_WORKGROUP_SIZE};
@@ -60,6 +62,13 @@ mod tests {
         ] {
             let line = format!("const WORKGROUP_SIZE: u32 = {size}u;");
             assert!(source.contains(&line), "{line} missing");
+        }
+        for (name, source) in crate::personal_train::KERNELS {
+            let line = format!(
+                "const WORKGROUP_SIZE: u32 = {}u;",
+                crate::LOWRANK_WORKGROUP_SIZE
+            );
+            assert!(source.contains(&line), "{name}: {line} missing");
         }
         for (name, source, size) in crate::pref_loss::KERNELS {
             let line = format!("const WORKGROUP_SIZE: u32 = {size}u;");

@@ -475,13 +475,41 @@ fn fit_shrinkage(data: &RaterVotes, settings: &PersonalSettings, lambda: f64) ->
 }
 
 fn fit_low_rank(data: &RaterVotes, settings: &PersonalSettings, k: usize) -> Fitted {
+    let params = train_low_rank(data, settings, k, low_rank_start(data, settings, k));
+    low_rank_from_params(data.items.len(), k, &params)
+}
+
+/// The low-rank model's starting parameters [θ̄ (N) | V (N × K) | W (R ×
+/// K)]: θ̄ = 0, V and W N(0, 0.1²) from `settings.seed`.
+pub fn low_rank_start(data: &RaterVotes, settings: &PersonalSettings, k: usize) -> Vec<f64> {
     let (n, r) = (data.items.len(), data.raters.len());
-    // θ̄ (n), V (n × k), W (r × k).
+    let mut params = vec![0.0; n + n * k + r * k];
+    let start = normal_start(n * k + r * k, 0.1, settings.seed ^ 0x10a);
+    params[n..].copy_from_slice(&start);
+    params
+}
+
+/// The fitted model of low-rank parameters laid out as [`low_rank_start`]'s.
+pub fn low_rank_from_params(n: usize, k: usize, params: &[f64]) -> Fitted {
+    Fitted::LowRank {
+        mean: params[..n].to_vec(),
+        basis: params[n..n + n * k].to_vec(),
+        weights: params[n + n * k..].to_vec(),
+        rank: k,
+    }
+}
+
+/// `settings.adam.steps` Adam steps of the rank-`k` model from `params`
+/// (the CPU twin of `prefplay-gpu`'s low-rank training kernels).
+pub fn train_low_rank(
+    data: &RaterVotes,
+    settings: &PersonalSettings,
+    k: usize,
+    mut params: Vec<f64>,
+) -> Vec<f64> {
+    let n = data.items.len();
     let v0 = n;
     let w0 = n + n * k;
-    let mut params = vec![0.0; w0 + r * k];
-    let start = normal_start(n * k + r * k, 0.1, settings.seed ^ 0x10a);
-    params[v0..].copy_from_slice(&start);
     let logit = move |v: &PersonalVote, p: &[f64]| -> f64 {
         let (a, b, u) = (v.a as usize, v.b as usize, v.rater as usize);
         let va = &p[v0 + a * k..v0 + a * k + k];
@@ -509,12 +537,7 @@ fn fit_low_rank(data: &RaterVotes, settings: &PersonalSettings, k: usize) -> Fit
         loss + penalty(p, g, 0..n, settings.l2, data.votes.len())
             + penalty(p, g, n..p.len(), settings.basis_l2, data.votes.len())
     });
-    Fitted::LowRank {
-        mean: params[..n].to_vec(),
-        basis: params[v0..w0].to_vec(),
-        weights: params[w0..].to_vec(),
-        rank: k,
-    }
+    params
 }
 
 /// EM iterations of the mixture.

@@ -42,7 +42,10 @@ pub use adam::{AdamSettings, adam};
 pub use data::{PersonalVote, RaterVotes, split_within_raters};
 pub use features::{PAL_DIMS, deck_features, standardise};
 pub use few_shot::{FewShot, PairChoice, accuracy_by_answers};
-pub use fits::{FEATURE_HIDDEN, Fitted, PersonalKind, PersonalSettings, fit, metrics};
+pub use fits::{
+    FEATURE_HIDDEN, Fitted, PersonalKind, PersonalSettings, fit, low_rank_from_params,
+    low_rank_start, metrics, train_low_rank,
+};
 pub use sim::{
     adjusted_rand_index, group_utilities, simulate_cycle, simulate_feature_groups, simulate_groups,
 };

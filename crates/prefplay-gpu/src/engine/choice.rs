@@ -16,7 +16,9 @@
 //!   64 features × 128 hidden units). Toy policy training was 1.5–1,400×
 //!   slower (256 prompts × 64 responses, 100k pairs, 20 steps: 1,435 ms
 //!   vs 927 ms; 4 × 8 with 8 pairs, 100 steps: 231 ms vs 0.17 ms). So
-//!   `Auto` never runs these on a software adapter.
+//!   Personalized low-rank training was 4.5–10× slower (5,000 raters ×
+//!   100 items, 200k votes, 100 steps: 1,978 ms vs 431 ms). So `Auto`
+//!   never runs these on a software adapter.
 //! - the loss sweep on llvmpipe broke even with the CPU twin (which is
 //!   single-threaded) at 3,000 grid points (300 × 10: 0.108 ms each) and
 //!   was 1.6–2.1× faster from 10,000 up: [`SOFTWARE_SWEEP_CROSSOVER_POINTS`].
@@ -45,7 +47,18 @@ pub enum Workload {
     LossSweep,
     /// Toy policy training; work in row-steps (preferences × steps).
     PolicyTraining,
+    /// Personalized low-rank training; work in vote-steps (votes × steps).
+    PersonalTraining,
 }
+
+/// CPU time per vote-step of personalized low-rank training, nanoseconds
+/// (measured, `cargo xtask bench`: 21.5–34.3 ns from 1k to 200k votes at
+/// rank 2).
+pub const CPU_NS_PER_PERSONAL_VOTE_STEP: f64 = 30.0;
+
+/// Vote-steps above which `Auto` trains the personalized model on a
+/// hardware GPU: [`HARDWARE_GPU_FIXED_MS`] / [`CPU_NS_PER_PERSONAL_VOTE_STEP`].
+pub const HARDWARE_CROSSOVER_PERSONAL_VOTE_STEPS: u64 = 166_667;
 
 /// CPU time per row-step of toy policy training, nanoseconds (measured,
 /// `cargo xtask bench`: 4 prompts × 8 responses, 1,000 pairs, DPO, 100
@@ -101,6 +114,9 @@ pub fn auto_choice(workload: Workload, software_adapter: bool, work: u64) -> Res
         (Workload::LossSweep, false) => (HARDWARE_CROSSOVER_SWEEP_POINTS, "sweep points"),
         (Workload::RewardTraining, false) => (HARDWARE_CROSSOVER_REWARD_FLOPS, "training flops"),
         (Workload::PolicyTraining, false) => (HARDWARE_CROSSOVER_POLICY_ROW_STEPS, "row-steps"),
+        (Workload::PersonalTraining, false) => {
+            (HARDWARE_CROSSOVER_PERSONAL_VOTE_STEPS, "vote-steps")
+        }
     };
     if work < crossover {
         return Err(format!(
@@ -121,6 +137,8 @@ mod tests {
         assert!((cells - HARDWARE_CROSSOVER_CELL_FITS as f64).abs() < 1.0);
         let points = fixed_ns / CPU_NS_PER_SWEEP_POINT;
         assert!((points - HARDWARE_CROSSOVER_SWEEP_POINTS as f64).abs() < 1.0);
+        let vote_steps = fixed_ns / CPU_NS_PER_PERSONAL_VOTE_STEP;
+        assert!((vote_steps - HARDWARE_CROSSOVER_PERSONAL_VOTE_STEPS as f64).abs() < 1.0);
         let row_steps = fixed_ns / CPU_NS_PER_POLICY_ROW_STEP;
         assert!((row_steps - HARDWARE_CROSSOVER_POLICY_ROW_STEPS as f64).abs() < 1.0);
         let flops = HARDWARE_GPU_FIXED_MS / 1e3 * CPU_REWARD_FLOPS_PER_S;

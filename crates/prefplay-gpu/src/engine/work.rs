@@ -4,6 +4,7 @@
 
 use prefplay_core::loss::{LossBatch, LossKind, LossParams, LossRow, evaluate};
 use prefplay_core::loss_sweep::{MarginLoss, loss_sweep};
+use prefplay_core::personal::{PersonalSettings, RaterVotes, train_low_rank};
 use prefplay_core::reward_model::{
     RewardHead, RewardModel, RewardPairs, RewardSettings, train_reward,
 };
@@ -129,6 +130,26 @@ impl Engine {
                 }
                 Ok(logits)
             },
+        )
+        .await
+    }
+
+    /// Adam steps of the personalized low-rank model (see
+    /// [`prefplay_core::personal::train_low_rank`]) on this engine from
+    /// `params`; a GPU error reruns them on the CPU.
+    pub async fn train_low_rank(
+        &self,
+        data: &RaterVotes,
+        settings: &PersonalSettings,
+        rank: usize,
+        params: &[f64],
+    ) -> prefplay_core::Result<EngineOutput<Vec<f64>>> {
+        let work = data.votes.len() as u64 * settings.adam.steps as u64;
+        self.dispatch(
+            Workload::PersonalTraining,
+            work,
+            async |ctx| ctx.train_low_rank(data, settings, rank, params).await,
+            || Ok(train_low_rank(data, settings, rank, params.to_vec())),
         )
         .await
     }
