@@ -49,6 +49,9 @@ pub struct Analysis {
     pub agreement: Vec<Vec<f64>>,
     /// GPM's P(row beats column), fitted on all votes.
     pub gpm: Vec<Vec<f64>>,
+    /// The low-rank model on all votes: the population a new voter's
+    /// few-shot model starts from.
+    pub population: Fitted,
 }
 
 /// The deck's ballots as votes by participant (ties and "both bad" as
@@ -135,6 +138,11 @@ pub fn analyse(data: &RaterVotes, seed: u64) -> prefplay_core::Result<Analysis> 
         personal::fit(PersonalKind::Mixture, data, &settings)?
     };
     let groups = mixture.groups_of_raters().unwrap_or_default();
+    let population = if best == PersonalKind::LowRank {
+        best_fit.clone()
+    } else {
+        personal::fit(PersonalKind::LowRank, data, &settings)?
+    };
     let gpm_fit = personal::fit(PersonalKind::Gpm, data, &settings)?;
     let gpm = (0..n as u32)
         .map(|a| {
@@ -154,6 +162,7 @@ pub fn analyse(data: &RaterVotes, seed: u64) -> prefplay_core::Result<Analysis> 
         personal,
         groups,
         gpm,
+        population,
     })
 }
 

@@ -1,7 +1,7 @@
 //! The personalized page.
 
 use leptos::prelude::*;
-use prefplay_core::personal::{PersonalKind, RaterVotes};
+use prefplay_core::personal::{FewShot, PairChoice, PersonalKind, RaterVotes};
 
 use super::analysis::{
     Analysis, Scenario, analyse, few_shot_curves, scenario_data, two_groups_recovery,
@@ -69,6 +69,52 @@ pub fn PersonalLab() -> impl IntoView {
     let you = RwSignal::new(0usize);
     let ari = RwSignal::new(None::<f64>);
     let curves = RwSignal::new(None::<(Vec<f64>, Vec<f64>)>);
+    // A new voter's quick personal model: pairs chosen by information.
+    let quiz = StoredValue::new_local(None::<FewShot>);
+    let quiz_pair = RwSignal::new(None::<(u32, u32)>);
+    let quiz_answers = RwSignal::new(0usize);
+    let quiz_top = RwSignal::new(Vec::<String>::new());
+    let quiz_rng = StoredValue::new_local(rand_pcg::Pcg64Mcg::new(0x9e37_79b9_7f4a_7c15));
+    let quiz_refresh = move || {
+        let items = analysis
+            .with_untracked(|a| a.as_ref().map(|a| a.items.clone()))
+            .unwrap_or_default();
+        quiz.with_value(|q| {
+            if let Some(q) = q {
+                let pair =
+                    quiz_rng.try_update_value(|rng| q.next_pair(PairChoice::Information, rng));
+                quiz_pair.set(pair);
+                quiz_top.set(
+                    top(&items, &q.scores(), 10)
+                        .into_iter()
+                        .map(|(l, _)| l)
+                        .collect(),
+                );
+            }
+        });
+    };
+    let quiz_answer = move |a_wins: bool| {
+        let Some((a, b)) = quiz_pair.get_untracked() else {
+            return;
+        };
+        quiz.update_value(|q| {
+            if let Some(q) = q {
+                q.answer(a, b, if a_wins { 1.0 } else { 0.0 });
+            }
+        });
+        quiz_answers.update(|n| *n += 1);
+        quiz_refresh();
+    };
+    let _ = window_event_listener(leptos::ev::keydown, move |e| {
+        if quiz_pair.get_untracked().is_none() {
+            return;
+        }
+        match e.key().as_str() {
+            "ArrowLeft" => quiz_answer(true),
+            "ArrowRight" => quiz_answer(false),
+            _ => {}
+        }
+    });
 
     leptos::task::spawn_local(async move {
         yield_to_browser().await;
@@ -103,7 +149,9 @@ pub fn PersonalLab() -> impl IntoView {
                     data.items.len(),
                     crate::fit_job::now_ms() - started
                 ));
+                quiz.set_value(FewShot::new(&a.population));
                 analysis.set(Some(a));
+                quiz_refresh();
             }
             Err(e) => status.set(format!("The models could not be fitted: {e}")),
         }
@@ -285,6 +333,21 @@ pub fn PersonalLab() -> impl IntoView {
             {boards}
         </section>
         {your_top}
+        {move || quiz_pair.get().map(|(a, b)| {
+            let label = |i: u32| analysis.with(|x| x.as_ref().and_then(|x| x.items.get(i as usize).cloned())).unwrap_or_default();
+            view! {
+                <section id="quiz" class="lab-section" aria-label="A personal model from a few answers">
+                    <h2>"New here? A personal leaderboard from a few answers"</h2>
+                    <p class="explain-text">"Each pair is the one whose answer tells the model most about you (expected information gain under the voters so far). Your answers stay on this page and are not saved as votes."</p>
+                    <div class="pair">
+                        <button id="quiz-left" class="choice" aria-keyshortcuts="ArrowLeft" on:click=move |_| quiz_answer(true)>{label(a)} " " <kbd>"←"</kbd></button>
+                        <button id="quiz-right" class="choice" aria-keyshortcuts="ArrowRight" on:click=move |_| quiz_answer(false)>{label(b)} " " <kbd>"→"</kbd></button>
+                    </div>
+                    <p id="quiz-count" data-answers=move || quiz_answers.get().to_string()>{move || format!("{} answers", quiz_answers.get())}</p>
+                    <ol id="quiz-top">{move || quiz_top.get().into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ol>
+                </section>
+            }
+        })}
         <section class="lab-section" aria-label="Maps">
             <div class="charts">
                 <Scatter id="rater-map" title="Voters mapped by their scores (two principal components), coloured by group" points=map_points />

@@ -116,6 +116,16 @@ async fn scenario_eight_recovers_two_groups() -> Result<()> {
         )
         .await?;
         ensure!(points == "11", "accuracy after 0…10 answers: {points}");
+        // A new voter answers pairs chosen by information; keys work too.
+        for _ in 0..3 {
+            click(client, "#quiz-left").await?;
+        }
+        press(client, &Key::Right).await?;
+        eventually("four answers", WAIT, || async {
+            Ok((attr(client, "#quiz-count", "data-answers").await? == "4").then_some(()))
+        })
+        .await?;
+        ensure!(client.find_all(Locator::Css("#quiz-top li")).await?.len() == 10);
         let docs = prefplay_e2e::repo_root().join("docs");
         std::fs::create_dir_all(&docs)?;
         client
