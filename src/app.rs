@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use prefplay_core::collect::{self, Ballot};
 use wasm_bindgen::JsCast;
 
+use crate::browser::url_parameter;
 use crate::components::{
     BestOfPanel, ClassPanel, Controls, DeckBar, Leaderboard, Preview, RankingPanel, SharePanel,
     SinglePanel, TransferBar, VotePanel, move_item,
@@ -17,14 +18,6 @@ use crate::keys::{KeyIntent, Modifiers, intent_for_key};
 use crate::session::{Action, Chooser, Estimates, Task};
 use crate::workspace::{Mode, Workspace};
 use crate::{fragment, storage};
-
-/// The value of `name` in the address's query, if any.
-fn url_parameter(name: &str) -> Option<String> {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
-        .and_then(|p| p.get(name))
-}
 
 /// `?engine=cpu|gpu` in the address forces an engine; else auto.
 fn engine_by_url() -> EngineRequest {

@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 mod app;
+pub mod browser;
 pub mod class_sim;
 pub mod components;
 pub mod decks;
@@ -30,26 +31,18 @@ pub use app::App;
 
 /// Whether the address asks for the loss lab: `?page=loss` or `?scenario=9`.
 fn lab_requested() -> bool {
-    let Some(params) = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
-    else {
-        return false;
-    };
-    params.get("page").as_deref() == Some("loss") || params.get("scenario").as_deref() == Some("9")
+    browser::url_parameter("page").as_deref() == Some("loss")
+        || browser::url_parameter("scenario").as_deref() == Some("9")
 }
 
 /// Whether the address asks for the personalized page: `?page=personal`,
 /// `?scenario=7` or `?scenario=8`.
 fn personal_requested() -> bool {
-    let Some(params) = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
-    else {
-        return false;
-    };
-    params.get("page").as_deref() == Some("personal")
-        || matches!(params.get("scenario").as_deref(), Some("7" | "8"))
+    browser::url_parameter("page").as_deref() == Some("personal")
+        || matches!(
+            browser::url_parameter("scenario").as_deref(),
+            Some("7" | "8")
+        )
 }
 
 /// Mounts the app (or the loss lab, [`lab`], or the personalized page,

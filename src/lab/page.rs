@@ -12,25 +12,9 @@ use prefplay_gpu::Engine;
 use super::catalogue::explain;
 use super::curves::{CurvePoint, curve};
 use super::runs::{self, RECORD_EVERY, Recorded};
+use crate::browser::{url_parameter, yield_to_browser};
 use crate::components::{LineChart, Series};
 use crate::fit_job::EngineRequest;
-
-fn url_parameter(name: &str) -> Option<String> {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
-        .and_then(|p| p.get(name))
-}
-
-/// Lets the browser draw before the next chunk of training.
-async fn yield_to_browser() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback(&resolve);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
 
 /// A chart line's name and the metric it plots.
 type Metric = (&'static str, fn(&ToyMetrics) -> f64);

@@ -7,24 +7,8 @@ use super::analysis::{
     Analysis, Scenario, analyse, few_shot_curves, scenario_data, two_groups_recovery,
     votes_of_ballots,
 };
+use crate::browser::{url_parameter, yield_to_browser};
 use crate::components::{Heatmap, LineChart, Scatter, Series};
-
-fn url_parameter(name: &str) -> Option<String> {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
-        .and_then(|p| p.get(name))
-}
-
-/// Lets the browser draw "Fitting…" before the fits.
-async fn yield_to_browser() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback(&resolve);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
 
 fn model_title(kind: PersonalKind) -> &'static str {
     match kind {

@@ -26,13 +26,8 @@ pub enum SplitBy {
     WithinRater,
 }
 
-/// Splits `table` into (train, test), seeded. `fraction` in (0, 1).
-pub fn split_holdout(
-    table: &PairTable,
-    fraction: f64,
-    seed: u64,
-    by: SplitBy,
-) -> Result<(PairTable, PairTable)> {
+/// `Ok` when the held-out share `fraction` is in (0, 1).
+pub(crate) fn check_holdout(fraction: f64) -> Result<()> {
     check_finite_above("holdout", fraction, 0.0, false, "must be between 0 and 1")?;
     if fraction >= 1.0 {
         return Err(Error::InvalidParameter {
@@ -41,6 +36,17 @@ pub fn split_holdout(
             reason: "must be between 0 and 1",
         });
     }
+    Ok(())
+}
+
+/// Splits `table` into (train, test), seeded. `fraction` in (0, 1).
+pub fn split_holdout(
+    table: &PairTable,
+    fraction: f64,
+    seed: u64,
+    by: SplitBy,
+) -> Result<(PairTable, PairTable)> {
+    check_holdout(fraction)?;
     let mut rng = Pcg64Mcg::seed_from_u64(seed);
     let test_rater: Vec<bool> = (0..table.raters().len())
         .map(|_| rng.random_bool(fraction))

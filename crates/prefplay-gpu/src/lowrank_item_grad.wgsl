@@ -19,6 +19,11 @@ const WORKGROUP_SIZE: u32 = 64u;
 // The gradient (θ̄ and V parts written here).
 @group(0) @binding(6) var<storage, read_write> grad: array<f32>;
 
+// +1 when the entry's item is the vote's a, −1 when it is b.
+fn entry_sign(entry: u32) -> f32 {
+    return 1.0 - 2.0 * f32(entry % 2u);
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn lowrank_item_grad(@builtin(global_invocation_id) id: vec3<u32>) {
     let i = id.x;
@@ -30,10 +35,7 @@ fn lowrank_item_grad(@builtin(global_invocation_id) id: vec3<u32>) {
     for (var e = item_start[i]; e < item_start[i + 1u]; e++) {
         let entry = item_entries[e];
         let v = entry / 2u;
-        var sign = 1.0;
-        if (entry % 2u == 1u) {
-            sign = -1.0;
-        }
+        let sign = entry_sign(entry);
         g_mean += sign * slopes[v];
     }
     grad[i] = g_mean + dims.l2 * scale * params[i];
@@ -42,10 +44,7 @@ fn lowrank_item_grad(@builtin(global_invocation_id) id: vec3<u32>) {
         for (var e = item_start[i]; e < item_start[i + 1u]; e++) {
             let entry = item_entries[e];
             let v = entry / 2u;
-            var sign = 1.0;
-            if (entry % 2u == 1u) {
-                sign = -1.0;
-            }
+            let sign = entry_sign(entry);
             g += sign * slopes[v] * params[w_index(dims, votes[v].x, j)];
         }
         let p = v_index(dims, i, j);

@@ -3,7 +3,6 @@
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 
-use crate::error::check_finite_above;
 use crate::table::{Outcome, PairTable};
 use crate::{Error, Result};
 
@@ -108,14 +107,7 @@ pub fn split_within_raters(
     fraction: f64,
     seed: u64,
 ) -> Result<(RaterVotes, RaterVotes)> {
-    check_finite_above("holdout", fraction, 0.0, false, "must be between 0 and 1")?;
-    if fraction >= 1.0 {
-        return Err(Error::InvalidParameter {
-            name: "holdout",
-            value: fraction.to_string(),
-            reason: "must be between 0 and 1",
-        });
-    }
+    crate::evaluation::check_holdout(fraction)?;
     let mut rng = rand_pcg::Pcg64::seed_from_u64(seed);
     let mut is_test = vec![false; data.votes.len()];
     for mut mine in data.by_rater() {

@@ -23,12 +23,34 @@ pub fn simulate_groups(
     let mut rng = rand_pcg::Pcg64::seed_from_u64(seed);
     let utilities = draw_utilities(&mut rng, items, groups, spread);
     let group_of: Vec<usize> = (0..raters).map(|u| u % groups.max(1)).collect();
-    let mut votes = Vec::with_capacity(raters * votes_per_rater);
+    let votes = bt_votes(&mut rng, &group_of, items, votes_per_rater, |g, i| {
+        utilities[g][i]
+    });
+    let data = RaterVotes {
+        items: (0..items).map(|i| format!("item {i}")).collect(),
+        raters: (0..raters).map(|u| format!("rater {u}")).collect(),
+        votes,
+        ..RaterVotes::default()
+    };
+    (data, group_of)
+}
+
+/// `per_rater` Bradley–Terry votes by each rater (of group
+/// `group_of[u]`) on random pairs of `items` items, with utility
+/// `utility(group, item)`.
+fn bt_votes(
+    rng: &mut impl Rng,
+    group_of: &[usize],
+    items: usize,
+    per_rater: usize,
+    utility: impl Fn(usize, usize) -> f64,
+) -> Vec<PersonalVote> {
+    let mut votes = Vec::with_capacity(group_of.len() * per_rater);
     for (u, &g) in group_of.iter().enumerate() {
-        for _ in 0..votes_per_rater {
+        for _ in 0..per_rater {
             let a = rng.random_range(0..items);
             let b = (a + rng.random_range(1..items)) % items;
-            let p = sigmoid(utilities[g][a] - utilities[g][b]);
+            let p = sigmoid(utility(g, a) - utility(g, b));
             votes.push(PersonalVote {
                 rater: u as u32,
                 a: a as u32,
@@ -37,13 +59,7 @@ pub fn simulate_groups(
             });
         }
     }
-    let data = RaterVotes {
-        items: (0..items).map(|i| format!("item {i}")).collect(),
-        raters: (0..raters).map(|u| format!("rater {u}")).collect(),
-        votes,
-        ..RaterVotes::default()
-    };
-    (data, group_of)
+    votes
 }
 
 /// The groups' utilities `simulate_groups` with the same arguments uses
@@ -93,20 +109,7 @@ pub fn simulate_feature_groups(
             .map(|c| weights[g][c] * x[i * features + c])
             .sum()
     };
-    let mut votes = Vec::with_capacity(raters * votes_per_rater);
-    for (u, &g) in group_of.iter().enumerate() {
-        for _ in 0..votes_per_rater {
-            let a = rng.random_range(0..items);
-            let b = (a + rng.random_range(1..items)) % items;
-            let p = sigmoid(utility(g, a) - utility(g, b));
-            votes.push(PersonalVote {
-                rater: u as u32,
-                a: a as u32,
-                b: b as u32,
-                y: f64::from(u8::from(rng.random::<f64>() < p)),
-            });
-        }
-    }
+    let votes = bt_votes(&mut rng, &group_of, items, votes_per_rater, utility);
     let data = RaterVotes {
         items: (0..items).map(|i| format!("item {i}")).collect(),
         raters: (0..raters).map(|u| format!("rater {u}")).collect(),
