@@ -9,15 +9,18 @@
 //!   there are no features), a_u = Σ_k softmax(c_u)_k p_k a convex
 //!   combination of K prototypes p_k.
 //!
-//! Both return one score per (rater, item) ([`Fitted::PerRater`]).
+//! - Low-rank on features (LoRe, Bose et al. 2025): r_u(x) = φ(x)ᵀ(b̄ + V
+//!   w_u), V features × K; [`PersonalKind::LowRank`](super::PersonalKind)
+//!   takes this form when the items have features, and returns it as a
+//!   [`Fitted::LowRank`] over the items (mean Φb̄, basis ΦV), so a new
+//!   rater's few-shot fit works the same way.
+//!
+//! The head and PAL return one score per (rater, item) ([`Fitted::PerRater`]).
 //! Features are standardised per column first.
-
-use rand::SeedableRng;
-use rand_distr::{Distribution, Normal};
 
 use super::adam::adam;
 use super::data::{PersonalVote, RaterVotes};
-use super::fits::{Fitted, PersonalSettings, data_term, penalty};
+use super::fits::{Fitted, PersonalSettings, data_term, normal_start, penalty};
 use crate::collect::Deck;
 
 /// Each column scaled to mean 0 and standard deviation 1 (constant
@@ -91,12 +94,6 @@ fn hsl(r: f64, g: f64, b: f64) -> (f64, f64, f64) {
         (r - g) / d + 4.0
     };
     (h * std::f64::consts::PI / 3.0, s, l)
-}
-
-fn normal_start(n: usize, scale: f64, seed: u64) -> Vec<f64> {
-    let mut rng = rand_pcg::Pcg64::seed_from_u64(seed);
-    let normal = Normal::new(0.0, scale).unwrap_or_else(|_| unreachable!("scale is positive"));
-    (0..n).map(|_| normal.sample(&mut rng)).collect()
 }
 
 /// The feature head (see the module docs) with shrinkage `lambda` and
@@ -274,5 +271,67 @@ pub(super) fn fit_ideal_points(data: &RaterVotes, settings: &PersonalSettings, k
         scores,
         n_items: n,
         chosen: String::new(),
+    }
+}
+
+/// The low-rank model on item features (see the module docs), rank `k`.
+pub(super) fn fit_feature_low_rank(
+    data: &RaterVotes,
+    settings: &PersonalSettings,
+    k: usize,
+) -> Fitted {
+    let n = data.items.len();
+    let d = data.feature_names.len();
+    let r = data.raters.len();
+    let x = standardise(&data.features, d);
+    // Layout: b̄ (d), V (d × k), W (r × k).
+    let (v0, w0) = (d, d + d * k);
+    let mut params = vec![0.0; w0 + r * k];
+    params[v0..].copy_from_slice(&normal_start(d * k + r * k, 0.1, settings.seed ^ 0x10b));
+    adam(&mut params, settings.adam, |p, g, need| {
+        let loss = data_term(
+            &data.votes,
+            p,
+            g,
+            need,
+            |v: &PersonalVote, p| {
+                let (a, b, u) = (v.a as usize, v.b as usize, v.rater as usize);
+                (0..d)
+                    .map(|c| {
+                        let dx = x[a * d + c] - x[b * d + c];
+                        let w: f64 = (0..k).map(|j| p[v0 + c * k + j] * p[w0 + u * k + j]).sum();
+                        dx * (p[c] + w)
+                    })
+                    .sum()
+            },
+            |v, s, p, g| {
+                let (a, b, u) = (v.a as usize, v.b as usize, v.rater as usize);
+                for c in 0..d {
+                    let dx = s * (x[a * d + c] - x[b * d + c]);
+                    g[c] += dx;
+                    for j in 0..k {
+                        g[v0 + c * k + j] += dx * p[w0 + u * k + j];
+                        g[w0 + u * k + j] += dx * p[v0 + c * k + j];
+                    }
+                }
+            },
+        );
+        loss + penalty(p, g, 0..d, settings.l2, data.votes.len())
+            + penalty(p, g, d..p.len(), settings.basis_l2, data.votes.len())
+    });
+    let mean = (0..n)
+        .map(|i| (0..d).map(|c| x[i * d + c] * params[c]).sum())
+        .collect();
+    let basis = (0..n * k)
+        .map(|e| {
+            let (i, j) = (e / k, e % k);
+            (0..d).map(|c| x[i * d + c] * params[v0 + c * k + j]).sum()
+        })
+        .collect();
+    Fitted::LowRank {
+        mean,
+        basis,
+        weights: params[w0..].to_vec(),
+        rank: k,
     }
 }

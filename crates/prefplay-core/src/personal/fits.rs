@@ -374,7 +374,7 @@ fn choose<T: Copy>(
     Ok(best.1)
 }
 
-fn normal_start(n: usize, scale: f64, seed: u64) -> Vec<f64> {
+pub(super) fn normal_start(n: usize, scale: f64, seed: u64) -> Vec<f64> {
     let mut rng = rand_pcg::Pcg64::seed_from_u64(seed);
     let normal = Normal::new(0.0, scale).unwrap_or_else(|_| unreachable!("scale is positive"));
     (0..n).map(|_| normal.sample(&mut rng)).collect()
@@ -475,6 +475,9 @@ fn fit_shrinkage(data: &RaterVotes, settings: &PersonalSettings, lambda: f64) ->
 }
 
 fn fit_low_rank(data: &RaterVotes, settings: &PersonalSettings, k: usize) -> Fitted {
+    if !data.feature_names.is_empty() {
+        return super::features::fit_feature_low_rank(data, settings, k);
+    }
     let params = train_low_rank(data, settings, k, low_rank_start(data, settings, k));
     low_rank_from_params(data.items.len(), k, &params)
 }

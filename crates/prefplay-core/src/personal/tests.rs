@@ -108,6 +108,12 @@ fn feature_models_generalise_across_items_and_groups() {
     // so they gain less (0.341).
     let (head, chosen) = run(PersonalKind::Features);
     assert!(head < bt - 0.05, "features: {head} ({chosen:?}) vs BT {bt}");
+    let (low_rank, chosen) = run(PersonalKind::LowRank);
+    eprintln!("features: head {head:.4}, low-rank {low_rank:.4} ({chosen:?}), BT {bt:.4}");
+    assert!(
+        low_rank < bt - 0.05,
+        "low-rank on features: {low_rank} ({chosen:?}) vs BT {bt}"
+    );
     let (ideal, chosen) = run(PersonalKind::IdealPoints);
     assert!(
         ideal < bt - 0.01,
