@@ -1,8 +1,12 @@
-//! Training the personalized low-rank model on the GPU: per step,
-//! `lowrank_slopes` (one invocation per vote), `lowrank_item_grad` (per
-//! item, over a CSR list of its votes), `lowrank_rater_grad` (per rater)
-//! and `lowrank_adam` (per parameter); all steps in one submission, read
-//! back once. CPU twin: [`prefplay_core::personal::train_low_rank`].
+//! Training personalized models on the GPU, all steps in one submission,
+//! read back once:
+//! - low-rank: `lowrank_slopes` (one invocation per vote),
+//!   `lowrank_item_grad` (per item, over a CSR list of its votes),
+//!   `lowrank_rater_grad` (per rater) and `lowrank_adam` (per parameter);
+//!   CPU twin [`prefplay_core::personal::train_low_rank`];
+//! - shrinkage: `shrinkage_slopes`, `shrinkage_grad` (per item, then per
+//!   rater row) and `lowrank_adam`; CPU twin
+//!   [`prefplay_core::personal::train_shrinkage`].
 
 use prefplay_core::personal::{PersonalSettings, RaterVotes};
 
@@ -21,7 +25,7 @@ macro_rules! lowrank_shader {
     };
 }
 
-pub(crate) const KERNELS: [(&str, &str); 4] = [
+pub(crate) const KERNELS: [(&str, &str); 6] = [
     ("lowrank_slopes", lowrank_shader!("lowrank_slopes.wgsl")),
     (
         "lowrank_item_grad",
@@ -32,9 +36,11 @@ pub(crate) const KERNELS: [(&str, &str); 4] = [
         lowrank_shader!("lowrank_rater_grad.wgsl"),
     ),
     ("lowrank_adam", lowrank_shader!("lowrank_adam.wgsl")),
+    ("shrinkage_slopes", lowrank_shader!("shrinkage_slopes.wgsl")),
+    ("shrinkage_grad", lowrank_shader!("shrinkage_grad.wgsl")),
 ];
 
-/// The four pipelines, compiled once with the context.
+/// The pipelines, compiled once with the context.
 #[derive(Debug)]
 pub(crate) struct LowRankPipelines {
     kernels: Vec<wgpu::ComputePipeline>,
@@ -67,37 +73,43 @@ fn csr(rows: usize, pairs: impl Iterator<Item = (usize, u32)> + Clone) -> (Vec<u
     (start, entries)
 }
 
+/// What the models' kernels share on the device.
+struct Uploaded {
+    dims: wgpu::Buffer,
+    votes: wgpu::Buffer,
+    item_start: wgpu::Buffer,
+    item_entries: wgpu::Buffer,
+    rater_start: wgpu::Buffer,
+    rater_votes: wgpu::Buffer,
+    params: wgpu::Buffer,
+    moments: wgpu::Buffer,
+    counter: wgpu::Buffer,
+    slopes: wgpu::Buffer,
+    grad: wgpu::Buffer,
+    n_params: usize,
+}
+
 impl GpuContext {
-    /// `settings.adam.steps` Adam steps of the rank-`rank` model from
-    /// `params` (laid out as `low_rank_start`'s) on the GPU in `f32`;
-    /// returns the parameters after them.
-    pub async fn train_low_rank(
+    /// Uploads the votes, their CSR lists per item and per rater, the
+    /// starting parameters and zeroed Adam state. `penalty` is the prior
+    /// on the rater parameters (`basis_l2` in the kernels).
+    fn upload_personal(
         &self,
         data: &RaterVotes,
         settings: &PersonalSettings,
         rank: usize,
+        penalty: f64,
         params: &[f64],
-    ) -> Result<Vec<f64>, GpuError> {
+    ) -> Result<Uploaded, GpuError> {
         let (n, r, votes) = (data.items.len(), data.raters.len(), data.votes.len());
-        let n_params = n + n * rank + r * rank;
-        if params.len() != n_params {
-            return Err(GpuError::TooLarge(format!(
-                "{} parameters given, the model has {n_params}",
-                params.len()
-            )));
-        }
-        if votes == 0 || settings.adam.steps == 0 {
-            return Ok(params.to_vec());
-        }
+        let n_params = params.len();
         let limit = self.limits().max_compute_workgroups_per_dimension as usize;
-        let groups = |count: usize| count.div_ceil(LOWRANK_WORKGROUP_SIZE as usize);
-        if groups(votes.max(n_params)) > limit {
+        if (votes.max(n_params).max(n + r)).div_ceil(LOWRANK_WORKGROUP_SIZE as usize) > limit {
             return Err(GpuError::TooLarge(format!(
                 "{votes} votes or {n_params} parameters exceed the dispatch limit"
             )));
         }
-        self.check_health()?;
-        let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        self.check_binding_size(n_params as u64 * 8)?;
         let f = |x: f64| (x as f32).to_bits();
         let dims = [
             n as u32,
@@ -109,11 +121,10 @@ impl GpuContext {
             0,
             0,
             f(settings.l2),
-            f(settings.basis_l2),
+            f(penalty),
             f(1.0 / votes as f64),
             f(settings.adam.learning_rate),
         ];
-        let dims = self.uniform_init("lowrank dims", bytemuck::cast_slice(&dims));
         let vote_words: Vec<[u32; 4]> = data
             .votes
             .iter()
@@ -136,19 +147,9 @@ impl GpuContext {
                 .map(|(k, v)| (v.rater as usize, k as u32)),
         );
         let storage = wgpu::BufferUsages::STORAGE;
-        let votes_buffer = self.storage_init("lowrank votes", bytemuck::cast_slice(&vote_words))?;
-        let item_start =
-            self.storage_init("lowrank item start", bytemuck::cast_slice(&item_start))?;
-        let item_entries =
-            self.storage_init("lowrank item entries", bytemuck::cast_slice(&item_entries))?;
-        let rater_start =
-            self.storage_init("lowrank rater start", bytemuck::cast_slice(&rater_start))?;
-        let rater_votes =
-            self.storage_init("lowrank rater votes", bytemuck::cast_slice(&rater_votes))?;
         let start: Vec<f32> = params.iter().map(|&p| p as f32).collect();
-        self.check_binding_size(n_params as u64 * 8)?;
         let params_buffer = self.empty_buffer(
-            "lowrank params",
+            "personal params",
             n_params as u64 * 4,
             storage | wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::COPY_SRC,
         );
@@ -163,71 +164,214 @@ impl GpuContext {
             );
             b
         };
-        let moments = zeros("lowrank moments", n_params as u64 * 8);
-        let counter = zeros("lowrank counter", 4);
-        let slopes = self.empty_buffer("lowrank slopes", votes as u64 * 4, storage);
-        let grad = self.empty_buffer("lowrank grad", n_params as u64 * 4, storage);
-        let k = &self.lowrank.kernels;
-        let bind = [
-            self.bind_group(
-                &k[0],
-                "lowrank_slopes",
-                &[&dims, &params_buffer, &votes_buffer, &slopes, &counter],
-            ),
-            self.bind_group(
-                &k[1],
-                "lowrank_item_grad",
-                &[
-                    &dims,
-                    &params_buffer,
-                    &votes_buffer,
-                    &slopes,
-                    &item_start,
-                    &item_entries,
-                    &grad,
-                ],
-            ),
-            self.bind_group(
-                &k[2],
-                "lowrank_rater_grad",
-                &[
-                    &dims,
-                    &params_buffer,
-                    &votes_buffer,
-                    &slopes,
-                    &rater_start,
-                    &rater_votes,
-                    &grad,
-                ],
-            ),
-            self.bind_group(
-                &k[3],
-                "lowrank_adam",
-                &[&dims, &grad, &params_buffer, &moments, &counter],
-            ),
-        ];
-        let counts = [groups(votes), groups(n), groups(r), groups(n_params)];
-        let mut encoder = self.encoder("train_low_rank");
+        Ok(Uploaded {
+            dims: self.uniform_init("personal dims", bytemuck::cast_slice(&dims)),
+            votes: self.storage_init("personal votes", bytemuck::cast_slice(&vote_words))?,
+            item_start: self
+                .storage_init("personal item start", bytemuck::cast_slice(&item_start))?,
+            item_entries: self
+                .storage_init("personal item entries", bytemuck::cast_slice(&item_entries))?,
+            rater_start: self
+                .storage_init("personal rater start", bytemuck::cast_slice(&rater_start))?,
+            rater_votes: self
+                .storage_init("personal rater votes", bytemuck::cast_slice(&rater_votes))?,
+            params: params_buffer,
+            moments: zeros("personal moments", n_params as u64 * 8),
+            counter: zeros("personal counter", 4),
+            slopes: self.empty_buffer("personal slopes", votes as u64 * 4, storage),
+            grad: self.empty_buffer("personal grad", n_params as u64 * 4, storage),
+            n_params,
+        })
+    }
+
+    /// Runs `steps` rounds of the `(kernel, bind group, invocations)`
+    /// dispatches in one submission and reads the parameters back.
+    async fn run_personal(
+        &self,
+        up: &Uploaded,
+        steps: usize,
+        dispatches: &[(&wgpu::ComputePipeline, wgpu::BindGroup, usize)],
+    ) -> Result<Vec<f64>, GpuError> {
+        let mut encoder = self.encoder("train_personal");
         {
             let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                label: Some("train_low_rank"),
+                label: Some("train_personal"),
                 timestamp_writes: None,
             });
-            for _ in 0..settings.adam.steps {
-                for (kernel, (group, count)) in k.iter().zip(bind.iter().zip(counts)) {
+            for _ in 0..steps {
+                for (kernel, group, count) in dispatches {
                     pass.set_pipeline(kernel);
                     pass.set_bind_group(0, group, &[]);
-                    pass.dispatch_workgroups(count.max(1) as u32, 1, 1);
+                    let groups = count.div_ceil(LOWRANK_WORKGROUP_SIZE as usize).max(1);
+                    pass.dispatch_workgroups(groups as u32, 1, 1);
                 }
             }
         }
-        let staging = self.staging_buffer("lowrank staging", n_params as u64 * 4);
-        encoder.copy_buffer_to_buffer(&params_buffer, 0, &staging, 0, n_params as u64 * 4);
+        let bytes = up.n_params as u64 * 4;
+        let staging = self.staging_buffer("personal staging", bytes);
+        encoder.copy_buffer_to_buffer(&up.params, 0, &staging, 0, bytes);
         self.queue.submit([encoder.finish()]);
+        let raw = crate::readback::read_f32s(&self.device, &staging).await?;
+        Ok(raw.into_iter().take(up.n_params).map(f64::from).collect())
+    }
+
+    /// `settings.adam.steps` Adam steps of the rank-`rank` model from
+    /// `params` (laid out as `low_rank_start`'s) on the GPU in `f32`;
+    /// returns the parameters after them.
+    pub async fn train_low_rank(
+        &self,
+        data: &RaterVotes,
+        settings: &PersonalSettings,
+        rank: usize,
+        params: &[f64],
+    ) -> Result<Vec<f64>, GpuError> {
+        let (n, r, votes) = (data.items.len(), data.raters.len(), data.votes.len());
+        let n_params = n + n * rank + r * rank;
+        if params.len() != n_params {
+            return Err(GpuError::TooLarge(format!(
+                "{} parameters given, the model has {n_params}",
+                params.len()
+            )));
+        }
+        if votes == 0 || settings.adam.steps == 0 {
+            return Ok(params.to_vec());
+        }
+        self.check_health()?;
+        let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let u = self.upload_personal(data, settings, rank, settings.basis_l2, params)?;
+        let k = &self.lowrank.kernels;
+        let dispatches = [
+            (
+                &k[0],
+                self.bind_group(
+                    &k[0],
+                    "lowrank_slopes",
+                    &[&u.dims, &u.params, &u.votes, &u.slopes, &u.counter],
+                ),
+                votes,
+            ),
+            (
+                &k[1],
+                self.bind_group(
+                    &k[1],
+                    "lowrank_item_grad",
+                    &[
+                        &u.dims,
+                        &u.params,
+                        &u.votes,
+                        &u.slopes,
+                        &u.item_start,
+                        &u.item_entries,
+                        &u.grad,
+                    ],
+                ),
+                n,
+            ),
+            (
+                &k[2],
+                self.bind_group(
+                    &k[2],
+                    "lowrank_rater_grad",
+                    &[
+                        &u.dims,
+                        &u.params,
+                        &u.votes,
+                        &u.slopes,
+                        &u.rater_start,
+                        &u.rater_votes,
+                        &u.grad,
+                    ],
+                ),
+                r,
+            ),
+            (
+                &k[3],
+                self.bind_group(
+                    &k[3],
+                    "lowrank_adam",
+                    &[&u.dims, &u.grad, &u.params, &u.moments, &u.counter],
+                ),
+                n_params,
+            ),
+        ];
+        let out = self
+            .run_personal(&u, settings.adam.steps, &dispatches)
+            .await;
         if let Some(error) = scope.pop().await {
             return Err(GpuError::Validation(error.to_string()));
         }
-        let raw = crate::readback::read_f32s(&self.device, &staging).await?;
-        Ok(raw.into_iter().take(n_params).map(f64::from).collect())
+        out
+    }
+
+    /// `settings.adam.steps` Adam steps of the shrinkage model (strength
+    /// `lambda`) from `params` = [θ̄ (N) | δ (R × N)] on the GPU in `f32`.
+    pub async fn train_shrinkage(
+        &self,
+        data: &RaterVotes,
+        settings: &PersonalSettings,
+        lambda: f64,
+        params: &[f64],
+    ) -> Result<Vec<f64>, GpuError> {
+        let (n, r, votes) = (data.items.len(), data.raters.len(), data.votes.len());
+        let n_params = n * (r + 1);
+        if params.len() != n_params {
+            return Err(GpuError::TooLarge(format!(
+                "{} parameters given, the model has {n_params}",
+                params.len()
+            )));
+        }
+        if votes == 0 || settings.adam.steps == 0 {
+            return Ok(params.to_vec());
+        }
+        self.check_health()?;
+        let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let u = self.upload_personal(data, settings, 0, lambda, params)?;
+        let k = &self.lowrank.kernels;
+        let dispatches = [
+            (
+                &k[4],
+                self.bind_group(
+                    &k[4],
+                    "shrinkage_slopes",
+                    &[&u.dims, &u.params, &u.votes, &u.slopes, &u.counter],
+                ),
+                votes,
+            ),
+            (
+                &k[5],
+                self.bind_group(
+                    &k[5],
+                    "shrinkage_grad",
+                    &[
+                        &u.dims,
+                        &u.params,
+                        &u.votes,
+                        &u.slopes,
+                        &u.item_start,
+                        &u.item_entries,
+                        &u.rater_start,
+                        &u.rater_votes,
+                        &u.grad,
+                    ],
+                ),
+                n + r,
+            ),
+            (
+                &k[3],
+                self.bind_group(
+                    &k[3],
+                    "lowrank_adam",
+                    &[&u.dims, &u.grad, &u.params, &u.moments, &u.counter],
+                ),
+                n_params,
+            ),
+        ];
+        let out = self
+            .run_personal(&u, settings.adam.steps, &dispatches)
+            .await;
+        if let Some(error) = scope.pop().await {
+            return Err(GpuError::Validation(error.to_string()));
+        }
+        out
     }
 }

@@ -1,13 +1,15 @@
-//! The personalized low-rank model's training kernels against the f64 CPU
-//! twin, natively (lavapipe in CI) and in the browser (SwiftShader): the
-//! same start, 60 Adam steps, the same parameters to
-//! 2e-3·(1 + |cpu|) (f32 gradients; Adam normalises each step, so small
-//! differences move parameters by up to a step size each).
+//! The personalized low-rank and shrinkage models' training kernels
+//! against the f64 CPU twins, natively (lavapipe in CI) and in the browser (SwiftShader): the
+//! same start, 60 Adam steps, the same parameters to 2e-3·(1 + |cpu|)
+//! for low-rank and 1e-2 + 2e-3·|cpu| for shrinkage (f32 gradients; Adam
+//! normalises each step, so small differences in small gradients move a
+//! parameter by up to a step size).
 
 #![allow(clippy::unwrap_used)]
 
 use prefplay_core::personal::{
     AdamSettings, PersonalSettings, low_rank_start, simulate_groups, train_low_rank,
+    train_shrinkage,
 };
 
 #[cfg(target_arch = "wasm32")]
@@ -53,11 +55,51 @@ async fn low_rank_parity() {
     }
 }
 
+async fn shrinkage_parity() {
+    let Some(ctx) = context_or_skip().await else {
+        return;
+    };
+    let seed = fresh_seed() % 1000;
+    let (data, _) = simulate_groups(30, 12, 15, 2, 2.0, seed);
+    let settings = PersonalSettings {
+        adam: AdamSettings {
+            steps: 60,
+            learning_rate: 0.05,
+        },
+        seed,
+        ..PersonalSettings::default()
+    };
+    let start = vec![0.0; 12 * 31];
+    for lambda in [1.0, 10.0] {
+        let cpu = train_shrinkage(&data, &settings, lambda, start.clone());
+        let gpu = ctx
+            .train_shrinkage(&data, &settings, lambda, &start)
+            .await
+            .unwrap();
+        let moved = cpu.iter().map(|a| a.abs()).fold(0.0, f64::max);
+        assert!(moved > 0.5, "training moved the parameters ({moved})");
+        // δ entries sit near 0 under the prior, where the gradient is small
+        // and Adam's per-coordinate normalisation turns f32 rounding into
+        // steps of up to the step size (0.05): an absolute 1e-2 on top.
+        for (i, (g, c)) in gpu.iter().zip(&cpu).enumerate() {
+            assert!(
+                (g - c).abs() <= 1e-2 + 2e-3 * c.abs(),
+                "seed {seed}, λ {lambda}, parameter {i}: gpu {g} vs cpu {c}"
+            );
+        }
+    }
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     #[test]
     fn low_rank_training_matches_the_cpu() {
         pollster::block_on(super::low_rank_parity());
+    }
+
+    #[test]
+    fn shrinkage_training_matches_the_cpu() {
+        pollster::block_on(super::shrinkage_parity());
     }
 }
 
@@ -68,5 +110,10 @@ mod browser {
     #[wasm_bindgen_test]
     async fn low_rank_training_matches_the_cpu() {
         super::low_rank_parity().await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn shrinkage_training_matches_the_cpu() {
+        super::shrinkage_parity().await;
     }
 }

@@ -446,8 +446,25 @@ fn fit_pooled(data: &RaterVotes, settings: &PersonalSettings) -> Fitted {
 
 fn fit_shrinkage(data: &RaterVotes, settings: &PersonalSettings, lambda: f64) -> Fitted {
     let (n, r) = (data.items.len(), data.raters.len());
-    // θ̄ (n), then δ (r × n).
-    let mut params = vec![0.0; n * (r + 1)];
+    let params = train_shrinkage(data, settings, lambda, vec![0.0; n * (r + 1)]);
+    let scores = (0..r * n).map(|k| params[k % n] + params[n + k]).collect();
+    Fitted::PerRater {
+        scores,
+        n_items: n,
+        chosen: String::new(),
+    }
+}
+
+/// `settings.adam.steps` Adam steps of the shrinkage model with strength
+/// `lambda` from `params` = [θ̄ (N) | δ (R × N)] (the CPU twin of
+/// `prefplay-gpu`'s shrinkage training kernels; fits start from zeros).
+pub fn train_shrinkage(
+    data: &RaterVotes,
+    settings: &PersonalSettings,
+    lambda: f64,
+    mut params: Vec<f64>,
+) -> Vec<f64> {
+    let n = data.items.len();
     let at = |rater: u32, item: u32| n + rater as usize * n + item as usize;
     adam(&mut params, settings.adam, |p, g, need| {
         let loss = data_term(
@@ -466,12 +483,7 @@ fn fit_shrinkage(data: &RaterVotes, settings: &PersonalSettings, lambda: f64) ->
         loss + penalty(p, g, 0..n, settings.l2, data.votes.len())
             + penalty(p, g, n..p.len(), lambda, data.votes.len())
     });
-    let scores = (0..r * n).map(|k| params[k % n] + params[n + k]).collect();
-    Fitted::PerRater {
-        scores,
-        n_items: n,
-        chosen: String::new(),
-    }
+    params
 }
 
 fn fit_low_rank(data: &RaterVotes, settings: &PersonalSettings, k: usize) -> Fitted {
