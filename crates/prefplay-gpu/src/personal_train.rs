@@ -6,7 +6,9 @@
 //!   CPU twin [`prefplay_core::personal::train_low_rank`];
 //! - shrinkage: `shrinkage_slopes`, `shrinkage_grad` (per item, then per
 //!   rater row) and `lowrank_adam`; CPU twin
-//!   [`prefplay_core::personal::train_shrinkage`].
+//!   [`prefplay_core::personal::train_shrinkage`];
+//! - GPM: `gpm_slopes`, `gpm_item_grad` (per item) and `lowrank_adam`;
+//!   CPU twin [`prefplay_core::personal::train_gpm`].
 
 use prefplay_core::personal::{PersonalSettings, RaterVotes};
 
@@ -25,7 +27,7 @@ macro_rules! lowrank_shader {
     };
 }
 
-pub(crate) const KERNELS: [(&str, &str); 6] = [
+pub(crate) const KERNELS: [(&str, &str); 8] = [
     ("lowrank_slopes", lowrank_shader!("lowrank_slopes.wgsl")),
     (
         "lowrank_item_grad",
@@ -38,6 +40,8 @@ pub(crate) const KERNELS: [(&str, &str); 6] = [
     ("lowrank_adam", lowrank_shader!("lowrank_adam.wgsl")),
     ("shrinkage_slopes", lowrank_shader!("shrinkage_slopes.wgsl")),
     ("shrinkage_grad", lowrank_shader!("shrinkage_grad.wgsl")),
+    ("gpm_slopes", lowrank_shader!("gpm_slopes.wgsl")),
+    ("gpm_item_grad", lowrank_shader!("gpm_item_grad.wgsl")),
 ];
 
 /// The pipelines, compiled once with the context.
@@ -364,6 +368,74 @@ impl GpuContext {
                     &[&u.dims, &u.grad, &u.params, &u.moments, &u.counter],
                 ),
                 n_params,
+            ),
+        ];
+        let out = self
+            .run_personal(&u, settings.adam.steps, &dispatches)
+            .await;
+        if let Some(error) = scope.pop().await {
+            return Err(GpuError::Validation(error.to_string()));
+        }
+        out
+    }
+
+    /// `settings.adam.steps` Adam steps of GPM (embedding dimension
+    /// `settings.gpm_dims`) from `params` (N × D) on the GPU in `f32`.
+    pub async fn train_gpm(
+        &self,
+        data: &RaterVotes,
+        settings: &PersonalSettings,
+        params: &[f64],
+    ) -> Result<Vec<f64>, GpuError> {
+        let (n, d, votes) = (data.items.len(), settings.gpm_dims, data.votes.len());
+        if params.len() != n * d || d == 0 || d % 2 == 1 {
+            return Err(GpuError::TooLarge(format!(
+                "{} embeddings given for {n} items × {d} (even) dimensions",
+                params.len()
+            )));
+        }
+        if votes == 0 || settings.adam.steps == 0 {
+            return Ok(params.to_vec());
+        }
+        self.check_health()?;
+        let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let u = self.upload_personal(data, settings, d, 0.0, params)?;
+        let k = &self.lowrank.kernels;
+        let dispatches = [
+            (
+                &k[6],
+                self.bind_group(
+                    &k[6],
+                    "gpm_slopes",
+                    &[&u.dims, &u.params, &u.votes, &u.slopes, &u.counter],
+                ),
+                votes,
+            ),
+            (
+                &k[7],
+                self.bind_group(
+                    &k[7],
+                    "gpm_item_grad",
+                    &[
+                        &u.dims,
+                        &u.params,
+                        &u.votes,
+                        &u.slopes,
+                        &u.item_start,
+                        &u.item_entries,
+                        &u.grad,
+                    ],
+                ),
+                n,
+            ),
+            (
+                &k[3],
+                self.bind_group(
+                    &k[3],
+                    "lowrank_adam",
+                    &[&u.dims, &u.grad, &u.params, &u.moments, &u.counter],
+                ),
+                n * d,
             ),
         ];
         let out = self

@@ -1,15 +1,15 @@
-//! The personalized low-rank and shrinkage models' training kernels
+//! The personalized low-rank, shrinkage and GPM training kernels
 //! against the f64 CPU twins, natively (lavapipe in CI) and in the browser (SwiftShader): the
 //! same start, 60 Adam steps, the same parameters to 2e-3·(1 + |cpu|)
-//! for low-rank and 1e-2 + 2e-3·|cpu| for shrinkage (f32 gradients; Adam
+//! for low-rank and GPM, 1e-2 + 2e-3·|cpu| for shrinkage (f32 gradients; Adam
 //! normalises each step, so small differences in small gradients move a
 //! parameter by up to a step size).
 
 #![allow(clippy::unwrap_used)]
 
 use prefplay_core::personal::{
-    AdamSettings, PersonalSettings, low_rank_start, simulate_groups, train_low_rank,
-    train_shrinkage,
+    AdamSettings, PersonalSettings, gpm_start, low_rank_start, simulate_cycle, simulate_groups,
+    train_gpm, train_low_rank, train_shrinkage,
 };
 
 #[cfg(target_arch = "wasm32")]
@@ -90,6 +90,37 @@ async fn shrinkage_parity() {
     }
 }
 
+async fn gpm_parity() {
+    let Some(ctx) = context_or_skip().await else {
+        return;
+    };
+    let seed = fresh_seed() % 1000;
+    let data = simulate_cycle(5, 300, 0.9, seed);
+    let settings = PersonalSettings {
+        adam: AdamSettings {
+            steps: 60,
+            learning_rate: 0.05,
+        },
+        seed,
+        ..PersonalSettings::default()
+    };
+    let start = gpm_start(&data, &settings);
+    let cpu = train_gpm(&data, &settings, start.clone());
+    let gpu = ctx.train_gpm(&data, &settings, &start).await.unwrap();
+    let moved = cpu
+        .iter()
+        .zip(&start)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max);
+    assert!(moved > 0.5, "training moved the embeddings ({moved})");
+    for (i, (g, c)) in gpu.iter().zip(&cpu).enumerate() {
+        assert!(
+            (g - c).abs() <= 2e-3 * (1.0 + c.abs()),
+            "seed {seed}, embedding {i}: gpu {g} vs cpu {c}"
+        );
+    }
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     #[test]
@@ -100,6 +131,11 @@ mod native {
     #[test]
     fn shrinkage_training_matches_the_cpu() {
         pollster::block_on(super::shrinkage_parity());
+    }
+
+    #[test]
+    fn gpm_training_matches_the_cpu() {
+        pollster::block_on(super::gpm_parity());
     }
 }
 
@@ -115,5 +151,10 @@ mod browser {
     #[wasm_bindgen_test]
     async fn shrinkage_training_matches_the_cpu() {
         super::shrinkage_parity().await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn gpm_training_matches_the_cpu() {
+        super::gpm_parity().await;
     }
 }

@@ -650,8 +650,25 @@ fn fit_mixture(data: &RaterVotes, settings: &PersonalSettings, k: usize) -> Fitt
 }
 
 fn fit_gpm(data: &RaterVotes, settings: &PersonalSettings) -> Fitted {
+    Fitted::Gpm {
+        embeddings: train_gpm(data, settings, gpm_start(data, settings)),
+        dims: settings.gpm_dims,
+    }
+}
+
+/// GPM's starting embeddings (N × D, N(0, 0.5²) from `settings.seed`).
+pub fn gpm_start(data: &RaterVotes, settings: &PersonalSettings) -> Vec<f64> {
+    normal_start(
+        data.items.len() * settings.gpm_dims,
+        0.5,
+        settings.seed ^ 0x6e3,
+    )
+}
+
+/// `settings.adam.steps` Adam steps of GPM from `params` (the CPU twin of
+/// `prefplay-gpu`'s GPM training kernels).
+pub fn train_gpm(data: &RaterVotes, settings: &PersonalSettings, mut params: Vec<f64>) -> Vec<f64> {
     let (n, d) = (data.items.len(), settings.gpm_dims);
-    let mut params = normal_start(n * d, 0.5, settings.seed ^ 0x6e3);
     adam(&mut params, settings.adam, |p, g, need| {
         let loss = data_term(
             &data.votes,
@@ -675,8 +692,5 @@ fn fit_gpm(data: &RaterVotes, settings: &PersonalSettings) -> Fitted {
         );
         loss + penalty(p, g, 0..n * d, settings.l2, data.votes.len())
     });
-    Fitted::Gpm {
-        embeddings: params,
-        dims: d,
-    }
+    params
 }

@@ -43,8 +43,8 @@ pub use data::{PersonalVote, RaterVotes, split_within_raters};
 pub use features::{PAL_DIMS, deck_features, standardise};
 pub use few_shot::{FewShot, PairChoice, accuracy_by_answers};
 pub use fits::{
-    FEATURE_HIDDEN, Fitted, PersonalKind, PersonalSettings, fit, low_rank_from_params,
-    low_rank_start, metrics, train_low_rank, train_shrinkage,
+    FEATURE_HIDDEN, Fitted, PersonalKind, PersonalSettings, fit, gpm_start, low_rank_from_params,
+    low_rank_start, metrics, train_gpm, train_low_rank, train_shrinkage,
 };
 pub use sim::{
     adjusted_rand_index, group_utilities, simulate_cycle, simulate_feature_groups, simulate_groups,

@@ -4,7 +4,9 @@
 
 use prefplay_core::loss::{LossBatch, LossKind, LossParams, LossRow, evaluate};
 use prefplay_core::loss_sweep::{MarginLoss, loss_sweep};
-use prefplay_core::personal::{PersonalSettings, RaterVotes, train_low_rank, train_shrinkage};
+use prefplay_core::personal::{
+    PersonalSettings, RaterVotes, train_gpm, train_low_rank, train_shrinkage,
+};
 use prefplay_core::reward_model::{
     RewardHead, RewardModel, RewardPairs, RewardSettings, train_reward,
 };
@@ -170,6 +172,24 @@ impl Engine {
             work,
             async |ctx| ctx.train_shrinkage(data, settings, lambda, params).await,
             || Ok(train_shrinkage(data, settings, lambda, params.to_vec())),
+        )
+        .await
+    }
+
+    /// Adam steps of GPM (see [`prefplay_core::personal::train_gpm`]) on
+    /// this engine from `params`; a GPU error reruns them on the CPU.
+    pub async fn train_gpm(
+        &self,
+        data: &RaterVotes,
+        settings: &PersonalSettings,
+        params: &[f64],
+    ) -> prefplay_core::Result<EngineOutput<Vec<f64>>> {
+        let work = data.votes.len() as u64 * settings.adam.steps as u64;
+        self.dispatch(
+            Workload::PersonalTraining,
+            work,
+            async |ctx| ctx.train_gpm(data, settings, params).await,
+            || Ok(train_gpm(data, settings, params.to_vec())),
         )
         .await
     }
