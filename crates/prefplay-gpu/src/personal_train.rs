@@ -188,23 +188,50 @@ impl GpuContext {
         })
     }
 
-    /// Runs `steps` rounds of the `(kernel, bind group, invocations)`
-    /// dispatches in one submission and reads the parameters back.
-    async fn run_personal(
+    /// Checks `params` has `expected` values, uploads, runs
+    /// `settings.adam.steps` rounds of `dispatches` (kernel index, the
+    /// buffers it binds, invocations) in one submission and reads the
+    /// parameters back. `rank` is the kernels' `dims.rank`, `penalty` the
+    /// prior on the rater parameters.
+    #[allow(clippy::too_many_arguments)]
+    async fn train_personal(
         &self,
-        up: &Uploaded,
-        steps: usize,
-        dispatches: &[(&wgpu::ComputePipeline, wgpu::BindGroup, usize)],
+        data: &RaterVotes,
+        settings: &PersonalSettings,
+        rank: usize,
+        penalty: f64,
+        params: &[f64],
+        expected: usize,
+        dispatches: &[(usize, Binds, usize)],
     ) -> Result<Vec<f64>, GpuError> {
+        if params.len() != expected {
+            return Err(GpuError::TooLarge(format!(
+                "{} parameters given, the model has {expected}",
+                params.len()
+            )));
+        }
+        if data.votes.is_empty() || settings.adam.steps == 0 {
+            return Ok(params.to_vec());
+        }
+        self.check_health()?;
+        let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let up = self.upload_personal(data, settings, rank, penalty, params)?;
+        let k = &self.lowrank.kernels;
+        let groups: Vec<wgpu::BindGroup> = dispatches
+            .iter()
+            .map(|&(kernel, binds, _)| {
+                self.bind_group(&k[kernel], KERNELS[kernel].0, &binds.buffers(&up))
+            })
+            .collect();
         let mut encoder = self.encoder("train_personal");
         {
             let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
                 label: Some("train_personal"),
                 timestamp_writes: None,
             });
-            for _ in 0..steps {
-                for (kernel, group, count) in dispatches {
-                    pass.set_pipeline(kernel);
+            for _ in 0..settings.adam.steps {
+                for (&(kernel, _, count), group) in dispatches.iter().zip(&groups) {
+                    pass.set_pipeline(&k[kernel]);
                     pass.set_bind_group(0, group, &[]);
                     let groups = count.div_ceil(LOWRANK_WORKGROUP_SIZE as usize).max(1);
                     pass.dispatch_workgroups(groups as u32, 1, 1);
@@ -215,8 +242,11 @@ impl GpuContext {
         let staging = self.staging_buffer("personal staging", bytes);
         encoder.copy_buffer_to_buffer(&up.params, 0, &staging, 0, bytes);
         self.queue.submit([encoder.finish()]);
-        let raw = crate::readback::read_f32s(&self.device, &staging).await?;
-        Ok(raw.into_iter().take(up.n_params).map(f64::from).collect())
+        let raw = crate::readback::read_f32s(&self.device, &staging).await;
+        if let Some(error) = scope.pop().await {
+            return Err(GpuError::Validation(error.to_string()));
+        }
+        Ok(raw?.into_iter().take(up.n_params).map(f64::from).collect())
     }
 
     /// `settings.adam.steps` Adam steps of the rank-`rank` model from
@@ -231,80 +261,22 @@ impl GpuContext {
     ) -> Result<Vec<f64>, GpuError> {
         let (n, r, votes) = (data.items.len(), data.raters.len(), data.votes.len());
         let n_params = n + n * rank + r * rank;
-        if params.len() != n_params {
-            return Err(GpuError::TooLarge(format!(
-                "{} parameters given, the model has {n_params}",
-                params.len()
-            )));
-        }
-        if votes == 0 || settings.adam.steps == 0 {
-            return Ok(params.to_vec());
-        }
-        self.check_health()?;
-        let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let u = self.upload_personal(data, settings, rank, settings.basis_l2, params)?;
-        let k = &self.lowrank.kernels;
         let dispatches = [
-            (
-                &k[0],
-                self.bind_group(
-                    &k[0],
-                    "lowrank_slopes",
-                    &[&u.dims, &u.params, &u.votes, &u.slopes, &u.counter],
-                ),
-                votes,
-            ),
-            (
-                &k[1],
-                self.bind_group(
-                    &k[1],
-                    "lowrank_item_grad",
-                    &[
-                        &u.dims,
-                        &u.params,
-                        &u.votes,
-                        &u.slopes,
-                        &u.item_start,
-                        &u.item_entries,
-                        &u.grad,
-                    ],
-                ),
-                n,
-            ),
-            (
-                &k[2],
-                self.bind_group(
-                    &k[2],
-                    "lowrank_rater_grad",
-                    &[
-                        &u.dims,
-                        &u.params,
-                        &u.votes,
-                        &u.slopes,
-                        &u.rater_start,
-                        &u.rater_votes,
-                        &u.grad,
-                    ],
-                ),
-                r,
-            ),
-            (
-                &k[3],
-                self.bind_group(
-                    &k[3],
-                    "lowrank_adam",
-                    &[&u.dims, &u.grad, &u.params, &u.moments, &u.counter],
-                ),
-                n_params,
-            ),
+            (0, Binds::Slopes, votes),
+            (1, Binds::ItemGrad, n),
+            (2, Binds::RaterGrad, r),
+            (3, Binds::Adam, n_params),
         ];
-        let out = self
-            .run_personal(&u, settings.adam.steps, &dispatches)
-            .await;
-        if let Some(error) = scope.pop().await {
-            return Err(GpuError::Validation(error.to_string()));
-        }
-        out
+        self.train_personal(
+            data,
+            settings,
+            rank,
+            settings.basis_l2,
+            params,
+            n_params,
+            &dispatches,
+        )
+        .await
     }
 
     /// `settings.adam.steps` Adam steps of the shrinkage model (strength
@@ -318,65 +290,13 @@ impl GpuContext {
     ) -> Result<Vec<f64>, GpuError> {
         let (n, r, votes) = (data.items.len(), data.raters.len(), data.votes.len());
         let n_params = n * (r + 1);
-        if params.len() != n_params {
-            return Err(GpuError::TooLarge(format!(
-                "{} parameters given, the model has {n_params}",
-                params.len()
-            )));
-        }
-        if votes == 0 || settings.adam.steps == 0 {
-            return Ok(params.to_vec());
-        }
-        self.check_health()?;
-        let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let u = self.upload_personal(data, settings, 0, lambda, params)?;
-        let k = &self.lowrank.kernels;
         let dispatches = [
-            (
-                &k[4],
-                self.bind_group(
-                    &k[4],
-                    "shrinkage_slopes",
-                    &[&u.dims, &u.params, &u.votes, &u.slopes, &u.counter],
-                ),
-                votes,
-            ),
-            (
-                &k[5],
-                self.bind_group(
-                    &k[5],
-                    "shrinkage_grad",
-                    &[
-                        &u.dims,
-                        &u.params,
-                        &u.votes,
-                        &u.slopes,
-                        &u.item_start,
-                        &u.item_entries,
-                        &u.rater_start,
-                        &u.rater_votes,
-                        &u.grad,
-                    ],
-                ),
-                n + r,
-            ),
-            (
-                &k[3],
-                self.bind_group(
-                    &k[3],
-                    "lowrank_adam",
-                    &[&u.dims, &u.grad, &u.params, &u.moments, &u.counter],
-                ),
-                n_params,
-            ),
+            (4, Binds::Slopes, votes),
+            (5, Binds::ItemAndRaterGrad, n + r),
+            (3, Binds::Adam, n_params),
         ];
-        let out = self
-            .run_personal(&u, settings.adam.steps, &dispatches)
-            .await;
-        if let Some(error) = scope.pop().await {
-            return Err(GpuError::Validation(error.to_string()));
-        }
-        out
+        self.train_personal(data, settings, 0, lambda, params, n_params, &dispatches)
+            .await
     }
 
     /// `settings.adam.steps` Adam steps of GPM (embedding dimension
@@ -388,62 +308,65 @@ impl GpuContext {
         params: &[f64],
     ) -> Result<Vec<f64>, GpuError> {
         let (n, d, votes) = (data.items.len(), settings.gpm_dims, data.votes.len());
-        if params.len() != n * d || d == 0 || d % 2 == 1 {
+        if d == 0 || d % 2 == 1 {
             return Err(GpuError::TooLarge(format!(
-                "{} embeddings given for {n} items × {d} (even) dimensions",
-                params.len()
+                "GPM needs an even embedding dimension, not {d}"
             )));
         }
-        if votes == 0 || settings.adam.steps == 0 {
-            return Ok(params.to_vec());
-        }
-        self.check_health()?;
-        let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let u = self.upload_personal(data, settings, d, 0.0, params)?;
-        let k = &self.lowrank.kernels;
         let dispatches = [
-            (
-                &k[6],
-                self.bind_group(
-                    &k[6],
-                    "gpm_slopes",
-                    &[&u.dims, &u.params, &u.votes, &u.slopes, &u.counter],
-                ),
-                votes,
-            ),
-            (
-                &k[7],
-                self.bind_group(
-                    &k[7],
-                    "gpm_item_grad",
-                    &[
-                        &u.dims,
-                        &u.params,
-                        &u.votes,
-                        &u.slopes,
-                        &u.item_start,
-                        &u.item_entries,
-                        &u.grad,
-                    ],
-                ),
-                n,
-            ),
-            (
-                &k[3],
-                self.bind_group(
-                    &k[3],
-                    "lowrank_adam",
-                    &[&u.dims, &u.grad, &u.params, &u.moments, &u.counter],
-                ),
-                n * d,
-            ),
+            (6, Binds::Slopes, votes),
+            (7, Binds::ItemGrad, n),
+            (3, Binds::Adam, n * d),
         ];
-        let out = self
-            .run_personal(&u, settings.adam.steps, &dispatches)
-            .await;
-        if let Some(error) = scope.pop().await {
-            return Err(GpuError::Validation(error.to_string()));
+        self.train_personal(data, settings, d, 0.0, params, n * d, &dispatches)
+            .await
+    }
+}
+
+/// Which buffers a kernel binds, in binding order.
+#[derive(Debug, Clone, Copy)]
+enum Binds {
+    /// `*_slopes`: dims, params, votes, slopes, counter.
+    Slopes,
+    /// `lowrank_item_grad`, `gpm_item_grad`: dims, params, votes, slopes,
+    /// the item CSR lists, grad.
+    ItemGrad,
+    /// `lowrank_rater_grad`: dims, params, votes, slopes, the rater CSR
+    /// lists, grad.
+    RaterGrad,
+    /// `shrinkage_grad`: both CSR lists.
+    ItemAndRaterGrad,
+    /// `lowrank_adam`: dims, grad, params, moments, counter.
+    Adam,
+}
+
+impl Binds {
+    fn buffers(self, u: &Uploaded) -> Vec<&wgpu::Buffer> {
+        let common = [&u.dims, &u.params, &u.votes, &u.slopes];
+        match self {
+            Binds::Slopes => [common.as_slice(), &[&u.counter]].concat(),
+            Binds::ItemGrad => [
+                common.as_slice(),
+                &[&u.item_start, &u.item_entries, &u.grad],
+            ]
+            .concat(),
+            Binds::RaterGrad => [
+                common.as_slice(),
+                &[&u.rater_start, &u.rater_votes, &u.grad],
+            ]
+            .concat(),
+            Binds::ItemAndRaterGrad => [
+                common.as_slice(),
+                &[
+                    &u.item_start,
+                    &u.item_entries,
+                    &u.rater_start,
+                    &u.rater_votes,
+                    &u.grad,
+                ],
+            ]
+            .concat(),
+            Binds::Adam => vec![&u.dims, &u.grad, &u.params, &u.moments, &u.counter],
         }
-        out
     }
 }
