@@ -4,7 +4,7 @@
 
 use prefplay_core::collect::{Ballot, Deck};
 use prefplay_core::personal::{
-    self, Fitted, PairChoice, PersonalKind, PersonalSettings, PersonalVote, RaterVotes,
+    self, Fitted, PairChoice, PersonalKind, PersonalSettings, PersonalVote, RaterVotes, Trainer,
     accuracy_by_answers, adjusted_rand_index, group_utilities, simulate_cycle, simulate_groups,
     split_within_raters,
 };
@@ -100,8 +100,16 @@ pub fn votes_of_ballots(deck: &Deck, participants: &[String], ballots: &[Ballot]
     }
 }
 
-/// Fits and scores every model on `data` (seeded).
-pub fn analyse(data: &RaterVotes, seed: u64) -> prefplay_core::Result<Analysis> {
+/// Fits and scores every model on `data` (seeded), the training loops run
+/// by `trainer` (the engine's GPU kernels, or the CPU twins).
+pub async fn analyse(
+    data: &RaterVotes,
+    seed: u64,
+    trainer: &impl Trainer,
+) -> prefplay_core::Result<Analysis> {
+    let fit = async |kind, data: &RaterVotes, settings: &PersonalSettings| {
+        personal::fit_with(kind, data, settings, trainer).await
+    };
     let settings = PersonalSettings {
         seed,
         ..PersonalSettings::default()
@@ -112,7 +120,7 @@ pub fn analyse(data: &RaterVotes, seed: u64) -> prefplay_core::Result<Analysis> 
         if kind.needs_features() && data.feature_names.is_empty() {
             continue;
         }
-        let fitted = personal::fit(kind, &train, &settings)?;
+        let fitted = fit(kind, &train, &settings).await?;
         let m = personal::metrics(&fitted, &test);
         models.push(ModelRow {
             kind,
@@ -127,23 +135,25 @@ pub fn analyse(data: &RaterVotes, seed: u64) -> prefplay_core::Result<Analysis> 
         .min_by(|a, b| a.log_loss.total_cmp(&b.log_loss))
         .map_or(PersonalKind::Shrinkage, |m| m.kind);
     let n = data.items.len();
-    let pooled = personal::fit(PersonalKind::Bt, data, &settings)?.rater_scores(0, n);
-    let best_fit = personal::fit(best, data, &settings)?;
+    let pooled = fit(PersonalKind::Bt, data, &settings)
+        .await?
+        .rater_scores(0, n);
+    let best_fit = fit(best, data, &settings).await?;
     let personal: Vec<Vec<f64>> = (0..data.raters.len() as u32)
         .map(|u| best_fit.rater_scores(u, n))
         .collect();
     let mixture = if best == PersonalKind::Mixture {
         best_fit.clone()
     } else {
-        personal::fit(PersonalKind::Mixture, data, &settings)?
+        fit(PersonalKind::Mixture, data, &settings).await?
     };
     let groups = mixture.groups_of_raters().unwrap_or_default();
     let population = if best == PersonalKind::LowRank {
         best_fit.clone()
     } else {
-        personal::fit(PersonalKind::LowRank, data, &settings)?
+        fit(PersonalKind::LowRank, data, &settings).await?
     };
-    let gpm_fit = personal::fit(PersonalKind::Gpm, data, &settings)?;
+    let gpm_fit = fit(PersonalKind::Gpm, data, &settings).await?;
     let gpm = (0..n as u32)
         .map(|a| {
             (0..n as u32)
@@ -219,14 +229,16 @@ pub fn few_shot_curves(
     Ok((curve(PairChoice::Information), curve(PairChoice::Random)))
 }
 
-#[cfg(test)]
+// Native: the page's async analysis driven by pollster on the CPU trainer.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use prefplay_core::personal::CpuTrainer;
 
     #[test]
     fn scenario_eight_recovers_both_groups_and_beats_pooled_bt() {
         let data = scenario_data(Scenario::TwoGroups, 8);
-        let a = analyse(&data, 8).unwrap();
+        let a = pollster::block_on(analyse(&data, 8, &CpuTrainer)).unwrap();
         let loss = |k| a.models.iter().find(|m| m.kind == k).unwrap().log_loss;
         assert!(
             loss(a.best) < loss(PersonalKind::Bt) - 0.05,
@@ -240,7 +252,7 @@ mod tests {
     #[test]
     fn scenario_seven_is_a_cycle_that_gpm_fits() {
         let data = scenario_data(Scenario::Cycle, 7);
-        let a = analyse(&data, 7).unwrap();
+        let a = pollster::block_on(analyse(&data, 7, &CpuTrainer)).unwrap();
         let acc = |k| a.models.iter().find(|m| m.kind == k).unwrap().accuracy;
         assert!(
             acc(PersonalKind::Gpm) > 0.8 && acc(PersonalKind::Bt) < 0.75,

@@ -7,8 +7,11 @@ use super::analysis::{
     Analysis, Scenario, analyse, few_shot_curves, scenario_data, two_groups_recovery,
     votes_of_ballots,
 };
+use prefplay_gpu::EngineTrainer;
+
 use crate::browser::{url_parameter, yield_to_browser};
 use crate::components::{Heatmap, LineChart, Scatter, Series};
+use crate::fit_job::EngineRequest;
 
 fn model_title(kind: PersonalKind) -> &'static str {
     match kind {
@@ -50,6 +53,8 @@ pub fn PersonalLab() -> impl IntoView {
     let analysis = RwSignal::new(None::<Analysis>);
     let status = RwSignal::new(String::from("Fitting…"));
     let done = RwSignal::new(false);
+    // Which engines ran the training loops.
+    let engines = RwSignal::new(String::new());
     let you = RwSignal::new(0usize);
     let ari = RwSignal::new(None::<f64>);
     let curves = RwSignal::new(None::<(Vec<f64>, Vec<f64>)>);
@@ -119,20 +124,30 @@ pub fn PersonalLab() -> impl IntoView {
             done.set(true);
             return;
         }
+        let request = EngineRequest::from_param(url_parameter("engine").as_deref());
+        let (engine, _) = request.create().await;
+        let trainer = EngineTrainer::new(&engine);
+        status.set(format!(
+            "Fitting every model to {} votes…",
+            data.votes.len()
+        ));
+        yield_to_browser().await;
         let started = crate::fit_job::now_ms();
-        match analyse(&data, seed) {
+        match analyse(&data, seed, &trainer).await {
             Ok(a) => {
                 if scenario == Some(Scenario::TwoGroups) {
                     ari.set(Some(two_groups_recovery(&a, seed)));
                     curves.set(few_shot_curves(&data, seed).ok());
                 }
                 status.set(format!(
-                    "{} votes by {} voters on {} items; every model fitted in {:.0} ms on the CPU.",
+                    "{} votes by {} voters on {} items; every model fitted in {:.0} ms. Trained on: {}.",
                     data.votes.len(),
                     data.raters.len(),
                     data.items.len(),
-                    crate::fit_job::now_ms() - started
+                    crate::fit_job::now_ms() - started,
+                    trainer.engines_used().join("; ")
                 ));
+                engines.set(trainer.engines_used().join("; "));
                 quiz.set_value(FewShot::new(&a.population));
                 analysis.set(Some(a));
                 quiz_refresh();
@@ -310,7 +325,7 @@ pub fn PersonalLab() -> impl IntoView {
             }.into_any(),
             None => ().into_any(),
         }}
-        <p id="personal-status" class="fit-info" aria-live="polite" data-done=move || done.get().to_string()>{move || status.get()}</p>
+        <p id="personal-status" class="fit-info" aria-live="polite" data-done=move || done.get().to_string() data-engines=move || engines.get()>{move || status.get()}</p>
         <section class="lab-section" aria-label="Models">{models}</section>
         <section class="lab-section" aria-label="Leaderboards side by side">
             <h2>"Leaderboards side by side"</h2>

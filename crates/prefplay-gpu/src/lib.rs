@@ -33,12 +33,12 @@ pub use bt_bootstrap::{
 pub use bt_pieces::{BT_PIECES_WORKGROUP_SIZE, BtGpuProblem};
 pub use context::GpuContext;
 pub use engine::{
-    Engine, EngineBootstrap, EngineOutput, EngineRun, F32_PHASE_TOLERANCE, Step,
+    Engine, EngineBootstrap, EngineOutput, EngineRun, EngineTrainer, F32_PHASE_TOLERANCE, Step,
     fit_bt_cpu_observed, fit_bt_gpu, fit_bt_gpu_observed, gpu_bootstrap_refusal,
 };
 pub use error::GpuError;
 pub use loss_sweep::LOSS_SWEEP_WORKGROUP_SIZE;
-pub use personal_train::LOWRANK_WORKGROUP_SIZE;
+pub use personal_train::{LOWRANK_WORKGROUP_SIZE, MIXTURE_MAX_GROUPS};
 pub use poisson_weights::POISSON_WEIGHTS_WORKGROUP_SIZE;
 pub use pref_loss::{AOT_MAX_ROWS, PREF_LOSS_CONTEXT_WORKGROUP_SIZE, PREF_LOSS_WORKGROUP_SIZE};
 pub use reward_train::{REWARD_TILE, REWARD_WORKGROUP_SIZE};

@@ -1,6 +1,6 @@
 // The gradient of θ̄_i and V_i· for one item per invocation, from the
 // slopes of the votes the item is in (a CSR list per item), plus the
-// penalties. No float atomics: each invocation owns its item's entries.
+// penalties (none when it sees a feature model's view; see own_prior). No float atomics: each invocation owns its item's entries.
 
 const WORKGROUP_SIZE: u32 = 64u;
 
@@ -38,7 +38,7 @@ fn lowrank_item_grad(@builtin(global_invocation_id) id: vec3<u32>) {
         let sign = entry_sign(entry);
         g_mean += sign * slopes[v];
     }
-    grad[i] = g_mean + dims.l2 * scale * params[i];
+    grad[i] = g_mean + own_prior(dims) * dims.l2 * scale * params[i];
     for (var j = 0u; j < dims.rank; j++) {
         var g = 0.0;
         for (var e = item_start[i]; e < item_start[i + 1u]; e++) {
@@ -48,6 +48,6 @@ fn lowrank_item_grad(@builtin(global_invocation_id) id: vec3<u32>) {
             g += sign * slopes[v] * params[w_index(dims, votes[v].x, j)];
         }
         let p = v_index(dims, i, j);
-        grad[p] = g + dims.basis_l2 * scale * params[p];
+        grad[p] = g + own_prior(dims) * dims.basis_l2 * scale * params[p];
     }
 }

@@ -1,5 +1,6 @@
 // The gradient of W_u· for one rater per invocation, from the slopes of
-// the rater's votes (a CSR list per rater), plus the penalty.
+// the rater's votes (a CSR list per rater), plus the penalty (none when
+// it sees a feature model's view).
 
 const WORKGROUP_SIZE: u32 = 64u;
 
@@ -32,6 +33,6 @@ fn lowrank_rater_grad(@builtin(global_invocation_id) id: vec3<u32>) {
             g += slopes[v] * (params[v_index(dims, vote.y, j)] - params[v_index(dims, vote.z, j)]);
         }
         let p = w_index(dims, u, j);
-        grad[p] = g + dims.basis_l2 * dims.inv_votes * params[p];
+        grad[p] = g + own_prior(dims) * dims.basis_l2 * dims.inv_votes * params[p];
     }
 }

@@ -1,6 +1,7 @@
 //! The personalized page: scenario (7) (a cycle GPM fits and BT cannot),
 //! scenario (8) (two groups recovered; personal models beat pooled BT; a
-//! new voter's accuracy rises with answers), and the page on the
+//! new voter's accuracy rises with answers), scenario (8) with every
+//! training loop on the GPU (?engine=gpu), and the page on the
 //! playground's own votes by two voters.
 
 use std::time::Duration;
@@ -135,6 +136,39 @@ async fn scenario_eight_recovers_two_groups() -> Result<()> {
             )
             .await?;
         std::fs::write(docs.join("personal.png"), client.screenshot().await?)?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scenario_eight_trains_every_model_on_the_gpu() -> Result<()> {
+    with_page("personal-8-gpu", async |client, url, _| {
+        client
+            .goto(&format!("{url}?scenario=8&seed=8&engine=gpu"))
+            .await?;
+        done(client).await?;
+        let engines = attr(client, "#personal-status", "data-engines").await?;
+        let status = client
+            .find(Locator::Css("#personal-status"))
+            .await?
+            .text()
+            .await?;
+        println!("MEASURE: scenario 8 on ?engine=gpu: {status}");
+        ensure!(
+            engines.starts_with("GPU: ") && !engines.contains("CPU"),
+            "every training loop ran on the GPU: {engines}"
+        );
+        let ari: f64 = attr(client, "#scenario-ari", "data-ari").await?.parse()?;
+        let bt = model(client, "bt", "data-log-loss").await?;
+        let mixture = model(client, "mixture", "data-log-loss").await?;
+        let low_rank = model(client, "personal-lowrank", "data-log-loss").await?;
+        println!(
+            "scenario 8 on the GPU: ARI {ari:.2}; held-out log-loss BT {bt:.3}, mixture {mixture:.3}, low-rank {low_rank:.3}"
+        );
+        ensure!(ari >= 0.9, "ARI {ari}");
+        ensure!(mixture < bt - 0.05, "mixture {mixture} vs BT {bt}");
+        ensure!(low_rank < bt - 0.05, "low-rank {low_rank} vs BT {bt}");
         Ok(())
     })
     .await

@@ -1,14 +1,14 @@
-//! The models' objectives, fits and predictions.
+//! The models' kinds, settings, objectives, CPU training loops (the
+//! GPU kernels' twins) and predictions; choosing and fitting is in
+//! `fitting.rs`.
 
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Normal};
 
+use super::PersonalMetrics;
 use super::adam::{AdamSettings, adam};
-use super::data::{PersonalVote, RaterVotes, split_within_raters};
-use super::features::{fit_feature_head, fit_ideal_points};
-use super::{MAX_GROUPS, MAX_RANK, PersonalMetrics, SHRINKAGE_GRID};
+use super::data::{PersonalVote, RaterVotes};
 use crate::numerics::{log_sigmoid, sigmoid};
-use crate::{Error, Result};
 
 /// Which model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -265,115 +265,6 @@ pub fn metrics(fitted: &Fitted, test: &RaterVotes) -> PersonalMetrics {
 /// prefers it to the linear head.
 pub const FEATURE_HIDDEN: usize = 8;
 
-/// Fits `kind` on `data`.
-pub fn fit(kind: PersonalKind, data: &RaterVotes, settings: &PersonalSettings) -> Result<Fitted> {
-    if data.items.len() < 2 {
-        return Err(Error::InvalidParameter {
-            name: "items",
-            value: data.items.len().to_string(),
-            reason: "needs at least two items",
-        });
-    }
-    if settings.gpm_dims == 0 || settings.gpm_dims % 2 == 1 {
-        return Err(Error::InvalidParameter {
-            name: "gpm_dims",
-            value: settings.gpm_dims.to_string(),
-            reason: "must be even and > 0",
-        });
-    }
-    match kind {
-        PersonalKind::Bt => Ok(fit_pooled(data, settings)),
-        PersonalKind::Gpm => Ok(fit_gpm(data, settings)),
-        PersonalKind::Shrinkage => {
-            let lambda = choose(data, settings, &SHRINKAGE_GRID, |d, &l, s| {
-                fit_shrinkage(d, s, l)
-            })?;
-            let mut fitted = fit_shrinkage(data, settings, lambda);
-            set_chosen(&mut fitted, format!("λ = {lambda}"));
-            Ok(fitted)
-        }
-        PersonalKind::LowRank => {
-            let ranks: Vec<usize> = (1..=MAX_RANK).collect();
-            let k = choose(data, settings, &ranks, |d, &k, s| fit_low_rank(d, s, k))?;
-            Ok(fit_low_rank(data, settings, k))
-        }
-        PersonalKind::Features => {
-            if data.feature_names.is_empty() {
-                return Err(Error::InvalidParameter {
-                    name: "model",
-                    value: kind.name().to_string(),
-                    reason: "needs item features (a deck with f_ columns, or colours)",
-                });
-            }
-            let grid = [
-                (1.0, 0),
-                (10.0, 0),
-                (1.0, FEATURE_HIDDEN),
-                (10.0, FEATURE_HIDDEN),
-            ];
-            let (lambda, hidden) = choose(data, settings, &grid, |d, &(l, h), s| {
-                fit_feature_head(d, s, l, h)
-            })?;
-            let mut fitted = fit_feature_head(data, settings, lambda, hidden);
-            let head = if hidden > 0 {
-                format!("tanh layer of {hidden}")
-            } else {
-                "linear".to_string()
-            };
-            set_chosen(&mut fitted, format!("λ = {lambda}, {head}"));
-            Ok(fitted)
-        }
-        PersonalKind::IdealPoints => {
-            let sizes: Vec<usize> = (1..=MAX_GROUPS - 1).collect();
-            let k = choose(data, settings, &sizes, |d, &k, s| fit_ideal_points(d, s, k))?;
-            let mut fitted = fit_ideal_points(data, settings, k);
-            set_chosen(&mut fitted, format!("K = {k} prototypes"));
-            Ok(fitted)
-        }
-        PersonalKind::Mixture => {
-            let sizes: Vec<usize> = (1..=MAX_GROUPS).collect();
-            let k = choose(data, settings, &sizes, |d, &k, s| fit_mixture(d, s, k))?;
-            Ok(fit_mixture(data, settings, k))
-        }
-    }
-}
-
-fn set_chosen(fitted: &mut Fitted, text: String) {
-    if let Fitted::PerRater { chosen, .. } = fitted {
-        *chosen = text;
-    }
-}
-
-/// The candidate whose fit on an inner split of `data` (a share of each
-/// rater's votes held out), with half the Adam steps, has the lowest
-/// held-out log-loss; ties go to the first (simplest) candidate.
-fn choose<T: Copy>(
-    data: &RaterVotes,
-    settings: &PersonalSettings,
-    candidates: &[T],
-    fit_one: impl Fn(&RaterVotes, &T, &PersonalSettings) -> Fitted,
-) -> Result<T> {
-    let (inner_train, inner_test) =
-        split_within_raters(data, settings.inner_holdout, settings.seed ^ 0x1a2b)?;
-    // Choosing needs the candidates' order, not their last digits: half
-    // the steps.
-    let quick = PersonalSettings {
-        adam: AdamSettings {
-            steps: (settings.adam.steps / 2).max(1),
-            ..settings.adam
-        },
-        ..*settings
-    };
-    let mut best = (f64::INFINITY, candidates[0]);
-    for c in candidates {
-        let loss = metrics(&fit_one(&inner_train, c, &quick), &inner_test).log_loss;
-        if loss < best.0 - 1e-9 {
-            best = (loss, *c);
-        }
-    }
-    Ok(best.1)
-}
-
 pub(super) fn normal_start(n: usize, scale: f64, seed: u64) -> Vec<f64> {
     let mut rng = rand_pcg::Pcg64::seed_from_u64(seed);
     let normal = Normal::new(0.0, scale).unwrap_or_else(|_| unreachable!("scale is positive"));
@@ -424,37 +315,6 @@ pub(super) fn penalty(
     total
 }
 
-fn fit_pooled(data: &RaterVotes, settings: &PersonalSettings) -> Fitted {
-    let n = data.items.len();
-    let mut theta = vec![0.0; n];
-    adam(&mut theta, settings.adam, |p, g, need| {
-        let loss = data_term(
-            &data.votes,
-            p,
-            g,
-            need,
-            |v, p| p[v.a as usize] - p[v.b as usize],
-            |v, s, _, g| {
-                g[v.a as usize] += s;
-                g[v.b as usize] -= s;
-            },
-        );
-        loss + penalty(p, g, 0..n, settings.l2, data.votes.len())
-    });
-    Fitted::Pooled { scores: theta }
-}
-
-fn fit_shrinkage(data: &RaterVotes, settings: &PersonalSettings, lambda: f64) -> Fitted {
-    let (n, r) = (data.items.len(), data.raters.len());
-    let params = train_shrinkage(data, settings, lambda, vec![0.0; n * (r + 1)]);
-    let scores = (0..r * n).map(|k| params[k % n] + params[n + k]).collect();
-    Fitted::PerRater {
-        scores,
-        n_items: n,
-        chosen: String::new(),
-    }
-}
-
 /// `settings.adam.steps` Adam steps of the shrinkage model with strength
 /// `lambda` from `params` = [θ̄ (N) | δ (R × N)] (the CPU twin of
 /// `prefplay-gpu`'s shrinkage training kernels; fits start from zeros).
@@ -484,14 +344,6 @@ pub fn train_shrinkage(
             + penalty(p, g, n..p.len(), lambda, data.votes.len())
     });
     params
-}
-
-fn fit_low_rank(data: &RaterVotes, settings: &PersonalSettings, k: usize) -> Fitted {
-    if !data.feature_names.is_empty() {
-        return super::features::fit_feature_low_rank(data, settings, k);
-    }
-    let params = train_low_rank(data, settings, k, low_rank_start(data, settings, k));
-    low_rank_from_params(data.items.len(), k, &params)
 }
 
 /// The low-rank model's starting parameters [θ̄ (N) | V (N × K) | W (R ×
@@ -556,104 +408,122 @@ pub fn train_low_rank(
 }
 
 /// EM iterations of the mixture.
-const EM_ITERATIONS: usize = 30;
+pub const EM_ITERATIONS: usize = 30;
 
 /// Random restarts of the mixture (the best training likelihood wins).
-const EM_RESTARTS: u64 = 3;
+pub(super) const EM_RESTARTS: u64 = 3;
 
-fn fit_mixture(data: &RaterVotes, settings: &PersonalSettings, k: usize) -> Fitted {
-    let (n, r) = (data.items.len(), data.raters.len());
-    let by_rater = data.by_rater();
-    let m_step = AdamSettings {
-        steps: (settings.adam.steps / 10).max(20),
-        ..settings.adam
-    };
-    let mut best: Option<(f64, Fitted)> = None;
-    for restart in 0..EM_RESTARTS {
-        let mut rng = rand_pcg::Pcg64::seed_from_u64(settings.seed ^ (0xe0 + restart));
-        // Hard random assignments to start.
-        let mut resp: Vec<Vec<f64>> = (0..r)
-            .map(|_| {
-                let g = rng.random_range(0..k);
-                (0..k).map(|j| if j == g { 1.0 } else { 0.0 }).collect()
-            })
-            .collect();
-        let mut groups = vec![vec![0.0; n]; k];
-        let mut log_lik = f64::NEG_INFINITY;
-        for _ in 0..EM_ITERATIONS {
-            // M step: each group's BT scores on responsibility-weighted votes.
-            for (j, theta) in groups.iter_mut().enumerate() {
-                let weight: f64 = data.votes.iter().map(|v| resp[v.rater as usize][j]).sum();
-                adam(theta, m_step, |p, g, _| {
-                    let scale = 1.0 / weight.max(1e-9);
-                    let mut total = 0.0;
-                    for v in &data.votes {
-                        let w = resp[v.rater as usize][j];
-                        if w < 1e-12 {
-                            continue;
-                        }
-                        let (loss, slope) = cross_entropy(p[v.a as usize] - p[v.b as usize], v.y);
-                        total += w * loss * scale;
-                        g[v.a as usize] += w * slope * scale;
-                        g[v.b as usize] -= w * slope * scale;
-                    }
-                    let l2 = settings.l2 * scale;
-                    for i in 0..n {
-                        total += 0.5 * l2 * p[i] * p[i];
-                        g[i] += l2 * p[i];
-                    }
-                    total
-                });
-            }
-            // E step: each rater's group posterior.
-            let mixing: Vec<f64> = (0..k)
-                .map(|j| (resp.iter().map(|x| x[j]).sum::<f64>() + 1.0) / (r as f64 + k as f64))
-                .collect();
-            log_lik = 0.0;
-            for (u, mine) in by_rater.iter().enumerate() {
-                let logs: Vec<f64> = (0..k)
-                    .map(|j| {
-                        mixing[j].ln()
-                            - mine
-                                .iter()
-                                .map(|&i| {
-                                    let v = &data.votes[i];
-                                    cross_entropy(
-                                        groups[j][v.a as usize] - groups[j][v.b as usize],
-                                        v.y,
-                                    )
-                                    .0
-                                })
-                                .sum::<f64>()
-                    })
-                    .collect();
-                let top = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                let total: f64 = logs.iter().map(|l| (l - top).exp()).sum();
-                log_lik += top + total.ln();
-                resp[u] = logs.iter().map(|l| (l - top).exp() / total).collect();
-            }
-        }
-        let fitted = Fitted::Mixture {
-            groups: groups.clone(),
-            responsibilities: resp,
-        };
-        if best.as_ref().is_none_or(|(b, _)| log_lik > *b) {
-            best = Some((log_lik, fitted));
-        }
-    }
-    best.map_or(
-        Fitted::Pooled {
-            scores: vec![0.0; n],
-        },
-        |(_, f)| f,
-    )
+/// A mixture after EM: the groups' scores, the raters' group posteriors
+/// and the training log-likelihood (what picks the best restart).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MixtureState {
+    /// K × N group scores.
+    pub groups: Vec<Vec<f64>>,
+    /// R × K posterior group probabilities.
+    pub responsibilities: Vec<Vec<f64>>,
+    /// Σ_u log Σ_j π_j Π_v p_j(v): the raters' marginal log-likelihood
+    /// under the mixing weights of the last E step.
+    pub log_likelihood: f64,
 }
 
-fn fit_gpm(data: &RaterVotes, settings: &PersonalSettings) -> Fitted {
-    Fitted::Gpm {
-        embeddings: train_gpm(data, settings, gpm_start(data, settings)),
-        dims: settings.gpm_dims,
+/// EM's seeded start for restart `restart`: every rater assigned to one
+/// of `k` groups at random (hard responsibilities, R × K).
+pub fn mixture_start(
+    data: &RaterVotes,
+    settings: &PersonalSettings,
+    k: usize,
+    restart: u64,
+) -> Vec<Vec<f64>> {
+    let mut rng = rand_pcg::Pcg64::seed_from_u64(settings.seed ^ (0xe0 + restart));
+    (0..data.raters.len())
+        .map(|_| {
+            let g = rng.random_range(0..k.max(1));
+            (0..k).map(|j| if j == g { 1.0 } else { 0.0 }).collect()
+        })
+        .collect()
+}
+
+/// `iterations` rounds of EM ([`EM_ITERATIONS`] in fits) from the
+/// responsibilities `resp` (R × K), group scores starting at 0 (the CPU twin of `prefplay-gpu`'s
+/// mixture kernels). Each M step is [`mixture_m_steps`] Adam steps from
+/// fresh Adam state on each group's responsibility-weighted mean
+/// cross-entropy plus (λ₀/2W_j)‖θ_j‖², W_j = Σ_votes resp; each E step
+/// sets resp_uj ∝ π_j Π_v p_j(v) with π_j = (Σ_u resp_uj + 1) / (R + K).
+pub fn train_mixture(
+    data: &RaterVotes,
+    settings: &PersonalSettings,
+    mut resp: Vec<Vec<f64>>,
+    iterations: usize,
+) -> MixtureState {
+    let (n, r) = (data.items.len(), data.raters.len());
+    let k = resp.first().map_or(1, Vec::len);
+    let by_rater = data.by_rater();
+    let m_step = AdamSettings {
+        steps: mixture_m_steps(settings),
+        ..settings.adam
+    };
+    let mut groups = vec![vec![0.0; n]; k];
+    let mut log_lik = f64::NEG_INFINITY;
+    for _ in 0..iterations {
+        // M step: each group's BT scores on responsibility-weighted votes.
+        for (j, theta) in groups.iter_mut().enumerate() {
+            let weight: f64 = data.votes.iter().map(|v| resp[v.rater as usize][j]).sum();
+            let scale = 1.0 / weight.max(1e-9);
+            adam(theta, m_step, |p, g, _| {
+                let mut total = 0.0;
+                for v in &data.votes {
+                    let w = resp[v.rater as usize][j];
+                    let (loss, slope) = cross_entropy(p[v.a as usize] - p[v.b as usize], v.y);
+                    total += w * loss * scale;
+                    g[v.a as usize] += w * slope * scale;
+                    g[v.b as usize] -= w * slope * scale;
+                }
+                let l2 = settings.l2 * scale;
+                for i in 0..n {
+                    total += 0.5 * l2 * p[i] * p[i];
+                    g[i] += l2 * p[i];
+                }
+                total
+            });
+        }
+        // E step: each rater's group posterior.
+        let mixing: Vec<f64> = (0..k)
+            .map(|j| (resp.iter().map(|x| x[j]).sum::<f64>() + 1.0) / (r as f64 + k as f64))
+            .collect();
+        log_lik = 0.0;
+        for (u, mine) in by_rater.iter().enumerate() {
+            let logs: Vec<f64> = (0..k)
+                .map(|j| {
+                    mixing[j].ln()
+                        - mine
+                            .iter()
+                            .map(|&i| {
+                                let v = &data.votes[i];
+                                cross_entropy(
+                                    groups[j][v.a as usize] - groups[j][v.b as usize],
+                                    v.y,
+                                )
+                                .0
+                            })
+                            .sum::<f64>()
+                })
+                .collect();
+            let top = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let total: f64 = logs.iter().map(|l| (l - top).exp()).sum();
+            log_lik += top + total.ln();
+            resp[u] = logs.iter().map(|l| (l - top).exp() / total).collect();
+        }
     }
+    MixtureState {
+        groups,
+        responsibilities: resp,
+        log_likelihood: log_lik,
+    }
+}
+
+/// Adam steps per M step: a tenth of `settings.adam.steps`, at least 20.
+pub fn mixture_m_steps(settings: &PersonalSettings) -> usize {
+    (settings.adam.steps / 10).max(20)
 }
 
 /// GPM's starting embeddings (N × D, N(0, 0.5²) from `settings.seed`).

@@ -23,32 +23,41 @@
 //!   σ(v_aᵀ R v_b) with R block-diagonal [[0, 1], [−1, 0]], which can hold
 //!   cycles (rock ≻ scissors ≻ paper ≻ rock) that no score can.
 //! - [`PersonalKind::Features`] and [`PersonalKind::IdealPoints`]: models
-//!   of item features (see `features.rs`): a reward head per rater, and
+//!   of item features (see `feature_models.rs`): a reward head per rater, and
 //!   PAL's ideal points (Chen et al. 2024).
 //!
 //! Gradient fits use full-batch Adam ([`adam`]) from a seeded start.
 
 mod adam;
 mod data;
+mod feature_models;
 mod features;
 mod few_shot;
 mod fits;
+mod fitting;
 mod sim;
 #[cfg(test)]
 mod tests;
+mod trainer;
 mod views;
 
 pub use adam::{AdamSettings, adam};
 pub use data::{PersonalVote, RaterVotes, split_within_raters};
-pub use features::{PAL_DIMS, deck_features, standardise};
+pub use feature_models::{
+    FeatureModel, PAL_DIMS, feature_start, features_from_params, train_features,
+};
+pub use features::{deck_features, standardise};
 pub use few_shot::{FewShot, PairChoice, accuracy_by_answers};
 pub use fits::{
-    FEATURE_HIDDEN, Fitted, PersonalKind, PersonalSettings, fit, gpm_start, low_rank_from_params,
-    low_rank_start, metrics, train_gpm, train_low_rank, train_shrinkage,
+    EM_ITERATIONS, FEATURE_HIDDEN, Fitted, MixtureState, PersonalKind, PersonalSettings, gpm_start,
+    low_rank_from_params, low_rank_start, metrics, mixture_m_steps, mixture_start, train_gpm,
+    train_low_rank, train_mixture, train_shrinkage,
 };
+pub use fitting::{fit, fit_with};
 pub use sim::{
     adjusted_rand_index, group_utilities, simulate_cycle, simulate_feature_groups, simulate_groups,
 };
+pub use trainer::{CpuTrainer, Trainer};
 pub use views::{agreement, rater_map};
 
 /// λ values tried for the shrinkage model.

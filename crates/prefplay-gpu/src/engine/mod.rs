@@ -5,9 +5,11 @@
 
 mod bootstrap;
 pub mod choice;
+mod personal;
 mod work;
 
 pub use bootstrap::{EngineBootstrap, gpu_bootstrap_refusal};
+pub use personal::EngineTrainer;
 
 use prefplay_core::bt::fit_bt_from;
 use prefplay_core::{

@@ -4,9 +4,6 @@
 
 use prefplay_core::loss::{LossBatch, LossKind, LossParams, LossRow, evaluate};
 use prefplay_core::loss_sweep::{MarginLoss, loss_sweep};
-use prefplay_core::personal::{
-    PersonalSettings, RaterVotes, train_gpm, train_low_rank, train_shrinkage,
-};
 use prefplay_core::reward_model::{
     RewardHead, RewardModel, RewardPairs, RewardSettings, train_reward,
 };
@@ -132,64 +129,6 @@ impl Engine {
                 }
                 Ok(logits)
             },
-        )
-        .await
-    }
-
-    /// Adam steps of the personalized low-rank model (see
-    /// [`prefplay_core::personal::train_low_rank`]) on this engine from
-    /// `params`; a GPU error reruns them on the CPU.
-    pub async fn train_low_rank(
-        &self,
-        data: &RaterVotes,
-        settings: &PersonalSettings,
-        rank: usize,
-        params: &[f64],
-    ) -> prefplay_core::Result<EngineOutput<Vec<f64>>> {
-        let work = data.votes.len() as u64 * settings.adam.steps as u64;
-        self.dispatch(
-            Workload::PersonalTraining,
-            work,
-            async |ctx| ctx.train_low_rank(data, settings, rank, params).await,
-            || Ok(train_low_rank(data, settings, rank, params.to_vec())),
-        )
-        .await
-    }
-
-    /// Adam steps of the personalized shrinkage model (see
-    /// [`prefplay_core::personal::train_shrinkage`]) on this engine from
-    /// `params`; a GPU error reruns them on the CPU.
-    pub async fn train_shrinkage(
-        &self,
-        data: &RaterVotes,
-        settings: &PersonalSettings,
-        lambda: f64,
-        params: &[f64],
-    ) -> prefplay_core::Result<EngineOutput<Vec<f64>>> {
-        let work = data.votes.len() as u64 * settings.adam.steps as u64;
-        self.dispatch(
-            Workload::PersonalTraining,
-            work,
-            async |ctx| ctx.train_shrinkage(data, settings, lambda, params).await,
-            || Ok(train_shrinkage(data, settings, lambda, params.to_vec())),
-        )
-        .await
-    }
-
-    /// Adam steps of GPM (see [`prefplay_core::personal::train_gpm`]) on
-    /// this engine from `params`; a GPU error reruns them on the CPU.
-    pub async fn train_gpm(
-        &self,
-        data: &RaterVotes,
-        settings: &PersonalSettings,
-        params: &[f64],
-    ) -> prefplay_core::Result<EngineOutput<Vec<f64>>> {
-        let work = data.votes.len() as u64 * settings.adam.steps as u64;
-        self.dispatch(
-            Workload::PersonalTraining,
-            work,
-            async |ctx| ctx.train_gpm(data, settings, params).await,
-            || Ok(train_gpm(data, settings, params.to_vec())),
         )
         .await
     }
