@@ -180,7 +180,10 @@ mod native {
 
     fn personal(ctx: Option<&GpuContext>) {
         use prefplay_core::personal::{
-            AdamSettings, PersonalSettings, low_rank_start, simulate_groups, train_low_rank,
+            AdamSettings, EM_ITERATIONS, FeatureModel, PersonalSettings, RaterVotes, feature_start,
+            gpm_start, low_rank_start, mixture_m_steps, mixture_start, simulate_feature_groups,
+            simulate_groups, train_features, train_gpm, train_low_rank, train_mixture,
+            train_shrinkage,
         };
         println!("\npersonalized low-rank training (rank 2, Adam), votes × steps");
         println!(
@@ -215,6 +218,111 @@ mod native {
                 cpu / gpu,
                 cpu * 1e6 / (votes * steps) as f64
             );
+        }
+
+        // Every personalized model, 100 Adam steps (the mixture: one EM
+        // run of EM_ITERATIONS rounds of mixture_m_steps steps per group),
+        // on 4 item features.
+        println!(
+            "\npersonalized models, 100 Adam steps; work in vote-steps (the mixture: × groups)"
+        );
+        println!(
+            "{:>18} {:>7} {:>7} {:>10} {:>10} {:>8} {:>16}",
+            "model", "raters", "votes", "cpu_ms", "gpu_ms", "cpu/gpu", "cpu_ns/vote-step"
+        );
+        type Cpu<'a> = Box<dyn Fn(&RaterVotes, &PersonalSettings) + 'a>;
+        type Gpu<'a> = Box<dyn Fn(&GpuContext, &RaterVotes, &PersonalSettings) + 'a>;
+        let head = FeatureModel::Head {
+            lambda: 3.0,
+            hidden: 8,
+        };
+        let pal = FeatureModel::IdealPoints { prototypes: 3 };
+        let features = FeatureModel::LowRank { rank: 2 };
+        let feature_case = |name: &'static str,
+                            model: FeatureModel|
+         -> (&'static str, usize, Cpu, Gpu) {
+            (
+                name,
+                1,
+                Box::new(move |d, s| {
+                    std::hint::black_box(train_features(d, s, model, feature_start(d, s, model)));
+                }),
+                Box::new(move |c, d, s| {
+                    let start = feature_start(d, s, model);
+                    std::hint::black_box(
+                        pollster::block_on(c.train_features(d, s, model, &start)).ok(),
+                    );
+                }),
+            )
+        };
+        let cases: Vec<(&str, usize, Cpu, Gpu)> = vec![
+            (
+                "shrinkage λ = 3",
+                1,
+                Box::new(|d, s| {
+                    let start = vec![0.0; d.items.len() * (d.raters.len() + 1)];
+                    std::hint::black_box(train_shrinkage(d, s, 3.0, start));
+                }),
+                Box::new(|c, d, s| {
+                    let start = vec![0.0; d.items.len() * (d.raters.len() + 1)];
+                    std::hint::black_box(
+                        pollster::block_on(c.train_shrinkage(d, s, 3.0, &start)).ok(),
+                    );
+                }),
+            ),
+            (
+                "gpm D = 4",
+                1,
+                Box::new(|d, s| {
+                    std::hint::black_box(train_gpm(d, s, gpm_start(d, s)));
+                }),
+                Box::new(|c, d, s| {
+                    let start = gpm_start(d, s);
+                    std::hint::black_box(pollster::block_on(c.train_gpm(d, s, &start)).ok());
+                }),
+            ),
+            (
+                "mixture K = 3",
+                3,
+                Box::new(|d, s| {
+                    let start = mixture_start(d, s, 3, 0);
+                    std::hint::black_box(train_mixture(d, s, start, EM_ITERATIONS));
+                }),
+                Box::new(|c, d, s| {
+                    let start = mixture_start(d, s, 3, 0);
+                    std::hint::black_box(
+                        pollster::block_on(c.train_mixture(d, s, &start, EM_ITERATIONS)).ok(),
+                    );
+                }),
+            ),
+            feature_case("head tanh 8", head),
+            feature_case("pal K = 3", pal),
+            feature_case("low-rank features", features),
+        ];
+        for (raters, items, per_rater) in [(100, 20, 20), (1000, 50, 20)] {
+            let (data, _) = simulate_feature_groups(raters, items, 4, per_rater, 3, 1.5, 1);
+            let settings = PersonalSettings {
+                adam: AdamSettings {
+                    steps: 100,
+                    ..AdamSettings::default()
+                },
+                ..PersonalSettings::default()
+            };
+            for (name, groups, cpu_run, gpu_run) in &cases {
+                let cpu = median_ms(3, || cpu_run(&data, &settings));
+                let gpu = ctx.map_or(f64::NAN, |c| median_ms(3, || gpu_run(c, &data, &settings)));
+                let steps = if *groups > 1 {
+                    EM_ITERATIONS * mixture_m_steps(&settings) * groups
+                } else {
+                    100
+                };
+                let votes = data.votes.len();
+                println!(
+                    "{name:>18} {raters:>7} {votes:>7} {cpu:>10.1} {gpu:>10.1} {:>8.2} {:>16.1}",
+                    cpu / gpu,
+                    cpu * 1e6 / (votes * steps) as f64
+                );
+            }
         }
     }
 
