@@ -8,8 +8,8 @@ use wasm_bindgen::JsCast;
 
 use crate::browser::url_parameter;
 use crate::components::{
-    BestOfPanel, ClassPanel, Controls, DeckBar, Leaderboard, Preview, RankingPanel, SharePanel,
-    SinglePanel, TransferBar, VotePanel, move_item,
+    BestOfPanel, ClassPanel, Controls, DeckBar, ForestPlot, Leaderboard, Preview, RankingPanel,
+    SharePanel, SinglePanel, TransferBar, VotePanel, move_item,
 };
 use crate::fit_job::EngineRequest;
 use crate::fit_runner::{FitOutputs, FitRunner, FitState, FitSummary};
@@ -297,6 +297,18 @@ pub fn App() -> impl IntoView {
     });
     let on_message = Callback::new(move |m: String| message.set(Some(m)));
 
+    // Presentation mode: large type and high contrast for a projector,
+    // from ?present=1 or the P key.
+    let present = RwSignal::new(matches!(
+        url_parameter("present").as_deref(),
+        Some("1" | "true" | "on")
+    ));
+    Effect::new(move |_| {
+        let on = present.get();
+        if let Some(body) = document().body() {
+            let _ = body.class_list().toggle_with_force("present", on);
+        }
+    });
     let keys = window_event_listener(ev::keydown, move |e| {
         if e.repeat() || e.alt_key() || typing_in_a_field(&e) {
             return;
@@ -305,6 +317,11 @@ pub fn App() -> impl IntoView {
         {
             e.prevent_default();
             runner.cancel();
+            return;
+        }
+        if matches!(e.key().as_str(), "p" | "P") && !e.ctrl_key() && !e.meta_key() {
+            e.prevent_default();
+            present.update(|p| *p = !*p);
             return;
         }
         if confirming_reset.get_untracked() {
@@ -443,6 +460,10 @@ pub fn App() -> impl IntoView {
             <p class="tagline">"Vote; a Bradley–Terry model ranks the items after every vote."</p>
             <a id="to-loss-lab" href="?page=loss">"Loss lab →"</a>
             <a id="to-personal" href="?page=personal">"One leaderboard per person →"</a>
+            <button id="present" class="small" aria-keyshortcuts="P" aria-pressed=move || present.get().to_string()
+                on:click=move |_| present.update(|p| *p = !*p)>
+                "Presentation mode " <kbd>"P"</kbd>
+            </button>
             <p id="engine" class="engine">
                 {move || match fit.get() {
                     Ok(s) => match (s.fallback_reason, s.choice) {
@@ -533,6 +554,7 @@ pub fn App() -> impl IntoView {
             </div>
             <div class="right">
                 <Leaderboard rows=rows n_votes=fitted_votes truth=truth />
+                <ForestPlot id="forest" rows=rows n_votes=fitted_votes />
                 {move || tau().map(|t| view! {
                     <p id="truth-tau" class="fit-info" data-tau=t.to_string()>
                         {format!("Kendall τ between the estimate and the truth: {t:.2} (1 = same order).")}

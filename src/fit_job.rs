@@ -2,7 +2,7 @@
 //! (`worker.rs`) or, when no worker can be started, on the page.
 
 use prefplay_core::simulate::{SimulationSettings, simulate};
-use prefplay_core::{BtSettings, ComparisonGraph, Dataset, ItemRecord, Vote, leaderboard};
+use prefplay_core::{BtSettings, ComparisonGraph, Dataset, LeaderboardRow, Vote, leaderboard};
 use prefplay_gpu::{Engine, Step};
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +25,11 @@ pub struct RowView {
     pub losses: u32,
     /// Raw tallies.
     pub ties: u32,
+    /// Best rank the 95% intervals allow (see
+    /// `prefplay_core::leaderboard::rank_intervals`).
+    pub rank_best: usize,
+    /// Worst rank the 95% intervals allow.
+    pub rank_worst: usize,
 }
 
 /// The latest finished fit, ready to show.
@@ -155,15 +160,7 @@ async fn fit_graph(
     let fit_ms = now_ms() - started;
     let rows = leaderboard(&run.value, &graph.records, labels)
         .into_iter()
-        .map(|r| {
-            row_view(
-                r.rank,
-                &labels[r.item],
-                r.score,
-                (r.ci_low, r.ci_high),
-                r.record,
-            )
-        })
+        .map(|r| row_view(&r, &labels[r.item]))
         .collect();
     Ok(FitSummary {
         rows,
@@ -177,15 +174,17 @@ async fn fit_graph(
     })
 }
 
-fn row_view(rank: usize, label: &str, score: f64, ci: (f64, f64), record: ItemRecord) -> RowView {
+fn row_view(r: &LeaderboardRow, label: &str) -> RowView {
     RowView {
-        rank,
+        rank: r.rank,
         label: label.to_string(),
-        score,
-        ci_low: ci.0,
-        ci_high: ci.1,
-        wins: record.wins,
-        losses: record.losses,
-        ties: record.ties,
+        score: r.score,
+        ci_low: r.ci_low,
+        ci_high: r.ci_high,
+        wins: r.record.wins,
+        losses: r.record.losses,
+        ties: r.record.ties,
+        rank_best: r.rank_interval.0,
+        rank_worst: r.rank_interval.1,
     }
 }

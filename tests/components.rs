@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use prefplay_app::App;
-use prefplay_app::components::Leaderboard;
+use prefplay_app::components::{ForestPlot, Leaderboard};
 use prefplay_app::fit_runner::RowView;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -22,6 +22,8 @@ fn row(rank: usize, label: &str, score: f64) -> RowView {
         wins: 2,
         losses: 1,
         ties: 0,
+        rank_best: rank,
+        rank_worst: rank + 1,
     }
 }
 
@@ -100,6 +102,33 @@ async fn leaderboard_shows_one_row_per_item_and_follows_its_signal() {
     );
 }
 
+#[wasm_bindgen_test]
+async fn the_forest_plot_draws_a_focusable_row_per_item() {
+    let host = host();
+    let rows = RwSignal::new(vec![row(1, "Mango", 1.25), row(2, "Kiwi", -1.25)]);
+    let _mounted = leptos::mount::mount_to(host.clone(), move || {
+        view! { <ForestPlot id="test-forest" rows=rows n_votes=Signal::derive(|| 3usize) /> }
+    });
+    let marks = host.query_selector_all(".forest-row").unwrap();
+    assert_eq!(marks.length(), 2);
+    let first: web_sys::Element = marks.item(0).unwrap().unchecked_into();
+    assert_eq!(first.get_attribute("tabindex").as_deref(), Some("0"));
+    assert_eq!(
+        first.get_attribute("aria-label").as_deref(),
+        Some("Mango: 1.250, 95% interval [0.250, 2.250], rank 1–2")
+    );
+    rows.update(|r| r.push(row(3, "Fig", -2.0)));
+    eventually("three rows", || {
+        host.query_selector_all(".forest-row").unwrap().length() == 3
+    })
+    .await;
+    assert!(
+        host.query_selector("#test-forest-export-png")
+            .unwrap()
+            .is_some()
+    );
+}
+
 fn press(key: &str) {
     let init = web_sys::KeyboardEventInit::new();
     init.set_key(key);
@@ -150,12 +179,12 @@ async fn app_records_keyboard_votes_and_refits() {
     // or may not have involved it).
     let row = format!("#leaderboard tbody tr[data-item=\"{left}\"]");
     assert_eq!(
-        texts(&host, &format!("{row} td:nth-child(5)")),
+        texts(&host, &format!("{row} td:nth-child(6)")),
         vec!["1"],
         "wins of {left}"
     );
     assert_eq!(
-        texts(&host, &format!("{row} td:nth-child(6)")),
+        texts(&host, &format!("{row} td:nth-child(7)")),
         vec!["0"],
         "losses of {left}"
     );

@@ -4,7 +4,8 @@ use leptos::prelude::*;
 
 use crate::fit_runner::RowView;
 
-/// Rank, item, score, 95% interval and raw tallies, best first. Each row
+/// Rank, item, score, 95% interval, rank interval and raw tallies, best
+/// first. Each row
 /// carries `data-item` and `data-score` (full precision) for scripts.
 #[component]
 pub fn Leaderboard(
@@ -30,6 +31,7 @@ pub fn Leaderboard(
                     <th scope="col">"Item"</th>
                     <th scope="col" class="num">"Score"</th>
                     <th scope="col" class="num">"95% interval"</th>
+                    <th scope="col" class="num" title="The places the intervals allow: best–worst">"Rank interval"</th>
                     <th scope="col" class="num">"Wins"</th>
                     <th scope="col" class="num">"Losses"</th>
                     <th scope="col" class="num">"Ties"</th>
@@ -44,11 +46,12 @@ pub fn Leaderboard(
                             let item = r.label.clone();
                             let true_score = truth.with(|t| t.get(&r.label).copied());
                             view! {
-                                <tr data-item=item data-score=r.score.to_string()>
+                                <tr data-item=item data-score=r.score.to_string() data-rank-best=r.rank_best.to_string() data-rank-worst=r.rank_worst.to_string()>
                                     <td>{r.rank}</td>
                                     <td>{r.label}</td>
                                     <td class="num">{format!("{:.3}", r.score)}</td>
                                     <td class="num">{format!("[{:.3}, {:.3}]", r.ci_low, r.ci_high)}</td>
+                                    <td class="num">{if r.rank_best == r.rank_worst { r.rank_best.to_string() } else { format!("{}–{}", r.rank_best, r.rank_worst) }}</td>
                                     <td class="num">{r.wins}</td>
                                     <td class="num">{r.losses}</td>
                                     <td class="num">{r.ties}</td>

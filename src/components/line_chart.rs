@@ -1,9 +1,10 @@
 //! A line chart in SVG: several series on shared axes, a colour-blind-safe
 //! palette (Okabe–Ito), each line focusable with its name and last value
-//! as a tooltip, and an SVG export.
+//! as a tooltip, and SVG and PNG export.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+
+use super::ChartExport;
 
 /// Okabe & Ito's colour-blind-safe palette (without black and yellow,
 /// which read poorly on white).
@@ -105,18 +106,6 @@ pub fn LineChart(
     y_cap: Option<f64>,
 ) -> impl IntoView {
     let svg_id = format!("{id}-svg");
-    let export_id = format!("{id}-export-svg");
-    let file_name = format!("prefplay-{id}.svg");
-    let svg_lookup = svg_id.clone();
-    let export = move |_| {
-        let svg = document()
-            .get_element_by_id(&svg_lookup)
-            .and_then(|e| e.dyn_into::<web_sys::Element>().ok())
-            .map(|e| e.outer_html());
-        if let Some(svg) = svg {
-            let _ = crate::export::download(&svg, &file_name, "image/svg+xml");
-        }
-    };
     let title_text = title.clone();
     view! {
         <figure id=id class="chart" data-series-count=move || series.with(Vec::len).to_string()>
@@ -197,7 +186,7 @@ pub fn LineChart(
                     <li><span class="swatch" style=format!("background:{}", PALETTE[i % PALETTE.len()])></span>{s.name}</li>
                 }).collect_view()}
             </ul>
-            <button id=export_id class="small" on:click=export>"Export SVG"</button>
+            <ChartExport id=id />
         </figure>
     }
 }

@@ -1,9 +1,11 @@
 //! Page components.
 
+mod chart_export;
 mod class_panel;
 mod controls;
 mod deck_bar;
 mod face;
+mod forest_plot;
 mod leaderboard;
 mod line_chart;
 mod matrix_charts;
@@ -13,10 +15,12 @@ mod single;
 mod transfer_bar;
 mod vote_panel;
 
+pub use chart_export::ChartExport;
 pub use class_panel::ClassPanel;
 pub use controls::Controls;
 pub use deck_bar::DeckBar;
 pub use face::{ItemFace, swatch_css};
+pub use forest_plot::{FOREST_MAX_ROWS, ForestPlot};
 pub use leaderboard::Leaderboard;
 pub use line_chart::{LineChart, PALETTE, Series};
 pub use matrix_charts::{Heatmap, Scatter};

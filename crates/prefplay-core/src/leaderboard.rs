@@ -22,6 +22,9 @@ pub struct LeaderboardRow {
     pub ci_high: f64,
     /// Raw wins, losses and ties.
     pub record: ItemRecord,
+    /// The ranks the intervals allow, best and worst (see
+    /// [`rank_intervals`]).
+    pub rank_interval: (usize, usize),
 }
 
 /// Rows sorted by score, highest first; equal scores keep `labels` order
@@ -33,6 +36,13 @@ pub fn leaderboard(fit: &BtFit, records: &[ItemRecord], labels: &[String]) -> Ve
             .total_cmp(&fit.scores[a])
             .then_with(|| labels.get(a).cmp(&labels.get(b)))
     });
+    let intervals: Vec<(f64, f64)> = fit
+        .scores
+        .iter()
+        .zip(&fit.standard_errors)
+        .map(|(s, se)| (s - Z_95 * se, s + Z_95 * se))
+        .collect();
+    let ranks = rank_intervals(&intervals);
     order
         .into_iter()
         .enumerate()
@@ -43,10 +53,30 @@ pub fn leaderboard(fit: &BtFit, records: &[ItemRecord], labels: &[String]) -> Ve
                 item,
                 score,
                 standard_error: se,
-                ci_low: score - Z_95 * se,
-                ci_high: score + Z_95 * se,
+                ci_low: intervals[item].0,
+                ci_high: intervals[item].1,
                 record: records.get(item).copied().unwrap_or_default(),
+                rank_interval: ranks[item],
             }
+        })
+        .collect()
+}
+
+/// Each item's rank interval from the score intervals `(low, high)`: the
+/// best rank is 1 + the items whose interval lies wholly above its own,
+/// the worst is n − the items whose interval lies wholly below. An item
+/// whose interval overlaps everyone's can be anywhere, 1 … n. (The
+/// non-overlap rule is conservative: two 95% intervals that overlap a
+/// little can still differ at 95%; Goldstein & Healy 1995, "The graphical
+/// presentation of a collection of means", JRSS A 158, 175–177.)
+pub fn rank_intervals(intervals: &[(f64, f64)]) -> Vec<(usize, usize)> {
+    let n = intervals.len();
+    intervals
+        .iter()
+        .map(|&(low, high)| {
+            let above = intervals.iter().filter(|&&(l, _)| l > high).count();
+            let below = intervals.iter().filter(|&&(_, h)| h < low).count();
+            (1 + above, n - below)
         })
         .collect()
 }
@@ -73,5 +103,14 @@ mod tests {
         );
         assert_eq!(rows[0].rank, 1);
         assert!((rows[0].ci_low - (2.0 - 1.96 * 0.2)).abs() < 1e-15);
+        // y [1.61, 2.39], z [−0.09, 1.09] and x [−1.2, −0.8] are apart.
+        assert_eq!(rows[0].rank_interval, (1, 1));
+        assert_eq!(rows[2].rank_interval, (3, 3));
+    }
+
+    #[test]
+    fn rank_intervals_widen_where_intervals_overlap() {
+        let ranks = rank_intervals(&[(2.0, 3.0), (1.5, 2.5), (0.0, 1.0), (-5.0, 5.0)]);
+        assert_eq!(ranks, vec![(1, 3), (1, 3), (3, 4), (1, 4)]);
     }
 }

@@ -291,6 +291,45 @@ pub async fn wait_for(client: &Client, css: &str) -> Result<()> {
     .await
 }
 
+/// The attribute `name` of the element matching `css`; an error names
+/// the element or attribute that is missing.
+pub async fn attr(client: &Client, css: &str, name: &str) -> Result<String> {
+    client
+        .find(fantoccini::Locator::Css(css))
+        .await
+        .with_context(|| format!("finding {css}"))?
+        .attr(name)
+        .await?
+        .with_context(|| format!("{css} has no {name}"))
+}
+
+/// Sets the value of the input matching `css` and fires `event` on it
+/// ("input" for sliders that follow dragging, "change" otherwise).
+pub async fn set_value(client: &Client, css: &str, value: &str, event: &str) -> Result<()> {
+    client
+        .execute(
+            "const e = document.querySelector(arguments[0]); e.value = arguments[1];\
+             e.dispatchEvent(new Event(arguments[2]));",
+            vec![css.into(), value.into(), event.into()],
+        )
+        .await?;
+    Ok(())
+}
+
+/// Waits (up to [`WAIT`]) for the download `name` in `dir` and returns
+/// its path once the browser has finished writing it.
+pub async fn downloaded(dir: &Path, name: &str) -> Result<PathBuf> {
+    let path = dir.join(name);
+    eventually(&format!("the download {name}"), WAIT, || {
+        let path = path.clone();
+        async move { Ok(path.is_file().then_some(())) }
+    })
+    .await?;
+    // The browser writes the file under a temporary name first.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    Ok(path)
+}
+
 /// Picks `value` in the `<select>` matching `css`.
 pub async fn choose(client: &Client, css: &str, value: &str) -> Result<()> {
     client

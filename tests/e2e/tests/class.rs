@@ -5,22 +5,11 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 use fantoccini::{Client, Locator};
-use prefplay_e2e::{eventually, with_page};
+use prefplay_e2e::{eventually, set_value, with_page};
 
 const WAIT: Duration = Duration::from_secs(60);
 
 /// Types `value` into a number field and commits it (a change event).
-async fn set(client: &Client, css: &str, value: &str) -> Result<()> {
-    client
-        .execute(
-            "const e = document.querySelector(arguments[0]); e.value = arguments[1];\
-             e.dispatchEvent(new Event('change'));",
-            vec![css.into(), value.into()],
-        )
-        .await?;
-    Ok(())
-}
-
 async fn done(client: &Client) -> Result<usize> {
     Ok(client
         .find(Locator::Css("#sim-progress"))
@@ -51,9 +40,9 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
         .await?
         .click()
         .await?;
-    set(client, "#sim-votes", "400").await?;
-    set(client, "#sim-speed", "40").await?;
-    set(client, "#sim-raters", "8").await?;
+    set_value(client, "#sim-votes", "400", "change").await?;
+    set_value(client, "#sim-speed", "40", "change").await?;
+    set_value(client, "#sim-raters", "8", "change").await?;
     client
         .find(Locator::Css("#sim-start"))
         .await?
@@ -74,7 +63,7 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
     ensure!(held >= some && held < 400, "paused at {held}");
     tokio::time::sleep(Duration::from_millis(500)).await;
     ensure!(done(client).await? == held, "pause holds the stream");
-    set(client, "#sim-speed", "400").await?;
+    set_value(client, "#sim-speed", "400", "change").await?;
     client
         .find(Locator::Css("#sim-pause"))
         .await?

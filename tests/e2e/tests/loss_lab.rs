@@ -6,35 +6,16 @@
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{Context, Result, ensure};
+use anyhow::{Result, ensure};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use prefplay_e2e::{click, eventually, foreign_requests, press, wait_for, wait_saved, with_page};
+use prefplay_e2e::{
+    attr, click, eventually, foreign_requests, press, set_value, wait_for, wait_saved, with_page,
+};
 
 const WAIT: Duration = Duration::from_secs(120);
 
 /// Sets an `<input>` and fires `input` (what a slider or typing does).
-async fn set(client: &Client, css: &str, value: &str) -> Result<()> {
-    client
-        .execute(
-            "const e = document.querySelector(arguments[0]); e.value = arguments[1];\
-             e.dispatchEvent(new Event('input'));",
-            vec![css.into(), value.into()],
-        )
-        .await?;
-    Ok(())
-}
-
-async fn attr(client: &Client, css: &str, name: &str) -> Result<String> {
-    client
-        .find(Locator::Css(css))
-        .await
-        .with_context(|| format!("finding {css}"))?
-        .attr(name)
-        .await?
-        .with_context(|| format!("{css} has no {name}"))
-}
-
 async fn series_count(client: &Client, chart: &str) -> Result<usize> {
     Ok(attr(client, chart, "data-series-count").await?.parse()?)
 }
@@ -107,7 +88,7 @@ async fn explorer(client: &Client, url: &str, downloads: &Path) -> Result<()> {
     // β moves the curves.
     let dpo = "#loss-chart polyline[data-series=sigmoid]";
     let before = attr(client, dpo, "points").await?;
-    set(client, "#lab-beta", "1.5").await?;
+    set_value(client, "#lab-beta", "1.5", "input").await?;
     eventually("the curve to follow β", WAIT, || async {
         Ok((attr(client, dpo, "points").await? != before).then_some(()))
     })
@@ -149,7 +130,7 @@ async fn a_toy_policy_trains_on_the_cpu_the_gpu_and_the_class_votes() -> Result<
 }
 
 async fn train(client: &Client, steps: usize) -> Result<()> {
-    set(client, "#train-steps", &steps.to_string()).await?;
+    set_value(client, "#train-steps", &steps.to_string(), "input").await?;
     click(client, "#train-start").await?;
     wait_attr::<usize>(client, "#train-status", "data-step", |s| s == steps).await?;
     wait_attr::<bool>(client, "#train-status", "data-running", |r| !r).await?;
@@ -171,7 +152,7 @@ async fn training(client: &Client, url: &str) -> Result<()> {
     let points = attr(client, "#chart-kl polyline.series", "data-points").await?;
     ensure!(points == "11", "KL recorded every 10 steps: {points}");
     // Pause and resume continue the same run.
-    set(client, "#train-steps", "3000").await?;
+    set_value(client, "#train-steps", "3000", "input").await?;
     click(client, "#train-start").await?;
     wait_attr::<usize>(client, "#train-status", "data-step", |s| s >= 150).await?;
     click(client, "#train-pause").await?;
@@ -183,7 +164,7 @@ async fn training(client: &Client, url: &str) -> Result<()> {
     wait_attr::<usize>(client, "#train-status", "data-step", |s| s == 0).await?;
 
     // The β sweep and the noise comparison.
-    set(client, "#train-steps", "60").await?;
+    set_value(client, "#train-steps", "60", "input").await?;
     click(client, "#train-beta-sweep").await?;
     eventually("six β runs", WAIT, || async {
         let status = client
@@ -197,7 +178,7 @@ async fn training(client: &Client, url: &str) -> Result<()> {
         )
     })
     .await?;
-    set(client, "#train-noise", "0.3").await?;
+    set_value(client, "#train-noise", "0.3", "input").await?;
     click(client, "#train-noise-compare").await?;
     eventually("DPO and rDPO under noise", WAIT, || async {
         let status = client

@@ -6,22 +6,12 @@
 
 use std::time::Duration;
 
-use anyhow::{Context, Result, ensure};
+use anyhow::{Result, ensure};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use prefplay_e2e::{click, eventually, press, wait_for, wait_saved, with_page};
+use prefplay_e2e::{attr, click, eventually, press, wait_for, wait_saved, with_page};
 
 const WAIT: Duration = Duration::from_secs(120);
-
-async fn attr(client: &Client, css: &str, name: &str) -> Result<String> {
-    client
-        .find(Locator::Css(css))
-        .await
-        .with_context(|| format!("finding {css}"))?
-        .attr(name)
-        .await?
-        .with_context(|| format!("{css} has no {name}"))
-}
 
 async fn done(client: &Client) -> Result<()> {
     eventually("the fits", WAIT, || async {

@@ -1,0 +1,164 @@
+//! The playground's charts: the forest plot beside the leaderboard
+//! (present, one row per item, narrower intervals after more votes,
+//! focusable rows with tooltips, PNG and SVG export), the rank-interval
+//! column, and presentation mode by key and by URL.
+
+use anyhow::{Result, ensure};
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+use prefplay_e2e::{attr, downloaded, eventually, press, wait_for, with_page};
+
+async fn ballots(client: &Client) -> Result<usize> {
+    Ok(attr(client, "#vote-count", "data-ballots").await?.parse()?)
+}
+
+/// Votes `n` times with ← (the left item wins), waiting for each.
+async fn vote(client: &Client, n: usize) -> Result<()> {
+    for _ in 0..n {
+        let before = ballots(client).await?;
+        press(client, &Key::Left.to_string()).await?;
+        eventually("the vote", prefplay_e2e::WAIT, || async move {
+            Ok((ballots(client).await? == before + 1).then_some(()))
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+/// The forest plot's (votes behind it, mean interval width) once the fit
+/// of `votes` votes has landed.
+async fn forest_after(client: &Client, votes: usize) -> Result<f64> {
+    eventually("the forest plot", prefplay_e2e::WAIT, || async move {
+        let shown: usize = attr(client, "#forest", "data-votes").await?.parse()?;
+        if shown != votes {
+            return Ok(None);
+        }
+        Ok(Some(
+            attr(client, "#forest", "data-mean-width").await?.parse()?,
+        ))
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_forest_plot_follows_the_votes_and_exports_png_and_svg() -> Result<()> {
+    with_page("charts", async |client, url, downloads| {
+        client.goto(url).await?;
+        wait_for(client, "#forest").await?;
+        vote(client, 6).await?;
+        let early = forest_after(client, 6).await?;
+        vote(client, 30).await?;
+        let later = forest_after(client, 36).await?;
+        println!("MEASURE: mean 95% interval width {early:.3} after 6 votes, {later:.3} after 36");
+        ensure!(
+            later < early,
+            "intervals narrow with votes: {early} → {later}"
+        );
+        let table_rows = client
+            .find_all(Locator::Css("#leaderboard tbody tr"))
+            .await?
+            .len();
+        let rows: usize = attr(client, "#forest", "data-rows").await?.parse()?;
+        ensure!(
+            rows == table_rows.min(30) && rows > 2,
+            "{rows} rows vs {table_rows}"
+        );
+        // Rank intervals are ordered and contain the rank.
+        for tr in client
+            .find_all(Locator::Css("#leaderboard tbody tr"))
+            .await?
+        {
+            let best: usize = tr
+                .attr("data-rank-best")
+                .await?
+                .unwrap_or_default()
+                .parse()?;
+            let worst: usize = tr
+                .attr("data-rank-worst")
+                .await?
+                .unwrap_or_default()
+                .parse()?;
+            ensure!(best >= 1 && best <= worst && worst <= table_rows);
+        }
+        // Rows are focusable and say what they show.
+        let first = client.find(Locator::Css("#forest .forest-row")).await?;
+        ensure!(first.attr("tabindex").await?.as_deref() == Some("0"));
+        let label = first.attr("aria-label").await?.unwrap_or_default();
+        ensure!(
+            label.contains("95% interval") && label.contains("rank"),
+            "{label}"
+        );
+        // Exports.
+        prefplay_e2e::click(client, "#forest-export-svg").await?;
+        let svg = std::fs::read_to_string(downloaded(downloads, "prefplay-forest.svg").await?)?;
+        ensure!(
+            svg.starts_with("<svg")
+                && svg.contains("xmlns=\"http://www.w3.org/2000/svg\"")
+                && svg.contains("<style>")
+                && svg.matches("class=\"forest-row\"").count() == rows
+                && svg.trim_end().ends_with("</svg>"),
+            "a standalone SVG with a row per item"
+        );
+        prefplay_e2e::click(client, "#forest-export-png").await?;
+        let png = std::fs::read(downloaded(downloads, "prefplay-forest.png").await?)?;
+        ensure!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG file");
+        // Width and height from the IHDR chunk: twice the SVG's.
+        let width = u32::from_be_bytes([png[16], png[17], png[18], png[19]]);
+        ensure!(width == 960, "PNG width {width}");
+        println!(
+            "MEASURE: forest PNG {} bytes, SVG {} bytes",
+            png.len(),
+            svg.len()
+        );
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn presentation_mode_by_key_and_by_url() -> Result<()> {
+    with_page("present", async |client, url, _| {
+        client.goto(url).await?;
+        wait_for(client, "#forest").await?;
+        let on = async || -> Result<bool> {
+            let class = attr(client, "body", "class").await.unwrap_or_default();
+            Ok(class.split_whitespace().any(|c| c == "present"))
+        };
+        ensure!(!on().await?, "off by default");
+        press(client, "p").await?;
+        eventually("presentation mode on", prefplay_e2e::WAIT, || async {
+            Ok(on().await?.then_some(()))
+        })
+        .await?;
+        ensure!(attr(client, "#present", "aria-pressed").await? == "true");
+        let size: f64 = client
+            .execute(
+                "return parseFloat(getComputedStyle(document.body).fontSize);",
+                Vec::new(),
+            )
+            .await?
+            .as_f64()
+            .unwrap_or_default();
+        ensure!(size >= 22.0, "large type: {size}px");
+        press(client, "p").await?;
+        eventually("presentation mode off", prefplay_e2e::WAIT, || async {
+            Ok((!on().await?).then_some(()))
+        })
+        .await?;
+        client.goto(&format!("{url}?present=1")).await?;
+        wait_for(client, "#forest").await?;
+        eventually(
+            "presentation mode from the URL",
+            prefplay_e2e::WAIT,
+            || async { Ok(on().await?.then_some(())) },
+        )
+        .await?;
+        // A few votes so the screenshot shows a leaderboard.
+        vote(client, 12).await?;
+        forest_after(client, 12).await?;
+        let docs = prefplay_e2e::repo_root().join("docs");
+        std::fs::write(docs.join("presentation.png"), client.screenshot().await?)?;
+        Ok(())
+    })
+    .await
+}
