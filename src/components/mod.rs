@@ -2,6 +2,7 @@
 
 mod chart_export;
 mod class_panel;
+mod comparison_graph;
 mod controls;
 mod deck_bar;
 mod face;
@@ -17,6 +18,7 @@ mod vote_panel;
 
 pub use chart_export::ChartExport;
 pub use class_panel::ClassPanel;
+pub use comparison_graph::ComparisonGraphChart;
 pub use controls::Controls;
 pub use deck_bar::DeckBar;
 pub use face::{ItemFace, swatch_css};

@@ -136,6 +136,66 @@ fn strong_components(out_adj: &Csr, in_adj: &Csr) -> Vec<Vec<usize>> {
     components
 }
 
+/// The comparison graph as undirected pairs: how often each pair of items
+/// was compared (symmetric, N × N), and each item's connected component.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PairGraph {
+    /// `counts[a][b]`: comparisons of a with b (ties count).
+    pub counts: Vec<Vec<u32>>,
+    /// Component of each item, numbered 0, 1, … by size (largest first;
+    /// equal sizes by their first item). Items never compared are
+    /// components of their own.
+    pub component: Vec<usize>,
+    /// How many components.
+    pub n_components: usize,
+}
+
+impl PairGraph {
+    /// The graph of the compared pairs `(a, b)` over `n_items` (pairs
+    /// naming an item out of range, or an item with itself, are skipped).
+    pub fn from_pairs(n_items: usize, pairs: impl Iterator<Item = (usize, usize)>) -> Self {
+        let mut counts = vec![vec![0u32; n_items]; n_items];
+        let mut parent: Vec<usize> = (0..n_items).collect();
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        for (a, b) in pairs {
+            if a >= n_items || b >= n_items || a == b {
+                continue;
+            }
+            counts[a][b] += 1;
+            counts[b][a] += 1;
+            let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+            if ra != rb {
+                parent[ra.max(rb)] = ra.min(rb);
+            }
+        }
+        let roots: Vec<usize> = (0..n_items).map(|i| root(&mut parent, i)).collect();
+        // Number the components by size, largest first, then first item.
+        let mut sizes: Vec<(usize, usize)> = Vec::new(); // (root, size)
+        for &r in &roots {
+            match sizes.iter_mut().find(|(root, _)| *root == r) {
+                Some(entry) => entry.1 += 1,
+                None => sizes.push((r, 1)),
+            }
+        }
+        sizes.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        let component = roots
+            .iter()
+            .map(|r| sizes.iter().position(|(root, _)| root == r).unwrap_or(0))
+            .collect();
+        Self {
+            counts,
+            component,
+            n_components: sizes.len(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,5 +225,21 @@ mod tests {
         let n = 200_000;
         let d = GraphDiagnosis::from_arcs(n, (0..n).map(|i| (i, (i + 1) % n)));
         assert!(d.mle_exists());
+    }
+
+    #[test]
+    fn pair_graph_counts_pairs_and_numbers_components_by_size() {
+        // 0–1–2 linked, 3–4 linked, 5 alone.
+        let g = PairGraph::from_pairs(
+            6,
+            [(0, 1), (1, 2), (1, 0), (3, 4), (2, 2), (9, 0)].into_iter(),
+        );
+        assert_eq!(g.counts[0][1], 2);
+        assert_eq!(g.counts[1][0], 2);
+        assert_eq!(g.counts[2][2], 0);
+        assert_eq!(g.component, vec![0, 0, 0, 1, 1, 2]);
+        assert_eq!(g.n_components, 3);
+        let joined = PairGraph::from_pairs(3, [(0, 1), (2, 1)].into_iter());
+        assert_eq!(joined.n_components, 1);
     }
 }

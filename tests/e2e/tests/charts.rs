@@ -1,7 +1,8 @@
 //! The playground's charts: the forest plot beside the leaderboard
 //! (present, one row per item, narrower intervals after more votes,
 //! focusable rows with tooltips, PNG and SVG export), the rank-interval
-//! column, and presentation mode by key and by URL.
+//! column, the comparison graph (its groups and what they mean), and
+//! presentation mode by key and by URL.
 
 use anyhow::{Result, ensure};
 use fantoccini::key::Key;
@@ -47,6 +48,20 @@ async fn the_forest_plot_follows_the_votes_and_exports_png_and_svg() -> Result<(
         wait_for(client, "#forest").await?;
         vote(client, 6).await?;
         let early = forest_after(client, 6).await?;
+        // Six votes cannot link twelve items: the graph says so.
+        let groups: usize = attr(client, "#comparison-graph", "data-components")
+            .await?
+            .parse()?;
+        let note = client
+            .find(Locator::Css("#comparison-graph .graph-note"))
+            .await?
+            .text()
+            .await?;
+        println!("MEASURE: after 6 votes, {groups} groups: {note}");
+        ensure!(
+            groups > 1 && note.contains(&format!("{groups} groups")),
+            "{groups}: {note}"
+        );
         vote(client, 30).await?;
         let later = forest_after(client, 36).await?;
         println!("MEASURE: mean 95% interval width {early:.3} after 6 votes, {later:.3} after 36");
@@ -80,6 +95,24 @@ async fn the_forest_plot_follows_the_votes_and_exports_png_and_svg() -> Result<(
                 .parse()?;
             ensure!(best >= 1 && best <= worst && worst <= table_rows);
         }
+        let items: usize = attr(client, "#comparison-graph", "data-items")
+            .await?
+            .parse()?;
+        let edges: usize = attr(client, "#comparison-graph", "data-edges")
+            .await?
+            .parse()?;
+        let nodes = client
+            .find_all(Locator::Css("#comparison-graph .graph-node"))
+            .await?
+            .len();
+        ensure!(
+            items == table_rows && nodes == items && edges > 6,
+            "{items} items, {nodes} nodes, {edges} edges"
+        );
+        prefplay_e2e::click(client, "#comparison-graph-export-svg").await?;
+        let graph_svg =
+            std::fs::read_to_string(downloaded(downloads, "prefplay-comparison-graph.svg").await?)?;
+        ensure!(graph_svg.matches("class=\"graph-edge\"").count() == edges);
         // Rows are focusable and say what they show.
         let first = client.find(Locator::Css("#forest .forest-row")).await?;
         ensure!(first.attr("tabindex").await?.as_deref() == Some("0"));
