@@ -12,7 +12,7 @@ use super::{ChartExport, PALETTE};
 /// Most items drawn with their names (more are drawn without).
 const NAMED_NODES: usize = 24;
 const SIZE: f64 = 360.0;
-const RADIUS: f64 = 120.0;
+const RADIUS: f64 = 100.0;
 
 /// The graph of `votes` over `n` items, and the winner → loser arcs'
 /// diagnosis (a tie draws both arcs).
@@ -165,7 +165,7 @@ pub fn ComparisonGraphChart(
                             let (x, y) = at[i];
                             let outward = if x >= SIZE / 2.0 { "start" } else { "end" };
                             let dx = if x >= SIZE / 2.0 { 10.0 } else { -10.0 };
-                            let name: String = l[i].chars().take(14).collect();
+                            let name: String = l[i].chars().take(13).collect();
                             view! {
                                 <g class="graph-node" tabindex="0" aria-label=aria data-component=c.to_string()>
                                     <title>{tip}</title>

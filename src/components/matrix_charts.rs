@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::ChartExport;
 use super::line_chart::PALETTE;
 
 const SIZE: f64 = 300.0;
@@ -12,7 +13,7 @@ const PAD: f64 = 16.0;
 /// and carries `data-label` and `data-group`.
 #[component]
 pub fn Scatter(
-    /// The SVG's id.
+    /// The figure's id (its SVG's is `{id}-svg`).
     id: &'static str,
     /// Accessible name and caption.
     #[prop(into)]
@@ -23,9 +24,9 @@ pub fn Scatter(
 ) -> impl IntoView {
     let caption = title.clone();
     view! {
-        <figure class="chart">
+        <figure id=id class="chart">
             <figcaption>{caption}</figcaption>
-            <svg id=id class="chart-svg square" viewBox=format!("0 0 {SIZE} {SIZE}") role="img" aria-label=title>
+            <svg id=format!("{id}-svg") xmlns="http://www.w3.org/2000/svg" class="chart-svg square" viewBox=format!("0 0 {SIZE} {SIZE}") role="img" aria-label=title>
                 {move || {
                     let p = points.get();
                     let span = |f: fn(&(String, f64, f64, usize)) -> f64| {
@@ -48,16 +49,17 @@ pub fn Scatter(
                     }).collect_view()
                 }}
             </svg>
+            <ChartExport id=id />
         </figure>
     }
 }
 
 /// A heat map: cell (i, j) is `values[i][j]`, blue for high and orange for
-/// low (colour-blind safe), with row and column labels; each `<rect>` has
-/// `data-value`.
+/// low (colour-blind safe), grey where it is not finite (no data), with
+/// row labels; each `<rect>` has `data-value`.
 #[component]
 pub fn Heatmap(
-    /// The SVG's id.
+    /// The figure's id (its SVG's is `{id}-svg`).
     id: &'static str,
     /// Accessible name and caption.
     #[prop(into)]
@@ -73,9 +75,9 @@ pub fn Heatmap(
 ) -> impl IntoView {
     let caption = title.clone();
     view! {
-        <figure class="chart">
+        <figure id=id class="chart">
             <figcaption>{caption}</figcaption>
-            <svg id=id class="chart-svg square" viewBox=format!("0 0 {SIZE} {SIZE}") role="img" aria-label=title>
+            <svg id=format!("{id}-svg") xmlns="http://www.w3.org/2000/svg" class="chart-svg square" viewBox=format!("0 0 {SIZE} {SIZE}") role="img" aria-label=title>
                 {move || {
                     let v = values.get();
                     let l = labels.get();
@@ -83,6 +85,9 @@ pub fn Heatmap(
                     let left = 70.0;
                     let cell = (SIZE - left) / n as f64;
                     let colour = move |x: f64| {
+                        if !x.is_finite() {
+                            return "#e1e4e8".to_string();
+                        }
                         let t = ((x - middle) / (1.0 - middle).max(1e-9)).clamp(-1.0, 1.0);
                         let (r, g, b) = if t >= 0.0 { (0.0, 114.0, 178.0) } else { (230.0, 159.0, 0.0) };
                         let a = t.abs();
@@ -96,11 +101,15 @@ pub fn Heatmap(
                     let cells = v.iter().enumerate().flat_map(|(i, row)| {
                         let l = l.clone();
                         row.iter().enumerate().map(move |(j, &x)| {
-                            let tip = format!(
-                                "{} vs {}: {x:.2}",
+                            let (row, col) = (
                                 l.get(i).cloned().unwrap_or_default(),
-                                l.get(j).cloned().unwrap_or_default()
+                                l.get(j).cloned().unwrap_or_default(),
                             );
+                            let tip = if x.is_finite() {
+                                format!("{row} vs {col}: {x:.2}")
+                            } else {
+                                format!("{row} vs {col}: no data")
+                            };
                             let name = tip.clone();
                             view! {
                                 <rect x=left + j as f64 * cell y=left + i as f64 * cell
@@ -117,6 +126,7 @@ pub fn Heatmap(
                     view! { {cells} {names} }
                 }}
             </svg>
+            <ChartExport id=id />
         </figure>
     }
 }

@@ -15,6 +15,7 @@ mod share_panel;
 mod single;
 mod transfer_bar;
 mod vote_panel;
+mod win_matrices;
 
 pub use chart_export::ChartExport;
 pub use class_panel::ClassPanel;
@@ -31,3 +32,4 @@ pub use share_panel::SharePanel;
 pub use single::SinglePanel;
 pub use transfer_bar::{Preview, TransferBar};
 pub use vote_panel::VotePanel;
+pub use win_matrices::{WIN_MATRIX_ITEMS, WinMatrices};

@@ -113,6 +113,23 @@ async fn the_forest_plot_follows_the_votes_and_exports_png_and_svg() -> Result<(
         let graph_svg =
             std::fs::read_to_string(downloaded(downloads, "prefplay-comparison-graph.svg").await?)?;
         ensure!(graph_svg.matches("class=\"graph-edge\"").count() == edges);
+        // The model's win probabilities beside the observed win rates.
+        let cells = client
+            .find_all(Locator::Css("#win-model rect"))
+            .await?
+            .len();
+        ensure!(cells == rows * rows, "{cells} cells for {rows} items");
+        let observed = client.find_all(Locator::Css("#win-observed rect")).await?;
+        let mut unseen = 0;
+        for cell in &observed {
+            if cell.attr("data-value").await?.as_deref() == Some("NaN") {
+                unseen += 1;
+            }
+        }
+        ensure!(
+            observed.len() == cells && unseen > 0 && unseen < cells,
+            "{unseen} of {cells} pairs unseen"
+        );
         // Rows are focusable and say what they show.
         let first = client.find(Locator::Css("#forest .forest-row")).await?;
         ensure!(first.attr("tabindex").await?.as_deref() == Some("0"));
@@ -143,6 +160,14 @@ async fn the_forest_plot_follows_the_votes_and_exports_png_and_svg() -> Result<(
             png.len(),
             svg.len()
         );
+        client
+            .execute(
+                "document.querySelector('#forest').scrollIntoView();",
+                Vec::new(),
+            )
+            .await?;
+        let docs = prefplay_e2e::repo_root().join("docs");
+        std::fs::write(docs.join("charts.png"), client.screenshot().await?)?;
         Ok(())
     })
     .await

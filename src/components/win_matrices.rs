@@ -1,0 +1,144 @@
+//! The model's win probabilities beside the observed win rates, items in
+//! leaderboard order: where the two disagree the model smooths (few
+//! votes) or misses (a pattern Bradley–Terry cannot hold, like a cycle).
+
+use leptos::prelude::*;
+use prefplay_core::numerics::sigmoid;
+use prefplay_core::{Vote, Winner};
+
+use super::Heatmap;
+use crate::fit_runner::RowView;
+
+/// Most items the matrices show (the top of the leaderboard).
+pub const WIN_MATRIX_ITEMS: usize = 16;
+
+/// The shown labels (leaderboard order), P(row beats column) under the
+/// fit, and the observed share of the row's wins against the column
+/// (ties count ½; NaN where the pair was never compared).
+pub fn win_matrices(
+    rows: &[RowView],
+    labels: &[String],
+    votes: &[Vote],
+) -> (Vec<String>, Vec<Vec<f64>>, Vec<Vec<f64>>) {
+    let shown: Vec<&RowView> = rows.iter().take(WIN_MATRIX_ITEMS).collect();
+    let index: Vec<Option<usize>> = shown
+        .iter()
+        .map(|r| labels.iter().position(|l| *l == r.label))
+        .collect();
+    let model = shown
+        .iter()
+        .map(|a| shown.iter().map(|b| sigmoid(a.score - b.score)).collect())
+        .collect();
+    let n = labels.len();
+    let (mut wins, mut games) = (vec![vec![0.0; n]; n], vec![vec![0.0; n]; n]);
+    for v in votes {
+        let (a, b) = (v.item_a, v.item_b);
+        if a >= n || b >= n || a == b {
+            continue;
+        }
+        let share = match v.winner {
+            Winner::A => 1.0,
+            Winner::B => 0.0,
+            Winner::Tie => 0.5,
+        };
+        wins[a][b] += share;
+        wins[b][a] += 1.0 - share;
+        games[a][b] += 1.0;
+        games[b][a] += 1.0;
+    }
+    let observed = index
+        .iter()
+        .map(|&a| {
+            index
+                .iter()
+                .map(|&b| match (a, b) {
+                    (Some(a), Some(b)) if a == b => 0.5,
+                    (Some(a), Some(b)) if games[a][b] > 0.0 => wins[a][b] / games[a][b],
+                    _ => f64::NAN,
+                })
+                .collect()
+        })
+        .collect();
+    (
+        shown.iter().map(|r| r.label.clone()).collect(),
+        model,
+        observed,
+    )
+}
+
+/// The two heat maps side by side (`#win-model`, `#win-observed`) and
+/// what they say.
+#[component]
+pub fn WinMatrices(
+    /// Leaderboard rows, ranked.
+    #[prop(into)]
+    rows: Signal<Vec<RowView>>,
+    /// Item labels in deck order.
+    #[prop(into)]
+    labels: Signal<Vec<String>>,
+    /// The votes the fit uses.
+    #[prop(into)]
+    votes: Signal<Vec<Vote>>,
+) -> impl IntoView {
+    let matrices =
+        Memo::new(move |_| rows.with(|r| labels.with(|l| votes.with(|v| win_matrices(r, l, v)))));
+    let shown = Signal::derive(move || matrices.with(|m| m.0.clone()));
+    let model = Signal::derive(move || matrices.with(|m| m.1.clone()));
+    let observed = Signal::derive(move || matrices.with(|m| m.2.clone()));
+    view! {
+        <section class="win-matrices" aria-label="Win probabilities">
+            <div class="pair-of-charts">
+                <Heatmap id="win-model" title="Model: P(row beats column)" labels=shown values=model middle=0.5 />
+                <Heatmap id="win-observed" title="Observed: share of the row's wins (grey: never compared)" labels=shown values=observed middle=0.5 />
+            </div>
+            <p class="explain">
+                "Left, the chance the model gives each row item of beating each column item; right, what the votes say, ties counting half. "
+                "Bradley–Terry orders every pair the same way as the leaderboard, so the left map shades smoothly from blue to orange. "
+                "Where the right map disagrees with few votes, the model is smoothing noise; where it disagrees with many, the items may not fit one scale (a cycle, or groups who disagree)."
+            </p>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(label: &str, score: f64) -> RowView {
+        RowView {
+            rank: 1,
+            label: label.into(),
+            score,
+            ci_low: score - 1.0,
+            ci_high: score + 1.0,
+            wins: 0,
+            losses: 0,
+            ties: 0,
+            rank_best: 1,
+            rank_worst: 1,
+        }
+    }
+
+    #[test]
+    fn model_and_observed_follow_the_leaderboard_order() {
+        let labels: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        let rows = [row("b", 1.0), row("a", 0.0), row("c", -1.0)];
+        let votes = [
+            Vote::new(1, 0, Winner::A),
+            Vote::new(0, 1, Winner::Tie),
+            Vote::new(1, 2, Winner::B),
+        ];
+        let (shown, model, observed) = win_matrices(&rows, &labels, &votes);
+        assert_eq!(shown, vec!["b", "a", "c"]);
+        assert!((model[0][1] - sigmoid(1.0)).abs() < 1e-12);
+        assert!((model[0][1] + model[1][0] - 1.0).abs() < 1e-12);
+        // b vs a: one win, one tie → 0.75.
+        assert!((observed[0][1] - 0.75).abs() < 1e-12);
+        assert!((observed[1][0] - 0.25).abs() < 1e-12);
+        // b vs c: c won.
+        assert_eq!(observed[0][2], 0.0);
+        // a and c never met.
+        assert!(observed[1][2].is_nan());
+        assert_eq!(observed[2][2], 0.5);
+    }
+}
