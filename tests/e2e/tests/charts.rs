@@ -130,6 +130,15 @@ async fn the_forest_plot_follows_the_votes_and_exports_png_and_svg() -> Result<(
             observed.len() == cells && unseen > 0 && unseen < cells,
             "{unseen} of {cells} pairs unseen"
         );
+        // The glossary explains the words the charts use.
+        let terms = client.find_all(Locator::Css("#glossary dt")).await?.len();
+        ensure!(terms >= 9, "{terms} glossary terms");
+        ensure!(
+            !client
+                .find_all(Locator::Css("#glossary-rank-interval"))
+                .await?
+                .is_empty()
+        );
         // Rows are focusable and say what they show.
         let first = client.find(Locator::Css("#forest .forest-row")).await?;
         ensure!(first.attr("tabindex").await?.as_deref() == Some("0"));
