@@ -8,8 +8,8 @@ use wasm_bindgen::JsCast;
 
 use crate::browser::url_parameter;
 use crate::components::{
-    BestOfPanel, ClassPanel, ComparisonGraphChart, Controls, DeckBar, ForestPlot, Glossary,
-    Leaderboard, Preview, RankingPanel, SharePanel, SinglePanel, TransferBar, VotePanel,
+    BestOfPanel, ClassPanel, ComparisonGraphChart, Controls, DeckBar, EloVsBt, ForestPlot,
+    Glossary, Leaderboard, Preview, RankingPanel, SharePanel, SinglePanel, TransferBar, VotePanel,
     WinMatrices, move_item,
 };
 use crate::fit_job::EngineRequest;
@@ -558,6 +558,7 @@ pub fn App() -> impl IntoView {
                 <ForestPlot id="forest" rows=rows n_votes=fitted_votes />
                 <ComparisonGraphChart id="comparison-graph" labels=labels votes=fit_input />
                 <WinMatrices rows=rows labels=labels votes=fit_input />
+                <EloVsBt labels=labels votes=fit_input rows=rows />
                 <Glossary />
                 {move || tau().map(|t| view! {
                     <p id="truth-tau" class="fit-info" data-tau=t.to_string()>

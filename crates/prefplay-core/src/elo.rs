@@ -58,18 +58,42 @@ pub fn elo_ratings(n_items: usize, votes: &[Vote], settings: EloSettings) -> Res
     let mut rating = vec![settings.initial; n_items];
     for (k, v) in votes.iter().enumerate() {
         crate::dataset::check_vote(k, v, n_items)?;
-        let (ra, rb) = (rating[v.item_a], rating[v.item_b]);
-        let expected_a = 1.0 / (1.0 + settings.base.powf((rb - ra) / settings.scale));
-        let score_a = match v.winner {
-            Winner::A => 1.0,
-            Winner::B => 0.0,
-            Winner::Tie => 0.5,
-        };
-        let delta = settings.k * (score_a - expected_a);
-        rating[v.item_a] += delta;
-        rating[v.item_b] -= delta;
+        step(&mut rating, v, settings);
     }
     Ok(rating)
+}
+
+/// The ratings before any vote and after each in turn: `votes.len() + 1`
+/// rows of `n_items` ratings (row t follows the first t votes).
+pub fn elo_trajectory(
+    n_items: usize,
+    votes: &[Vote],
+    settings: EloSettings,
+) -> Result<Vec<Vec<f64>>> {
+    settings.check()?;
+    let mut rating = vec![settings.initial; n_items];
+    let mut rows = Vec::with_capacity(votes.len() + 1);
+    rows.push(rating.clone());
+    for (k, v) in votes.iter().enumerate() {
+        crate::dataset::check_vote(k, v, n_items)?;
+        step(&mut rating, v, settings);
+        rows.push(rating.clone());
+    }
+    Ok(rows)
+}
+
+/// One Elo update for vote `v`.
+fn step(rating: &mut [f64], v: &Vote, settings: EloSettings) {
+    let (ra, rb) = (rating[v.item_a], rating[v.item_b]);
+    let expected_a = 1.0 / (1.0 + settings.base.powf((rb - ra) / settings.scale));
+    let score_a = match v.winner {
+        Winner::A => 1.0,
+        Winner::B => 0.0,
+        Winner::Tie => 0.5,
+    };
+    let delta = settings.k * (score_a - expected_a);
+    rating[v.item_a] += delta;
+    rating[v.item_b] -= delta;
 }
 
 #[cfg(test)]
@@ -89,6 +113,16 @@ mod tests {
         assert!((e - 0.505_756).abs() < 1e-6);
         assert!((r[0] - (1002.0 - 4.0 * e)).abs() < 1e-12);
         assert!((r[0] + r[1] - 2000.0).abs() < 1e-12, "Elo is zero-sum");
+    }
+
+    #[test]
+    fn the_trajectory_starts_level_and_ends_at_the_ratings() {
+        let votes = [Vote::new(0, 1, Winner::A), Vote::new(1, 2, Winner::B)];
+        let s = EloSettings::default();
+        let rows = elo_trajectory(3, &votes, s).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0], vec![1000.0; 3]);
+        assert_eq!(rows[2], elo_ratings(3, &votes, s).unwrap());
     }
 
     #[test]

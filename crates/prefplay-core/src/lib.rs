@@ -42,6 +42,7 @@ pub mod selection;
 pub mod simulate;
 pub mod table;
 pub mod toy_policy;
+pub mod trajectory;
 
 pub use bt::{
     BtFit, BtNewton, BtSettings, NewtonPieces, NewtonStatus, bt_pieces_reference, fit_bt,

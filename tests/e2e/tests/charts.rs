@@ -139,6 +139,27 @@ async fn the_forest_plot_follows_the_votes_and_exports_png_and_svg() -> Result<(
                 .await?
                 .is_empty()
         );
+        // Elo vs BT: the same votes as cast and shuffled.
+        prefplay_e2e::click(client, "#elo-vs-bt-toggle").await?;
+        eventually("the replay", prefplay_e2e::WAIT, || async {
+            let votes = attr(client, "#elo-vs-bt", "data-votes").await?;
+            let lines = attr(client, "#elo-cast", "data-series-count").await?;
+            Ok((votes == "36" && lines == "4").then_some(()))
+        })
+        .await?;
+        ensure!(attr(client, "#elo-shuffled", "data-series-count").await? == "4");
+        ensure!(attr(client, "#bt-growing", "data-series-count").await? == "4");
+        let tau: f64 = attr(client, "#elo-vs-bt", "data-tau").await?.parse()?;
+        ensure!((-1.0..=1.0).contains(&tau), "τ {tau}");
+        let note = client.find(Locator::Css("#elo-note")).await?.text().await?;
+        println!("MEASURE: Elo vs BT after 36 votes (K = 16): {note}");
+        let before = attr(client, "#elo-cast polyline", "points").await?;
+        prefplay_e2e::choose(client, "#elo-k", "64").await?;
+        eventually("the replay with K = 64", prefplay_e2e::WAIT, || async {
+            let now = attr(client, "#elo-cast polyline", "points").await?;
+            Ok((now != before).then_some(()))
+        })
+        .await?;
         // Rows are focusable and say what they show.
         let first = client.find(Locator::Css("#forest .forest-row")).await?;
         ensure!(first.attr("tabindex").await?.as_deref() == Some("0"));
