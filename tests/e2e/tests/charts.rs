@@ -2,7 +2,7 @@
 //! (present, one row per item, narrower intervals after more votes,
 //! focusable rows with tooltips, PNG and SVG export), the rank-interval
 //! column, the comparison graph (its groups and what they mean), and
-//! presentation mode by key and by URL.
+//! presentation mode by key and by URL, and the page at phone width.
 
 use anyhow::{Result, ensure};
 use fantoccini::key::Key;
@@ -246,6 +246,34 @@ async fn presentation_mode_by_key_and_by_url() -> Result<()> {
         forest_after(client, 12).await?;
         let docs = prefplay_e2e::repo_root().join("docs");
         std::fs::write(docs.join("presentation.png"), client.screenshot().await?)?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_fits_a_phone_in_portrait() -> Result<()> {
+    with_page("phone", async |client, url, _| {
+        client.set_window_size(390, 844).await?;
+        client.goto(url).await?;
+        wait_for(client, "#forest").await?;
+        vote(client, 4).await?;
+        forest_after(client, 4).await?;
+        let (page, view): (f64, f64) = {
+            let v = client
+                .execute(
+                    "return [document.scrollingElement.scrollWidth, window.innerWidth];",
+                    Vec::new(),
+                )
+                .await?;
+            let a = v.as_array().cloned().unwrap_or_default();
+            (
+                a.first().and_then(|x| x.as_f64()).unwrap_or_default(),
+                a.get(1).and_then(|x| x.as_f64()).unwrap_or_default(),
+            )
+        };
+        println!("MEASURE: phone portrait: page {page} px wide in a {view} px window");
+        ensure!(page <= view + 1.0, "no sideways scrolling: {page} > {view}");
         Ok(())
     })
     .await
