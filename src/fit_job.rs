@@ -32,6 +32,26 @@ pub struct RowView {
     pub rank_worst: usize,
 }
 
+#[cfg(test)]
+impl RowView {
+    /// A row for unit tests: `label` at `score` ± `half`, rank 1, rank
+    /// interval 1–2, no tallies.
+    pub(crate) fn example(label: &str, score: f64, half: f64) -> Self {
+        Self {
+            rank: 1,
+            label: label.into(),
+            score,
+            ci_low: score - half,
+            ci_high: score + half,
+            wins: 0,
+            losses: 0,
+            ties: 0,
+            rank_best: 1,
+            rank_worst: 2,
+        }
+    }
+}
+
 /// The latest finished fit, ready to show.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FitSummary {

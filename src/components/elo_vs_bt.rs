@@ -167,21 +167,6 @@ mod tests {
     use super::*;
     use prefplay_core::Winner;
 
-    fn row(label: &str) -> RowView {
-        RowView {
-            rank: 1,
-            label: label.into(),
-            score: 0.0,
-            ci_low: -1.0,
-            ci_high: 1.0,
-            wins: 0,
-            losses: 0,
-            ties: 0,
-            rank_best: 1,
-            rank_worst: 1,
-        }
-    }
-
     #[test]
     fn the_replay_follows_the_top_items_and_measures_order_dependence() {
         let labels: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
@@ -192,7 +177,11 @@ mod tests {
                 _ => Vote::new(2, 0, if t % 2 == 0 { Winner::A } else { Winner::B }),
             })
             .collect();
-        let rows = [row("a"), row("b"), row("c")];
+        let rows = [
+            RowView::example("a", 0.0, 1.0),
+            RowView::example("b", 0.0, 1.0),
+            RowView::example("c", 0.0, 1.0),
+        ];
         let r = replay(&labels, &votes, &rows, 32.0, 7).unwrap();
         assert_eq!(r.elo_cast.len(), 3);
         assert_eq!(r.elo_cast[0].points.len(), 61);

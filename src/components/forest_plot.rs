@@ -80,7 +80,9 @@ pub fn ForestPlot(
     #[prop(into)]
     n_votes: Signal<usize>,
 ) -> impl IntoView {
-    let shown = move || rows.with(|r| r.iter().take(FOREST_MAX_ROWS).cloned().collect::<Vec<_>>());
+    let shown = Memo::new(move |_| {
+        rows.with(|r| r.iter().take(FOREST_MAX_ROWS).cloned().collect::<Vec<_>>())
+    });
     let mean_width = move || {
         rows.with(|r| {
             let widths: Vec<f64> = r
@@ -91,13 +93,13 @@ pub fn ForestPlot(
             widths.iter().sum::<f64>() / widths.len().max(1) as f64
         })
     };
-    let height = move || TOP + BOTTOM + ROW * shown().len().max(1) as f64;
+    let height = move || TOP + BOTTOM + ROW * shown.with(Vec::len).max(1) as f64;
     let title = "Scores with 95% intervals";
     view! {
         <figure
             id=id
             class="chart forest"
-            data-rows=move || shown().len().to_string()
+            data-rows=move || shown.with(Vec::len).to_string()
             data-votes=move || n_votes.get().to_string()
             data-mean-width=move || mean_width().to_string()
         >
@@ -111,7 +113,7 @@ pub fn ForestPlot(
                 class="chart-svg"
             >
                 {move || {
-                    let rows = shown();
+                    let rows = shown.get();
                     let (lo, hi) = forest_range(&rows);
                     let x = move |v: f64| LEFT + (v - lo) / (hi - lo) * (WIDTH - LEFT - RIGHT);
                     let bottom = TOP + ROW * rows.len().max(1) as f64;
@@ -192,26 +194,14 @@ pub fn ForestPlot(
 mod tests {
     use super::*;
 
-    fn row(label: &str, score: f64, half: f64) -> RowView {
-        RowView {
-            rank: 1,
-            label: label.into(),
-            score,
-            ci_low: score - half,
-            ci_high: score + half,
-            wins: 0,
-            losses: 0,
-            ties: 0,
-            rank_best: 1,
-            rank_worst: 2,
-        }
-    }
-
     #[test]
     fn the_range_covers_every_interval_and_zero() {
-        let (lo, hi) = forest_range(&[row("a", 1.0, 0.5), row("b", 2.0, 0.2)]);
+        let (lo, hi) = forest_range(&[
+            RowView::example("a", 1.0, 0.5),
+            RowView::example("b", 2.0, 0.2),
+        ]);
         assert!(lo < 0.0 && hi > 2.2, "{lo} {hi}");
-        let (lo, hi) = forest_range(&[row("a", 0.0, f64::INFINITY)]);
+        let (lo, hi) = forest_range(&[RowView::example("a", 0.0, f64::INFINITY)]);
         assert_eq!((lo, hi), (-1.0, 1.0));
     }
 
@@ -223,7 +213,7 @@ mod tests {
 
     #[test]
     fn the_tooltip_names_the_interval_and_the_ranks() {
-        let tip = forest_tip(&row("mango", 0.25, 0.5));
+        let tip = forest_tip(&RowView::example("mango", 0.25, 0.5));
         assert_eq!(tip, "mango: 0.250, 95% interval [-0.250, 0.750], rank 1–2");
     }
 }

@@ -104,25 +104,14 @@ pub fn WinMatrices(
 mod tests {
     use super::*;
 
-    fn row(label: &str, score: f64) -> RowView {
-        RowView {
-            rank: 1,
-            label: label.into(),
-            score,
-            ci_low: score - 1.0,
-            ci_high: score + 1.0,
-            wins: 0,
-            losses: 0,
-            ties: 0,
-            rank_best: 1,
-            rank_worst: 1,
-        }
-    }
-
     #[test]
     fn model_and_observed_follow_the_leaderboard_order() {
         let labels: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
-        let rows = [row("b", 1.0), row("a", 0.0), row("c", -1.0)];
+        let rows = [
+            RowView::example("b", 1.0, 1.0),
+            RowView::example("a", 0.0, 1.0),
+            RowView::example("c", -1.0, 1.0),
+        ];
         let votes = [
             Vote::new(1, 0, Winner::A),
             Vote::new(0, 1, Winner::Tie),

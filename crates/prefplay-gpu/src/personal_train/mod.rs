@@ -435,23 +435,30 @@ impl GpuContext {
                 }
             }
         }
+        // Each kernel's workgroups, worked out once (the step loop below
+        // dispatches them hundreds of times).
+        let mut workgroups = [0u32; KERNELS.len()];
         for &k in &kernels {
             let count = Self::invocations(k, data, shape, params.len());
-            if count.div_ceil(LOWRANK_WORKGROUP_SIZE as usize) > limit {
+            let needed = count.div_ceil(LOWRANK_WORKGROUP_SIZE as usize).max(1);
+            if needed > limit {
                 return Err(GpuError::TooLarge(format!(
                     "{} needs {count} invocations, over the dispatch limit",
                     KERNELS[k.index()].0
                 )));
             }
+            workgroups[k.index()] = needed as u32;
         }
         self.check_health()?;
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
         let up = self.upload_personal(data, settings, shape, params)?;
         let pipelines = &self.lowrank.kernels;
-        let groups: Vec<wgpu::BindGroup> = kernels
-            .iter()
-            .map(|&k| self.bind_group(&pipelines[k.index()], KERNELS[k.index()].0, &k.buffers(&up)))
-            .collect();
+        // Bind groups by kernel index, for the kernels the schedule uses.
+        let mut groups: Vec<Option<wgpu::BindGroup>> = (0..KERNELS.len()).map(|_| None).collect();
+        for &k in &kernels {
+            groups[k.index()] =
+                Some(self.bind_group(&pipelines[k.index()], KERNELS[k.index()].0, &k.buffers(&up)));
+        }
         let mut encoder = self.encoder("train_personal");
         for (index, segment) in schedule.split(|s| matches!(s, Step::FreshAdam)).enumerate() {
             if index > 0 {
@@ -472,12 +479,9 @@ impl GpuContext {
                 };
                 for _ in 0..repeat {
                     for &k in list {
-                        let slot = kernels.iter().position(|&x| x == k).unwrap_or(0);
                         pass.set_pipeline(&pipelines[k.index()]);
-                        pass.set_bind_group(0, &groups[slot], &[]);
-                        let count = Self::invocations(k, data, shape, params.len());
-                        let groups = count.div_ceil(LOWRANK_WORKGROUP_SIZE as usize).max(1);
-                        pass.dispatch_workgroups(groups as u32, 1, 1);
+                        pass.set_bind_group(0, groups[k.index()].as_ref(), &[]);
+                        pass.dispatch_workgroups(workgroups[k.index()], 1, 1);
                     }
                 }
             }
