@@ -4,18 +4,20 @@
 use leptos::ev;
 use leptos::prelude::*;
 use prefplay_core::collect::{self, Ballot};
+use prefplay_core::model_choice::ModelKind;
 use wasm_bindgen::JsCast;
 
 use crate::browser::url_parameter;
 use crate::components::{
-    BestOfPanel, ClassPanel, ComparisonGraphChart, Controls, DeckBar, EloVsBt, ForestPlot,
-    Glossary, Leaderboard, Preview, RankingPanel, SharePanel, SinglePanel, TransferBar, VotePanel,
-    WinMatrices, move_item,
+    BestOfPanel, Calibration, ClassPanel, ComparisonGraphChart, Controls, Convergence, DeckBar,
+    EloVsBt, ForestPlot, Glossary, Leaderboard, ModelControls, Preview, RankingPanel, SharePanel,
+    SimulationCharts, SinglePanel, TransferBar, VotePanel, WinMatrices, move_item,
 };
-use crate::fit_job::EngineRequest;
+use crate::fit_job::{EngineRequest, FitInput};
 use crate::fit_runner::{FitOutputs, FitRunner, FitState, FitSummary};
 use crate::images::Images;
 use crate::keys::{KeyIntent, Modifiers, intent_for_key};
+use crate::scenario::Scenario;
 use crate::session::{Action, Chooser, Estimates, Task};
 use crate::workspace::{Mode, Workspace};
 use crate::{fragment, storage};
@@ -99,8 +101,13 @@ pub fn App() -> impl IntoView {
     };
     let runner = FitRunner::start(outputs, engine_by_url());
     let confirming_reset = RwSignal::new(false);
+    let reveal = RwSignal::new(false);
     let engine_note = Signal::derive(move || outputs.engine.get().and_then(|(_, note)| note));
     let simulation = simulation_by_url();
+    let scenario = url_parameter("scenario").and_then(|v| Scenario::from_param(&v));
+    let scenario_seed: u64 = url_parameter("seed")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
     if let Some((n_votes, n_items, seed)) = simulation {
         runner.request_simulation(n_votes, n_items, seed);
     }
@@ -189,6 +196,12 @@ pub fn App() -> impl IntoView {
         }
         store.set_value(loaded.store);
         fragment::open(workspace, lesson, message);
+        if let Some(sc) = scenario {
+            if let Some(Err(e)) = workspace.try_update(|w| sc.load(w, scenario_seed)) {
+                message.set(Some(format!("Scenario {}: {e}", sc.number())));
+            }
+            reveal.set(sc.reveals_truth());
+        }
         ready.set(true);
         show_next();
     });
@@ -224,11 +237,35 @@ pub fn App() -> impl IntoView {
             save_failed.set(false);
         });
     });
+    let model = Memo::new(move |_| workspace.with(|w| w.settings.model));
+    // The votes as of the last finished fit: the charts redraw when a fit
+    // lands, not while it runs, so their work never delays the re-fit a
+    // vote asks for (and they agree with the leaderboard).
+    let settled_votes = Memo::new(move |_| {
+        fit.track();
+        fit_input.get_untracked()
+    });
     Effect::new(move |_| {
         let votes = fit_input.get();
-        if simulation.is_none() {
-            runner.request(labels.get_untracked(), votes);
+        let model = model.get();
+        if simulation.is_some() {
+            return;
         }
+        let rankings = if model.model == ModelKind::PlackettLuce {
+            workspace.with_untracked(|w| {
+                collect::fit_rankings(w.deck().items.len(), w.deck_ballots(), w.settings.view)
+            })
+        } else {
+            Vec::new()
+        };
+        // Labels are tracked too: a new deck with no votes yet must
+        // still replace the old deck's rows.
+        runner.request(FitInput {
+            items: labels.get(),
+            votes,
+            model,
+            rankings,
+        });
     });
 
     let act = move |action: Action| {
@@ -380,7 +417,6 @@ pub fn App() -> impl IntoView {
             _ => ("saved", "All changes saved in this browser."),
         }
     });
-    let reveal = RwSignal::new(false);
     let truth = Signal::derive(move || {
         if !reveal.get() {
             return std::collections::HashMap::new();
@@ -461,6 +497,14 @@ pub fn App() -> impl IntoView {
             <p class="tagline">"Vote; a Bradley–Terry model ranks the items after every vote."</p>
             <a id="to-loss-lab" href="?page=loss">"Loss lab →"</a>
             <a id="to-personal" href="?page=personal">"One leaderboard per person →"</a>
+            <details id="scenarios" class="scenarios">
+                <summary>"Guided scenarios"</summary>
+                <ol>
+                    {Scenario::ALL.map(|sc| view! {
+                        <li><a href=format!("?scenario={}", sc.name())>{sc.title()}</a></li>
+                    }).collect_view()}
+                </ol>
+            </details>
             <button id="present" class="small" aria-keyshortcuts="P" aria-pressed=move || present.get().to_string()
                 on:click=move |_| present.update(|p| *p = !*p)>
                 "Presentation mode " <kbd>"P"</kbd>
@@ -490,6 +534,17 @@ pub fn App() -> impl IntoView {
         <Show when=move || !lesson.get()>
             <ClassPanel workspace=workspace reveal=reveal on_change=on_change on_message=on_message />
         </Show>
+        {scenario.map(|sc| view! {
+            <section id="scenario" class="scenario" data-scenario=sc.name() data-seed=scenario_seed.to_string() aria-label="Scenario">
+                <h2>{format!("Scenario {}: {}", sc.number(), sc.title())}</h2>
+                <p class="explain">{sc.explain()}</p>
+                <p class="hint">
+                    {format!("Seed {scenario_seed}: load this address again to replay the same class; change ")}
+                    <code>"seed="</code>
+                    " for another. Your own decks and votes are not touched."
+                </p>
+            </section>
+        })}
         <main class="layout">
             <div class="left">
                 <section class="vote" aria-label="Vote" data-mode=move || workspace.with(|w| w.settings.mode.name())>
@@ -554,11 +609,20 @@ pub fn App() -> impl IntoView {
                 </Show>
             </div>
             <div class="right">
+                <ModelControls workspace=workspace />
+                <div id="model-notes" class="model-notes" aria-live="polite"
+                    data-model=move || fit.with(|f| f.as_ref().map(|s| s.model.clone()).unwrap_or_default())
+                    data-order-effect=move || fit.with(|f| f.as_ref().ok().and_then(|s| s.order_effect).map(|(e, _)| e.to_string()))>
+                    {move || fit.with(|f| f.as_ref().map(|s| s.notes.iter().map(|n| view! { <p class="note">{n.clone()}</p> }).collect_view()).ok())}
+                </div>
                 <Leaderboard rows=rows n_votes=fitted_votes truth=truth />
                 <ForestPlot id="forest" rows=rows n_votes=fitted_votes />
-                <ComparisonGraphChart id="comparison-graph" labels=labels votes=fit_input />
-                <WinMatrices rows=rows labels=labels votes=fit_input />
-                <EloVsBt labels=labels votes=fit_input rows=rows />
+                <ComparisonGraphChart id="comparison-graph" labels=labels votes=settled_votes />
+                <WinMatrices rows=rows labels=labels votes=settled_votes />
+                <Convergence labels=labels votes=settled_votes model=model />
+                <Calibration labels=labels votes=settled_votes model=model />
+                <EloVsBt labels=labels votes=settled_votes rows=rows open_at_start=scenario.is_some_and(Scenario::opens_elo) />
+                <SimulationCharts rows=rows truth=truth seed=scenario_seed autorun=scenario.is_some_and(Scenario::runs_race) />
                 <Glossary />
                 {move || tau().map(|t| view! {
                     <p id="truth-tau" class="fit-info" data-tau=t.to_string()>

@@ -1,6 +1,9 @@
 //! One fit, from votes to the rows the page shows: run in the fit worker
 //! (`worker.rs`) or, when no worker can be started, on the page.
 
+use prefplay_core::leaderboard::rank_rows;
+use prefplay_core::model_choice::{ModelChoice, fit_choice};
+use prefplay_core::rankings::Ranking;
 use prefplay_core::simulate::{SimulationSettings, simulate};
 use prefplay_core::{BtSettings, ComparisonGraph, Dataset, LeaderboardRow, Vote, leaderboard};
 use prefplay_gpu::{Engine, Step};
@@ -71,6 +74,30 @@ pub struct FitSummary {
     pub iterations: u32,
     /// Where the fit ran: "worker" or "page".
     pub thread: String,
+    /// The model, in words ("Bradley–Terry, ties as half wins, …").
+    #[serde(default)]
+    pub model: String,
+    /// What the model estimated besides the scores, and what it dropped
+    /// or changed, in words.
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// The order effect (log-odds for the left item) and its standard
+    /// error, when estimated.
+    #[serde(default)]
+    pub order_effect: Option<(f64, f64)>,
+}
+
+/// What one fit needs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FitInput {
+    /// Item labels.
+    pub items: Vec<String>,
+    /// Pairwise votes, `item_a` on the left.
+    pub votes: Vec<Vote>,
+    /// Model and settings.
+    pub model: ModelChoice,
+    /// The rankings, for Plackett–Luce.
+    pub rankings: Vec<Ranking>,
 }
 
 /// Which engine the address asks for: `?engine=cpu`, `?engine=gpu`, or
@@ -116,28 +143,103 @@ pub fn now_ms() -> f64 {
         .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
-/// Fits the votes on `items`, reporting each Newton step.
+/// Fits `input`, reporting each Newton step. Plain Bradley–Terry runs on
+/// `engine` (the GPU where chosen); every other model, tie handling,
+/// order effect or interval method runs on the CPU
+/// (`prefplay_core::model_choice`).
 pub async fn fit_votes(
     engine: &Engine,
-    items: Vec<String>,
-    votes: Vec<Vote>,
+    input: FitInput,
     thread: &str,
     on_step: &mut dyn FnMut(Step),
 ) -> Result<FitSummary, String> {
+    let FitInput {
+        items,
+        votes,
+        model,
+        rankings,
+    } = input;
     let n_votes = votes.len();
     let started = now_ms();
+    if !model.is_plain_bt() {
+        return fit_other(&items, &votes, &rankings, &model, started, thread);
+    }
     let data = Dataset::new(items, votes).map_err(|e| e.to_string())?;
     let graph = ComparisonGraph::from_dataset(&data);
-    fit_graph(
+    let settings = BtSettings {
+        l2: model.prior,
+        ..BtSettings::default()
+    };
+    let mut summary = fit_graph(
         engine,
         &graph,
         data.items(),
-        n_votes,
+        (n_votes, settings),
         started,
         thread,
         on_step,
     )
-    .await
+    .await?;
+    summary.model = model.describe();
+    Ok(summary)
+}
+
+fn fit_other(
+    items: &[String],
+    votes: &[Vote],
+    rankings: &[Ranking],
+    model: &ModelChoice,
+    started: f64,
+    thread: &str,
+) -> Result<FitSummary, String> {
+    let fit = fit_choice(items, votes, rankings, model).map_err(|e| e.to_string())?;
+    let fit_ms = now_ms() - started;
+    let intervals = fit
+        .intervals
+        .clone()
+        .unwrap_or_else(|| fit.scores.iter().map(|&s| (s, s)).collect());
+    let data = Dataset::new(items.to_vec(), votes.to_vec()).map_err(|e| e.to_string())?;
+    let records = ComparisonGraph::from_dataset(&data).records;
+    let rows = rank_rows(&fit.scores, &intervals, &records, items)
+        .into_iter()
+        .map(|r| row_view(&r, &items[r.item]))
+        .collect();
+    let mut notes = Vec::new();
+    if let Some((effect, se)) = fit.order_effect {
+        notes.push(format!(
+            "Order effect: {effect:+.2} ± {:.2} log-odds for the item on the left (the odds of the left item winning ×{:.2}).",
+            1.96 * se,
+            effect.exp()
+        ));
+    }
+    if let Some((name, estimate, se)) = fit.tie_parameter {
+        let name = if name == "nu" { "ν" } else { "θ" };
+        notes.push(format!(
+            "Tie parameter {name} = {estimate:.2} ± {:.2}.",
+            1.96 * se
+        ));
+    }
+    notes.extend(fit.warnings.iter().map(|w| {
+        let mut w = w.clone();
+        if let Some(first) = w.get(..1) {
+            let upper = first.to_uppercase();
+            w.replace_range(..1, &upper);
+        }
+        format!("{w}.")
+    }));
+    Ok(FitSummary {
+        rows,
+        n_votes: votes.len(),
+        engine: "CPU".into(),
+        fallback_reason: None,
+        choice: Some(format!("{} runs on the CPU", model.describe())),
+        fit_ms,
+        iterations: fit.iterations,
+        thread: thread.to_string(),
+        model: model.describe(),
+        notes,
+        order_effect: fit.order_effect,
+    })
 }
 
 /// Simulates `n_votes` votes on `n_items` items (hidden utilities,
@@ -161,20 +263,22 @@ pub async fn simulate_and_fit(
     let sim = simulate(&settings).map_err(|e| e.to_string())?;
     let graph = ComparisonGraph::from_table(&sim.table);
     let labels = sim.table.items().to_vec();
-    fit_graph(engine, &graph, &labels, n_votes, started, thread, on_step).await
+    let what = (n_votes, BtSettings::default());
+    fit_graph(engine, &graph, &labels, what, started, thread, on_step).await
 }
 
+/// `(n_votes, settings)`: how many votes the graph holds and the BT settings.
 async fn fit_graph(
     engine: &Engine,
     graph: &ComparisonGraph,
     labels: &[String],
-    n_votes: usize,
+    (n_votes, settings): (usize, BtSettings),
     started: f64,
     thread: &str,
     on_step: &mut dyn FnMut(Step),
 ) -> Result<FitSummary, String> {
     let run = engine
-        .fit_bt_observed(graph, BtSettings::default(), on_step)
+        .fit_bt_observed(graph, settings, on_step)
         .await
         .map_err(|e| e.to_string())?;
     let fit_ms = now_ms() - started;
@@ -191,6 +295,9 @@ async fn fit_graph(
         fit_ms,
         iterations: run.value.iterations,
         thread: thread.to_string(),
+        model: ModelChoice::default().describe(),
+        notes: Vec::new(),
+        order_effect: None,
     })
 }
 

@@ -14,12 +14,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use prefplay_core::Vote;
 use prefplay_gpu::Engine;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::fit_job::{EngineRequest, fit_votes, now_ms, simulate_and_fit};
+use crate::fit_job::{EngineRequest, FitInput, fit_votes, now_ms, simulate_and_fit};
 pub use crate::fit_job::{FitSummary, RowView};
 use crate::worker_protocol::{Job, Reply, Request, pack_votes};
 
@@ -64,10 +63,8 @@ pub struct FitOutputs {
 }
 
 enum Work {
-    Fit {
-        items: Vec<String>,
-        votes: Vec<Vote>,
-    },
+    /// Fit these votes under this model.
+    Fit(FitInput),
     Simulate {
         votes: usize,
         items: usize,
@@ -278,8 +275,8 @@ impl FitRunner {
     }
 
     /// Asks for a fit of these votes (replacing any request not yet started).
-    pub fn request(self, items: Vec<String>, votes: Vec<Vote>) {
-        self.cell().borrow_mut().pending = Some(Work::Fit { items, votes });
+    pub fn request(self, input: FitInput) {
+        self.cell().borrow_mut().pending = Some(Work::Fit(input));
         self.pump();
     }
 
@@ -335,7 +332,14 @@ impl FitRunner {
                 };
                 let message = js_sys::Array::new();
                 let (job, words) = match work {
-                    Work::Fit { items, votes } => (Job::Fit { items }, pack_votes(&votes)),
+                    Work::Fit(input) => (
+                        Job::Fit {
+                            items: input.items,
+                            model: input.model,
+                            rankings: input.rankings,
+                        },
+                        pack_votes(&input.votes),
+                    ),
                     Work::Simulate { votes, items, seed } => {
                         (Job::Simulate { votes, items, seed }, Vec::new())
                     }
@@ -368,9 +372,7 @@ impl FitRunner {
                         });
                     };
                     let result = match work {
-                        Work::Fit { items, votes } => {
-                            fit_votes(&engine, items, votes, "page", &mut on_step).await
-                        }
+                        Work::Fit(input) => fit_votes(&engine, input, "page", &mut on_step).await,
                         Work::Simulate { votes, items, seed } => {
                             simulate_and_fit(&engine, votes, items, seed, "page", &mut on_step)
                                 .await

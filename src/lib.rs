@@ -19,6 +19,7 @@ pub mod images;
 pub mod keys;
 pub mod lab;
 pub mod personal_lab;
+pub mod scenario;
 pub mod session;
 pub mod share;
 pub mod storage;

@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::fit_job::{EngineRequest, fit_votes, simulate_and_fit};
+use crate::fit_job::{EngineRequest, FitInput, fit_votes, simulate_and_fit};
 use crate::worker_protocol::{Job, Reply, Request, unpack_votes};
 
 type Incoming = (Request, Vec<u32>);
@@ -93,8 +93,20 @@ async fn handle(engine: Rc<Engine>, (request, words): Incoming) {
         });
     };
     let result = match request.job {
-        Job::Fit { items } => match unpack_votes(&words) {
-            Ok(votes) => fit_votes(&engine, items, votes, "worker", &mut on_step).await,
+        Job::Fit {
+            items,
+            model,
+            rankings,
+        } => match unpack_votes(&words) {
+            Ok(votes) => {
+                let input = FitInput {
+                    items,
+                    votes,
+                    model,
+                    rankings,
+                };
+                fit_votes(&engine, input, "worker", &mut on_step).await
+            }
             Err(e) => Err(e),
         },
         Job::Simulate { votes, items, seed } => {

@@ -3,6 +3,8 @@
 //! a `Uint32Array` of (left, right, outcome) triples whose buffer is
 //! transferred, not copied. Replies are JSON strings ([`Reply`]).
 
+use prefplay_core::model_choice::ModelChoice;
+use prefplay_core::rankings::Ranking;
 use prefplay_core::{Vote, Winner};
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +17,12 @@ pub enum Job {
     Fit {
         /// Item labels.
         items: Vec<String>,
+        /// Which model, and how.
+        #[serde(default)]
+        model: ModelChoice,
+        /// The rankings, for Plackett–Luce (empty otherwise).
+        #[serde(default)]
+        rankings: Vec<Ranking>,
     },
     /// Simulate and fit (`?simulate=N`).
     Simulate {

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use prefplay_core::collect::{Ballot, Deck, View};
+use prefplay_core::model_choice::ModelChoice;
 use serde::{Deserialize, Serialize};
 
 use crate::decks::{DEFAULT_DECK_ID, builtin_decks, is_builtin};
@@ -125,8 +126,8 @@ impl StrategyChoice {
 }
 
 /// Page settings, saved with the workspace. Defaults: pairs, best of 4,
-/// information gain, top 3, pooled view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// information gain, top 3, pooled view, plain Bradley–Terry.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     /// The voting mode.
@@ -139,6 +140,9 @@ pub struct Settings {
     pub top_k: usize,
     /// Whose ballots the leaderboard fits.
     pub view: View,
+    /// The model the leaderboard fits, and how (defaults in
+    /// `prefplay_core::model_choice::ModelChoice`).
+    pub model: ModelChoice,
 }
 
 impl Default for Settings {
@@ -149,6 +153,7 @@ impl Default for Settings {
             strategy: StrategyChoice::InformationGain,
             top_k: 3,
             view: View::Pooled,
+            model: ModelChoice::default(),
         }
     }
 }

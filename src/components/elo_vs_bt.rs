@@ -108,8 +108,11 @@ pub fn EloVsBt(
     /// Leaderboard rows, ranked.
     #[prop(into)]
     rows: Signal<Vec<RowView>>,
+    /// Open at once (a scenario asks for it).
+    #[prop(optional)]
+    open_at_start: bool,
 ) -> impl IntoView {
-    let open = RwSignal::new(false);
+    let open = RwSignal::new(open_at_start);
     let k = RwSignal::new(16.0);
     let result = Memo::new(move |_| {
         if !open.get() {

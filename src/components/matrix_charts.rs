@@ -72,6 +72,10 @@ pub fn Heatmap(
     values: Signal<Vec<Vec<f64>>>,
     /// The value drawn white (0 for τ, 0.5 for probabilities).
     middle: f64,
+    /// The value drawn darkest blue (1 for τ and probabilities; the
+    /// largest count for counts, shown without decimals).
+    #[prop(into, default = Signal::stored(1.0))]
+    top: Signal<f64>,
 ) -> impl IntoView {
     let caption = title.clone();
     view! {
@@ -84,11 +88,13 @@ pub fn Heatmap(
                     let n = v.len().max(1);
                     let left = 70.0;
                     let cell = (SIZE - left) / n as f64;
+                    let top = top.get();
+                    let counts = top > 1.0;
                     let colour = move |x: f64| {
                         if !x.is_finite() {
                             return "#e1e4e8".to_string();
                         }
-                        let t = ((x - middle) / (1.0 - middle).max(1e-9)).clamp(-1.0, 1.0);
+                        let t = ((x - middle) / (top - middle).max(1e-9)).clamp(-1.0, 1.0);
                         let (r, g, b) = if t >= 0.0 { (0.0, 114.0, 178.0) } else { (230.0, 159.0, 0.0) };
                         let a = t.abs();
                         format!(
@@ -105,7 +111,9 @@ pub fn Heatmap(
                                 l.get(i).cloned().unwrap_or_default(),
                                 l.get(j).cloned().unwrap_or_default(),
                             );
-                            let tip = if x.is_finite() {
+                            let tip = if counts && x.is_finite() {
+                                format!("{row} vs {col}: {x:.0}")
+                            } else if x.is_finite() {
                                 format!("{row} vs {col}: {x:.2}")
                             } else {
                                 format!("{row} vs {col}: no data")

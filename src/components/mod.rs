@@ -1,9 +1,11 @@
 //! Page components.
 
+mod calibration;
 mod chart_export;
 mod class_panel;
 mod comparison_graph;
 mod controls;
+mod convergence;
 mod deck_bar;
 mod elo_vs_bt;
 mod face;
@@ -12,17 +14,21 @@ mod glossary;
 mod leaderboard;
 mod line_chart;
 mod matrix_charts;
+mod model_controls;
 mod several;
 mod share_panel;
+mod simulation_charts;
 mod single;
 mod transfer_bar;
 mod vote_panel;
 mod win_matrices;
 
+pub use calibration::Calibration;
 pub use chart_export::ChartExport;
 pub use class_panel::ClassPanel;
 pub use comparison_graph::ComparisonGraphChart;
 pub use controls::Controls;
+pub use convergence::Convergence;
 pub use deck_bar::DeckBar;
 pub use elo_vs_bt::{EloVsBt, REPLAY_MAX_VOTES};
 pub use face::{ItemFace, swatch_css};
@@ -31,8 +37,10 @@ pub use glossary::{GLOSSARY, Glossary};
 pub use leaderboard::Leaderboard;
 pub use line_chart::{LineChart, PALETTE, Series};
 pub use matrix_charts::{Heatmap, Scatter};
+pub use model_controls::ModelControls;
 pub use several::{BestOfPanel, RankingPanel, move_item};
 pub use share_panel::SharePanel;
+pub use simulation_charts::SimulationCharts;
 pub use single::SinglePanel;
 pub use transfer_bar::{Preview, TransferBar};
 pub use vote_panel::VotePanel;

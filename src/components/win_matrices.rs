@@ -12,14 +12,23 @@ use crate::fit_runner::RowView;
 /// Most items the matrices show (the top of the leaderboard).
 pub const WIN_MATRIX_ITEMS: usize = 16;
 
-/// The shown labels (leaderboard order), P(row beats column) under the
-/// fit, and the observed share of the row's wins against the column
-/// (ties count ½; NaN where the pair was never compared).
-pub fn win_matrices(
-    rows: &[RowView],
-    labels: &[String],
-    votes: &[Vote],
-) -> (Vec<String>, Vec<Vec<f64>>, Vec<Vec<f64>>) {
+/// The matrices of [`win_matrices`], items in leaderboard order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WinMatrixSet {
+    /// The shown labels.
+    pub shown: Vec<String>,
+    /// P(row beats column) under the fit.
+    pub model: Vec<Vec<f64>>,
+    /// The observed share of the row's wins against the column (ties
+    /// count ½; NaN where the pair was never compared).
+    pub observed: Vec<Vec<f64>>,
+    /// How often each pair was compared.
+    pub counts: Vec<Vec<f64>>,
+}
+
+/// The top [`WIN_MATRIX_ITEMS`] of the leaderboard: the model's win
+/// probabilities, the observed win shares and the comparison counts.
+pub fn win_matrices(rows: &[RowView], labels: &[String], votes: &[Vote]) -> WinMatrixSet {
     let shown: Vec<&RowView> = rows.iter().take(WIN_MATRIX_ITEMS).collect();
     let index: Vec<Option<usize>> = shown
         .iter()
@@ -46,24 +55,27 @@ pub fn win_matrices(
         games[a][b] += 1.0;
         games[b][a] += 1.0;
     }
-    let observed = index
-        .iter()
-        .map(|&a| {
-            index
-                .iter()
-                .map(|&b| match (a, b) {
-                    (Some(a), Some(b)) if a == b => 0.5,
-                    (Some(a), Some(b)) if games[a][b] > 0.0 => wins[a][b] / games[a][b],
-                    _ => f64::NAN,
-                })
-                .collect()
-        })
-        .collect();
-    (
-        shown.iter().map(|r| r.label.clone()).collect(),
+    let by_index = |f: &dyn Fn(Option<usize>, Option<usize>) -> f64| -> Vec<Vec<f64>> {
+        index
+            .iter()
+            .map(|&a| index.iter().map(|&b| f(a, b)).collect())
+            .collect()
+    };
+    let observed = by_index(&|a, b| match (a, b) {
+        (Some(a), Some(b)) if a == b => 0.5,
+        (Some(a), Some(b)) if games[a][b] > 0.0 => wins[a][b] / games[a][b],
+        _ => f64::NAN,
+    });
+    let counts = by_index(&|a, b| match (a, b) {
+        (Some(a), Some(b)) => games[a][b],
+        _ => 0.0,
+    });
+    WinMatrixSet {
+        shown: shown.iter().map(|r| r.label.clone()).collect(),
         model,
         observed,
-    )
+        counts,
+    }
 }
 
 /// The two heat maps side by side (`#win-model`, `#win-observed`) and
@@ -82,9 +94,13 @@ pub fn WinMatrices(
 ) -> impl IntoView {
     let matrices =
         Memo::new(move |_| rows.with(|r| labels.with(|l| votes.with(|v| win_matrices(r, l, v)))));
-    let shown = Signal::derive(move || matrices.with(|m| m.0.clone()));
-    let model = Signal::derive(move || matrices.with(|m| m.1.clone()));
-    let observed = Signal::derive(move || matrices.with(|m| m.2.clone()));
+    let shown = Signal::derive(move || matrices.with(|m| m.shown.clone()));
+    let model = Signal::derive(move || matrices.with(|m| m.model.clone()));
+    let observed = Signal::derive(move || matrices.with(|m| m.observed.clone()));
+    let counts = Signal::derive(move || matrices.with(|m| m.counts.clone()));
+    let most = Signal::derive(move || {
+        matrices.with(|m| m.counts.iter().flatten().fold(1.5f64, |a, &b| a.max(b)))
+    });
     view! {
         <section class="win-matrices" aria-label="Win probabilities">
             <div class="pair-of-charts">
@@ -95,6 +111,11 @@ pub fn WinMatrices(
                 "Left, the chance the model gives each row item of beating each column item; right, what the votes say, ties counting half. "
                 "Bradley–Terry orders every pair the same way as the leaderboard, so the left map shades smoothly from blue to orange. "
                 "Where the right map disagrees with few votes, the model is smoothing noise; where it disagrees with many, the items may not fit one scale (a cycle, or groups who disagree)."
+            </p>
+            <Heatmap id="count-matrix" title="Comparisons per pair" labels=shown values=counts middle=0.0 top=most />
+            <p class="explain">
+                "How many times each pair was compared. Pale cells are pairs the model knows only through other items; "
+                "an even spread gives the narrowest intervals for a given number of votes, and the active strategies aim the next vote where it teaches the most."
             </p>
         </section>
     }
@@ -117,7 +138,14 @@ mod tests {
             Vote::new(0, 1, Winner::Tie),
             Vote::new(1, 2, Winner::B),
         ];
-        let (shown, model, observed) = win_matrices(&rows, &labels, &votes);
+        let WinMatrixSet {
+            shown,
+            model,
+            observed,
+            counts,
+        } = win_matrices(&rows, &labels, &votes);
+        assert_eq!(counts[0][1], 2.0);
+        assert_eq!(counts[1][2], 0.0);
         assert_eq!(shown, vec!["b", "a", "c"]);
         assert!((model[0][1] - sigmoid(1.0)).abs() < 1e-12);
         assert!((model[0][1] + model[1][0] - 1.0).abs() < 1e-12);

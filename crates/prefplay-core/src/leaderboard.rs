@@ -30,31 +30,43 @@ pub struct LeaderboardRow {
 /// Rows sorted by score, highest first; equal scores keep `labels` order
 /// (alphabetical by label), so the page and the CLI list them alike.
 pub fn leaderboard(fit: &BtFit, records: &[ItemRecord], labels: &[String]) -> Vec<LeaderboardRow> {
-    let mut order: Vec<usize> = (0..fit.scores.len()).collect();
-    order.sort_by(|&a, &b| {
-        fit.scores[b]
-            .total_cmp(&fit.scores[a])
-            .then_with(|| labels.get(a).cmp(&labels.get(b)))
-    });
     let intervals: Vec<(f64, f64)> = fit
         .scores
         .iter()
         .zip(&fit.standard_errors)
         .map(|(s, se)| (s - Z_95 * se, s + Z_95 * se))
         .collect();
-    let ranks = rank_intervals(&intervals);
+    rank_rows(&fit.scores, &intervals, records, labels)
+}
+
+/// Rows from any model's scores and 95% intervals (`(s, s)` where a model
+/// has none, e.g. Elo), sorted and ranked as [`leaderboard`] does; the
+/// standard error is the interval's half-width ÷ 1.96.
+pub fn rank_rows(
+    scores: &[f64],
+    intervals: &[(f64, f64)],
+    records: &[ItemRecord],
+    labels: &[String],
+) -> Vec<LeaderboardRow> {
+    let mut order: Vec<usize> = (0..scores.len().min(intervals.len())).collect();
+    order.sort_by(|&a, &b| {
+        scores[b]
+            .total_cmp(&scores[a])
+            .then_with(|| labels.get(a).cmp(&labels.get(b)))
+    });
+    let ranks = rank_intervals(intervals);
     order
         .into_iter()
         .enumerate()
         .map(|(pos, item)| {
-            let (score, se) = (fit.scores[item], fit.standard_errors[item]);
+            let (low, high) = intervals[item];
             LeaderboardRow {
                 rank: pos + 1,
                 item,
-                score,
-                standard_error: se,
-                ci_low: intervals[item].0,
-                ci_high: intervals[item].1,
+                score: scores[item],
+                standard_error: (high - low) / (2.0 * Z_95),
+                ci_low: low,
+                ci_high: high,
                 record: records.get(item).copied().unwrap_or_default(),
                 rank_interval: ranks[item],
             }

@@ -10,7 +10,7 @@ use crate::table::{Advantage, Labels, Outcome, PairRow, PairTable};
 use crate::{Error, Result};
 
 /// One ranking (or choice), `count` times.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ranking {
     /// Ranked items, best first (at least one).
     pub order: Vec<u32>,

@@ -22,8 +22,11 @@ pub enum Strategy {
     /// (smallest |sᵢ − sⱼ|; uncertainty sampling).
     MostUncertain,
     /// The largest expected information about the score difference:
-    /// ½·ln(1 + p(1 − p)·(seᵢ² + seⱼ²)), the entropy drop of a Gaussian
-    /// belief after one Bradley–Terry comparison (Laplace approximation).
+    /// ½·ln(1 + p(1 − p)·v), the entropy drop of a Gaussian belief after
+    /// one Bradley–Terry comparison (Laplace approximation), with
+    /// v = 1/(1/(seᵢ² + seⱼ²) + nᵢⱼ·p(1 − p)) the difference's variance
+    /// bounded by the pair's own nᵢⱼ comparisons (the marginal errors
+    /// alone miss their covariance).
     InformationGain,
     /// Thompson sampling for the top `k`: draw scores from N(s, se²) and
     /// compare the k-th and (k + 1)-th of the draw.
@@ -77,7 +80,17 @@ pub fn choose_pair<R: Rng + ?Sized>(
         Strategy::MostUncertain => best_pair(n, rng, |i, j| -(s[i] - s[j]).abs()),
         Strategy::InformationGain => best_pair(n, rng, |i, j| {
             let p = sigmoid(s[i] - s[j]);
-            0.5 * (p * (1.0 - p) * (se[i] * se[i] + se[j] * se[j])).ln_1p()
+            let info = p * (1.0 - p);
+            // Var(sᵢ − sⱼ) from the marginal errors alone ignores their
+            // covariance, which is large for a pair compared often with
+            // each other: the pair's own nᵢⱼ comparisons pin its
+            // difference to within 1/(nᵢⱼ·p(1 − p)) even while both
+            // items float against the rest. Without that bound the
+            // strategy asks one close pair forever.
+            let marginal = se[i] * se[i] + se[j] * se[j];
+            let direct = f64::from(exposures.count(i, j)) * info;
+            let var_diff = 1.0 / (1.0 / marginal.max(1e-12) + direct);
+            0.5 * (info * var_diff).ln_1p()
         }),
         Strategy::Thompson { k } => {
             let draw: Vec<f64> = (0..n)

@@ -27,6 +27,7 @@ pub use deck::{Deck, DeckItem, DeckKind, parse_csv_deck};
 
 use serde::{Deserialize, Serialize};
 
+use crate::rankings::Ranking;
 use crate::table::{Advantage, Outcome, PairRow, PairTable};
 use crate::{Error, Result, Vote, Winner};
 
@@ -339,6 +340,48 @@ pub fn fit_votes(n_items: usize, ballots: &[Ballot], view: View) -> Vec<Vote> {
         votes.push(Vote::new(better as usize, worse as usize, Winner::A));
     }
     votes
+}
+
+/// The rankings of the `view`'s valid ballots, for Plackett–Luce: a
+/// ranking as cast; a best-of-k choice as the chosen item above the
+/// k − 1 others, unranked; a pair vote as a ranking of two (ties and
+/// "both bad" say nothing about order and are left out); thumbs and
+/// Likert scores as the [`rating_pairs`] rows, each a ranking of two.
+pub fn fit_rankings(n_items: usize, ballots: &[Ballot], view: View) -> Vec<Ranking> {
+    let chosen: Vec<&Ballot> = ballots
+        .iter()
+        .filter(|b| view.includes(b.participant) && b.observation.check(n_items).is_ok())
+        .collect();
+    let ranking = |order: Vec<u32>, unranked: Vec<u32>| Ranking {
+        order,
+        unranked,
+        count: 1,
+        rater: None,
+    };
+    let mut out = Vec::with_capacity(chosen.len());
+    for b in &chosen {
+        match &b.observation {
+            Observation::Pair {
+                left,
+                right,
+                outcome,
+            } => match outcome {
+                Outcome::A => out.push(ranking(vec![*left, *right], Vec::new())),
+                Outcome::B => out.push(ranking(vec![*right, *left], Vec::new())),
+                Outcome::Tie | Outcome::BothBad => {}
+            },
+            Observation::BestOf { shown, chosen } => out.push(ranking(
+                vec![*chosen],
+                shown.iter().copied().filter(|i| i != chosen).collect(),
+            )),
+            Observation::Ranking { order } => out.push(ranking(order.clone(), Vec::new())),
+            Observation::Thumb { .. } | Observation::Likert { .. } => {}
+        }
+    }
+    for (_, better, worse) in rating_pairs(chosen) {
+        out.push(ranking(vec![better, worse], Vec::new()));
+    }
+    out
 }
 
 /// A rough count of further comparisons until the top `k` is separated

@@ -233,6 +233,36 @@ impl PairwiseModel {
         )
     }
 
+    /// The reported scores before the first Newton step and after each
+    /// one, at most `max_steps` steps, starting from all scores equal
+    /// (not the win-ratio start [`Self::fit`] uses, so that the path shows
+    /// the whole climb): the convergence animation's frames. Stops early
+    /// once the solver has converged or fails.
+    pub fn newton_path(&self, max_steps: u32) -> Vec<Vec<f64>> {
+        let mut one_step = self.problem.clone();
+        one_step.settings.max_iterations = 1;
+        let mut theta = self.start(Some(&vec![0.0; self.problem.layout.dim]));
+        if let Some(k) = self.problem.layout.tie {
+            theta[k] = if self.problem.tie_must_be_positive() {
+                0.5
+            } else {
+                0.0
+            };
+        }
+        let mut frames = vec![self.report_scores(&theta)];
+        for _ in 0..max_steps {
+            // One step taken reads as MaxIterations; anything else means
+            // no step (converged, stalled) or a step too far (diverged).
+            let solved = solver::newton(&one_step, theta, false);
+            if solved.status != FitStatus::MaxIterations {
+                break;
+            }
+            theta = solved.theta;
+            frames.push(self.report_scores(&theta));
+        }
+        frames
+    }
+
     fn start(&self, start: Option<&[f64]>) -> Vec<f64> {
         let lay = &self.problem.layout;
         let mut theta = match start {
