@@ -39,6 +39,15 @@ async fn top_label(client: &Client) -> Result<String> {
         .await?)
 }
 
+/// The chart `id`'s drawing.
+async fn svg_of(client: &Client, id: &str) -> Result<String> {
+    Ok(client
+        .find(Locator::Css(&format!("#{id}-svg")))
+        .await?
+        .html(true)
+        .await?)
+}
+
 /// Exports the chart `id` as SVG and PNG and checks both files.
 async fn exports(client: &Client, downloads: &std::path::Path, id: &str) -> Result<()> {
     click(client, &format!("#{id}-export-svg")).await?;
@@ -229,7 +238,26 @@ async fn convergence_calibration_counts_and_the_race_show_and_export() -> Result
         ] {
             exports(client, downloads, id).await?;
         }
-        // A vote moves the charts: the count matrix gains two.
+        // A vote moves every chart that shows the votes (the race is a
+        // simulation of its own and does not).
+        let charts = [
+            "forest",
+            "win-model",
+            "win-observed",
+            "count-matrix",
+            "comparison-graph",
+            "convergence-chart",
+            "reliability",
+            "truth-scatter",
+        ];
+        let mut before = Vec::new();
+        for id in charts {
+            before.push(svg_of(client, id).await?);
+        }
+        for id in ["forest", "win-model", "win-observed", "comparison-graph"] {
+            exports(client, downloads, id).await?;
+        }
+        // The count matrix gains two.
         press(client, &Key::Left.to_string()).await?;
         eventually("the count after a vote", WAIT, || async {
             let mut total = 0.0;
@@ -243,6 +271,12 @@ async fn convergence_calibration_counts_and_the_race_show_and_export() -> Result
             Ok((total == 602.0).then_some(()))
         })
         .await?;
+        for (id, old) in charts.iter().zip(&before) {
+            eventually(&format!("{id} after a vote"), WAIT, || async {
+                Ok((svg_of(client, id).await? != *old).then_some(()))
+            })
+            .await?;
+        }
         client
             .execute(
                 "document.querySelector('#convergence').scrollIntoView();",
@@ -258,7 +292,7 @@ async fn convergence_calibration_counts_and_the_race_show_and_export() -> Result
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_scenario_loads_from_its_url_and_replays_with_its_seed() -> Result<()> {
-    with_page("scenarios", async |client, url, _| {
+    with_page("scenarios", async |client, url, downloads| {
         client.goto(url).await?;
         wait_for(client, "#choice-left").await?;
         // The user's own votes on the default deck survive the scenarios.
@@ -296,7 +330,10 @@ async fn every_scenario_loads_from_its_url_and_replays_with_its_seed() -> Result
                         let n = attr(client, "#elo-cast", "data-series-count").await?;
                         Ok((n == "4").then_some(()))
                     })
-                    .await?
+                    .await?;
+                    for id in ["elo-cast", "elo-shuffled", "bt-growing"] {
+                        exports(client, downloads, id).await?;
+                    }
                 }
                 "active" => {
                     eventually("the race", WAIT, || async {
