@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use prefplay_core::Vote;
-use prefplay_core::model_choice::{ModelChoice, newton_frames};
+use prefplay_core::model_choice::{ModelChoice, ModelKind, newton_frames};
 
 use super::{LineChart, Series};
 
@@ -142,9 +142,13 @@ pub fn Convergence(
                     {move || {
                         let s = step.get();
                         let change = frames.with(|f| largest_change(f, s));
+                        let whose = match model.get().model {
+                            ModelKind::PlackettLuce | ModelKind::Elo => " (Bradley–Terry's steps: the animation follows the pairwise solver)",
+                            _ => "",
+                        };
                         match s {
-                            0 => format!("Start: every score 0; {} steps to the fit.", last.get()),
-                            s => format!("Step {s} of {}: the largest score moved by {change:.3}.", last.get()),
+                            0 => format!("Start: every score 0; {} steps to the fit{whose}.", last.get()),
+                            s => format!("Step {s} of {}: the largest score moved by {change:.3}{whose}.", last.get()),
                         }
                     }}
                 </span>

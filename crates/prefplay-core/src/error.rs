@@ -101,6 +101,15 @@ impl Error {
 /// `Result` with [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// [`Error::InvalidParameter`] for `name` = `value`.
+pub(crate) fn invalid(name: &'static str, value: impl ToString, reason: &'static str) -> Error {
+    Error::InvalidParameter {
+        name,
+        value: value.to_string(),
+        reason,
+    }
+}
+
 /// `Ok` if `value` is finite and above `floor` (or equal, with `inclusive`);
 /// otherwise [`Error::InvalidParameter`] naming the parameter.
 pub(crate) fn check_finite_above(

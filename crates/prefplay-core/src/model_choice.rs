@@ -10,13 +10,14 @@
 use serde::{Deserialize, Serialize};
 
 use crate::elo::{EloSettings, elo_ratings};
+use crate::error::invalid;
 use crate::evaluation::{HeldOut, SplitBy, evaluate, split_holdout};
 use crate::pairwise::uncertainty::Method;
 use crate::pairwise::{DEFAULT_L2, Link, PairwiseModel, PairwiseSettings, TieModel};
 use crate::plackett_luce::{PlSettings, PlackettLuce};
 use crate::rankings::{Ranking, RankingTable};
 use crate::table::PairTable;
-use crate::{Dataset, Error, Result, Vote};
+use crate::{Dataset, Result, Vote};
 
 /// Which model ranks the items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -105,13 +106,7 @@ impl Default for ModelChoice {
 impl ModelChoice {
     /// Checks every field against its documented range.
     pub fn check(&self) -> Result<()> {
-        let bad = |name, value: String, reason| {
-            Err(Error::InvalidParameter {
-                name,
-                value,
-                reason,
-            })
-        };
+        let bad = |name, value: String, reason| Err(invalid(name, value, reason));
         if !PRIOR_RANGE.contains(&self.prior) {
             return bad("prior", self.prior.to_string(), "must be 0 to 100");
         }

@@ -15,10 +15,11 @@ use rand_distr::{Distribution, Normal};
 use rand_pcg::Pcg64Mcg;
 
 use crate::bt::fit_bt_from;
+use crate::error::invalid;
 use crate::evaluation::{centred_rmse, kendall_tau};
 use crate::numerics::sigmoid;
 use crate::selection::{Belief, PairExposures, Strategy, choose_pair};
-use crate::{BtSettings, ComparisonGraph, Dataset, Error, Result, Vote, Winner};
+use crate::{BtSettings, ComparisonGraph, Dataset, Result, Vote, Winner};
 
 /// The race's settings; defaults in brackets.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -53,13 +54,7 @@ impl Default for RaceSettings {
 impl RaceSettings {
     /// Checks every field against its documented range.
     pub fn check(&self) -> Result<()> {
-        let bad = |name, value: String, reason| {
-            Err(Error::InvalidParameter {
-                name,
-                value,
-                reason,
-            })
-        };
+        let bad = |name, value: String, reason| Err(invalid(name, value, reason));
         if !(2..=200).contains(&self.items) {
             return bad("items", self.items.to_string(), "must be 2 to 200");
         }
@@ -108,11 +103,8 @@ pub fn race(settings: &RaceSettings, strategies: &[Strategy]) -> Result<Vec<Vec<
     settings.check()?;
     let n = settings.items;
     let labels: Vec<String> = (0..n).map(|i| format!("item {}", i + 1)).collect();
-    let normal = Normal::new(0.0, settings.utility_sd).map_err(|_| Error::InvalidParameter {
-        name: "utility_sd",
-        value: settings.utility_sd.to_string(),
-        reason: "must be finite and > 0",
-    })?;
+    let normal = Normal::new(0.0, settings.utility_sd)
+        .map_err(|_| invalid("utility_sd", settings.utility_sd, "must be finite and > 0"))?;
     let mut sums: Vec<Vec<RacePoint>> = vec![Vec::new(); strategies.len()];
     for r in 0..settings.replicates {
         let mut truth_rng =

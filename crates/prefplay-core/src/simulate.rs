@@ -13,10 +13,10 @@ use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Normal};
 use rand_pcg::Pcg64Mcg;
 
-use crate::error::check_finite_above;
+use crate::Result;
+use crate::error::{check_finite_above, invalid};
 use crate::selection::{PairExposures, least_compared_pair};
 use crate::table::{Advantage, Outcome, PairRow, PairTable};
-use crate::{Error, Result};
 
 /// How the next pair is chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -103,14 +103,6 @@ pub struct Simulation {
     pub rater_group: Vec<usize>,
     /// Each rater's kind.
     pub rater_kind: Vec<RaterKind>,
-}
-
-fn invalid(name: &'static str, value: impl ToString, reason: &'static str) -> Error {
-    Error::InvalidParameter {
-        name,
-        value: value.to_string(),
-        reason,
-    }
 }
 
 impl SimulationSettings {

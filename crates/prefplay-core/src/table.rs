@@ -36,6 +36,17 @@ impl From<crate::Winner> for Outcome {
     }
 }
 
+/// `both_bad` reads as a tie: neither side won.
+impl From<Outcome> for crate::Winner {
+    fn from(o: Outcome) -> Self {
+        match o {
+            Outcome::A => crate::Winner::A,
+            Outcome::B => crate::Winner::B,
+            Outcome::Tie | Outcome::BothBad => crate::Winner::Tie,
+        }
+    }
+}
+
 impl Outcome {
     /// Canonical spelling: `a`, `b`, `tie`, `both_bad`.
     pub fn as_str(self) -> &'static str {
@@ -281,6 +292,18 @@ impl PairTable {
         }));
         self.features.extend_from_slice(&part.features);
         self.prompts.extend(part.prompts);
+    }
+
+    /// Every row as `count` votes, in order, side `a` on the left
+    /// (`both_bad` as a tie): the input of the order-dependent Elo.
+    pub fn votes(&self) -> Vec<crate::Vote> {
+        self.rows
+            .iter()
+            .flat_map(|r| {
+                let v = crate::Vote::new(r.item_a as usize, r.item_b as usize, r.outcome.into());
+                std::iter::repeat_n(v, r.count as usize)
+            })
+            .collect()
     }
 
     /// The table from the page's vote list (every row counts once, side `a`

@@ -3,6 +3,7 @@
 use std::time::Instant;
 
 use anyhow::{Result, bail};
+use prefplay_core::ComparisonGraph;
 use prefplay_core::elo::{EloSettings, elo_ratings};
 use prefplay_core::pairwise::raters::{bootstrap_with_raters, fit_with_raters};
 use prefplay_core::pairwise::uncertainty::{Method, Uncertainty};
@@ -10,8 +11,7 @@ use prefplay_core::pairwise::{Link, PairwiseModel, PairwiseSettings};
 use prefplay_core::plackett_luce::{PlSettings, PlackettLuce};
 use prefplay_core::rank_centrality::{RankCentralitySettings, rank_centrality};
 use prefplay_core::rankings::RankingTable;
-use prefplay_core::table::{Outcome, PairTable};
-use prefplay_core::{ComparisonGraph, Vote, Winner};
+use prefplay_core::table::PairTable;
 use serde_json::{Value, json};
 
 use super::{CiArg, ELO_PER_LOGIT, FitArgs, ModelArg, Outcomes};
@@ -270,17 +270,7 @@ pub(super) fn no_ci_warning(args: &FitArgs, model: &str) -> Vec<String> {
 
 pub(super) fn elo(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
     let started = Instant::now();
-    let mut votes = Vec::new();
-    for r in &table.rows {
-        let winner = match r.outcome {
-            Outcome::A => Winner::A,
-            Outcome::B => Winner::B,
-            Outcome::Tie | Outcome::BothBad => Winner::Tie,
-        };
-        for _ in 0..r.count {
-            votes.push(Vote::new(r.item_a as usize, r.item_b as usize, winner));
-        }
-    }
+    let votes = table.votes();
     let settings = EloSettings {
         k: args.elo_k,
         ..EloSettings::default()

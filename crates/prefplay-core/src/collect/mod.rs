@@ -328,12 +328,7 @@ pub fn fit_votes(n_items: usize, ballots: &[Ballot], view: View) -> Vec<Vote> {
     let mut votes = Vec::with_capacity(chosen.len());
     for b in &chosen {
         for (a, bb, outcome) in b.implied_pairs() {
-            let winner = match outcome {
-                Outcome::A => Winner::A,
-                Outcome::B => Winner::B,
-                Outcome::Tie | Outcome::BothBad => Winner::Tie,
-            };
-            votes.push(Vote::new(a as usize, bb as usize, winner));
+            votes.push(Vote::new(a as usize, bb as usize, outcome.into()));
         }
     }
     for (_, better, worse) in rating_pairs(chosen) {

@@ -11,17 +11,7 @@ fn labels(n: usize) -> Vec<String> {
 /// Votes from the simulator: side `a` of each row was on the left.
 fn simulated_votes(settings: SimulationSettings) -> (Vec<String>, Vec<Vote>, Vec<f64>) {
     let sim = simulate(&settings).unwrap();
-    let mut votes = Vec::new();
-    for r in &sim.table.rows {
-        let winner = match r.outcome {
-            Outcome::A => Winner::A,
-            Outcome::B => Winner::B,
-            Outcome::Tie | Outcome::BothBad => Winner::Tie,
-        };
-        for _ in 0..r.count {
-            votes.push(Vote::new(r.item_a as usize, r.item_b as usize, winner));
-        }
-    }
+    let votes = sim.table.votes();
     (sim.table.items().to_vec(), votes, sim.utilities)
 }
 
@@ -273,4 +263,30 @@ fn the_held_out_check_beats_a_coin_on_informative_votes() {
     assert!(h.log_loss < 0.6, "{}", h.log_loss);
     assert_eq!(h.calibration.len(), 10);
     assert!(held_out(&items, &votes, &ModelChoice::default(), 1.5, 1).is_err());
+}
+
+#[test]
+fn every_model_fits_a_deck_without_votes() {
+    for model in [
+        ModelKind::Bt,
+        ModelKind::Thurstone,
+        ModelKind::PlackettLuce,
+        ModelKind::Elo,
+    ] {
+        for interval in [
+            IntervalChoice::Fisher,
+            IntervalChoice::Sandwich,
+            IntervalChoice::Bootstrap,
+        ] {
+            let choice = ModelChoice {
+                model,
+                interval,
+                order_effect: true,
+                ..ModelChoice::default()
+            };
+            let fit = fit_choice(&labels(4), &[], &[], &choice)
+                .unwrap_or_else(|e| panic!("{model:?} {interval:?}: {e}"));
+            assert_eq!(fit.scores, vec![0.0; 4], "{model:?} {interval:?}");
+        }
+    }
 }
