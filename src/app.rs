@@ -613,9 +613,13 @@ pub fn App() -> impl IntoView {
                 <div id="model-notes" class="model-notes" aria-live="polite"
                     data-model=move || fit.with(|f| f.as_ref().map(|s| s.model.clone()).unwrap_or_default())
                     data-order-effect=move || fit.with(|f| f.as_ref().ok().and_then(|s| s.order_effect).map(|(e, _)| e.to_string()))>
-                    {move || fit.with(|f| f.as_ref().map(|s| s.notes.iter().map(|n| view! { <p class="note">{n.clone()}</p> }).collect_view()).ok())}
+                    {move || fit.with(|f| f.as_ref().ok().map(|s| view! {
+                        <p class="note model-line">{format!("Model: {}.", s.model)}</p>
+                        {s.notes.iter().map(|n| view! { <p class="note">{n.clone()}</p> }).collect_view()}
+                    }))}
                 </div>
-                <Leaderboard rows=rows n_votes=fitted_votes truth=truth />
+                <Leaderboard rows=rows n_votes=fitted_votes truth=truth
+                    model=Signal::derive(move || fit.with(|f| f.as_ref().map(|s| s.model.clone()).unwrap_or_default())) />
                 <ForestPlot id="forest" rows=rows n_votes=fitted_votes />
                 <ComparisonGraphChart id="comparison-graph" labels=labels votes=settled_votes />
                 <WinMatrices rows=rows labels=labels votes=settled_votes />
@@ -643,7 +647,7 @@ pub fn App() -> impl IntoView {
                 >
                     {move || match (outputs.state.get(), fit.get()) {
                         (FitState::Running { step, .. }, _) if step > 0 => format!("Fitting… Newton step {step}."),
-                        (FitState::Running { .. }, _) => "Fitting…".to_string(),
+                        (FitState::Running { .. }, _) => format!("Fitting ({})…", model.get().describe()),
                         (FitState::Cancelled { started_ms, at_ms }, _) => format!(
                             "Fit cancelled after {:.0} ms; the table shows the last finished fit.",
                             at_ms - started_ms

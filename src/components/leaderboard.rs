@@ -4,6 +4,18 @@ use leptos::prelude::*;
 
 use crate::fit_runner::RowView;
 
+/// The table's caption for the model named `name`.
+pub fn caption_for(name: &str) -> String {
+    match name {
+        "Elo" => {
+            "Elo ratings as log-odds (ln 10 / 400 per point, mean 0); Elo has no intervals".into()
+        }
+        "Thurstone" => "Thurstone scores (probit scale, mean 0) with 95% intervals".into(),
+        "" => "Bradley–Terry scores (log-strength, mean 0) with 95% intervals".into(),
+        name => format!("{name} scores (log-strength, mean 0) with 95% intervals"),
+    }
+}
+
 /// Rank, item, score, 95% interval, rank interval and raw tallies, best
 /// first. Each row
 /// carries `data-item` and `data-score` (full precision) for scripts.
@@ -19,12 +31,20 @@ pub fn Leaderboard(
     /// an extra column when non-empty.
     #[prop(optional)]
     truth: Option<Signal<std::collections::HashMap<String, f64>>>,
+    /// The model that made the rows, in words ("Bradley–Terry, …"; the
+    /// caption uses its first part). Default: Bradley–Terry.
+    #[prop(optional, into)]
+    model: Option<Signal<String>>,
 ) -> impl IntoView {
+    let caption = move || {
+        let model = model.map(|m| m.get()).unwrap_or_default();
+        caption_for(model.split(',').next().unwrap_or_default())
+    };
     let truth = truth.unwrap_or_else(|| Signal::derive(std::collections::HashMap::new));
     let shown = move || truth.with(|t| !t.is_empty());
     view! {
         <table id="leaderboard" class="leaderboard" data-votes=move || n_votes.get().to_string()>
-            <caption>"Bradley–Terry scores (log-strength, mean 0) with 95% intervals"</caption>
+            <caption>{caption}</caption>
             <thead>
                 <tr>
                     <th scope="col">"Rank"</th>
@@ -63,5 +83,18 @@ pub fn Leaderboard(
                 }}
             </tbody>
         </table>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_caption_names_the_model_and_its_scale() {
+        assert!(caption_for("").starts_with("Bradley–Terry scores"));
+        assert!(caption_for("Thurstone").contains("probit"));
+        assert!(caption_for("Elo").contains("no intervals"));
+        assert!(caption_for("Plackett–Luce").starts_with("Plackett–Luce scores"));
     }
 }

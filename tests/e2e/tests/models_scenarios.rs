@@ -118,6 +118,12 @@ async fn model_controls_refit_at_once_and_are_saved() -> Result<()> {
         let best = attr(client, "#leaderboard tbody tr", "data-rank-best").await?;
         let worst = attr(client, "#leaderboard tbody tr", "data-rank-worst").await?;
         ensure!(best == worst, "Elo: {best}–{worst}");
+        let caption = client
+            .find(Locator::Css("#leaderboard caption"))
+            .await?
+            .text()
+            .await?;
+        ensure!(caption.contains("Elo has no intervals"), "{caption}");
         // Saved with the workspace, and back to the defaults in one click.
         let saved = saved_workspace(client).await?;
         ensure!(
@@ -319,6 +325,7 @@ async fn every_scenario_loads_from_its_url_and_replays_with_its_seed() -> Result
             ensure!(attr(client, "#scenario", "data-scenario").await? == *name);
             fitted_with(client, "Bradley–Terry").await?;
             let ballots = attr(client, "#vote-count", "data-ballots").await?;
+            let top = top_label(client).await?;
             match *name {
                 "class-vote" | "active" => ensure!(ballots == "0", "{name}: {ballots}"),
                 _ => ensure!(ballots != "0", "{name}: no votes"),
@@ -333,6 +340,21 @@ async fn every_scenario_loads_from_its_url_and_replays_with_its_seed() -> Result
                     .await?;
                     for id in ["elo-cast", "elo-shuffled", "bt-growing"] {
                         exports(client, downloads, id).await?;
+                    }
+                    // A vote moves all three.
+                    let mut before = Vec::new();
+                    for id in ["elo-cast", "elo-shuffled", "bt-growing"] {
+                        before.push(svg_of(client, id).await?);
+                    }
+                    press(client, &Key::Left.to_string()).await?;
+                    for (id, old) in ["elo-cast", "elo-shuffled", "bt-growing"]
+                        .iter()
+                        .zip(&before)
+                    {
+                        eventually(&format!("{id} after a vote"), WAIT, || async {
+                            Ok((svg_of(client, id).await? != *old).then_some(()))
+                        })
+                        .await?;
                     }
                 }
                 "active" => {
@@ -361,7 +383,6 @@ async fn every_scenario_loads_from_its_url_and_replays_with_its_seed() -> Result
                 _ => {}
             }
             // Replaying the same URL gives the same class.
-            let top = top_label(client).await?;
             client
                 .goto(&format!("{url}?scenario={name}&seed=5"))
                 .await?;
