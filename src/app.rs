@@ -398,6 +398,24 @@ pub fn App() -> impl IntoView {
     });
     on_cleanup(move || keys.remove());
 
+    // While a fit runs, a clock ticking every 200 ms, so a long fit (a
+    // large bootstrap, say) shows its elapsed time.
+    let clock = RwSignal::new(0.0);
+    let ticker = StoredValue::new(None::<IntervalHandle>);
+    Effect::new(move |_| {
+        let running = matches!(outputs.state.get(), FitState::Running { .. });
+        if let Some(h) = ticker.get_value() {
+            h.clear();
+        }
+        ticker.set_value(None);
+        if running {
+            clock.set(crate::fit_job::now_ms());
+            let tick = move || clock.set(crate::fit_job::now_ms());
+            ticker.set_value(
+                set_interval_with_handle(tick, std::time::Duration::from_millis(200)).ok(),
+            );
+        }
+    });
     let rows = Signal::derive(move || {
         fit.with(|f| f.as_ref().map(|s| s.rows.clone()).unwrap_or_default())
     });
@@ -646,8 +664,15 @@ pub fn App() -> impl IntoView {
                     data-fit-span-ms=move || outputs.last_span_ms.get().map(|(a, b)| format!("{a:.1} {b:.1}"))
                 >
                     {move || match (outputs.state.get(), fit.get()) {
-                        (FitState::Running { step, .. }, _) if step > 0 => format!("Fitting… Newton step {step}."),
-                        (FitState::Running { .. }, _) => format!("Fitting ({})…", model.get().describe()),
+                        (FitState::Running { step, started_ms }, _) if step > 0 => format!(
+                            "Fitting… Newton step {step}, {:.1} s (Esc cancels).",
+                            (clock.get() - started_ms).max(0.0) / 1e3
+                        ),
+                        (FitState::Running { started_ms, .. }, _) => format!(
+                            "Fitting ({})… {:.1} s (Esc cancels).",
+                            model.get().describe(),
+                            (clock.get() - started_ms).max(0.0) / 1e3
+                        ),
                         (FitState::Cancelled { started_ms, at_ms }, _) => format!(
                             "Fit cancelled after {:.0} ms; the table shows the last finished fit.",
                             at_ms - started_ms

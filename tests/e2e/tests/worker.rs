@@ -126,6 +126,26 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
     )
     .await?;
     tokio::time::sleep(Duration::from_millis(1500)).await;
+    // The fit line shows the elapsed time while it runs.
+    let running = client.find(Locator::Css("#fit-info")).await?.text().await?;
+    let elapsed: f64 = running
+        .rsplit(", ")
+        .next()
+        .and_then(|t| t.split(' ').next())
+        .and_then(|t| t.parse().ok())
+        .or_else(|| {
+            running
+                .split("… ")
+                .nth(1)
+                .and_then(|t| t.split(' ').next())
+                .and_then(|t| t.parse().ok())
+        })
+        .unwrap_or(-1.0);
+    println!("MEASURE: the fit line after 1.5 s: {running:?}");
+    ensure!(
+        running.contains("(Esc cancels)") && elapsed >= 1.0,
+        "elapsed time shown: {running:?}"
+    );
     let clicked = Instant::now();
     client
         .find(Locator::Css("#cancel-fit"))
