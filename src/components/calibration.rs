@@ -11,6 +11,8 @@ use super::{LineChart, Series};
 
 /// Fewest comparisons before the check runs.
 pub const MIN_VOTES: usize = 20;
+/// Most comparisons the page checks (on its own thread, after each fit).
+pub const PAGE_MAX_VOTES: usize = 200_000;
 /// The share of the votes held out.
 pub const HOLDOUT: f64 = 0.2;
 /// A coin flip's log-loss, ln 2.
@@ -54,6 +56,11 @@ pub fn Calibration(
         if n < MIN_VOTES {
             return Err(format!(
                 "The held-out check starts at {MIN_VOTES} comparisons ({n} so far)."
+            ));
+        }
+        if n > PAGE_MAX_VOTES {
+            return Err(format!(
+                "{n} comparisons are more than the page checks on its own thread ({PAGE_MAX_VOTES}); `prefplay eval FILE --holdout 0.2` does it on the command line."
             ));
         }
         labels

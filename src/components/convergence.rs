@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use prefplay_core::Vote;
 use prefplay_core::model_choice::{ModelChoice, ModelKind, newton_frames};
 
+use super::calibration::PAGE_MAX_VOTES;
 use super::{LineChart, Series};
 
 /// Most items drawn (the top of the final fit).
@@ -62,7 +63,13 @@ pub fn Convergence(
     #[prop(into)]
     model: Signal<ModelChoice>,
 ) -> impl IntoView {
+    // Above the calibration's cap the page's thread would spend too long
+    // per fit; the animation then stays empty and says why.
+    let too_many = move || votes.with(Vec::len) > PAGE_MAX_VOTES;
     let frames = Memo::new(move |_| {
+        if too_many() {
+            return Vec::new();
+        }
         labels.with(|l| {
             votes.with(|v| newton_frames(l, v, &model.get(), MAX_STEPS).unwrap_or_default())
         })
@@ -146,6 +153,9 @@ pub fn Convergence(
                             ModelKind::PlackettLuce | ModelKind::Elo => " (Bradley–Terry's steps: the animation follows the pairwise solver)",
                             _ => "",
                         };
+                        if too_many() {
+                            return format!("More than {PAGE_MAX_VOTES} comparisons: the animation is left out to keep the page quick.");
+                        }
                         match s {
                             0 => format!("Start: every score 0; {} steps to the fit{whose}.", last.get()),
                             s => format!("Step {s} of {}: the largest score moved by {change:.3}{whose}.", last.get()),
