@@ -21,6 +21,13 @@ pub fn Scatter(
     /// (label, x, y, group).
     #[prop(into)]
     points: Signal<Vec<(String, f64, f64, usize)>>,
+    /// Names of the x and y axes: written along them and in each point's
+    /// tooltip with its values (without them the tooltip names the group).
+    #[prop(optional)]
+    axes: Option<(&'static str, &'static str)>,
+    /// Both axes on one range, with the line y = x dashed across it.
+    #[prop(optional)]
+    diagonal: bool,
 ) -> impl IntoView {
     let caption = title.clone();
     view! {
@@ -34,11 +41,27 @@ pub fn Scatter(
                         let hi = p.iter().map(f).fold(f64::NEG_INFINITY, f64::max);
                         if hi - lo < 1e-9 { (lo - 1.0, hi + 1.0) } else { (lo, hi) }
                     };
-                    let (xr, yr) = (span(|q| q.1), span(|q| q.2));
+                    let (mut xr, mut yr) = (span(|q| q.1), span(|q| q.2));
+                    if diagonal {
+                        let both = (xr.0.min(yr.0), xr.1.max(yr.1));
+                        (xr, yr) = (both, both);
+                    }
                     let sx = move |x: f64| PAD + (x - xr.0) / (xr.1 - xr.0) * (SIZE - 2.0 * PAD);
                     let sy = move |y: f64| SIZE - PAD - (y - yr.0) / (yr.1 - yr.0) * (SIZE - 2.0 * PAD);
-                    p.into_iter().map(|(label, x, y, g)| {
-                        let tip = format!("{label}: group {}", g + 1);
+                    let guide = diagonal.then(|| view! {
+                        <line class="diagonal" x1=sx(xr.0) y1=sy(yr.0) x2=sx(xr.1) y2=sy(yr.1)
+                            stroke="#8c959f" stroke-dasharray="4 4" />
+                    });
+                    let names = axes.map(|(x, y)| view! {
+                        <text class="tick" x=SIZE / 2.0 y=SIZE - 2.0 text-anchor="middle">{format!("{x} →")}</text>
+                        <text class="tick" x="10" y=SIZE / 2.0 text-anchor="middle"
+                            transform=format!("rotate(-90 10 {})", SIZE / 2.0)>{format!("{y} →")}</text>
+                    });
+                    let dots = p.into_iter().map(|(label, x, y, g)| {
+                        let tip = match axes {
+                            Some((xn, yn)) => format!("{label}: {xn} {x:.2}, {yn} {y:.2}"),
+                            None => format!("{label}: group {}", g + 1),
+                        };
                         let name = tip.clone();
                         view! {
                             <circle cx=sx(x) cy=sy(y) r="6" fill=PALETTE[g % PALETTE.len()] tabindex="0"
@@ -46,7 +69,8 @@ pub fn Scatter(
                                 <title>{tip}</title>
                             </circle>
                         }
-                    }).collect_view()
+                    }).collect_view();
+                    view! { {guide} {names} {dots} }
                 }}
             </svg>
             <ChartExport id=id />

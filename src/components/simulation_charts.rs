@@ -106,10 +106,11 @@ pub fn SimulationCharts(
     view! {
         <Show when=move || points.with(|p| !p.is_empty())>
             <section id="estimate-vs-truth" class="truth" aria-label="Estimate against truth">
-                <Scatter id="truth-scatter" title="Hidden utility (across) against the fitted score (up)" points=points />
+                <Scatter id="truth-scatter" title="Hidden utility against the fitted score" points=points
+                    axes=("hidden utility", "fitted score") diagonal=true />
                 <p class="explain">
                     "Each dot is an item: across, the utility the simulated voters used; up, the score the model fitted from their votes. "
-                    "On a straight rising line the model has recovered the truth; the spread around it shrinks as votes come in."
+                    "On the dashed line the model has recovered the truth exactly; the spread around it shrinks as votes come in, and the prior pulls the extremes a little towards the middle."
                 </p>
             </section>
         </Show>
