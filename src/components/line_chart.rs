@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::ChartExport;
+use super::forest_plot::nice_ticks;
 
 /// Okabe & Ito's colour-blind-safe palette (without black and yellow,
 /// which read poorly on white).
@@ -53,11 +54,6 @@ pub fn bounds(series: &[Series], y_cap: Option<f64>) -> ((f64, f64), (f64, f64))
         }
     };
     (widen(x), widen(y))
-}
-
-/// Five tick values spanning `lo..=hi`.
-fn ticks((lo, hi): (f64, f64)) -> [f64; 5] {
-    std::array::from_fn(|i| lo + (hi - lo) * i as f64 / 4.0)
 }
 
 fn tick_label(v: f64) -> String {
@@ -121,7 +117,7 @@ pub fn LineChart(
                 {move || {
                     let s = series.get();
                     let (xr, yr) = bounds(&s, y_cap);
-                    let grid = ticks(yr)
+                    let grid = nice_ticks(yr)
                         .into_iter()
                         .map(|v| {
                             let y = TOP + (yr.1 - v) / (yr.1 - yr.0) * (HEIGHT - TOP - BOTTOM);
@@ -131,7 +127,7 @@ pub fn LineChart(
                             }
                         })
                         .collect_view();
-                    let xticks = ticks(xr)
+                    let xticks = nice_ticks(xr)
                         .into_iter()
                         .map(|v| {
                             let x = LEFT + (v - xr.0) / (xr.1 - xr.0) * (WIDTH - LEFT - RIGHT);
