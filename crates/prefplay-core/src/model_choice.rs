@@ -262,17 +262,8 @@ pub fn newton_frames(
     choice: &ModelChoice,
     max_steps: u32,
 ) -> Result<Vec<Vec<f64>>> {
-    let data = Dataset::new(items.to_vec(), votes.to_vec())?;
-    let mut pairwise = *choice;
-    if !matches!(choice.model, ModelKind::Bt | ModelKind::Thurstone) {
-        pairwise = ModelChoice::default();
-    }
-    pairwise.check()?;
-    let model = PairwiseModel::new(
-        &PairTable::from_dataset(&data),
-        pairwise_settings(&pairwise),
-    )?;
-    Ok(model.newton_path(max_steps))
+    let (table, settings) = pairwise_input(items, votes, choice)?;
+    Ok(PairwiseModel::new(&table, settings)?.newton_path(max_steps))
 }
 
 /// Held-out check of `choice`'s pairwise model: a seeded `fraction` of
@@ -286,17 +277,28 @@ pub fn held_out(
     fraction: f64,
     seed: u64,
 ) -> Result<HeldOut> {
-    let data = Dataset::new(items.to_vec(), votes.to_vec())?;
-    let mut pairwise = *choice;
-    if !matches!(choice.model, ModelKind::Bt | ModelKind::Thurstone) {
-        pairwise = ModelChoice::default();
-    }
-    pairwise.check()?;
-    let table = PairTable::from_dataset(&data);
+    let (table, settings) = pairwise_input(items, votes, choice)?;
     let (train, test) = split_holdout(&table, fraction, seed, SplitBy::Vote)?;
-    let mut model = PairwiseModel::new(&train, pairwise_settings(&pairwise))?;
+    let mut model = PairwiseModel::new(&train, settings)?;
     let fit = model.fit(None);
     Ok(evaluate(&model, &fit, &test))
+}
+
+/// The votes (checked against `items`) as a pair table, and `choice`'s
+/// pairwise settings (checked); Plackett–Luce and Elo fall back to plain
+/// BT, whose path and held-out check stand in for theirs.
+fn pairwise_input(
+    items: &[String],
+    votes: &[Vote],
+    choice: &ModelChoice,
+) -> Result<(PairTable, PairwiseSettings)> {
+    let data = Dataset::new(items.to_vec(), votes.to_vec())?;
+    let pairwise = match choice.model {
+        ModelKind::Bt | ModelKind::Thurstone => *choice,
+        ModelKind::PlackettLuce | ModelKind::Elo => ModelChoice::default(),
+    };
+    pairwise.check()?;
+    Ok((PairTable::from_dataset(&data), pairwise_settings(&pairwise)))
 }
 
 fn pairwise_settings(choice: &ModelChoice) -> PairwiseSettings {
