@@ -41,22 +41,14 @@ fn simulation_by_url() -> Option<(usize, usize, u64)> {
     Some((votes, items, seed))
 }
 
-/// Scores and standard errors per deck item from the last fit (matched by
-/// label), if it was a fit of this deck.
+/// The last fit's typed estimates, if it was a fit of this deck's items.
 fn estimates_of(fit: &FitSummary, labels: &[String]) -> Option<Estimates> {
-    let mut e = Estimates {
-        scores: vec![0.0; labels.len()],
-        standard_errors: vec![f64::NAN; labels.len()],
-    };
-    if fit.rows.len() != labels.len() {
-        return None;
-    }
-    for row in &fit.rows {
-        let i = labels.iter().position(|l| *l == row.label)?;
-        e.scores[i] = row.score;
-        e.standard_errors[i] = (row.ci_high - row.ci_low) / (2.0 * 1.96);
-    }
-    Some(e)
+    (fit.items == labels && fit.scores.len() == labels.len()).then(|| Estimates {
+        scores: fit.scores.clone(),
+        standard_errors: fit.standard_errors.clone(),
+        link: fit.link,
+        model: fit.model.clone(),
+    })
 }
 
 /// Whether a key event comes from a text field or menu (typing a name
@@ -463,8 +455,10 @@ pub fn App() -> impl IntoView {
         let top_k = workspace.with(|w| w.settings.top_k);
         let n = fitted_votes.get();
         let more = estimates.with(|e| {
+            // A model without standard errors (Elo) cannot say.
             e.as_ref().and_then(|e| {
-                collect::comparisons_to_separate_top(&e.scores, &e.standard_errors, n, top_k)
+                let se = e.standard_errors.as_ref()?;
+                collect::comparisons_to_separate_top(&e.scores, se, n, top_k)
             })
         });
         match more {

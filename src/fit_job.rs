@@ -1,12 +1,15 @@
 //! One fit, from votes to the rows the page shows: run in the fit worker
 //! (`worker.rs`) or, when no worker can be started, on the page.
 
-use prefplay_core::leaderboard::rank_rows;
-use prefplay_core::model_choice::{ModelChoice, fit_choice};
+use prefplay_core::leaderboard::{ItemRecord, Z_95, rank_rows};
+use prefplay_core::model_choice::{
+    ChoiceFit, ModelChoice, finish_pairwise, fit_choice, pairwise_model,
+};
+use prefplay_core::pairwise::{Link, PairwiseModel, PairwiseSettings};
 use prefplay_core::rankings::Ranking;
 use prefplay_core::simulate::{SimulationSettings, simulate};
-use prefplay_core::{BtSettings, ComparisonGraph, Dataset, LeaderboardRow, Vote, leaderboard};
-use prefplay_gpu::{Engine, Step};
+use prefplay_core::{LeaderboardRow, Vote};
+use prefplay_gpu::{Engine, EngineOutput, Step};
 use serde::{Deserialize, Serialize};
 
 /// One leaderboard row as the page shows it.
@@ -55,11 +58,26 @@ impl RowView {
     }
 }
 
-/// The latest finished fit, ready to show.
+/// The latest finished fit: typed estimates for the pair chooser and the
+/// charts, and ranked rows ready to show.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FitSummary {
     /// Ranked rows.
     pub rows: Vec<RowView>,
+    /// The items fitted, in the order of [`Self::scores`].
+    #[serde(default)]
+    pub items: Vec<String>,
+    /// One score per item, in the deck's item order, on [`Self::link`]'s
+    /// scale.
+    #[serde(default)]
+    pub scores: Vec<f64>,
+    /// Their standard errors (Fisher, sandwich or bootstrap, as chosen);
+    /// `None` where the model has none (Elo).
+    #[serde(default)]
+    pub standard_errors: Option<Vec<f64>>,
+    /// How a score difference becomes the model's win probability.
+    #[serde(default)]
+    pub link: Link,
     /// Votes the fit used.
     pub n_votes: usize,
     /// "GPU: <adapter>" or "CPU".
@@ -143,10 +161,11 @@ pub fn now_ms() -> f64 {
         .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
-/// Fits `input`, reporting each Newton step. Plain Bradley–Terry runs on
-/// `engine` (the GPU where chosen); every other model, tie handling,
-/// order effect or interval method runs on the CPU
-/// (`prefplay_core::model_choice`).
+/// Fits `input`, reporting each Newton step. Every model goes through
+/// `prefplay_core::model_choice`; the pairwise ones (BT, Thurstone) fit
+/// on `engine` — the one solver, its evaluations on the GPU where the
+/// engine chooses it and its kernel covers the model, else on the CPU.
+/// `fit_ms` covers the whole job: aggregation, fit and intervals.
 pub async fn fit_votes(
     engine: &Engine,
     input: FitInput,
@@ -156,51 +175,84 @@ pub async fn fit_votes(
     let FitInput {
         items,
         votes,
-        model,
+        model: choice,
         rankings,
     } = input;
-    let n_votes = votes.len();
     let started = now_ms();
-    if !model.is_plain_bt() {
-        return fit_other(&items, &votes, &rankings, &model, started, thread);
-    }
-    let data = Dataset::new(items, votes).map_err(|e| e.to_string())?;
-    let graph = ComparisonGraph::from_dataset(&data);
-    let settings = BtSettings {
-        l2: model.prior,
-        ..BtSettings::default()
+    let records = ItemRecord::tally(items.len(), &votes);
+    let (fit, run) = match pairwise_model(&items, &votes, &choice).map_err(|e| e.to_string())? {
+        Some(mut model) => {
+            let run = engine.fit_pairwise_observed(&mut model, on_step).await;
+            (finish_pairwise(&model, &run.value, &choice), Some(run))
+        }
+        None => {
+            let fit = fit_choice(&items, &votes, &rankings, &choice).map_err(|e| e.to_string())?;
+            (fit, None)
+        }
     };
-    let mut summary = fit_graph(
-        engine,
-        &graph,
-        data.items(),
-        (n_votes, settings),
-        started,
+    let fit_ms = now_ms() - started;
+    Ok(summarize(
+        &fit,
+        run.as_ref(),
+        &choice,
+        (&items, &records, votes.len()),
+        fit_ms,
         thread,
-        on_step,
-    )
-    .await?;
-    summary.model = model.describe();
-    Ok(summary)
+    ))
 }
 
-fn fit_other(
-    items: &[String],
-    votes: &[Vote],
-    rankings: &[Ranking],
-    model: &ModelChoice,
-    started: f64,
+/// Simulates `n_votes` votes on `n_items` items (hidden utilities,
+/// random pairs; `prefplay_core::simulate`, seeded) and fits them with
+/// the default model: the page's `?simulate=N` load test.
+pub async fn simulate_and_fit(
+    engine: &Engine,
+    n_votes: usize,
+    n_items: usize,
+    seed: u64,
     thread: &str,
+    on_step: &mut dyn FnMut(Step),
 ) -> Result<FitSummary, String> {
-    let fit = fit_choice(items, votes, rankings, model).map_err(|e| e.to_string())?;
+    let settings = SimulationSettings {
+        items: n_items,
+        votes: n_votes,
+        seed,
+        ..SimulationSettings::default()
+    };
+    let sim = simulate(&settings).map_err(|e| e.to_string())?;
+    let started = now_ms();
+    let choice = ModelChoice::default();
+    let records = sim.table.records();
+    let mut model =
+        PairwiseModel::new(&sim.table, PairwiseSettings::default()).map_err(|e| e.to_string())?;
+    let run = engine.fit_pairwise_observed(&mut model, on_step).await;
+    let fit = finish_pairwise(&model, &run.value, &choice);
     let fit_ms = now_ms() - started;
+    let labels = sim.table.items().to_vec();
+    Ok(summarize(
+        &fit,
+        Some(&run),
+        &choice,
+        (&labels, &records, n_votes),
+        fit_ms,
+        thread,
+    ))
+}
+
+/// The typed fit as the page shows it; `run` says which engine fitted a
+/// pairwise model (`None`: the CPU, for a model the engine does not run).
+fn summarize<T>(
+    fit: &ChoiceFit,
+    run: Option<&EngineOutput<T>>,
+    choice: &ModelChoice,
+    (items, records, n_votes): (&[String], &[ItemRecord], usize),
+    fit_ms: f64,
+    thread: &str,
+) -> FitSummary {
     let intervals = fit
         .intervals
         .clone()
         .unwrap_or_else(|| fit.scores.iter().map(|&s| (s, s)).collect());
-    let data = Dataset::new(items.to_vec(), votes.to_vec()).map_err(|e| e.to_string())?;
-    let records = ComparisonGraph::from_dataset(&data).records;
-    let rows = rank_rows(&fit.scores, &intervals, &records, items)
+    let rows = rank_rows(&fit.scores, &intervals, records, items)
         .into_iter()
         .map(|r| row_view(&r, &items[r.item]))
         .collect();
@@ -208,7 +260,7 @@ fn fit_other(
     if let Some((effect, se)) = fit.order_effect {
         notes.push(format!(
             "Order effect: {effect:+.2} ± {:.2} log-odds for the item on the left (the odds of the left item winning ×{:.2}).",
-            1.96 * se,
+            Z_95 * se,
             effect.exp()
         ));
     }
@@ -216,7 +268,7 @@ fn fit_other(
         let name = if name == "nu" { "ν" } else { "θ" };
         notes.push(format!(
             "Tie parameter {name} = {estimate:.2} ± {:.2}.",
-            1.96 * se
+            Z_95 * se
         ));
     }
     notes.extend(fit.warnings.iter().map(|w| {
@@ -227,78 +279,35 @@ fn fit_other(
         }
         format!("{w}.")
     }));
-    Ok(FitSummary {
+    let (engine, fallback_reason, choice_note) = match run {
+        Some(run) => (
+            run.engine.clone(),
+            run.fallback_reason.clone(),
+            run.choice.clone(),
+        ),
+        None => (
+            "CPU".to_string(),
+            None,
+            Some(format!("{} runs on the CPU", choice.describe())),
+        ),
+    };
+    FitSummary {
         rows,
-        n_votes: votes.len(),
-        engine: "CPU".into(),
-        fallback_reason: None,
-        choice: Some(format!("{} runs on the CPU", model.describe())),
+        items: items.to_vec(),
+        scores: fit.scores.clone(),
+        standard_errors: fit.standard_errors.clone(),
+        link: fit.link,
+        n_votes,
+        engine,
+        fallback_reason,
+        choice: choice_note,
         fit_ms,
         iterations: fit.iterations,
         thread: thread.to_string(),
-        model: model.describe(),
+        model: choice.describe(),
         notes,
         order_effect: fit.order_effect,
-    })
-}
-
-/// Simulates `n_votes` votes on `n_items` items (hidden utilities,
-/// random pairs; `prefplay_core::simulate`, seeded) and fits them: the
-/// page's `?simulate=N` load test.
-pub async fn simulate_and_fit(
-    engine: &Engine,
-    n_votes: usize,
-    n_items: usize,
-    seed: u64,
-    thread: &str,
-    on_step: &mut dyn FnMut(Step),
-) -> Result<FitSummary, String> {
-    let started = now_ms();
-    let settings = SimulationSettings {
-        items: n_items,
-        votes: n_votes,
-        seed,
-        ..SimulationSettings::default()
-    };
-    let sim = simulate(&settings).map_err(|e| e.to_string())?;
-    let graph = ComparisonGraph::from_table(&sim.table);
-    let labels = sim.table.items().to_vec();
-    let what = (n_votes, BtSettings::default());
-    fit_graph(engine, &graph, &labels, what, started, thread, on_step).await
-}
-
-/// `(n_votes, settings)`: how many votes the graph holds and the BT settings.
-async fn fit_graph(
-    engine: &Engine,
-    graph: &ComparisonGraph,
-    labels: &[String],
-    (n_votes, settings): (usize, BtSettings),
-    started: f64,
-    thread: &str,
-    on_step: &mut dyn FnMut(Step),
-) -> Result<FitSummary, String> {
-    let run = engine
-        .fit_bt_observed(graph, settings, on_step)
-        .await
-        .map_err(|e| e.to_string())?;
-    let fit_ms = now_ms() - started;
-    let rows = leaderboard(&run.value, &graph.records, labels)
-        .into_iter()
-        .map(|r| row_view(&r, &labels[r.item]))
-        .collect();
-    Ok(FitSummary {
-        rows,
-        n_votes,
-        engine: run.engine,
-        fallback_reason: run.fallback_reason,
-        choice: run.choice,
-        fit_ms,
-        iterations: run.value.iterations,
-        thread: thread.to_string(),
-        model: ModelChoice::default().describe(),
-        notes: Vec::new(),
-        order_effect: None,
-    })
+    }
 }
 
 fn row_view(r: &LeaderboardRow, label: &str) -> RowView {

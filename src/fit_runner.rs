@@ -214,7 +214,7 @@ impl FitRunner {
                     self.out.state.set(FitState::Running { started_ms, step });
                 }
             }
-            Reply::Done { id, summary } => self.finish(id, Ok(summary)),
+            Reply::Done { id, summary } => self.finish(id, Ok(*summary)),
             Reply::Failed { id, message } => self.finish(id, Err(message)),
         }
     }
@@ -368,7 +368,7 @@ impl FitRunner {
                         self.on_reply(Reply::Progress {
                             id,
                             step: step.iteration,
-                            log_lik: step.log_lik,
+                            log_lik: step.log_lik.is_finite().then_some(step.log_lik),
                         });
                     };
                     let result = match work {

@@ -8,7 +8,7 @@
 //! fall back to the least-shown pair and say so.
 
 use prefplay_core::collect::{Ballot, Observation};
-use prefplay_core::numerics::sigmoid;
+use prefplay_core::pairwise::Link;
 use prefplay_core::selection::{Belief, PairExposures, Strategy, choose_pair};
 use prefplay_core::table::Outcome;
 use rand::Rng;
@@ -101,13 +101,18 @@ impl Task {
     }
 }
 
-/// Current scores and standard errors per item (from the last fit).
+/// Current scores and standard errors per item (from the last fit's
+/// typed result, never from the formatted rows).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Estimates {
-    /// Score per item (logit scale).
+    /// Score per item, on `link`'s scale.
     pub scores: Vec<f64>,
-    /// Standard error per item.
-    pub standard_errors: Vec<f64>,
+    /// Standard error per item; `None` where the model has none (Elo).
+    pub standard_errors: Option<Vec<f64>>,
+    /// The model's win probability: logistic or normal CDF.
+    pub link: Link,
+    /// The model in words, for the reason line ("Elo, K = 16").
+    pub model: String,
 }
 
 /// Chooses tasks; remembers skips (they count as shown) for this tab.
@@ -236,32 +241,35 @@ impl Chooser {
         estimates: Option<&Estimates>,
         exposures: &PairExposures,
     ) -> Option<(u32, u32, String)> {
-        let usable = estimates.filter(|e| {
-            e.scores.len() == n_items
-                && e.standard_errors.len() == n_items
-                && e.standard_errors.iter().all(|s| s.is_finite())
-        });
         let active = !matches!(
             settings.strategy,
             StrategyChoice::Random | StrategyChoice::Balanced
         );
+        let needs_errors = matches!(
+            settings.strategy,
+            StrategyChoice::InformationGain | StrategyChoice::Thompson | StrategyChoice::Ucb
+        );
+        let fitted = estimates.filter(|e| e.scores.len() == n_items);
+        let errors = fitted.and_then(|e| {
+            e.standard_errors
+                .as_ref()
+                .filter(|se| se.len() == n_items && se.iter().all(|s| s.is_finite()))
+        });
         let flat = vec![0.0; n_items];
-        let (belief, note) = match usable {
-            Some(e) => (
-                Belief {
-                    scores: &e.scores,
-                    standard_errors: &e.standard_errors,
-                },
-                None,
-            ),
-            None => (
-                Belief {
-                    scores: &flat,
-                    standard_errors: &flat,
-                },
-                active.then_some("No fit yet, so the least-shown pair."),
-            ),
+        let fallback = match (fitted, errors) {
+            (None, _) => active.then(|| "No fit yet, so the least-shown pair.".to_string()),
+            (Some(e), None) if needs_errors => Some(format!(
+                "{} gives no standard errors, which this strategy needs, so the least-shown pair.",
+                e.model.split(',').next().unwrap_or("The model")
+            )),
+            _ => None,
         };
+        let belief = Belief {
+            scores: fitted.map_or(&flat[..], |e| &e.scores[..]),
+            standard_errors: errors.map_or(&flat[..], |se| &se[..]),
+            link: fitted.map_or(Link::Logit, |e| e.link),
+        };
+        let note = fallback.as_deref();
         let k = settings.top_k.max(1);
         let strategy = match (settings.strategy, note.is_some()) {
             (_, true) | (StrategyChoice::Balanced, _) => Strategy::Balanced,
@@ -299,8 +307,7 @@ fn explain(
     a: usize,
     b: usize,
 ) -> String {
-    let (s, se) = (belief.scores, belief.standard_errors);
-    let p = sigmoid(s[a] - s[b]);
+    let p = belief.win_probability(a, b);
     match strategy {
         Strategy::Random => "A random pair.".to_string(),
         Strategy::Balanced => match exposures.count(a, b) {
@@ -312,7 +319,7 @@ fn explain(
             format!("The closest predicted match: P(left wins) = {p:.2}.")
         }
         Strategy::InformationGain => {
-            let gain = 0.5 * (p * (1.0 - p) * (se[a] * se[a] + se[b] * se[b])).ln_1p();
+            let gain = belief.information_gain(a, b, exposures.count(a, b));
             format!(
                 "The most informative pair: expected gain {gain:.3} nats; P(left wins) = {p:.2}."
             )
@@ -421,18 +428,51 @@ mod tests {
         let s = settings(Mode::Pair, StrategyChoice::InformationGain);
         let (_, why) = c.next(4, &s, None, &[], 0).unwrap();
         assert!(why.starts_with("No fit yet"), "{why}");
-        let e = Estimates {
+        let mut e = Estimates {
             scores: vec![2.0, 1.0, 0.9, -3.0],
-            standard_errors: vec![0.1, 0.5, 0.5, 0.1],
+            standard_errors: Some(vec![0.1, 0.5, 0.5, 0.1]),
+            link: Link::Logit,
+            model: "Bradley–Terry, ties as half wins".into(),
         };
         let (task, why) = c.next(4, &s, Some(&e), &[], 0).unwrap();
         let mut items = task.items();
         items.sort_unstable();
         assert_eq!(items, vec![1, 2], "the uncertain close pair");
         assert!(why.contains("nats"), "{why}");
+        let gain: f64 = why
+            .split("expected gain ")
+            .nth(1)
+            .and_then(|w| w.split(' ').next())
+            .and_then(|g| g.parse().ok())
+            .unwrap();
+        assert!(gain > 0.01, "{why}");
         let ucb = settings(Mode::Pair, StrategyChoice::Ucb);
         let (_, why) = c.next(4, &ucb, Some(&e), &[], 0).unwrap();
         assert!(why.contains("top-3"), "{why}");
+        // Thurstone's scores are on the probit scale: its own P(left wins).
+        e.link = Link::Probit;
+        let uncertain = settings(Mode::Pair, StrategyChoice::MostUncertain);
+        let (task, why) = c.next(4, &uncertain, Some(&e), &[], 0).unwrap();
+        let p = if task.items()[0] == 1 { 0.540 } else { 0.460 };
+        assert!(why.contains(&format!("{p:.2}")), "{why}");
+    }
+
+    #[test]
+    fn a_model_without_standard_errors_falls_back_and_says_why() {
+        let mut c = Chooser::new(6);
+        let e = Estimates {
+            scores: vec![0.5, 0.0, -0.5],
+            standard_errors: None,
+            link: Link::Logit,
+            model: "Elo, K = 16".into(),
+        };
+        let s = settings(Mode::Pair, StrategyChoice::InformationGain);
+        let (_, why) = c.next(3, &s, Some(&e), &[], 0).unwrap();
+        assert!(why.starts_with("Elo gives no standard errors"), "{why}");
+        assert!(why.contains("least-shown"), "{why}");
+        let uncertain = settings(Mode::Pair, StrategyChoice::MostUncertain);
+        let (_, why) = c.next(3, &uncertain, Some(&e), &[], 0).unwrap();
+        assert!(why.starts_with("The closest predicted match"), "{why}");
     }
 
     #[test]

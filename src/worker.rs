@@ -89,7 +89,7 @@ async fn handle(engine: Rc<Engine>, (request, words): Incoming) {
         post(&Reply::Progress {
             id,
             step: step.iteration,
-            log_lik: step.log_lik,
+            log_lik: step.log_lik.is_finite().then_some(step.log_lik),
         });
     };
     let result = match request.job {
@@ -114,7 +114,10 @@ async fn handle(engine: Rc<Engine>, (request, words): Incoming) {
         }
     };
     post(&match result {
-        Ok(summary) => Reply::Done { id, summary },
+        Ok(summary) => Reply::Done {
+            id,
+            summary: Box::new(summary),
+        },
         Err(message) => Reply::Failed { id, message },
     });
 }

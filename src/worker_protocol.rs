@@ -63,15 +63,17 @@ pub enum Reply {
         id: u64,
         /// Steps so far.
         step: u32,
-        /// Log-likelihood before the step.
-        log_lik: f64,
+        /// The log-posterior at the step's new point, when the solver
+        /// computed it (it skips the logarithms where it can).
+        #[serde(default)]
+        log_lik: Option<f64>,
     },
     /// Request `id` finished.
     Done {
         /// Request number.
         id: u64,
         /// The result.
-        summary: FitSummary,
+        summary: Box<FitSummary>,
     },
     /// Request `id` failed (bad votes, or an error in the solver).
     Failed {

@@ -5,10 +5,11 @@
 //! times).
 
 use leptos::prelude::*;
+use prefplay_core::Vote;
 use prefplay_core::elo::{EloSettings, elo_trajectory};
 use prefplay_core::evaluation::kendall_tau;
+use prefplay_core::pairwise::DEFAULT_L2;
 use prefplay_core::trajectory::{bt_trajectory, checkpoints};
-use prefplay_core::{BtSettings, Vote};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 
@@ -66,7 +67,7 @@ pub fn replay(
     let cast = elo_trajectory(n, votes, settings).map_err(|e| e.to_string())?;
     let mixed = elo_trajectory(n, &shuffled, settings).map_err(|e| e.to_string())?;
     let at = checkpoints(votes.len(), BT_POINTS);
-    let bt = bt_trajectory(labels, votes, &at, BtSettings::default()).map_err(|e| e.to_string())?;
+    let bt = bt_trajectory(labels, votes, &at, DEFAULT_L2).map_err(|e| e.to_string())?;
     let series = |rows: &[Vec<f64>], x: &dyn Fn(usize) -> f64| -> Vec<Series> {
         followed
             .iter()

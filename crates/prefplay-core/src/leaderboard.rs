@@ -1,6 +1,42 @@
 //! The leaderboard: a fit and the raw tallies, ranked.
 
-use crate::{BtFit, ItemRecord};
+use crate::dataset::{Vote, Winner};
+
+/// Per-item tally of raw outcomes, for the leaderboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ItemRecord {
+    /// Votes this item won.
+    pub wins: u32,
+    /// Votes this item lost.
+    pub losses: u32,
+    /// Votes on this item that were ties.
+    pub ties: u32,
+}
+
+impl ItemRecord {
+    /// Each of `n_items` items' wins, losses and ties in `votes` (votes
+    /// naming an item ≥ `n_items` are skipped).
+    pub fn tally(n_items: usize, votes: &[Vote]) -> Vec<ItemRecord> {
+        let mut records = vec![ItemRecord::default(); n_items];
+        for v in votes {
+            if v.item_a >= n_items || v.item_b >= n_items {
+                continue;
+            }
+            let (w, l) = match v.winner {
+                Winner::A => (v.item_a, v.item_b),
+                Winner::B => (v.item_b, v.item_a),
+                Winner::Tie => {
+                    records[v.item_a].ties = records[v.item_a].ties.saturating_add(1);
+                    records[v.item_b].ties = records[v.item_b].ties.saturating_add(1);
+                    continue;
+                }
+            };
+            records[w].wins = records[w].wins.saturating_add(1);
+            records[l].losses = records[l].losses.saturating_add(1);
+        }
+        records
+    }
+}
 
 /// Two-sided 95% normal quantile used for the intervals (±1.96·SE).
 pub const Z_95: f64 = 1.96;
@@ -27,21 +63,10 @@ pub struct LeaderboardRow {
     pub rank_interval: (usize, usize),
 }
 
-/// Rows sorted by score, highest first; equal scores keep `labels` order
-/// (alphabetical by label), so the page and the CLI list them alike.
-pub fn leaderboard(fit: &BtFit, records: &[ItemRecord], labels: &[String]) -> Vec<LeaderboardRow> {
-    let intervals: Vec<(f64, f64)> = fit
-        .scores
-        .iter()
-        .zip(&fit.standard_errors)
-        .map(|(s, se)| (s - Z_95 * se, s + Z_95 * se))
-        .collect();
-    rank_rows(&fit.scores, &intervals, records, labels)
-}
-
 /// Rows from any model's scores and 95% intervals (`(s, s)` where a model
-/// has none, e.g. Elo), sorted and ranked as [`leaderboard`] does; the
-/// standard error is the interval's half-width ÷ 1.96.
+/// has none, e.g. Elo), sorted by score, highest first; equal scores keep
+/// `labels` order (alphabetical by label), so the page and the CLI list
+/// them alike. The standard error is the interval's half-width ÷ 1.96.
 pub fn rank_rows(
     scores: &[f64],
     intervals: &[(f64, f64)],
@@ -96,19 +121,17 @@ pub fn rank_intervals(intervals: &[(f64, f64)]) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::NewtonStatus;
 
     #[test]
     fn rows_are_sorted_and_ranked() {
-        let fit = BtFit {
-            scores: vec![-1.0, 2.0, 0.5],
-            standard_errors: vec![0.1, 0.2, 0.3],
-            log_posterior: 0.0,
-            iterations: 1,
-            status: NewtonStatus::Converged,
-        };
+        let scores = [-1.0, 2.0, 0.5];
+        let intervals: Vec<(f64, f64)> = scores
+            .iter()
+            .zip([0.1, 0.2, 0.3])
+            .map(|(s, se)| (s - Z_95 * se, s + Z_95 * se))
+            .collect();
         let labels: Vec<String> = ["x", "y", "z"].iter().map(|s| s.to_string()).collect();
-        let rows = leaderboard(&fit, &[ItemRecord::default(); 3], &labels);
+        let rows = rank_rows(&scores, &intervals, &[ItemRecord::default(); 3], &labels);
         assert_eq!(
             rows.iter().map(|r| r.item).collect::<Vec<_>>(),
             vec![1, 2, 0]
@@ -118,6 +141,20 @@ mod tests {
         // y [1.61, 2.39], z [−0.09, 1.09] and x [−1.2, −0.8] are apart.
         assert_eq!(rows[0].rank_interval, (1, 1));
         assert_eq!(rows[2].rank_interval, (3, 3));
+    }
+
+    #[test]
+    fn tallies_count_wins_losses_and_ties() {
+        let votes = [
+            Vote::new(0, 1, Winner::A),
+            Vote::new(1, 0, Winner::A),
+            Vote::new(2, 0, Winner::Tie),
+            Vote::new(0, 9, Winner::A),
+        ];
+        let r = ItemRecord::tally(3, &votes);
+        assert_eq!((r[0].wins, r[0].losses, r[0].ties), (1, 1, 1));
+        assert_eq!((r[1].wins, r[1].losses, r[1].ties), (1, 1, 0));
+        assert_eq!((r[2].wins, r[2].losses, r[2].ties), (0, 0, 1));
     }
 
     #[test]

@@ -14,7 +14,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod bt;
 pub mod collect;
 pub mod counter_rng;
 pub mod dataset;
@@ -24,7 +23,6 @@ pub mod elo;
 mod error;
 pub mod evaluation;
 pub mod formats;
-pub mod graph;
 mod labels;
 pub mod leaderboard;
 pub mod loss;
@@ -46,10 +44,6 @@ pub mod table;
 pub mod toy_policy;
 pub mod trajectory;
 
-pub use bt::{
-    BtFit, BtNewton, BtSettings, NewtonPieces, NewtonStatus, bt_pieces_reference, fit_bt,
-};
 pub use dataset::{Dataset, Vote, Winner};
 pub use error::{Error, Result};
-pub use graph::{ComparisonGraph, ItemRecord};
-pub use leaderboard::{LeaderboardRow, leaderboard};
+pub use leaderboard::{ItemRecord, LeaderboardRow};

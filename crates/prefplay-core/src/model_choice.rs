@@ -13,7 +13,7 @@ use crate::elo::{EloSettings, elo_ratings};
 use crate::error::invalid;
 use crate::evaluation::{HeldOut, SplitBy, evaluate, split_holdout};
 use crate::pairwise::uncertainty::Method;
-use crate::pairwise::{DEFAULT_L2, Link, PairwiseModel, PairwiseSettings, TieModel};
+use crate::pairwise::{DEFAULT_L2, Link, PairwiseFit, PairwiseModel, PairwiseSettings, TieModel};
 use crate::plackett_luce::{PlSettings, PlackettLuce};
 use crate::rankings::{Ranking, RankingTable};
 use crate::table::PairTable;
@@ -194,13 +194,24 @@ impl ModelChoice {
 /// gives the same intervals.
 pub const BOOTSTRAP_SEED: u64 = 2024;
 
-/// A fit under a [`ModelChoice`].
+/// A fit under a [`ModelChoice`], typed: what the page shows and what
+/// the pair chooser needs (the model's own win probability and the
+/// scores' uncertainty), computed here rather than read back from text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChoiceFit {
-    /// One score per item, centred.
+    /// One score per item, centred, on [`Self::link`]'s scale.
     pub scores: Vec<f64>,
-    /// 95% interval per item; `None` for Elo, which has none.
+    /// Standard error per score: Fisher, sandwich or the bootstrap's
+    /// standard deviation, as chosen; `None` for Elo, which has none, or
+    /// when the intervals could not be computed.
+    pub standard_errors: Option<Vec<f64>>,
+    /// 95% interval per item (percentile intervals for the bootstrap);
+    /// `None` for Elo.
     pub intervals: Option<Vec<(f64, f64)>>,
+    /// The model's win probability: P(i beats j) = F(sᵢ − sⱼ) with F the
+    /// logistic (BT, Plackett–Luce's pairwise marginals, Elo's expected
+    /// score on the logit scale) or the normal CDF (Thurstone).
+    pub link: Link,
     /// Newton steps (0 for Elo).
     pub iterations: u32,
     /// The order effect (log-odds for the left item) and its standard
@@ -217,18 +228,22 @@ pub struct ChoiceFit {
 pub const LEVEL: f64 = 0.95;
 
 /// Fits `votes` (pairwise, `item_a` on the left) or, for Plackett–Luce,
-/// `rankings`, on `items` under `choice` (checked here).
+/// `rankings`, on `items` under `choice` (checked here), on the CPU.
+/// Pairwise models go through [`pairwise_model`], [`PairwiseModel::fit`]
+/// and [`finish_pairwise`]; a caller with another evaluator (the GPU
+/// engine) replaces the middle step.
 pub fn fit_choice(
     items: &[String],
     votes: &[Vote],
     rankings: &[Ranking],
     choice: &ModelChoice,
 ) -> Result<ChoiceFit> {
-    choice.check()?;
+    if let Some(mut model) = pairwise_model(items, votes, choice)? {
+        let fit = model.fit(None);
+        return Ok(finish_pairwise(&model, &fit, choice));
+    }
     let data = Dataset::new(items.to_vec(), votes.to_vec())?;
     match choice.model {
-        ModelKind::Bt | ModelKind::Thurstone => fit_pairwise(&data, choice),
-        ModelKind::PlackettLuce => fit_plackett_luce(items, rankings, choice),
         ModelKind::Elo => {
             let settings = EloSettings {
                 k: choice.elo_k,
@@ -239,7 +254,9 @@ pub fn fit_choice(
             let mean = ratings.iter().sum::<f64>() / ratings.len().max(1) as f64;
             Ok(ChoiceFit {
                 scores: ratings.iter().map(|r| (r - mean) * per_point).collect(),
+                standard_errors: None,
                 intervals: None,
+                link: Link::Logit,
                 iterations: 0,
                 order_effect: None,
                 tie_parameter: None,
@@ -249,6 +266,67 @@ pub fn fit_choice(
                 ],
             })
         }
+        _ => fit_plackett_luce(items, rankings, choice),
+    }
+}
+
+/// The pairwise model `choice` asks for (BT or Thurstone), built from the
+/// votes (checked against `items`) and ready to fit; `None` for
+/// Plackett–Luce and Elo.
+pub fn pairwise_model(
+    items: &[String],
+    votes: &[Vote],
+    choice: &ModelChoice,
+) -> Result<Option<PairwiseModel>> {
+    choice.check()?;
+    if !matches!(choice.model, ModelKind::Bt | ModelKind::Thurstone) {
+        return Ok(None);
+    }
+    let data = Dataset::new(items.to_vec(), votes.to_vec())?;
+    let table = PairTable::from_dataset(&data);
+    Ok(Some(PairwiseModel::new(&table, pairwise_settings(choice))?))
+}
+
+/// A pairwise fit's uncertainty under `choice`'s interval method, and the
+/// typed result.
+pub fn finish_pairwise(
+    model: &PairwiseModel,
+    fit: &PairwiseFit,
+    choice: &ModelChoice,
+) -> ChoiceFit {
+    let mut warnings = model.warnings().to_vec();
+    if !fit.converged() {
+        warnings.push(format!("the solver stopped: {:?}", fit.status));
+    }
+    let u = match model.uncertainty(fit, choice.method(BOOTSTRAP_SEED), LEVEL) {
+        Ok(u) => Some(u),
+        Err(e) => {
+            warnings.push(format!("no intervals: {e}"));
+            None
+        }
+    };
+    ChoiceFit {
+        scores: fit.scores.clone(),
+        standard_errors: u.as_ref().map(|u| u.score_se.clone()),
+        intervals: u.as_ref().map(|u| u.score_interval.clone()),
+        link: model.settings().link,
+        iterations: fit.iterations,
+        order_effect: fit.order_effect.map(|o| {
+            (
+                o,
+                u.as_ref()
+                    .and_then(|u| u.order_effect_se)
+                    .unwrap_or(f64::NAN),
+            )
+        }),
+        tie_parameter: fit.tie_parameter.map(|t| {
+            (
+                t.name,
+                t.estimate,
+                u.as_ref().and_then(|u| u.tie_se).unwrap_or(f64::NAN),
+            )
+        }),
+        warnings,
     }
 }
 
@@ -319,44 +397,6 @@ fn pairwise_settings(choice: &ModelChoice) -> PairwiseSettings {
     }
 }
 
-fn fit_pairwise(data: &Dataset, choice: &ModelChoice) -> Result<ChoiceFit> {
-    let table = PairTable::from_dataset(data);
-    let mut model = PairwiseModel::new(&table, pairwise_settings(choice))?;
-    let fit = model.fit(None);
-    let mut warnings = model.warnings().to_vec();
-    if !fit.converged() {
-        warnings.push(format!("the solver stopped: {:?}", fit.status));
-    }
-    let u = match model.uncertainty(&fit, choice.method(BOOTSTRAP_SEED), LEVEL) {
-        Ok(u) => Some(u),
-        Err(e) => {
-            warnings.push(format!("no intervals: {e}"));
-            None
-        }
-    };
-    Ok(ChoiceFit {
-        scores: fit.scores.clone(),
-        intervals: u.as_ref().map(|u| u.score_interval.clone()),
-        iterations: fit.iterations,
-        order_effect: fit.order_effect.map(|o| {
-            (
-                o,
-                u.as_ref()
-                    .and_then(|u| u.order_effect_se)
-                    .unwrap_or(f64::NAN),
-            )
-        }),
-        tie_parameter: fit.tie_parameter.map(|t| {
-            (
-                t.name,
-                t.estimate,
-                u.as_ref().and_then(|u| u.tie_se).unwrap_or(f64::NAN),
-            )
-        }),
-        warnings,
-    })
-}
-
 fn fit_plackett_luce(
     items: &[String],
     rankings: &[Ranking],
@@ -385,8 +425,8 @@ fn fit_plackett_luce(
             model.bootstrap(&fit, choice.bootstrap_replicates, BOOTSTRAP_SEED, LEVEL)
         }
     };
-    let intervals = match u {
-        Ok(u) => Some(u.score_interval),
+    let u = match u {
+        Ok(u) => Some(u),
         Err(e) => {
             warnings.push(format!("no intervals: {e}"));
             None
@@ -394,7 +434,9 @@ fn fit_plackett_luce(
     };
     Ok(ChoiceFit {
         scores: fit.scores,
-        intervals,
+        standard_errors: u.as_ref().map(|u| u.score_se.clone()),
+        intervals: u.map(|u| u.score_interval),
+        link: Link::Logit,
         iterations: fit.iterations,
         order_effect: None,
         tie_parameter: None,

@@ -14,12 +14,14 @@ use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Normal};
 use rand_pcg::Pcg64Mcg;
 
-use crate::bt::fit_bt_from;
 use crate::error::invalid;
 use crate::evaluation::{centred_rmse, kendall_tau};
 use crate::numerics::sigmoid;
+use crate::pairwise::uncertainty::Method;
+use crate::pairwise::{PairwiseModel, PairwiseSettings};
 use crate::selection::{Belief, PairExposures, Strategy, choose_pair};
-use crate::{BtSettings, ComparisonGraph, Dataset, Result, Vote, Winner};
+use crate::table::PairTable;
+use crate::{Dataset, Result, Vote, Winner};
 
 /// The race's settings; defaults in brackets.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -150,6 +152,7 @@ fn run_one(
         let belief = Belief {
             scores: &scores,
             standard_errors: &errors,
+            link: crate::pairwise::Link::Logit,
         };
         let Some((a, b)) = choose_pair(strategy, belief, &exposures, rng) else {
             break;
@@ -170,13 +173,11 @@ fn run_one(
         votes.push(Vote::new(a, b, winner));
         if t % settings.refit_every == 0 || t == settings.votes {
             let data = Dataset::new(labels.to_vec(), votes.clone())?;
-            let fit = fit_bt_from(
-                &ComparisonGraph::from_dataset(&data),
-                BtSettings::default(),
-                Some(&scores),
-            )?;
+            let table = PairTable::from_dataset(&data);
+            let mut model = PairwiseModel::new(&table, PairwiseSettings::default())?;
+            let fit = model.fit(Some(&scores));
+            errors = model.uncertainty(&fit, Method::Fisher, 0.95)?.score_se;
             scores = fit.scores;
-            errors = fit.standard_errors;
             curve.push(RacePoint {
                 votes: t,
                 tau: kendall_tau(&scores, truth),

@@ -10,8 +10,11 @@
 //! `regularization` is added to both sides of each compared pair (the
 //! paper's §3.3), so items that never lost or never won keep finite scores.
 
+use rustc_hash::FxHashMap;
+
+use crate::Result;
 use crate::error::check_finite_above;
-use crate::{ComparisonGraph, Result};
+use crate::table::{Outcome, PairTable};
 
 /// Settings for [`rank_centrality`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -35,41 +38,77 @@ impl Default for RankCentralitySettings {
     }
 }
 
+/// Per compared pair (i < j): wins of i over j and of j over i, ties
+/// (and `both_bad`) as halves.
+fn pair_wins(table: &PairTable) -> Vec<(usize, usize, f64, f64)> {
+    let mut cells: FxHashMap<(u32, u32), (f64, f64)> = FxHashMap::default();
+    for r in &table.rows {
+        let (lo, hi) = (r.item_a.min(r.item_b), r.item_a.max(r.item_b));
+        let cell = cells.entry((lo, hi)).or_insert((0.0, 0.0));
+        let n = f64::from(r.count);
+        let a_won = match r.outcome {
+            Outcome::A => 1.0,
+            Outcome::B => 0.0,
+            Outcome::Tie | Outcome::BothBad => 0.5,
+        };
+        let (for_lo, for_hi) = if r.item_a == lo {
+            (a_won, 1.0 - a_won)
+        } else {
+            (1.0 - a_won, a_won)
+        };
+        cell.0 += n * for_lo;
+        cell.1 += n * for_hi;
+    }
+    let mut pairs: Vec<_> = cells
+        .into_iter()
+        .filter(|&((a, b), _)| a != b)
+        .map(|((a, b), (wa, wb))| (a as usize, b as usize, wa, wb))
+        .collect();
+    pairs.sort_by_key(|&(a, b, _, _)| (a, b));
+    pairs
+}
+
 /// Log stationary probabilities, centred to mean 0 (comparable to BT scores).
 /// Items with no comparisons get 0.
-pub fn rank_centrality(
-    graph: &ComparisonGraph,
-    settings: RankCentralitySettings,
-) -> Result<Vec<f64>> {
+pub fn rank_centrality(table: &PairTable, settings: RankCentralitySettings) -> Result<Vec<f64>> {
     let r = settings.regularization;
     check_finite_above("regularization", r, 0.0, true, "must be finite and >= 0")?;
     let tol = settings.tolerance;
     check_finite_above("tolerance", tol, 0.0, false, "must be finite and > 0")?;
-    let n = graph.n_items();
-    let d_max = (0..n).map(|i| graph.row(i).len()).max().unwrap_or(0).max(1) as f64;
-    // Entry e in row i: probability of moving i -> opponent.
-    let move_prob: Vec<f64> = (0..graph.n_entries())
-        .map(|e| {
-            let (w_for, w_against) = (graph.wins_for[e], graph.wins_against[e]);
-            let total = w_for + w_against + 2.0 * settings.regularization;
+    let n = table.items().len();
+    let pairs = pair_wins(table);
+    let mut degree = vec![0usize; n];
+    for &(a, b, _, _) in &pairs {
+        degree[a] += 1;
+        degree[b] += 1;
+    }
+    let d_max = degree.iter().copied().max().unwrap_or(0).max(1) as f64;
+    // Per pair: probability of moving a -> b and b -> a.
+    let moves: Vec<(f64, f64)> = pairs
+        .iter()
+        .map(|&(_, _, wa, wb)| {
+            let total = wa + wb + 2.0 * r;
             if total > 0.0 {
-                (w_against + settings.regularization) / total / d_max
+                ((wb + r) / total / d_max, (wa + r) / total / d_max)
             } else {
-                0.0
+                (0.0, 0.0)
             }
         })
         .collect();
+    let mut leave = vec![0.0; n];
+    for (&(a, b, _, _), &(ab, ba)) in pairs.iter().zip(&moves) {
+        leave[a] += ab;
+        leave[b] += ba;
+    }
     let mut pi = vec![1.0 / n.max(1) as f64; n];
     let mut next = vec![0.0; n];
     for _ in 0..settings.max_iterations {
-        for (i, slot) in next.iter_mut().enumerate() {
-            let leave: f64 = graph.row(i).map(|e| move_prob[e]).sum();
-            *slot = pi[i] * (1.0 - leave);
+        for ((slot, p), l) in next.iter_mut().zip(&pi).zip(&leave) {
+            *slot = p * (1.0 - l);
         }
-        for (i, &p_i) in pi.iter().enumerate() {
-            for e in graph.row(i) {
-                next[graph.opponent[e] as usize] += p_i * move_prob[e];
-            }
+        for (&(a, b, _, _), &(ab, ba)) in pairs.iter().zip(&moves) {
+            next[b] += pi[a] * ab;
+            next[a] += pi[b] * ba;
         }
         let change: f64 = pi.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum();
         std::mem::swap(&mut pi, &mut next);
@@ -77,7 +116,7 @@ pub fn rank_centrality(
             break;
         }
     }
-    let compared: Vec<bool> = (0..n).map(|i| !graph.row(i).is_empty()).collect();
+    let compared: Vec<bool> = degree.iter().map(|&d| d > 0).collect();
     let logs: Vec<f64> = pi
         .iter()
         .map(|p| if *p > 0.0 { p.ln() } else { f64::NAN })
@@ -103,11 +142,12 @@ pub fn rank_centrality(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{BtSettings, Dataset, Vote, Winner, fit_bt};
+    use crate::pairwise::{PairwiseModel, PairwiseSettings};
+    use crate::{Dataset, Vote, Winner};
 
-    fn graph(n: usize, votes: Vec<Vote>) -> ComparisonGraph {
+    fn graph(n: usize, votes: Vec<Vote>) -> PairTable {
         let items = (0..n).map(|i| i.to_string()).collect();
-        ComparisonGraph::from_dataset(&Dataset::new(items, votes).unwrap())
+        PairTable::from_dataset(&Dataset::new(items, votes).unwrap())
     }
 
     /// Two items, A wins 3 of 4: with no regularization the walk's balance
@@ -150,7 +190,10 @@ mod tests {
         }
         let g = graph(5, votes);
         let rc = rank_centrality(&g, RankCentralitySettings::default()).unwrap();
-        let bt = fit_bt(&g, BtSettings::default()).unwrap().scores;
+        let bt = PairwiseModel::new(&g, PairwiseSettings::default())
+            .unwrap()
+            .fit(None)
+            .scores;
         for i in 0..4 {
             assert!(rc[i] > rc[i + 1], "{rc:?}");
             assert!((rc[i] - bt[i]).abs() < 0.25, "rc {rc:?} vs bt {bt:?}");

@@ -9,7 +9,8 @@
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use crate::numerics::sigmoid;
+use crate::numerics::{inverse_mills, sigmoid};
+use crate::pairwise::Link;
 
 /// A pair selection strategy.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -45,13 +46,63 @@ pub enum Strategy {
     },
 }
 
-/// What the active strategies know: one score and standard error per item.
+/// What the active strategies know: one score and standard error per
+/// item, and the model's own win probability.
 #[derive(Debug, Clone, Copy)]
 pub struct Belief<'a> {
-    /// Current scores (logit scale).
+    /// Current scores, on `link`'s scale.
     pub scores: &'a [f64],
     /// Their standard errors.
     pub standard_errors: &'a [f64],
+    /// P(i beats j) = F(sᵢ − sⱼ): logistic (Bradley–Terry) or normal CDF
+    /// (Thurstone).
+    pub link: Link,
+}
+
+impl Belief<'_> {
+    /// The model's P(i beats j).
+    pub fn win_probability(&self, i: usize, j: usize) -> f64 {
+        let d = self.scores[i] - self.scores[j];
+        match self.link {
+            Link::Logit => sigmoid(d),
+            Link::Probit => 0.5 * libm::erfc(-d / std::f64::consts::SQRT_2),
+        }
+    }
+
+    /// The Fisher information about sᵢ − sⱼ in one comparison of i and j:
+    /// p(1 − p) for the logit link; φ(d)²/(Φ(d)Φ(−d)) for the probit link
+    /// (the binary probit's information, e.g. McCullagh & Nelder,
+    /// *Generalized Linear Models*, 2nd ed., §4.3), written as the product
+    /// of the two inverse Mills ratios, finite in both tails.
+    pub fn information(&self, i: usize, j: usize) -> f64 {
+        let d = self.scores[i] - self.scores[j];
+        match self.link {
+            Link::Logit => {
+                let p = sigmoid(d);
+                p * (1.0 - p)
+            }
+            // φ(d)/Φ(d) · φ(d)/Φ(−d).
+            Link::Probit => inverse_mills(d) * inverse_mills(-d),
+        }
+    }
+
+    /// The expected information gain of comparing i and j, in nats:
+    /// ½·ln(1 + I·v), with I = [`Self::information`] and v the variance
+    /// of sᵢ − sⱼ bounded by the pair's own `n_direct` comparisons (see
+    /// [`Strategy::InformationGain`]).
+    pub fn information_gain(&self, i: usize, j: usize, n_direct: u32) -> f64 {
+        let info = self.information(i, j);
+        let se = self.standard_errors;
+        // Var(sᵢ − sⱼ) from the marginal errors alone ignores their
+        // covariance, which is large for a pair compared often with each
+        // other: the pair's own nᵢⱼ comparisons pin its difference to
+        // within 1/(nᵢⱼ·I) even while both items float against the rest.
+        // Without that bound the strategy asks one close pair forever.
+        let marginal = se[i] * se[i] + se[j] * se[j];
+        let direct = f64::from(n_direct) * info;
+        let var_diff = 1.0 / (1.0 / marginal.max(1e-12) + direct);
+        0.5 * (info * var_diff).ln_1p()
+    }
 }
 
 /// The next pair as (left, right) under `strategy`, or `None` with fewer
@@ -79,18 +130,7 @@ pub fn choose_pair<R: Rng + ?Sized>(
         Strategy::Balanced => best_pair(n, rng, |i, j| -f64::from(exposures.count(i, j))),
         Strategy::MostUncertain => best_pair(n, rng, |i, j| -(s[i] - s[j]).abs()),
         Strategy::InformationGain => best_pair(n, rng, |i, j| {
-            let p = sigmoid(s[i] - s[j]);
-            let info = p * (1.0 - p);
-            // Var(sᵢ − sⱼ) from the marginal errors alone ignores their
-            // covariance, which is large for a pair compared often with
-            // each other: the pair's own nᵢⱼ comparisons pin its
-            // difference to within 1/(nᵢⱼ·p(1 − p)) even while both
-            // items float against the rest. Without that bound the
-            // strategy asks one close pair forever.
-            let marginal = se[i] * se[i] + se[j] * se[j];
-            let direct = f64::from(exposures.count(i, j)) * info;
-            let var_diff = 1.0 / (1.0 / marginal.max(1e-12) + direct);
-            0.5 * (info * var_diff).ln_1p()
+            belief.information_gain(i, j, exposures.count(i, j))
         }),
         Strategy::Thompson { k } => {
             let draw: Vec<f64> = (0..n)
@@ -229,12 +269,45 @@ mod tests {
     }
 
     #[test]
+    fn the_probit_belief_has_the_normal_cdf_and_its_information() {
+        let scores = [0.0, 0.0, 1.0];
+        let se = [1.0; 3];
+        let belief = Belief {
+            scores: &scores,
+            standard_errors: &se,
+            link: Link::Probit,
+        };
+        assert!((belief.win_probability(0, 1) - 0.5).abs() < 1e-15);
+        assert!((belief.win_probability(2, 0) - 0.841_344_746_068_543).abs() < 1e-12);
+        // φ(0)²/(½·½) = 2/π.
+        assert!((belief.information(0, 1) - 2.0 / std::f64::consts::PI).abs() < 1e-12);
+        // Against −d²/dd² of the log-likelihood of one win, by differences.
+        let log_lik = |d: f64| crate::numerics::log_ndtr(d);
+        let (d, h) = (1.0, 1e-4);
+        let p = belief.win_probability(2, 0);
+        let second = |f: &dyn Fn(f64) -> f64| (f(d + h) - 2.0 * f(d) + f(d - h)) / (h * h);
+        let expected = -(p * second(&log_lik) + (1.0 - p) * second(&|x| log_lik(-x)));
+        assert!(
+            (belief.information(2, 0) - expected).abs() < 1e-5,
+            "{expected}"
+        );
+        let far = [0.0, 40.0];
+        let far_belief = Belief {
+            scores: &far,
+            standard_errors: &se[..2],
+            link: Link::Probit,
+        };
+        assert!(far_belief.information(0, 1).is_finite());
+    }
+
+    #[test]
     fn active_strategies_pick_what_they_promise() {
         let scores = [2.0, 1.0, 0.95, -1.0, -3.0];
         let se = [0.1, 0.1, 0.1, 2.0, 0.1];
         let belief = Belief {
             scores: &scores,
             standard_errors: &se,
+            link: Link::Logit,
         };
         let ex = PairExposures::new(5);
         let mut rng = Pcg64Mcg::seed_from_u64(3);

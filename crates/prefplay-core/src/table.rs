@@ -224,8 +224,8 @@ impl PairTable {
     }
 
     /// Raw per-item outcomes (ties and `both_bad` as ties), weighted by count.
-    pub fn records(&self) -> Vec<crate::ItemRecord> {
-        let mut records = vec![crate::ItemRecord::default(); self.items.len()];
+    pub fn records(&self) -> Vec<crate::leaderboard::ItemRecord> {
+        let mut records = vec![crate::leaderboard::ItemRecord::default(); self.items.len()];
         for r in &self.rows {
             let (a, b) = (r.item_a as usize, r.item_b as usize);
             let (w, l) = match r.outcome {

@@ -2,8 +2,9 @@
 //! the votes (each fit warm-started from the last), for charts that set
 //! it beside Elo's one-pass ratings ([`crate::elo::elo_trajectory`]).
 
-use crate::bt::fit_bt_from;
-use crate::{BtSettings, ComparisonGraph, Dataset, Result, Vote};
+use crate::pairwise::{PairwiseModel, PairwiseSettings};
+use crate::table::PairTable;
+use crate::{Dataset, Result, Vote};
 
 /// Vote counts at which to refit: about `points` of them, evenly spaced,
 /// always ending at `n_votes` (none when there are no votes).
@@ -19,19 +20,24 @@ pub fn checkpoints(n_votes: usize, points: usize) -> Vec<usize> {
     at
 }
 
-/// BT scores after the first `c` votes for each `c` in `at` (ascending):
-/// one row of `labels.len()` scores per checkpoint.
+/// Plain BT scores (ties as halves, prior `l2`) after the first `c` votes
+/// for each `c` in `at` (ascending): one row of `labels.len()` scores per
+/// checkpoint, each fit warm-started from the last.
 pub fn bt_trajectory(
     labels: &[String],
     votes: &[Vote],
     at: &[usize],
-    settings: BtSettings,
+    l2: f64,
 ) -> Result<Vec<Vec<f64>>> {
+    let settings = PairwiseSettings {
+        l2,
+        ..PairwiseSettings::default()
+    };
     let mut rows: Vec<Vec<f64>> = Vec::with_capacity(at.len());
     for &c in at {
         let data = Dataset::new(labels.to_vec(), votes[..c.min(votes.len())].to_vec())?;
-        let graph = ComparisonGraph::from_dataset(&data);
-        let fit = fit_bt_from(&graph, settings, rows.last().map(Vec::as_slice))?;
+        let mut model = PairwiseModel::new(&PairTable::from_dataset(&data), settings.clone())?;
+        let fit = model.fit(rows.last().map(Vec::as_slice));
         rows.push(fit.scores);
     }
     Ok(rows)
@@ -58,7 +64,7 @@ mod tests {
             Vote::new(0, 2, Winner::A),
             Vote::new(2, 0, Winner::A),
         ];
-        let s = BtSettings::default();
+        let s = crate::pairwise::DEFAULT_L2;
         let forward = bt_trajectory(&labels, &votes, &checkpoints(4, 2), s).unwrap();
         let mut reversed = votes.clone();
         reversed.reverse();

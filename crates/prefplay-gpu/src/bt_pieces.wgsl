@@ -1,6 +1,6 @@
 // Bradley–Terry Newton pieces over a comparison graph in CSR layout.
 // One invocation per item (CSR row): no atomics, each writes only its own row.
-// CPU twin: prefplay_core::bt_pieces_reference (same formulas, f64).
+// CPU twin: prefplay_core::pairwise::PairwiseModel::likelihood_pieces (f64).
 //
 // For entry e = (i, j) with wins w = (w_ij, w_ji), d = s_i - s_j, p = σ(d):
 //   log-lik += w_ij log σ(d) + w_ji log σ(-d)   (each pair is seen from both rows)

@@ -34,7 +34,7 @@ pub use bt_pieces::{BT_PIECES_WORKGROUP_SIZE, BtGpuProblem};
 pub use context::GpuContext;
 pub use engine::{
     Engine, EngineBootstrap, EngineOutput, EngineRun, EngineTrainer, F32_PHASE_TOLERANCE, Step,
-    fit_bt_cpu_observed, fit_bt_gpu, fit_bt_gpu_observed, gpu_bootstrap_refusal,
+    gpu_bootstrap_refusal,
 };
 pub use error::GpuError;
 pub use loss_sweep::LOSS_SWEEP_WORKGROUP_SIZE;

@@ -9,8 +9,9 @@
 #![allow(clippy::unwrap_used)]
 
 use prefplay_core::loss_sweep::{MarginLoss, loss_sweep};
-use prefplay_core::{BtSettings, ComparisonGraph, bt_pieces_reference, fit_bt};
-use prefplay_gpu::{Engine, fit_bt_gpu};
+use prefplay_core::pairwise::{PairwiseModel, PairwiseSettings};
+use prefplay_core::table::PairTable;
+use prefplay_gpu::Engine;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
@@ -20,8 +21,11 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 mod common;
 use common::{assert_close, context_or_skip, fresh_seed, random_dataset};
 
-fn random_graph(rng: &mut Pcg64Mcg, n_items: usize, n_votes: usize) -> ComparisonGraph {
-    ComparisonGraph::from_dataset(&random_dataset(rng, n_items, n_votes))
+/// A plain Bradley–Terry model (ties as halves, the default prior) of
+/// random votes.
+fn random_model(rng: &mut Pcg64Mcg, n_items: usize, n_votes: usize) -> PairwiseModel {
+    let table = PairTable::from_dataset(&random_dataset(rng, n_items, n_votes));
+    PairwiseModel::new(&table, PairwiseSettings::default()).expect("model")
 }
 
 async fn pieces_parity() {
@@ -38,42 +42,57 @@ async fn pieces_parity() {
         } else {
             rng.random_range(0..4000)
         };
-        let graph = random_graph(&mut rng, n_items, n_votes);
+        let model = random_model(&mut rng, n_items, n_votes);
         let scores: Vec<f64> = (0..n_items).map(|_| rng.random_range(-3.0..3.0)).collect();
-        let problem = ctx.upload_bt(&graph).await.expect("upload");
-        let gpu = ctx.bt_pieces(&problem, &scores).await.expect("gpu pieces");
-        let cpu = bt_pieces_reference(&graph, &scores);
+        let problem = ctx.upload_bt(&model).await.expect("upload");
+        let gpu = ctx
+            .bt_pieces(&problem, &scores, true)
+            .await
+            .expect("gpu pieces");
+        let cpu = model.likelihood_pieces(&scores, true);
         assert_close("log_lik", gpu.log_lik, cpu.log_lik, seed);
         for i in 0..n_items {
             assert_close("grad", gpu.grad[i], cpu.grad[i], seed);
-            assert_close("info_diag", gpu.info_diag[i], cpu.info_diag[i], seed);
+            assert_close("diag", gpu.diag[i], cpu.diag[i], seed);
         }
-        assert_eq!(gpu.info_offdiag.len(), cpu.info_offdiag.len());
-        for (g, c) in gpu.info_offdiag.iter().zip(&cpu.info_offdiag) {
-            assert_close("info_offdiag", *g, *c, seed);
+        assert_eq!(gpu.info_eta.len(), cpu.info_eta.len());
+        for (g, c) in gpu.info_eta.iter().zip(&cpu.info_eta) {
+            assert_close("info_eta", *g, *c, seed);
         }
+        let without = ctx
+            .bt_pieces(&problem, &scores, false)
+            .await
+            .expect("gpu pieces");
+        assert!(
+            without.log_lik.is_nan(),
+            "seed {seed}: log-lik not asked for"
+        );
     }
 }
 
+/// The engine's fit (GPU phase, then the CPU's f64 finish) against the
+/// CPU's, on the same model: the same optimum to the solver tolerance.
 async fn fit_parity() {
     let Some(ctx) = context_or_skip().await else {
         return;
     };
     let seed = fresh_seed();
     let mut rng = Pcg64Mcg::seed_from_u64(seed);
-    let graph = random_graph(&mut rng, 12, 40);
-    let settings = BtSettings::default();
-    let gpu = fit_bt_gpu(&ctx, &graph, settings).await.expect("gpu fit");
-    let cpu = fit_bt(&graph, settings).expect("cpu fit");
-    for i in 0..12 {
-        assert!(
-            (gpu.scores[i] - cpu.scores[i]).abs() < 1e-9,
-            "seed {seed}: score {i}"
-        );
-        assert!(
-            (gpu.standard_errors[i] - cpu.standard_errors[i]).abs() < 1e-9,
-            "seed {seed}: se {i}"
-        );
+    let engine = Engine::Gpu(Box::new(ctx));
+    for (n_items, n_votes) in [(12, 40), (200, 5000)] {
+        let mut model = random_model(&mut rng, n_items, n_votes);
+        let cpu = model.clone().fit(None);
+        let run = engine.fit_pairwise(&mut model).await;
+        assert!(run.fallback_reason.is_none(), "seed {seed}: {run:?}");
+        assert!(run.value.converged(), "seed {seed}: {:?}", run.value.status);
+        for i in 0..n_items {
+            assert!(
+                (run.value.scores[i] - cpu.scores[i]).abs() < 1e-8,
+                "seed {seed}: score {i}: {} vs {}",
+                run.value.scores[i],
+                cpu.scores[i]
+            );
+        }
     }
 }
 
@@ -82,19 +101,40 @@ async fn fallback_after_device_loss() {
         return;
     };
     let mut rng = Pcg64Mcg::seed_from_u64(9);
-    let graph = random_graph(&mut rng, 12, 40);
+    let mut model = random_model(&mut rng, 12, 40);
+    let cpu = model.clone().fit(None);
     ctx.destroy_device();
     let engine = Engine::Gpu(Box::new(ctx));
-    let run = engine
-        .fit_bt(&graph, BtSettings::default())
-        .await
-        .expect("fit");
+    let run = engine.fit_pairwise(&mut model).await;
     assert_eq!(run.engine, "CPU");
     assert!(run.fallback_reason.is_some());
-    assert_eq!(
-        run.value,
-        fit_bt(&graph, BtSettings::default()).expect("cpu fit")
+    assert_eq!(run.value, cpu);
+}
+
+/// A model the kernel does not cover (Thurstone) runs on the CPU under a
+/// forced GPU, and says why.
+async fn uncovered_models_run_on_the_cpu() {
+    let Some(ctx) = context_or_skip().await else {
+        return;
+    };
+    let mut rng = Pcg64Mcg::seed_from_u64(4);
+    let table = PairTable::from_dataset(&random_dataset(&mut rng, 8, 60));
+    let settings = PairwiseSettings {
+        link: prefplay_core::pairwise::Link::Probit,
+        ..PairwiseSettings::default()
+    };
+    let mut model = PairwiseModel::new(&table, settings).expect("model");
+    let cpu = model.clone().fit(None);
+    let run = Engine::Gpu(Box::new(ctx)).fit_pairwise(&mut model).await;
+    assert_eq!(run.engine, "CPU");
+    assert!(
+        run.fallback_reason
+            .as_deref()
+            .is_some_and(|r| r.contains("plain Bradley–Terry")),
+        "{:?}",
+        run.fallback_reason
     );
+    assert_eq!(run.value, cpu);
 }
 
 /// The loss lab's sweep on the GPU (f32) against the f64 twin, every loss,
@@ -167,6 +207,11 @@ mod native {
     fn device_loss_falls_back_to_the_cpu_with_the_same_answer() {
         pollster::block_on(super::fallback_after_device_loss());
     }
+
+    #[test]
+    fn uncovered_models_run_on_the_cpu_and_say_why() {
+        pollster::block_on(super::uncovered_models_run_on_the_cpu());
+    }
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -191,5 +236,10 @@ mod browser {
     #[wasm_bindgen_test]
     async fn device_loss_falls_back_to_the_cpu_with_the_same_answer() {
         super::fallback_after_device_loss().await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn uncovered_models_run_on_the_cpu_and_say_why() {
+        super::uncovered_models_run_on_the_cpu().await;
     }
 }

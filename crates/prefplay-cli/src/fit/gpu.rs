@@ -1,7 +1,7 @@
-//! `--engine gpu`: Bradley–Terry on prefplay-gpu's engine. Newton steps
-//! take their likelihood pieces from the GPU kernel in `f32` and finish in
-//! `f64` on the CPU, so the scores equal the CPU fit's to the solver
-//! tolerance. With no adapter, or on any GPU error, the same fit runs on
+//! `--engine gpu`: Bradley–Terry on prefplay-gpu's engine. The one
+//! pairwise solver (Newton–CG) takes its evaluations from the GPU kernel in
+//! `f32`, then finishes in `f64` on the CPU, so the scores equal the CPU
+//! fit's to the solver tolerance. With no adapter, or on any GPU error, the same fit runs on
 //! the CPU and a warning says why.
 //!
 //! The engine covers plain Bradley–Terry: `--model bt`, `--ties half`, a
@@ -15,9 +15,7 @@
 use std::time::Instant;
 
 use anyhow::{Result, bail};
-use prefplay_core::ComparisonGraph;
-use prefplay_core::bt::{BtSettings, NewtonStatus, bt_pieces_reference};
-use prefplay_core::numerics::normal_quantile;
+use prefplay_core::pairwise::uncertainty::Method;
 use prefplay_core::pairwise::{PairwiseModel, PairwiseSettings};
 use prefplay_core::table::PairTable;
 use prefplay_gpu::engine::choice;
@@ -41,7 +39,11 @@ pub(super) struct GpuRun {
 /// the crossover and the adapter is hardware ([`choice::auto_choice`]).
 pub(super) fn auto_engine(args: &FitArgs, table: &PairTable) -> Option<Engine> {
     check(args, table).ok()?;
-    let cells = (ComparisonGraph::from_table(table).n_entries() / 2) as u64;
+    let settings = PairwiseSettings {
+        l2: args.l2,
+        ..PairwiseSettings::default()
+    };
+    let cells = PairwiseModel::new(table, settings).ok()?.n_cells() as u64;
     let datasets = if args.ci == CiArg::Bootstrap {
         u64::from(args.bootstrap)
     } else {
@@ -96,15 +98,10 @@ pub(super) fn bt(
         ..PairwiseSettings::default()
     };
     let mut model = PairwiseModel::new(table, settings)?;
-    let mut warnings = model.warnings().to_vec();
     let started = Instant::now();
-    let graph = ComparisonGraph::from_table(table);
-    let settings = BtSettings {
-        l2: args.l2,
-        ..BtSettings::default()
-    };
-    let run = pollster::block_on(engine.fit_bt(&graph, settings))?;
+    let run = pollster::block_on(engine.fit_pairwise(&mut model));
     let fit_ms = started.elapsed().as_secs_f64() * 1e3;
+    let mut warnings = model.warnings().to_vec();
     let on_gpu = matches!(engine, Engine::Gpu(_)) && run.fallback_reason.is_none();
     if let Some(why) = no_gpu.or(run.fallback_reason) {
         warnings.push(format!(
@@ -112,7 +109,7 @@ pub(super) fn bt(
         ));
     }
     let fit = run.value;
-    let converged = fit.status == NewtonStatus::Converged;
+    let converged = fit.converged();
     if !converged {
         warnings.push(format!(
             "the fit stopped without converging: {:?} after {} steps",
@@ -123,20 +120,13 @@ pub(super) fn bt(
     let mut on_gpu = on_gpu;
     let (se, intervals) = match args.ci {
         CiArg::Fisher => {
-            let z = normal_quantile(0.5 + args.level / 2.0);
-            let intervals = fit
-                .scores
-                .iter()
-                .zip(&fit.standard_errors)
-                .map(|(s, e)| (s - z * e, s + z * e))
-                .collect();
-            (Some(fit.standard_errors.clone()), Some(intervals))
+            let u = model.uncertainty(&fit, Method::Fisher, args.level)?;
+            (Some(u.score_se), Some(u.score_interval))
         }
         CiArg::Bootstrap => {
-            let point = model.fit(None);
             let boot = pollster::block_on(engine.bootstrap_bt(
                 &model,
-                &point,
+                &fit,
                 args.bootstrap,
                 args.seed,
                 args.level,
@@ -154,7 +144,7 @@ pub(super) fn bt(
         CiArg::None | CiArg::Sandwich => (None, None),
     };
     let ci_ms = started.elapsed().as_secs_f64() * 1e3;
-    let log_likelihood = bt_pieces_reference(&graph, &fit.scores).log_lik;
+    let log_likelihood = fit.log_likelihood;
     Ok(GpuRun {
         outcomes: Outcomes {
             raters: Value::Null,

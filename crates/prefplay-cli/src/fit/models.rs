@@ -3,7 +3,6 @@
 use std::time::Instant;
 
 use anyhow::{Result, bail};
-use prefplay_core::ComparisonGraph;
 use prefplay_core::elo::{EloSettings, elo_ratings};
 use prefplay_core::pairwise::raters::{bootstrap_with_raters, fit_with_raters};
 use prefplay_core::pairwise::uncertainty::{Method, Uncertainty};
@@ -285,8 +284,7 @@ pub(super) fn elo(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
 
 pub(super) fn spectral(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
     let started = Instant::now();
-    let graph = ComparisonGraph::from_table(table);
-    let scores = rank_centrality(&graph, RankCentralitySettings::default())?;
+    let scores = rank_centrality(table, RankCentralitySettings::default())?;
     Ok(simple(
         scores,
         no_ci_warning(args, "Rank Centrality"),

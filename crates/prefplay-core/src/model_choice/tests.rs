@@ -1,8 +1,9 @@
 use super::*;
+use crate::Winner;
 use crate::collect::{Ballot, Observation, View, fit_rankings};
+use crate::pairwise::uncertainty::Method;
 use crate::simulate::{SimulationSettings, simulate};
 use crate::table::Outcome;
-use crate::{BtSettings, ComparisonGraph, Winner, fit_bt};
 
 fn labels(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("item {i}")).collect()
@@ -29,21 +30,25 @@ fn few_votes() -> (Vec<String>, Vec<Vote>) {
 }
 
 #[test]
-fn plain_bt_matches_the_engines_fit() {
+fn plain_bt_is_the_pairwise_models_fit_with_fisher_intervals() {
     let (items, votes) = few_votes();
     let choice = ModelChoice::default();
     assert!(choice.is_plain_bt());
     let fit = fit_choice(&items, &votes, &[], &choice).unwrap();
     let data = Dataset::new(items.clone(), votes).unwrap();
-    let bt = fit_bt(&ComparisonGraph::from_dataset(&data), BtSettings::default()).unwrap();
+    let mut model =
+        PairwiseModel::new(&PairTable::from_dataset(&data), PairwiseSettings::default()).unwrap();
+    let bt = model.fit(None);
+    let se = model
+        .uncertainty(&bt, Method::Fisher, LEVEL)
+        .unwrap()
+        .score_se;
     for (a, b) in fit.scores.iter().zip(&bt.scores) {
-        assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+        assert!((a - b).abs() < 1e-9, "{a} vs {b}");
     }
+    assert_eq!(fit.standard_errors.as_deref(), Some(&se[..]));
     let intervals = fit.intervals.unwrap();
-    for ((lo, hi), (s, se)) in intervals
-        .iter()
-        .zip(bt.scores.iter().zip(&bt.standard_errors))
-    {
+    for ((lo, hi), (s, se)) in intervals.iter().zip(bt.scores.iter().zip(&se)) {
         assert!((lo - (s - 1.96 * se)).abs() < 1e-3 && (hi - (s + 1.96 * se)).abs() < 1e-3);
     }
 }

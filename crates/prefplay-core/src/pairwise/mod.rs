@@ -22,8 +22,9 @@ pub mod uncertainty;
 mod tests;
 
 pub use bootstrap::BootstrapCells;
+pub use problem::Evaluation;
 pub use settings::{DEFAULT_L2, Link, PairwiseSettings, TieModel};
-pub use solver::FitStatus;
+pub use solver::{FitStatus, NewtonCg, Request, SolverState};
 
 /// |parameter| beyond which a fit counts as diverged (shared by the
 /// Plackett–Luce solver).
@@ -203,7 +204,17 @@ impl PairwiseModel {
     /// others get [`DEFAULT_L2`]), with a warning; the model keeps that
     /// prior for its uncertainty estimates.
     pub fn fit(&mut self, start: Option<&[f64]>) -> PairwiseFit {
-        let solved = solver::newton(&self.problem, self.start(start), true);
+        self.fit_observed(start, &mut |_| {})
+    }
+
+    /// [`Self::fit`], calling `on_step` after every accepted Newton step
+    /// (for progress reports).
+    pub fn fit_observed(
+        &mut self,
+        start: Option<&[f64]>,
+        on_step: &mut dyn FnMut(&NewtonCg),
+    ) -> PairwiseFit {
+        let solved = solver::newton_observed(&self.problem, self.start(start), true, on_step);
         let failed = matches!(
             solved.status,
             FitStatus::Diverged | FitStatus::MaxIterations
@@ -222,7 +233,7 @@ impl PairwiseModel {
                 "the fit did not converge ({:?} after {} steps: the data are separable, so some estimate is infinite); refitted with the prior l2 = {} on the scores and {DEFAULT_L2} on the other parameters",
                 solved.status, solved.iterations, p.settings.l2
             ));
-            let retry = solver::newton(&self.problem, self.start(None), true);
+            let retry = solver::newton_observed(&self.problem, self.start(None), true, on_step);
             return self.report(retry.theta, retry.log_lik, retry.iterations, retry.status);
         }
         self.report(
@@ -239,8 +250,6 @@ impl PairwiseModel {
     /// the whole climb): the convergence animation's frames. Stops early
     /// once the solver has converged or fails.
     pub fn newton_path(&self, max_steps: u32) -> Vec<Vec<f64>> {
-        let mut one_step = self.problem.clone();
-        one_step.settings.max_iterations = 1;
         let mut theta = self.start(Some(&vec![0.0; self.problem.layout.dim]));
         if let Some(k) = self.problem.layout.tie {
             theta[k] = if self.problem.tie_must_be_positive() {
@@ -250,17 +259,73 @@ impl PairwiseModel {
             };
         }
         let mut frames = vec![self.report_scores(&theta)];
-        for _ in 0..max_steps {
-            // One step taken reads as MaxIterations; anything else means
-            // no step (converged, stalled) or a step too far (diverged).
-            let solved = solver::newton(&one_step, theta, false);
-            if solved.status != FitStatus::MaxIterations {
-                break;
-            }
-            theta = solved.theta;
-            frames.push(self.report_scores(&theta));
+        if max_steps == 0 {
+            return frames;
         }
+        let mut solver = NewtonCg::new(&self.problem, theta).with_max_iterations(max_steps);
+        solver::run_on_cpu(&self.problem, &mut solver, &mut |s| {
+            // A step too far (diverged) is not a frame.
+            if frames.len() <= max_steps as usize
+                && s.point().iter().all(|t| t.abs() <= solver::DIVERGED_AT)
+            {
+                frames.push(self.report_scores(s.point()));
+            }
+        });
         frames
+    }
+
+    /// The solver for this model, from `start` (a previous fit's
+    /// [`PairwiseFit::parameters`]; a start of the wrong length is ignored)
+    /// or the default start: for evaluators other than the CPU's (the GPU
+    /// engine drives it with its kernels, then finishes with [`Self::fit`]
+    /// from the solver's point).
+    pub fn solver(&self, start: Option<&[f64]>) -> NewtonCg {
+        NewtonCg::new(&self.problem, self.start(start))
+    }
+
+    /// The likelihood's part of an evaluation at θ in `f64` (no prior):
+    /// what [`NewtonCg::advance`] takes, and the CPU twin of the GPU's
+    /// evaluation kernels.
+    pub fn likelihood_pieces(&self, theta: &[f64], with_log_lik: bool) -> Evaluation {
+        let mut ev = Evaluation::default();
+        if theta.len() == self.problem.layout.dim {
+            self.problem.likelihood_with(theta, &mut ev, with_log_lik);
+        }
+        ev
+    }
+
+    /// Number of parameters θ holds (scores, then the extras).
+    pub fn n_parameters(&self) -> usize {
+        self.problem.layout.dim
+    }
+
+    /// The cells as plain Bradley–Terry sees them — (item a, item b, wins
+    /// of a, wins of b), ties as halves — when the model is plain BT
+    /// (logit link, ties as halves or dropped, no order effect, no
+    /// features): what the GPU's evaluation kernel reads. `None` otherwise.
+    pub fn plain_bt_cells(&self) -> Option<Vec<(u32, u32, f64, f64)>> {
+        if !self.problem.plain_logit() {
+            return None;
+        }
+        let c = &self.problem.cells;
+        let tie_weight = if self.problem.settings.ties == TieModel::Half {
+            0.5
+        } else {
+            0.0
+        };
+        Some(
+            (0..c.len())
+                .map(|k| {
+                    let n = c.counts[k];
+                    (
+                        c.item_a[k],
+                        c.item_b[k],
+                        n.wins_a + tie_weight * n.ties,
+                        n.wins_b + tie_weight * n.ties,
+                    )
+                })
+                .collect(),
+        )
     }
 
     fn start(&self, start: Option<&[f64]>) -> Vec<f64> {

@@ -66,16 +66,32 @@ struct Chunk {
     diag: Vec<f64>,
 }
 
-/// Per-cell information at a point (for products and the dense matrix).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Evaluation {
+/// One evaluation of the model at a parameter vector θ: what the solver
+/// ([`super::NewtonCg`]) needs from an evaluator. The CPU computes it in
+/// `f64` ([`super::PairwiseModel::likelihood_pieces`]); `prefplay-gpu`'s
+/// kernels compute the same fields in `f32`.
+///
+/// An evaluator fills the likelihood's part only (`log_lik`, `grad`,
+/// `diag`, the per-cell information); the solver adds the prior, which
+/// sets `objective`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Evaluation {
+    /// Log-likelihood plus log-prior (up to a constant); NaN until the
+    /// prior is added, or when the log-likelihood was not asked for.
     pub objective: f64,
+    /// Log-likelihood (prior not included); NaN when not asked for (the
+    /// costliest part: a logarithm per cell).
     pub log_lik: f64,
+    /// ∂/∂θ, one per parameter (prior included once added).
     pub grad: Vec<f64>,
-    /// Diagonal of the information, prior excluded.
+    /// Diagonal of the observed information, one per parameter, prior
+    /// excluded.
     pub diag: Vec<f64>,
+    /// Per cell: −∂²ℓ/∂η² (the weight of the cell's outer product).
     pub info_eta: Vec<f64>,
+    /// Per cell, tie models only: −∂²ℓ/∂η∂τ.
     pub info_cross: Vec<f64>,
+    /// Per cell, tie models only: −∂²ℓ/∂τ².
     pub info_tie: Vec<f64>,
 }
 
@@ -121,7 +137,7 @@ impl Problem {
 
     /// Whether the plain Bradley–Terry fast path applies: logit link, ties
     /// as halves or dropped, no order effect, no features.
-    fn plain_logit(&self) -> bool {
+    pub fn plain_logit(&self) -> bool {
         self.settings.link == super::settings::Link::Logit
             && matches!(self.settings.ties, TieModel::Half | TieModel::Drop)
             && self.layout.dim == self.layout.n_items
@@ -134,6 +150,7 @@ impl Problem {
     }
 
     /// The objective alone at θ (a full pass).
+    #[cfg(test)]
     pub fn objective_at(&self, theta: &[f64]) -> f64 {
         let mut ev = Evaluation::default();
         self.evaluate(theta, &mut ev);
@@ -152,6 +169,12 @@ impl Problem {
     /// (the costliest part: a logarithm per cell) is skipped and
     /// `objective` and `log_lik` are NaN.
     pub fn evaluate_with(&self, theta: &[f64], out: &mut Evaluation, with_log_lik: bool) {
+        self.likelihood_with(theta, out, with_log_lik);
+        self.add_prior(theta, out);
+    }
+
+    /// The likelihood's part of an evaluation (no prior; `objective` NaN).
+    pub fn likelihood_with(&self, theta: &[f64], out: &mut Evaluation, with_log_lik: bool) {
         let n_cells = self.cells.len();
         let with_tie = self.layout.tie.is_some();
         let tie_len = if with_tie { n_cells } else { 0 };
@@ -211,6 +234,13 @@ impl Problem {
                 *d += p;
             }
         }
+        out.log_lik = if with_log_lik { log_lik } else { f64::NAN };
+        out.objective = f64::NAN;
+    }
+
+    /// Adds the prior to a likelihood evaluation at θ: the gradient's
+    /// −λθ, the gauge's zero, and `objective` (NaN without `log_lik`).
+    pub fn add_prior(&self, theta: &[f64], out: &mut Evaluation) {
         let l2 = self.settings.l2;
         let mut penalty = 0.0;
         for (g, s) in out.grad.iter_mut().zip(&theta[..self.layout.n_items]) {
@@ -224,13 +254,22 @@ impl Problem {
         if let Some(g) = self.gauge {
             out.grad[g] = 0.0;
         }
-        if with_log_lik {
-            out.log_lik = log_lik;
-            out.objective = log_lik - 0.5 * penalty;
+        out.objective = out.log_lik - 0.5 * penalty;
+    }
+
+    /// Whether `ev` has the lengths of an evaluation of this problem.
+    pub fn fits_evaluation(&self, ev: &Evaluation) -> bool {
+        let (dim, n_cells) = (self.layout.dim, self.cells.len());
+        let tie_len = if self.layout.tie.is_some() {
+            n_cells
         } else {
-            out.log_lik = f64::NAN;
-            out.objective = f64::NAN;
-        }
+            0
+        };
+        ev.grad.len() == dim
+            && ev.diag.len() == dim
+            && ev.info_eta.len() == n_cells
+            && ev.info_cross.len() == tie_len
+            && ev.info_tie.len() == tie_len
     }
 
     /// For the plain fast path: strengths πᵢ = exp(sᵢ − max s), so a cell

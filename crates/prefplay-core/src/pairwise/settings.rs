@@ -4,7 +4,7 @@ use crate::error::check_finite_above;
 use crate::{Error, Result};
 
 /// How a score difference becomes a win probability.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Link {
     /// Bradley–Terry: P(a beats b) = σ(sₐ − s_b) (Bradley & Terry 1952).
     #[default]

@@ -38,8 +38,46 @@ pub(crate) struct Solved {
     pub status: FitStatus,
 }
 
-/// Maximises the problem's objective from `theta`; with `want_log_lik`
-/// the log-likelihood at the result is computed too.
+/// What the solver asks for next: an [`Evaluation`] (likelihood part only)
+/// at `point`, with the log-likelihood when `with_log_lik`.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// The parameter vector θ to evaluate at.
+    pub point: &'a [f64],
+    /// Whether the log-likelihood is needed (a logarithm per cell);
+    /// otherwise `log_lik` may be NaN.
+    pub with_log_lik: bool,
+}
+
+/// Where the solver stands after [`NewtonCg::advance`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SolverState {
+    /// Evaluate at [`NewtonCg::request`] and advance again.
+    Continue,
+    /// Finished; the result is [`NewtonCg::point`].
+    Done(FitStatus),
+}
+
+/// Which evaluation the solver waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// At the accepted point θ (the start, or θ again with its objective).
+    Accepted,
+    /// At the trial point θ + scale·d, gradient only.
+    Trial,
+    /// At the trial point with its objective (the slope tests were
+    /// inconclusive).
+    TrialObjective,
+    Finished(FitStatus),
+}
+
+/// Newton's method with a matrix-free, Jacobi-preconditioned conjugate
+/// gradient solve per step, as a state machine (argmin's shape: point →
+/// evaluation → step → status). It never evaluates the model itself: it
+/// says where it needs an [`Evaluation`] ([`Self::request`]) and takes it
+/// in [`Self::advance`], so one iteration rule and one convergence test
+/// serve every evaluator — the CPU's `f64` passes over the cells, the GPU
+/// kernels' `f32` ones, a step-by-step animation.
 ///
 /// A step is accepted when the objective's slope along it is still ≥ 0 at
 /// the new point (for a concave objective that proves it went up, without
@@ -48,90 +86,322 @@ pub(crate) struct Solved {
 /// rounding makes it near the optimum); otherwise the objectives are
 /// compared, and the step halved while it decreases. Under a prior the
 /// gradient alone can prove convergence (see [`Problem::curvature_floor`]).
-pub(crate) fn newton(problem: &Problem, mut theta: Vec<f64>, want_log_lik: bool) -> Solved {
-    let mut ev = Evaluation::default();
-    problem.evaluate_with(&theta, &mut ev, false);
-    let mut trial_ev = Evaluation::default();
-    let mut trial = theta.clone();
-    let max_iterations = problem.settings.max_iterations;
-    let finish = |theta: Vec<f64>, iterations: u32, status: FitStatus| {
-        let log_lik = if want_log_lik {
-            let mut full = Evaluation::default();
-            problem.evaluate(&theta, &mut full);
-            full.log_lik
-        } else {
-            f64::NAN
-        };
-        Solved {
+#[derive(Debug, Clone)]
+pub struct NewtonCg {
+    theta: Vec<f64>,
+    /// The evaluation at `theta`, prior included (empty before the first).
+    ev: Evaluation,
+    trial: Vec<f64>,
+    trial_ev: Evaluation,
+    direction: Vec<f64>,
+    start_slope: f64,
+    grad_norm: f64,
+    scale: f64,
+    iteration: u32,
+    steps_taken: u32,
+    tolerance: f64,
+    max_iterations: u32,
+    phase: Phase,
+    started: bool,
+}
+
+impl NewtonCg {
+    /// Starts at `theta` under the problem's tolerance and step cap.
+    pub(crate) fn new(problem: &Problem, theta: Vec<f64>) -> Self {
+        Self {
+            trial: theta.clone(),
             theta,
-            log_lik,
-            iterations,
-            status,
+            ev: Evaluation::default(),
+            trial_ev: Evaluation::default(),
+            direction: Vec::new(),
+            start_slope: 0.0,
+            grad_norm: f64::NAN,
+            scale: 1.0,
+            iteration: 1,
+            steps_taken: 0,
+            tolerance: problem.settings.tolerance,
+            max_iterations: problem.settings.max_iterations,
+            phase: Phase::Accepted,
+            started: false,
         }
-    };
-    for iteration in 1..=max_iterations {
-        let grad_norm = norm(&ev.grad);
+    }
+
+    /// Stops once the Newton step is at most `tolerance` (default: the
+    /// settings' tolerance). A coarser tolerance suits `f32` evaluations,
+    /// whose rounding hides smaller steps.
+    pub fn with_tolerance(mut self, tolerance: f64) -> Self {
+        if tolerance.is_finite() && tolerance > 0.0 {
+            self.tolerance = tolerance;
+        }
+        self
+    }
+
+    /// Stops after `max_iterations` steps at most (default: the
+    /// settings' cap; at least 1).
+    pub fn with_max_iterations(mut self, max_iterations: u32) -> Self {
+        self.max_iterations = max_iterations.max(1);
+        self
+    }
+
+    /// Where the next evaluation is needed, and whether with the
+    /// log-likelihood.
+    pub fn request(&self) -> Request<'_> {
+        match self.phase {
+            Phase::Accepted => Request {
+                point: &self.theta,
+                with_log_lik: self.started,
+            },
+            Phase::Trial => Request {
+                point: &self.trial,
+                with_log_lik: false,
+            },
+            Phase::TrialObjective => Request {
+                point: &self.trial,
+                with_log_lik: true,
+            },
+            Phase::Finished(_) => Request {
+                point: &self.theta,
+                with_log_lik: true,
+            },
+        }
+    }
+
+    /// The accepted point (the result once [`SolverState::Done`]).
+    pub fn point(&self) -> &[f64] {
+        &self.theta
+    }
+
+    /// Newton steps so far, counted as the fit reports them.
+    pub fn iterations(&self) -> u32 {
+        self.iteration
+    }
+
+    /// Accepted steps so far (the start is 0).
+    pub fn steps_taken(&self) -> u32 {
+        self.steps_taken
+    }
+
+    /// The objective at the accepted point, when known (NaN otherwise).
+    pub fn objective(&self) -> f64 {
+        self.ev.objective
+    }
+
+    /// Takes the evaluation asked for by [`Self::request`] (likelihood
+    /// part only: the prior is added here) and moves on.
+    ///
+    /// An evaluation whose lengths do not match the model is an error.
+    pub fn advance(
+        &mut self,
+        model: &super::PairwiseModel,
+        ev: Evaluation,
+    ) -> crate::Result<SolverState> {
+        self.advance_problem(&model.problem, ev)
+    }
+
+    pub(crate) fn advance_problem(
+        &mut self,
+        problem: &Problem,
+        mut ev: Evaluation,
+    ) -> crate::Result<SolverState> {
+        if let Phase::Finished(status) = self.phase {
+            return Ok(SolverState::Done(status));
+        }
+        if !problem.fits_evaluation(&ev) {
+            return Err(crate::Error::Numerical(
+                "the evaluation does not match the model's parameters and cells",
+            ));
+        }
+        let point = match self.phase {
+            Phase::Accepted => &self.theta,
+            _ => &self.trial,
+        };
+        problem.add_prior(point, &mut ev);
+        match self.phase {
+            Phase::Accepted if !self.started => {
+                self.started = true;
+                self.ev = ev;
+                self.plan(problem);
+            }
+            // θ's objective, asked for after inconclusive slope tests:
+            // now the trial's.
+            Phase::Accepted => {
+                self.ev = ev;
+                self.phase = Phase::TrialObjective;
+            }
+            Phase::Trial => self.judge_slopes(problem, ev),
+            Phase::TrialObjective => {
+                let slack = 1e-11 * (1.0 + self.ev.objective.abs());
+                let up = ev.objective.is_finite() && ev.objective >= self.ev.objective - slack;
+                self.trial_ev = ev;
+                self.settle(problem, up);
+            }
+            Phase::Finished(_) => {}
+        }
+        Ok(match self.phase {
+            Phase::Finished(status) => SolverState::Done(status),
+            _ => SolverState::Continue,
+        })
+    }
+
+    /// With the evaluation at θ in hand: converged, or the next direction
+    /// and its first trial point.
+    fn plan(&mut self, problem: &Problem) {
+        self.grad_norm = norm(&self.ev.grad);
         // With a prior of strength ≥ λ on every parameter the information's
         // eigenvalues are ≥ λ, so the Newton step is at most ‖g‖/λ long:
         // below the tolerance, converged without solving for it.
         let floor = problem.curvature_floor();
-        if floor > 0.0 && grad_norm <= problem.settings.tolerance * floor {
-            return finish(theta, iteration, FitStatus::Converged);
+        if floor > 0.0 && self.grad_norm <= self.tolerance * floor {
+            self.phase = Phase::Finished(FitStatus::Converged);
+            return;
         }
         // Forcing term: solve loosely far from the optimum, tightly near it.
-        let rtol = grad_norm.clamp(1e-12, 1e-2);
-        let direction = pcg(problem, &ev, &ev.grad, rtol);
-        let step = direction.iter().fold(0.0f64, |m, d| m.max(d.abs()));
-        if step <= problem.settings.tolerance {
-            return finish(theta, iteration, FitStatus::Converged);
+        let rtol = self.grad_norm.clamp(1e-12, 1e-2);
+        self.direction = pcg(problem, &self.ev, &self.ev.grad, rtol);
+        let step = self.direction.iter().fold(0.0f64, |m, d| m.max(d.abs()));
+        if step <= self.tolerance {
+            self.phase = Phase::Finished(FitStatus::Converged);
+            return;
         }
-        let start_slope = dot(&ev.grad, &direction);
-        let mut scale = 1.0;
+        self.start_slope = dot(&self.ev.grad, &self.direction);
+        self.scale = 1.0;
+        self.try_scale(problem);
+    }
+
+    /// Sets the trial point at the current scale, skipping infeasible
+    /// ones (halving), or stalls.
+    fn try_scale(&mut self, problem: &Problem) {
         loop {
-            for ((t, x), d) in trial.iter_mut().zip(&theta).zip(&direction) {
-                *t = x + scale * d;
+            for ((t, x), d) in self.trial.iter_mut().zip(&self.theta).zip(&self.direction) {
+                *t = x + self.scale * d;
             }
-            let accepted = problem.feasible(&trial) && {
-                problem.evaluate_with(&trial, &mut trial_ev, false);
-                let slope = dot(&trial_ev.grad, &direction);
-                if slope.is_finite() && slope >= 0.0 {
-                    true
-                } else if slope.is_finite()
-                    && slope + start_slope > 0.0
-                    && norm(&trial_ev.grad) < grad_norm
-                {
-                    // Slightly past the maximum along the step (as rounding
-                    // makes it near the optimum): the trapezoid estimate of
-                    // the change, exact for the quadratic model, is still
-                    // positive, and the gradient shrank.
-                    true
-                } else {
-                    if ev.objective.is_nan() {
-                        ev.objective = problem.objective_at(&theta);
-                    }
-                    let trial_objective = problem.objective_at(&trial);
-                    let slack = 1e-11 * (1.0 + ev.objective.abs());
-                    trial_objective.is_finite() && trial_objective >= ev.objective - slack
-                }
-            };
-            if accepted {
-                break;
+            if problem.feasible(&self.trial) {
+                self.phase = Phase::Trial;
+                return;
             }
-            scale *= 0.5;
-            if scale < MIN_STEP_SCALE {
-                return finish(theta, iteration, FitStatus::Stalled);
+            if !self.halve() {
+                return;
             }
-        }
-        std::mem::swap(&mut theta, &mut trial);
-        std::mem::swap(&mut ev, &mut trial_ev);
-        if theta.iter().any(|t| t.abs() > DIVERGED_AT) {
-            return finish(theta, iteration, FitStatus::Diverged);
-        }
-        if iteration == max_iterations {
-            return finish(theta, iteration, FitStatus::MaxIterations);
         }
     }
-    finish(theta, max_iterations, FitStatus::MaxIterations)
+
+    /// Halves the step; false (and stalled) below the smallest scale.
+    fn halve(&mut self) -> bool {
+        self.scale *= 0.5;
+        if self.scale < MIN_STEP_SCALE {
+            self.phase = Phase::Finished(FitStatus::Stalled);
+            return false;
+        }
+        true
+    }
+
+    /// The slope tests on the trial's gradient; the objectives when they
+    /// are inconclusive.
+    fn judge_slopes(&mut self, problem: &Problem, trial_ev: Evaluation) {
+        let slope = dot(&trial_ev.grad, &self.direction);
+        let accepted = if slope.is_finite() && slope >= 0.0 {
+            Some(true)
+        } else if slope.is_finite()
+            && slope + self.start_slope > 0.0
+            && norm(&trial_ev.grad) < self.grad_norm
+        {
+            // Slightly past the maximum along the step (as rounding makes
+            // it near the optimum): the trapezoid estimate of the change,
+            // exact for the quadratic model, is still positive, and the
+            // gradient shrank.
+            Some(true)
+        } else {
+            None
+        };
+        self.trial_ev = trial_ev;
+        match accepted {
+            Some(up) => self.settle(problem, up),
+            None if self.ev.objective.is_nan() => self.phase = Phase::Accepted,
+            None => self.phase = Phase::TrialObjective,
+        }
+    }
+
+    /// Accepts the trial (and plans the next step) or halves the step.
+    fn settle(&mut self, problem: &Problem, accepted: bool) {
+        if !accepted {
+            if self.halve() {
+                self.try_scale(problem);
+            }
+            return;
+        }
+        std::mem::swap(&mut self.theta, &mut self.trial);
+        std::mem::swap(&mut self.ev, &mut self.trial_ev);
+        self.steps_taken += 1;
+        if self.theta.iter().any(|t| t.abs() > DIVERGED_AT) {
+            self.phase = Phase::Finished(FitStatus::Diverged);
+            return;
+        }
+        if self.iteration >= self.max_iterations {
+            self.phase = Phase::Finished(FitStatus::MaxIterations);
+            return;
+        }
+        self.iteration += 1;
+        self.plan(problem);
+    }
+}
+
+/// Maximises the problem's objective from `theta` on the CPU (`f64`
+/// evaluations driving [`NewtonCg`]); with `want_log_lik` the
+/// log-likelihood at the result is computed too.
+pub(crate) fn newton(problem: &Problem, theta: Vec<f64>, want_log_lik: bool) -> Solved {
+    newton_observed(problem, theta, want_log_lik, &mut |_| {})
+}
+
+/// [`newton`], calling `on_step` after every accepted step.
+pub(crate) fn newton_observed(
+    problem: &Problem,
+    theta: Vec<f64>,
+    want_log_lik: bool,
+    on_step: &mut dyn FnMut(&NewtonCg),
+) -> Solved {
+    let mut solver = NewtonCg::new(problem, theta);
+    let status = run_on_cpu(problem, &mut solver, on_step);
+    let log_lik = if want_log_lik {
+        let mut full = Evaluation::default();
+        problem.likelihood_with(solver.point(), &mut full, true);
+        full.log_lik
+    } else {
+        f64::NAN
+    };
+    Solved {
+        iterations: solver.iterations(),
+        theta: solver.theta,
+        log_lik,
+        status,
+    }
+}
+
+/// Drives `solver` to the end with `f64` evaluations.
+/// `on_step` is called after every accepted step.
+pub(crate) fn run_on_cpu(
+    problem: &Problem,
+    solver: &mut NewtonCg,
+    on_step: &mut dyn FnMut(&NewtonCg),
+) -> FitStatus {
+    if problem.settings.max_iterations == 0 {
+        return FitStatus::MaxIterations;
+    }
+    let mut ev = Evaluation::default();
+    loop {
+        let request = solver.request();
+        problem.likelihood_with(request.point, &mut ev, request.with_log_lik);
+        let steps = solver.steps_taken();
+        let state = solver.advance_problem(problem, std::mem::take(&mut ev));
+        if solver.steps_taken() > steps {
+            on_step(solver);
+        }
+        match state {
+            Ok(SolverState::Continue) => {}
+            Ok(SolverState::Done(status)) => return status,
+            // The CPU's own evaluations always fit the problem.
+            Err(_) => return FitStatus::Stalled,
+        }
+    }
 }
 
 fn norm(v: &[f64]) -> f64 {

@@ -5,7 +5,6 @@
 use super::uncertainty::Method;
 use super::*;
 use crate::table::{Advantage, Outcome, PairRow, PairTable};
-use crate::{ComparisonGraph, Dataset, Vote, Winner};
 
 fn row(a: u32, b: u32, outcome: Outcome, advantage: Advantage, count: u32) -> PairRow {
     PairRow {
@@ -59,35 +58,6 @@ fn settings(link: Link, ties: TieModel, order_effect: bool, l2: f64) -> Pairwise
         order_effect,
         l2,
         ..PairwiseSettings::default()
-    }
-}
-
-#[test]
-fn matches_the_skeleton_bt_solver() {
-    let votes: Vec<Vote> = [
-        (0, 1, Winner::A),
-        (1, 2, Winner::Tie),
-        (2, 0, Winner::B),
-        (1, 0, Winner::A),
-        (2, 1, Winner::A),
-    ]
-    .iter()
-    .map(|&(a, b, w)| Vote::new(a, b, w))
-    .collect();
-    let data = Dataset::new(vec!["a".into(), "b".into(), "c".into()], votes).unwrap();
-    let old = crate::fit_bt(
-        &ComparisonGraph::from_dataset(&data),
-        crate::BtSettings::default(),
-    )
-    .unwrap();
-    let mut model =
-        PairwiseModel::new(&PairTable::from_dataset(&data), PairwiseSettings::default()).unwrap();
-    let fit = model.fit(None);
-    assert!(fit.converged());
-    let unc = model.uncertainty(&fit, Method::Fisher, 0.95).unwrap();
-    for i in 0..3 {
-        assert!((fit.scores[i] - old.scores[i]).abs() < 1e-9);
-        assert!((unc.score_se[i] - old.standard_errors[i]).abs() < 1e-9);
     }
 }
 

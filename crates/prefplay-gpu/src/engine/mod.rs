@@ -11,10 +11,7 @@ mod work;
 pub use bootstrap::{EngineBootstrap, gpu_bootstrap_refusal};
 pub use personal::EngineTrainer;
 
-use prefplay_core::bt::fit_bt_from;
-use prefplay_core::{
-    BtFit, BtNewton, BtSettings, ComparisonGraph, NewtonStatus, bt_pieces_reference,
-};
+use prefplay_core::pairwise::{PairwiseFit, PairwiseModel, SolverState};
 
 use crate::{GpuContext, GpuError};
 
@@ -53,8 +50,8 @@ pub struct EngineOutput<T> {
     pub choice: Option<String>,
 }
 
-/// A Bradley–Terry fit and the engine that produced it.
-pub type EngineRun = EngineOutput<BtFit>;
+/// A pairwise fit and the engine that produced it.
+pub type EngineRun = EngineOutput<PairwiseFit>;
 
 impl Engine {
     /// `Auto` on the adapter wgpu finds, or the CPU with the reason when
@@ -102,39 +99,68 @@ impl Engine {
         }
     }
 
-    /// Fits Bradley–Terry on this engine; a GPU failure reruns the fit on
-    /// the CPU and says why in [`EngineRun::fallback_reason`].
-    pub async fn fit_bt(
-        &self,
-        graph: &ComparisonGraph,
-        settings: BtSettings,
-    ) -> prefplay_core::Result<EngineRun> {
-        self.fit_bt_observed(graph, settings, &mut |_| {}).await
+    /// Fits `model` on this engine: one solver ([`prefplay_core::pairwise::NewtonCg`])
+    /// whose evaluations come from the GPU's `f32` kernel until its steps
+    /// are below [`F32_PHASE_TOLERANCE`], then from the CPU in `f64` from
+    /// that point ([`PairwiseModel::fit`]), so both engines give the same
+    /// scores to the solver tolerance. Models the kernel does not cover,
+    /// and any GPU failure, run on the CPU and say why.
+    pub async fn fit_pairwise(&self, model: &mut PairwiseModel) -> EngineRun {
+        self.fit_pairwise_observed(model, &mut |_| {}).await
     }
 
-    /// [`Engine::fit_bt`], calling `on_step` after every Newton step (for
-    /// progress reports; after a GPU failure the CPU's steps follow).
-    pub async fn fit_bt_observed(
+    /// [`Engine::fit_pairwise`], calling `on_step` after every accepted
+    /// Newton step (for progress reports; after a GPU failure the CPU's
+    /// steps follow).
+    pub async fn fit_pairwise_observed(
         &self,
-        graph: &ComparisonGraph,
-        settings: BtSettings,
+        model: &mut PairwiseModel,
         on_step: &mut dyn FnMut(Step),
-    ) -> prefplay_core::Result<EngineRun> {
-        // Only one of the two closures runs at a time.
+    ) -> EngineRun {
+        let cells = model.n_cells() as u64;
         let on_step = std::cell::RefCell::new(on_step);
-        self.dispatch(
-            choice::Workload::Fits,
-            (graph.n_entries() / 2) as u64,
-            async |ctx| {
-                let mut relay = |step: Step| (on_step.borrow_mut())(step);
-                fit_bt_gpu_observed(ctx, graph, settings, &mut relay).await
-            },
-            || {
-                let mut relay = |step: Step| (on_step.borrow_mut())(step);
-                fit_bt_cpu_observed(graph, settings, &mut relay)
-            },
-        )
-        .await
+        let phase = {
+            let model: &PairwiseModel = model;
+            let covered = model.plain_bt_cells().is_some();
+            self.dispatch(
+                choice::Workload::Fits,
+                cells,
+                async |ctx| {
+                    if !covered {
+                        return Err(GpuError::Unsupported(
+                            "the GPU kernel fits plain Bradley–Terry only".into(),
+                        ));
+                    }
+                    let mut relay = |step: Step| (on_step.borrow_mut())(step);
+                    gpu_phase(ctx, model, &mut relay).await
+                },
+                || Ok((Vec::new(), 0)),
+            )
+            .await
+        };
+        // The CPU phase cannot fail with a GPU error: dispatch's CPU arm is Ok.
+        let phase = phase.unwrap_or_else(|e| EngineOutput {
+            value: (Vec::new(), 0),
+            engine: "CPU".into(),
+            fallback_reason: Some(e.to_string()),
+            choice: None,
+        });
+        let (start, gpu_steps) = phase.value;
+        let start = (!start.is_empty()).then_some(start.as_slice());
+        let mut fit = model.fit_observed(start, &mut |solver| {
+            (on_step.borrow_mut())(Step {
+                iteration: gpu_steps + solver.steps_taken(),
+                log_lik: solver.objective(),
+                on_gpu: false,
+            });
+        });
+        fit.iterations += gpu_steps;
+        EngineOutput {
+            value: fit,
+            engine: phase.engine,
+            fallback_reason: phase.fallback_reason,
+            choice: phase.choice,
+        }
     }
 
     /// Runs `on_gpu` on the GPU this engine picks for `work` (in
@@ -181,73 +207,42 @@ pub(crate) fn gpu_label(ctx: &GpuContext) -> String {
 pub struct Step {
     /// Steps taken so far (1 after the first).
     pub iteration: u32,
-    /// Log-likelihood at the point the step started from.
+    /// The log-posterior at the step's new point, when the solver knows
+    /// it (NaN otherwise: it avoids the logarithms where it can).
     pub log_lik: f64,
-    /// Whether the step's pieces came from the GPU.
+    /// Whether the step's evaluations came from the GPU.
     pub on_gpu: bool,
 }
 
-/// The CPU fit of [`prefplay_core::fit_bt`], calling `on_step` after every step.
-pub fn fit_bt_cpu_observed(
-    graph: &ComparisonGraph,
-    settings: BtSettings,
+/// The GPU phase of [`Engine::fit_pairwise`]: the model's solver driven
+/// by the `bt_pieces` kernel to [`F32_PHASE_TOLERANCE`]; returns its point
+/// (the CPU's warm start) and the steps it took.
+async fn gpu_phase(
+    ctx: &GpuContext,
+    model: &PairwiseModel,
     on_step: &mut dyn FnMut(Step),
-) -> prefplay_core::Result<BtFit> {
-    let mut solver = BtNewton::new(graph.n_items(), settings, None)?;
+) -> Result<(Vec<f64>, u32), GpuError> {
+    let problem = ctx.upload_bt(model).await?;
+    let mut solver = model.solver(None).with_tolerance(F32_PHASE_TOLERANCE);
     loop {
-        let pieces = bt_pieces_reference(graph, solver.point());
-        let status = solver.step(graph, &pieces)?;
-        on_step(Step {
-            iteration: solver.iterations(),
-            log_lik: pieces.log_lik,
-            on_gpu: false,
-        });
-        if status != NewtonStatus::Continue {
-            return solver.finish(status);
+        let request = solver.request();
+        let mut ev = ctx
+            .bt_pieces(&problem, request.point, request.with_log_lik)
+            .await?;
+        remove_gradient_mean(&mut ev.grad);
+        let steps = solver.steps_taken();
+        let state = solver.advance(model, ev)?;
+        if solver.steps_taken() > steps {
+            on_step(Step {
+                iteration: solver.steps_taken(),
+                log_lik: solver.objective(),
+                on_gpu: true,
+            });
+        }
+        if let SolverState::Done(_) = state {
+            return Ok((solver.point().to_vec(), solver.steps_taken()));
         }
     }
-}
-
-/// Fits on the GPU (Newton steps with `f32` pieces until the step is below
-/// [`F32_PHASE_TOLERANCE`]), then refines in `f64` on the CPU.
-pub async fn fit_bt_gpu(
-    ctx: &GpuContext,
-    graph: &ComparisonGraph,
-    settings: BtSettings,
-) -> Result<BtFit, GpuError> {
-    fit_bt_gpu_observed(ctx, graph, settings, &mut |_| {}).await
-}
-
-/// [`fit_bt_gpu`], calling `on_step` after every GPU Newton step.
-pub async fn fit_bt_gpu_observed(
-    ctx: &GpuContext,
-    graph: &ComparisonGraph,
-    settings: BtSettings,
-    on_step: &mut dyn FnMut(Step),
-) -> Result<BtFit, GpuError> {
-    let problem = ctx.upload_bt(graph).await?;
-    let gpu_settings = BtSettings {
-        tolerance: settings.tolerance.max(F32_PHASE_TOLERANCE),
-        ..settings
-    };
-    let mut solver = BtNewton::new(graph.n_items(), gpu_settings, None)?;
-    loop {
-        let mut pieces = ctx.bt_pieces(&problem, solver.point()).await?;
-        remove_gradient_mean(&mut pieces.grad);
-        let status = solver.step(graph, &pieces)?;
-        on_step(Step {
-            iteration: solver.iterations(),
-            log_lik: pieces.log_lik,
-            on_gpu: true,
-        });
-        if status != NewtonStatus::Continue {
-            break;
-        }
-    }
-    let gpu_iterations = solver.iterations();
-    let mut fit = fit_bt_from(graph, settings, Some(solver.best_point()))?;
-    fit.iterations += gpu_iterations;
-    Ok(fit)
 }
 
 /// The likelihood's gradient sums to zero exactly (every comparison adds
