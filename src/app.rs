@@ -3,8 +3,8 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use prefplay_core::collect::{self, Ballot};
-use prefplay_core::model_choice::ModelKind;
+use prefplay_core::playground::collect::{self, Ballot};
+use prefplay_core::playground::model_choice::ModelKind;
 use wasm_bindgen::JsCast;
 
 use crate::browser::url_parameter;
@@ -14,8 +14,8 @@ use crate::components::{
     SimulationCharts, SinglePanel, TransferBar, VotePanel, WinMatrices, move_item,
 };
 use crate::fit_job::{EngineRequest, FitInput};
-use crate::fit_runner::{FitOutputs, FitRunner, FitState, FitSummary};
 use crate::images::Images;
+use crate::job_runner::{FitOutputs, FitState, FitSummary, JobRunner};
 use crate::keys::{KeyIntent, Modifiers, intent_for_key};
 use crate::scenario::Scenario;
 use crate::session::{Action, Chooser, Estimates, Task};
@@ -84,14 +84,9 @@ pub fn App() -> impl IntoView {
     let ranking = RwSignal::new(Vec::<u32>::new());
     let cursor = RwSignal::new(0usize);
     let (fit, set_fit) = signal(Err::<FitSummary, String>("Fitting…".into()));
-    let outputs = FitOutputs {
-        result: set_fit,
-        state: RwSignal::new(FitState::Idle),
-        engine: RwSignal::new(None),
-        progress_events: RwSignal::new(0),
-        last_span_ms: RwSignal::new(None),
-    };
-    let runner = FitRunner::start(outputs, engine_by_url());
+    let outputs = FitOutputs::new(set_fit);
+    let runner = JobRunner::start(outputs, engine_by_url());
+    provide_context(runner);
     let confirming_reset = RwSignal::new(false);
     let reveal = RwSignal::new(false);
     let engine_note = Signal::derive(move || outputs.engine.get().and_then(|(_, note)| note));
@@ -448,7 +443,7 @@ pub fn App() -> impl IntoView {
         let t = workspace.with(|w| w.truths.get(&w.active_deck).cloned())?;
         let e = estimates.get()?;
         (reveal.get() && t.len() == e.scores.len())
-            .then(|| prefplay_core::evaluation::kendall_tau(&e.scores, &t))
+            .then(|| prefplay_core::inference::evaluation::kendall_tau(&e.scores, &t))
     };
     let n_ballots = Signal::derive(move || workspace.with(|w| w.deck_ballots().len()));
     let progress = move || {
@@ -656,6 +651,10 @@ pub fn App() -> impl IntoView {
                     }
                     data-progress-events=move || outputs.progress_events.get().to_string()
                     data-fit-span-ms=move || outputs.last_span_ms.get().map(|(a, b)| format!("{a:.1} {b:.1}"))
+                    data-phase-ms=move || fit.with(|f| f.as_ref().ok().map(|s| {
+                        let p = s.phase_ms;
+                        format!("{:.1} {:.1} {:.1}", p.aggregate, p.solve, p.intervals)
+                    }))
                 >
                     {move || match (outputs.state.get(), fit.get()) {
                         (FitState::Running { step, started_ms }, _) if step > 0 => format!(

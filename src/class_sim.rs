@@ -1,10 +1,10 @@
 //! "Simulate a class": simulated voters with hidden utilities vote on the
 //! deck on screen, streamed in at a chosen speed, so a teacher can show
 //! what Bradley–Terry recovers and where it breaks. Pure logic (no DOM),
-//! tested natively; the votes come from `prefplay_core::simulate`.
+//! tested natively; the votes come from `prefplay_core::data::simulate`.
 
-use prefplay_core::collect::{Ballot, Observation};
-use prefplay_core::simulate::{PairPolicy, SimulationSettings, simulate};
+use prefplay_core::data::simulate::{PairPolicy, SimulationSettings, simulate};
+use prefplay_core::playground::collect::{Ballot, Observation};
 
 use crate::workspace::Workspace;
 

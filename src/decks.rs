@@ -1,8 +1,8 @@
 //! The built-in decks (files in `www/decks/`, compiled in so the page
 //! needs no fetch) and the deck a pasted list or CSV file makes.
 
-use prefplay_core::collect::{Deck, DeckItem, DeckKind, parse_csv_deck};
-use prefplay_core::deck::parse_deck;
+use prefplay_core::data::deck::parse_deck;
+use prefplay_core::playground::collect::{Deck, DeckItem, DeckKind, parse_csv_deck};
 
 const ICE_CREAM: &str = include_str!("../www/decks/ice-cream.txt");
 const EMOJI: &str = include_str!("../www/decks/emoji.txt");

@@ -1,13 +1,13 @@
 //! One fit, from votes to the rows the page shows: run in the fit worker
 //! (`worker.rs`) or, when no worker can be started, on the page.
 
-use prefplay_core::leaderboard::{ItemRecord, Z_95, rank_rows};
-use prefplay_core::model_choice::{
+use prefplay_core::data::rankings::Ranking;
+use prefplay_core::data::simulate::{SimulationSettings, simulate};
+use prefplay_core::inference::leaderboard::{ItemRecord, Z_95, rank_rows};
+use prefplay_core::models::pairwise::{Link, PairwiseModel, PairwiseSettings};
+use prefplay_core::playground::model_choice::{
     ChoiceFit, ModelChoice, finish_pairwise, fit_choice, pairwise_model,
 };
-use prefplay_core::pairwise::{Link, PairwiseModel, PairwiseSettings};
-use prefplay_core::rankings::Ranking;
-use prefplay_core::simulate::{SimulationSettings, simulate};
 use prefplay_core::{LeaderboardRow, Vote};
 use prefplay_gpu::{Engine, EngineOutput, Step};
 use serde::{Deserialize, Serialize};
@@ -32,7 +32,7 @@ pub struct RowView {
     /// Raw tallies.
     pub ties: u32,
     /// Best rank the 95% intervals allow (see
-    /// `prefplay_core::leaderboard::rank_intervals`).
+    /// `prefplay_core::inference::leaderboard::rank_intervals`).
     pub rank_best: usize,
     /// Worst rank the 95% intervals allow.
     pub rank_worst: usize,
@@ -86,8 +86,14 @@ pub struct FitSummary {
     pub fallback_reason: Option<String>,
     /// Why the auto engine chose the CPU, if it did.
     pub choice: Option<String>,
-    /// Wall time of the fit (aggregation, solve, read-backs), milliseconds.
+    /// Wall time of the whole job (aggregation, solve, read-backs,
+    /// intervals), milliseconds.
     pub fit_ms: f64,
+    /// Where that time went, milliseconds: aggregating the votes into the
+    /// model's cells, the solver, the intervals (zeros for models fitted
+    /// in one step).
+    #[serde(default)]
+    pub phase_ms: PhaseMs,
     /// Newton steps.
     pub iterations: u32,
     /// Where the fit ran: "worker" or "page".
@@ -103,6 +109,17 @@ pub struct FitSummary {
     /// error, when estimated.
     #[serde(default)]
     pub order_effect: Option<(f64, f64)>,
+}
+
+/// A fit's time by phase, milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct PhaseMs {
+    /// Checking the votes and aggregating them into cells.
+    pub aggregate: f64,
+    /// The solver.
+    pub solve: f64,
+    /// Standard errors and intervals.
+    pub intervals: f64,
 }
 
 /// What one fit needs.
@@ -162,7 +179,7 @@ pub fn now_ms() -> f64 {
 }
 
 /// Fits `input`, reporting each Newton step. Every model goes through
-/// `prefplay_core::model_choice`; the pairwise ones (BT, Thurstone) fit
+/// `prefplay_core::playground::model_choice`; the pairwise ones (BT, Thurstone) fit
 /// on `engine` — the one solver, its evaluations on the GPU where the
 /// engine chooses it and its kernel covers the model, else on the CPU.
 /// `fit_ms` covers the whole job: aggregation, fit and intervals.
@@ -180,10 +197,15 @@ pub async fn fit_votes(
     } = input;
     let started = now_ms();
     let records = ItemRecord::tally(items.len(), &votes);
+    let mut phases = PhaseMs::default();
     let (fit, run) = match pairwise_model(&items, &votes, &choice).map_err(|e| e.to_string())? {
         Some(mut model) => {
+            phases.aggregate = now_ms() - started;
             let run = engine.fit_pairwise_observed(&mut model, on_step).await;
-            (finish_pairwise(&model, &run.value, &choice), Some(run))
+            phases.solve = now_ms() - started - phases.aggregate;
+            let fit = finish_pairwise(&model, &run.value, &choice);
+            phases.intervals = now_ms() - started - phases.aggregate - phases.solve;
+            (fit, Some(run))
         }
         None => {
             let fit = fit_choice(&items, &votes, &rankings, &choice).map_err(|e| e.to_string())?;
@@ -191,18 +213,20 @@ pub async fn fit_votes(
         }
     };
     let fit_ms = now_ms() - started;
-    Ok(summarize(
+    let mut summary = summarize(
         &fit,
         run.as_ref(),
         &choice,
         (&items, &records, votes.len()),
         fit_ms,
         thread,
-    ))
+    );
+    summary.phase_ms = phases;
+    Ok(summary)
 }
 
 /// Simulates `n_votes` votes on `n_items` items (hidden utilities,
-/// random pairs; `prefplay_core::simulate`, seeded) and fits them with
+/// random pairs; `prefplay_core::data::simulate`, seeded) and fits them with
 /// the default model: the page's `?simulate=N` load test.
 pub async fn simulate_and_fit(
     engine: &Engine,
@@ -224,18 +248,26 @@ pub async fn simulate_and_fit(
     let records = sim.table.records();
     let mut model =
         PairwiseModel::new(&sim.table, PairwiseSettings::default()).map_err(|e| e.to_string())?;
+    let aggregate = now_ms() - started;
     let run = engine.fit_pairwise_observed(&mut model, on_step).await;
+    let solve = now_ms() - started - aggregate;
     let fit = finish_pairwise(&model, &run.value, &choice);
     let fit_ms = now_ms() - started;
     let labels = sim.table.items().to_vec();
-    Ok(summarize(
+    let mut summary = summarize(
         &fit,
         Some(&run),
         &choice,
         (&labels, &records, n_votes),
         fit_ms,
         thread,
-    ))
+    );
+    summary.phase_ms = PhaseMs {
+        aggregate,
+        solve,
+        intervals: fit_ms - aggregate - solve,
+    };
+    Ok(summary)
 }
 
 /// The typed fit as the page shows it; `run` says which engine fitted a
@@ -302,6 +334,7 @@ fn summarize<T>(
         fallback_reason,
         choice: choice_note,
         fit_ms,
+        phase_ms: PhaseMs::default(),
         iterations: fit.iterations,
         thread: thread.to_string(),
         model: choice.describe(),

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
-use prefplay_core::collect::{Deck, DeckItem, DeckKind};
+use prefplay_core::playground::collect::{Deck, DeckItem, DeckKind};
 
 use crate::storage::Store;
 use crate::workspace::Workspace;

@@ -10,7 +10,7 @@
 //! | thumbs | ↑ or + up · ↓ or − down |
 //! | rate 1–5 | 1 … 5 |
 
-use prefplay_core::table::Outcome;
+use prefplay_core::data::table::Outcome;
 
 use crate::session::Action;
 use crate::workspace::Mode;

@@ -6,6 +6,7 @@
 //! page (`src/main.rs`) and the fit worker (`src/bin/prefplay-worker.rs`).
 #![deny(missing_docs)]
 
+pub mod analyses;
 mod app;
 pub mod browser;
 pub mod class_sim;
@@ -13,9 +14,10 @@ pub mod components;
 pub mod decks;
 pub mod export;
 pub mod fit_job;
-pub mod fit_runner;
 mod fragment;
 pub mod images;
+pub mod job_runner;
+pub mod jobs;
 pub mod keys;
 pub mod lab;
 pub mod personal_lab;

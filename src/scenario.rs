@@ -5,8 +5,8 @@
 //! replaced each time it is loaded, so the user's decks and votes are
 //! never touched. Pure logic (no DOM), tested natively.
 
-use prefplay_core::collect::Observation;
-use prefplay_core::model_choice::ModelChoice;
+use prefplay_core::playground::collect::Observation;
+use prefplay_core::playground::model_choice::ModelChoice;
 
 use crate::class_sim::{ClassSettings, start_class};
 use crate::decks::DEFAULT_DECK_ID;
@@ -160,7 +160,7 @@ impl Scenario {
         workspace.add_deck(deck)?;
         workspace.settings.mode = Mode::Pair;
         workspace.settings.strategy = StrategyChoice::InformationGain;
-        workspace.settings.view = prefplay_core::collect::View::Pooled;
+        workspace.settings.view = prefplay_core::playground::collect::View::Pooled;
         workspace.settings.model = ModelChoice {
             order_effect: self == Scenario::PositionBias,
             ..ModelChoice::default()
@@ -186,8 +186,8 @@ impl Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use prefplay_core::collect::{View, fit_votes};
-    use prefplay_core::diagnosis::PairGraph;
+    use prefplay_core::inference::diagnosis::PairGraph;
+    use prefplay_core::playground::collect::{View, fit_votes};
 
     #[test]
     fn every_scenario_loads_on_its_own_deck_and_replays_with_its_seed() {

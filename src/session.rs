@@ -1,16 +1,16 @@
 //! What is on screen next and why: the task chooser. Pure logic (no DOM),
 //! tested natively.
 //!
-//! Pairs come from `prefplay_core::selection` under the chosen strategy.
+//! Pairs come from `prefplay_core::inference::selection` under the chosen strategy.
 //! Best-of-k and ranking show that pair plus the k − 2 items shown least
 //! so far on this deck. Thumbs and Likert show the item the active
 //! participant has rated least. Without a fit yet, the active strategies
 //! fall back to the least-shown pair and say so.
 
-use prefplay_core::collect::{Ballot, Observation};
-use prefplay_core::pairwise::Link;
-use prefplay_core::selection::{Belief, PairExposures, Strategy, choose_pair};
-use prefplay_core::table::Outcome;
+use prefplay_core::data::table::Outcome;
+use prefplay_core::inference::selection::{Belief, PairExposures, Strategy, choose_pair};
+use prefplay_core::models::pairwise::Link;
+use prefplay_core::playground::collect::{Ballot, Observation};
 use rand::Rng;
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;

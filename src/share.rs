@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use prefplay_core::collect::{Ballot, Deck, View};
+use prefplay_core::playground::collect::{Ballot, Deck, View};
 use serde::{Deserialize, Serialize};
 
 use crate::transfer::{WORKSPACE_FORMAT, WORKSPACE_VERSION, WorkspaceFile};
@@ -191,8 +191,8 @@ impl ShareState {
 mod tests {
     use super::*;
     use crate::transfer::{Incoming, merge};
-    use prefplay_core::collect::Observation;
-    use prefplay_core::table::Outcome;
+    use prefplay_core::data::table::Outcome;
+    use prefplay_core::playground::collect::Observation;
 
     fn vote(id: usize, participant: u32) -> Ballot {
         Ballot {

@@ -23,9 +23,11 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::io::Cursor;
 
-use prefplay_core::collect::{self, Ballot, Deck, DeckItem, DeckKind, Observation, View};
-use prefplay_core::formats::{Format, detect, read_table, write_table};
-use prefplay_core::table::{Outcome, PairTable};
+use prefplay_core::data::formats::{Format, detect, read_table, write_table};
+use prefplay_core::data::table::{Outcome, PairTable};
+use prefplay_core::playground::collect::{
+    self, Ballot, Deck, DeckItem, DeckKind, Observation, View,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::workspace::Workspace;

@@ -1,12 +1,13 @@
-//! The fit worker: a dedicated Web Worker (built by Trunk from
+//! The worker: a dedicated Web Worker (built by Trunk from
 //! `src/bin/prefplay-worker.rs`) that owns an engine — WebGPU when the
-//! worker has it, else the CPU — and runs fits off the page's thread,
-//! posting a progress message after every Newton step.
+//! worker has it, else the CPU — and runs every job of the protocol
+//! (`worker_protocol`: fits and analyses) off the page's thread, posting a
+//! progress message after every Newton step of a fit.
 //!
 //! `?engine=cpu|gpu` in the worker's address forces an engine (the page
 //! passes its own on); without it the engine is `Engine::Auto`. When the
 //! worker has no GPU adapter it says so, and the page may fit on its own
-//! GPU instead (`fit_runner.rs`).
+//! GPU instead (`job_runner.rs`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -16,8 +17,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::fit_job::{EngineRequest, FitInput, fit_votes, simulate_and_fit};
-use crate::worker_protocol::{Job, Reply, Request, unpack_votes};
+use crate::fit_job::EngineRequest;
+use crate::jobs::run_job;
+use crate::worker_protocol::{Reply, Request, unpack_votes};
 
 type Incoming = (Request, Vec<u32>);
 
@@ -92,31 +94,14 @@ async fn handle(engine: Rc<Engine>, (request, words): Incoming) {
             log_lik: step.log_lik.is_finite().then_some(step.log_lik),
         });
     };
-    let result = match request.job {
-        Job::Fit {
-            items,
-            model,
-            rankings,
-        } => match unpack_votes(&words) {
-            Ok(votes) => {
-                let input = FitInput {
-                    items,
-                    votes,
-                    model,
-                    rankings,
-                };
-                fit_votes(&engine, input, "worker", &mut on_step).await
-            }
-            Err(e) => Err(e),
-        },
-        Job::Simulate { votes, items, seed } => {
-            simulate_and_fit(&engine, votes, items, seed, "worker", &mut on_step).await
-        }
+    let result = match unpack_votes(&words) {
+        Ok(votes) => run_job(&engine, request.job, votes, "worker", &mut on_step).await,
+        Err(e) => Err(e),
     };
     post(&match result {
-        Ok(summary) => Reply::Done {
+        Ok(result) => Reply::Done {
             id,
-            summary: Box::new(summary),
+            result: Box::new(result),
         },
         Err(message) => Reply::Failed { id, message },
     });

@@ -1,19 +1,27 @@
-//! Messages between the page and the fit worker. A request travels as a
-//! two-element array: its JSON ([`Request`]) and, for a fit, the votes as
-//! a `Uint32Array` of (left, right, outcome) triples whose buffer is
-//! transferred, not copied. Replies are JSON strings ([`Reply`]).
+//! Messages between the page and the worker: one typed job protocol for
+//! every computation the page asks for. A request travels as a
+//! two-element array: its JSON ([`Request`]) and the votes the job reads
+//! as a `Uint32Array` of (left, right, outcome) triples whose buffer is
+//! transferred, not copied. Replies are JSON strings ([`Reply`]): progress
+//! while a job runs, then its typed result ([`JobResult`]) or why it
+//! failed.
 
-use prefplay_core::model_choice::ModelChoice;
-use prefplay_core::rankings::Ranking;
+use prefplay_core::data::rankings::Ranking;
+use prefplay_core::inference::evaluation::HeldOut;
+use prefplay_core::inference::selection::Strategy;
+use prefplay_core::playground::model_choice::ModelChoice;
+use prefplay_core::playground::race::{RacePoint, RaceSettings};
 use prefplay_core::{Vote, Winner};
 use serde::{Deserialize, Serialize};
 
+use crate::analyses::Replay;
 use crate::fit_job::FitSummary;
 
-/// What the worker is asked to do.
+/// What the worker is asked to do. The votes (where a job reads them)
+/// travel beside the JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Job {
-    /// Fit the transferred votes on these items.
+    /// Fit the votes on these items.
     Fit {
         /// Item labels.
         items: Vec<String>,
@@ -33,6 +41,88 @@ pub enum Job {
         /// Seed.
         seed: u64,
     },
+    /// The convergence animation's frames: the scores before the first
+    /// Newton step and after each one, at most `max_steps`.
+    NewtonPath {
+        /// Item labels.
+        items: Vec<String>,
+        /// The model controls' choice.
+        model: ModelChoice,
+        /// Most steps.
+        max_steps: u32,
+    },
+    /// The held-out check: a seeded `fraction` of the votes set aside.
+    HeldOut {
+        /// Item labels.
+        items: Vec<String>,
+        /// The model controls' choice.
+        model: ModelChoice,
+        /// Share held out.
+        fraction: f64,
+        /// Seed of the split.
+        seed: u64,
+    },
+    /// Elo as cast and shuffled against BT refitted as votes arrive,
+    /// following `followed` items.
+    EloReplay {
+        /// Item labels.
+        items: Vec<String>,
+        /// The items whose lines are drawn.
+        followed: Vec<usize>,
+        /// Elo's K.
+        k: f64,
+        /// Seed of the shuffle.
+        seed: u64,
+    },
+    /// Random against active selection on simulated classes.
+    Race {
+        /// The simulated classes.
+        settings: RaceSettings,
+        /// The strategies raced, one curve each.
+        strategies: Vec<Strategy>,
+    },
+}
+
+/// Which analysis a job is: at most one of each kind waits at a time
+/// (a newer request replaces an older one), and each has its own result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AnalysisKind {
+    /// [`Job::NewtonPath`].
+    NewtonPath,
+    /// [`Job::HeldOut`].
+    HeldOut,
+    /// [`Job::EloReplay`].
+    EloReplay,
+    /// [`Job::Race`].
+    Race,
+}
+
+impl Job {
+    /// The analysis this job is, or `None` for a fit or simulation.
+    pub fn analysis_kind(&self) -> Option<AnalysisKind> {
+        match self {
+            Job::Fit { .. } | Job::Simulate { .. } => None,
+            Job::NewtonPath { .. } => Some(AnalysisKind::NewtonPath),
+            Job::HeldOut { .. } => Some(AnalysisKind::HeldOut),
+            Job::EloReplay { .. } => Some(AnalysisKind::EloReplay),
+            Job::Race { .. } => Some(AnalysisKind::Race),
+        }
+    }
+}
+
+/// A job's typed result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum JobResult {
+    /// A fit (of votes or of a simulation).
+    Fit(FitSummary),
+    /// The convergence frames.
+    NewtonPath(Vec<Vec<f64>>),
+    /// The held-out metrics.
+    HeldOut(HeldOut),
+    /// The Elo-vs-BT replay.
+    EloReplay(Replay),
+    /// One curve per strategy.
+    Race(Vec<Vec<RacePoint>>),
 }
 
 /// One request; `id` matches its replies.
@@ -73,7 +163,7 @@ pub enum Reply {
         /// Request number.
         id: u64,
         /// The result.
-        summary: Box<FitSummary>,
+        result: Box<JobResult>,
     },
     /// Request `id` failed (bad votes, or an error in the solver).
     Failed {

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use prefplay_core::collect::{Ballot, Deck, View};
-use prefplay_core::model_choice::ModelChoice;
+use prefplay_core::playground::collect::{Ballot, Deck, View};
+use prefplay_core::playground::model_choice::ModelChoice;
 use serde::{Deserialize, Serialize};
 
 use crate::decks::{DEFAULT_DECK_ID, builtin_decks, is_builtin};
@@ -141,7 +141,7 @@ pub struct Settings {
     /// Whose ballots the leaderboard fits.
     pub view: View,
     /// The model the leaderboard fits, and how (defaults in
-    /// `prefplay_core::model_choice::ModelChoice`).
+    /// `prefplay_core::playground::model_choice::ModelChoice`).
     pub model: ModelChoice,
 }
 
@@ -355,7 +355,7 @@ impl Workspace {
         let old_len = deck.items.len();
         if new.len() > old_len
             && (!deck.feature_names.is_empty()
-                || deck.kind == prefplay_core::collect::DeckKind::Images)
+                || deck.kind == prefplay_core::playground::collect::DeckKind::Images)
         {
             return Err(
                 "Items cannot be added to a deck with hidden features or images; make a new deck."
@@ -379,10 +379,12 @@ impl Workspace {
         for (k, label) in new.into_iter().enumerate() {
             match deck.items.get_mut(k) {
                 Some(item) => item.label = label,
-                None => deck.items.push(prefplay_core::collect::DeckItem {
-                    label,
-                    ..Default::default()
-                }),
+                None => deck
+                    .items
+                    .push(prefplay_core::playground::collect::DeckItem {
+                        label,
+                        ..Default::default()
+                    }),
             }
         }
         deck.check()?;
@@ -407,8 +409,8 @@ impl Workspace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use prefplay_core::collect::Observation;
-    use prefplay_core::table::Outcome;
+    use prefplay_core::data::table::Outcome;
+    use prefplay_core::playground::collect::Observation;
 
     fn pair_ballot(participant: u32) -> Ballot {
         Ballot {

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use prefplay_app::App;
 use prefplay_app::components::{ForestPlot, Leaderboard};
-use prefplay_app::fit_runner::RowView;
+use prefplay_app::job_runner::RowView;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -193,10 +193,10 @@ async fn app_records_keyboard_votes_and_refits() {
     assert_eq!(ballots.len(), 2, "two ballots saved");
     assert_eq!(
         ballots[0].observation,
-        prefplay_core::collect::Observation::Pair {
+        prefplay_core::playground::collect::Observation::Pair {
             left: ballots[0].observation.items()[0],
             right: ballots[0].observation.items()[1],
-            outcome: prefplay_core::table::Outcome::A,
+            outcome: prefplay_core::data::table::Outcome::A,
         },
         "the left vote is saved"
     );

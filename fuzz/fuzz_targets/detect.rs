@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use prefplay_core::formats::{detect, read_table};
+use prefplay_core::data::formats::{detect, read_table};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(format) = detect("fuzz", data) {

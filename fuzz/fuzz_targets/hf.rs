@@ -5,6 +5,6 @@
 mod common;
 
 use libfuzzer_sys::fuzz_target;
-use prefplay_core::formats::Format;
+use prefplay_core::data::formats::Format;
 
 fuzz_target!(|data: &[u8]| common::read_fit_round_trip(data, Format::Hf));

@@ -1,18 +1,19 @@
 //! Held-out check: a fifth of the votes set aside, the model fitted to
 //! the rest and scored on them: log-loss beside a coin flip's, and the
-//! reliability diagram (predicted against observed win rates).
+//! reliability diagram (predicted against observed win rates). Computed in
+//! the worker ([`Job::HeldOut`]) after each fit.
 
 use leptos::prelude::*;
 use prefplay_core::Vote;
-use prefplay_core::evaluation::HeldOut;
-use prefplay_core::model_choice::{ModelChoice, held_out};
+use prefplay_core::inference::evaluation::HeldOut;
+use prefplay_core::playground::model_choice::ModelChoice;
 
 use super::{LineChart, Series};
+use crate::job_runner::use_analysis;
+use crate::worker_protocol::{AnalysisKind, Job, JobResult};
 
 /// Fewest comparisons before the check runs.
 pub const MIN_VOTES: usize = 20;
-/// Most comparisons the page checks (on its own thread, after each fit).
-pub const PAGE_MAX_VOTES: usize = 200_000;
 /// The share of the votes held out.
 pub const HOLDOUT: f64 = 0.2;
 /// A coin flip's log-loss, ln 2.
@@ -51,6 +52,18 @@ pub fn Calibration(
     #[prop(into)]
     model: Signal<ModelChoice>,
 ) -> impl IntoView {
+    let enough = move || votes.with(Vec::len) >= MIN_VOTES;
+    let answer = use_analysis(AnalysisKind::HeldOut, move || {
+        enough().then(|| {
+            let job = Job::HeldOut {
+                items: labels.get(),
+                model: model.get(),
+                fraction: HOLDOUT,
+                seed: 1,
+            };
+            (job, votes.get())
+        })
+    });
     let result = Memo::new(move |_| {
         let n = votes.with(Vec::len);
         if n < MIN_VOTES {
@@ -58,14 +71,12 @@ pub fn Calibration(
                 "The held-out check starts at {MIN_VOTES} comparisons ({n} so far)."
             ));
         }
-        if n > PAGE_MAX_VOTES {
-            return Err(format!(
-                "{n} comparisons are more than the page checks on its own thread ({PAGE_MAX_VOTES}); `prefplay eval FILE --holdout 0.2` does it on the command line."
-            ));
+        match answer.get() {
+            Some(Ok(JobResult::HeldOut(h))) => Ok(h),
+            Some(Ok(_)) => Err("an unexpected reply".to_string()),
+            Some(Err(e)) => Err(e),
+            None => Err("Checking on held-out votes…".to_string()),
         }
-        labels
-            .with(|l| votes.with(|v| held_out(l, v, &model.get(), HOLDOUT, 1)))
-            .map_err(|e| e.to_string())
     });
     let lines = Signal::derive(move || {
         result.with(|r| r.as_ref().map(reliability_lines).unwrap_or_default())
@@ -97,7 +108,7 @@ pub fn Calibration(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use prefplay_core::evaluation::CalibrationBin;
+    use prefplay_core::inference::evaluation::CalibrationBin;
 
     #[test]
     fn the_diagram_leaves_out_empty_bins() {

@@ -4,7 +4,7 @@
 //! the fit.
 
 use leptos::prelude::*;
-use prefplay_core::diagnosis::{GraphDiagnosis, PairGraph};
+use prefplay_core::inference::diagnosis::{GraphDiagnosis, PairGraph};
 use prefplay_core::{Vote, Winner};
 
 use super::{ChartExport, PALETTE};

@@ -2,7 +2,7 @@
 //! whose votes the leaderboard shows.
 
 use leptos::prelude::*;
-use prefplay_core::collect::View;
+use prefplay_core::playground::collect::View;
 
 use crate::workspace::{Mode, StrategyChoice, Workspace};
 

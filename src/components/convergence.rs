@@ -3,10 +3,11 @@
 
 use leptos::prelude::*;
 use prefplay_core::Vote;
-use prefplay_core::model_choice::{ModelChoice, ModelKind, newton_frames};
+use prefplay_core::playground::model_choice::{ModelChoice, ModelKind};
 
-use super::calibration::PAGE_MAX_VOTES;
 use super::{LineChart, Series};
+use crate::job_runner::use_analysis;
+use crate::worker_protocol::{AnalysisKind, Job, JobResult};
 
 /// Most items drawn (the top of the final fit).
 pub const CONVERGENCE_ITEMS: usize = 8;
@@ -63,16 +64,18 @@ pub fn Convergence(
     #[prop(into)]
     model: Signal<ModelChoice>,
 ) -> impl IntoView {
-    // Above the calibration's cap the page's thread would spend too long
-    // per fit; the animation then stays empty and says why.
-    let too_many = move || votes.with(Vec::len) > PAGE_MAX_VOTES;
-    let frames = Memo::new(move |_| {
-        if too_many() {
-            return Vec::new();
-        }
-        labels.with(|l| {
-            votes.with(|v| newton_frames(l, v, &model.get(), MAX_STEPS).unwrap_or_default())
-        })
+    // The frames come from the worker, which drives the same solver.
+    let answer = use_analysis(AnalysisKind::NewtonPath, move || {
+        let job = Job::NewtonPath {
+            items: labels.get(),
+            model: model.get(),
+            max_steps: MAX_STEPS,
+        };
+        Some((job, votes.get()))
+    });
+    let frames = Memo::new(move |_| match answer.get() {
+        Some(Ok(JobResult::NewtonPath(frames))) => frames,
+        _ => Vec::new(),
     });
     let last = Signal::derive(move || frames.with(|f| f.len().saturating_sub(1)));
     // The step shown; `None` follows the end as new votes arrive.
@@ -153,8 +156,8 @@ pub fn Convergence(
                             ModelKind::PlackettLuce | ModelKind::Elo => " (Bradley–Terry's steps: the animation follows the pairwise solver)",
                             _ => "",
                         };
-                        if too_many() {
-                            return format!("More than {PAGE_MAX_VOTES} comparisons: the animation is left out to keep the page quick.");
+                        if let Some(Err(e)) = answer.get() {
+                            return e;
                         }
                         match s {
                             0 => format!("Start: every score 0; {} steps to the fit{whose}.", last.get()),

@@ -2,7 +2,7 @@
 //! Labels are always text nodes, never HTML.
 
 use leptos::prelude::*;
-use prefplay_core::collect::{DeckItem, DeckKind};
+use prefplay_core::playground::collect::{DeckItem, DeckKind};
 
 use crate::images::Images;
 

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use super::{ChartExport, PALETTE};
-use crate::fit_runner::RowView;
+use crate::job_runner::RowView;
 
 /// Most rows drawn (the table lists them all).
 pub const FOREST_MAX_ROWS: usize = 30;

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::fit_runner::RowView;
+use crate::job_runner::RowView;
 
 /// The table's caption for the model named `name`.
 pub fn caption_for(name: &str) -> String {

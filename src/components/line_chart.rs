@@ -14,7 +14,7 @@ pub const PALETTE: [&str; 7] = [
 ];
 
 /// One line.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Series {
     /// Shown in the legend and tooltip.
     pub name: String,

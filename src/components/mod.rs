@@ -23,6 +23,7 @@ mod transfer_bar;
 mod vote_panel;
 mod win_matrices;
 
+pub use crate::analyses::REPLAY_MAX_VOTES;
 pub use calibration::Calibration;
 pub use chart_export::ChartExport;
 pub use class_panel::ClassPanel;
@@ -30,7 +31,7 @@ pub use comparison_graph::ComparisonGraphChart;
 pub use controls::Controls;
 pub use convergence::Convergence;
 pub use deck_bar::DeckBar;
-pub use elo_vs_bt::{EloVsBt, REPLAY_MAX_VOTES};
+pub use elo_vs_bt::EloVsBt;
 pub use face::{ItemFace, swatch_css};
 pub use forest_plot::{FOREST_MAX_ROWS, ForestPlot};
 pub use glossary::{GLOSSARY, Glossary};

@@ -4,7 +4,7 @@
 //! and refits at once (in the fit worker; see `fit_job::fit_votes`).
 
 use leptos::prelude::*;
-use prefplay_core::model_choice::{IntervalChoice, ModelChoice, ModelKind, TieChoice};
+use prefplay_core::playground::model_choice::{IntervalChoice, ModelChoice, ModelKind, TieChoice};
 
 use crate::workspace::Workspace;
 

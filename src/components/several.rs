@@ -1,7 +1,7 @@
 //! Best of k (pick one) and rank k (put them in order) over k items.
 
 use leptos::prelude::*;
-use prefplay_core::collect::{Deck, DeckKind};
+use prefplay_core::playground::collect::{Deck, DeckKind};
 use wasm_bindgen::JsCast;
 
 use super::face::ItemFace;

@@ -2,7 +2,7 @@
 //! votes" for a student, and pasting several links to merge them.
 
 use leptos::prelude::*;
-use prefplay_core::collect::View;
+use prefplay_core::playground::collect::View;
 
 use super::transfer_bar::Preview;
 use crate::share::{ShareOptions, decode, encode};

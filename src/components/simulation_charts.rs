@@ -5,11 +5,12 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use prefplay_core::race::{RacePoint, RaceSettings, race, votes_to_reach};
-use prefplay_core::selection::Strategy;
+use prefplay_core::inference::selection::Strategy;
+use prefplay_core::playground::race::{RacePoint, RaceSettings, votes_to_reach};
 
 use super::{LineChart, Scatter, Series};
-use crate::fit_runner::RowView;
+use crate::job_runner::{JobRunner, RowView};
+use crate::worker_protocol::{AnalysisKind, Job, JobResult};
 
 /// The race's two strategies, as named on the chart.
 const RACERS: [(&str, Strategy); 2] = [
@@ -78,19 +79,25 @@ pub fn SimulationCharts(
         seed,
         ..RaceSettings::default()
     };
-    let curves = RwSignal::new(None::<Result<Vec<Vec<RacePoint>>, String>>);
-    let running = RwSignal::new(false);
+    // The race runs in the worker (seconds of simulated classes).
+    let runner = expect_context::<JobRunner>();
+    let curves = Signal::derive(move || {
+        runner.analysis(AnalysisKind::Race).map(|r| match r {
+            Ok(JobResult::Race(curves)) => Ok(curves),
+            Ok(_) => Err("an unexpected reply".to_string()),
+            Err(e) => Err(e),
+        })
+    });
+    let running = Signal::derive(move || runner.analysis_waiting(AnalysisKind::Race));
     let run = move || {
-        running.set(true);
-        // Yield a frame so that "Racing…" shows before the work.
-        leptos::task::spawn_local(async move {
-            crate::browser::yield_to_browser().await;
-            let strategies: Vec<Strategy> = RACERS.iter().map(|r| r.1).collect();
-            curves.set(Some(
-                race(&settings, &strategies).map_err(|e| e.to_string()),
-            ));
-            running.set(false);
-        });
+        let strategies: Vec<Strategy> = RACERS.iter().map(|r| r.1).collect();
+        runner.request_analysis(
+            Job::Race {
+                settings,
+                strategies,
+            },
+            Vec::new(),
+        );
     };
     if autorun {
         run();

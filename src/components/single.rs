@@ -1,7 +1,7 @@
 //! Thumbs and Likert: one item, judged on its own.
 
 use leptos::prelude::*;
-use prefplay_core::collect::{DeckItem, DeckKind, LIKERT_MAX};
+use prefplay_core::playground::collect::{DeckItem, DeckKind, LIKERT_MAX};
 
 use super::face::ItemFace;
 use crate::session::Action;

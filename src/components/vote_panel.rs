@@ -1,8 +1,8 @@
 //! A vs B: the two big choice buttons and the tie / both bad row.
 
 use leptos::prelude::*;
-use prefplay_core::collect::{DeckItem, DeckKind};
-use prefplay_core::table::Outcome;
+use prefplay_core::data::table::Outcome;
+use prefplay_core::playground::collect::{DeckItem, DeckKind};
 
 use super::face::ItemFace;
 use crate::session::Action;

@@ -7,7 +7,7 @@ use prefplay_core::numerics::sigmoid;
 use prefplay_core::{Vote, Winner};
 
 use super::Heatmap;
-use crate::fit_runner::RowView;
+use crate::job_runner::RowView;
 
 /// Most items the matrices show (the top of the leaderboard).
 pub const WIN_MATRIX_ITEMS: usize = 16;

@@ -1,6 +1,6 @@
 //! The explain panel of each loss: what it is, what it fixes, its paper.
 
-use prefplay_core::loss::LossKind;
+use prefplay_core::labs::loss::LossKind;
 
 /// A loss's explain panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,7 +9,7 @@
 //! weight DPO's gradient puts on a pair. KTO and DRO read the pair as a
 //! desirable and an undesirable response.
 
-use prefplay_core::loss::{LossKind, LossParams, LossRow, evaluate};
+use prefplay_core::labs::loss::{LossKind, LossParams, LossRow, evaluate};
 
 /// Tokens per response on the path.
 pub const PATH_LENGTH: f64 = 10.0;

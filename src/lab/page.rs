@@ -4,9 +4,9 @@
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use prefplay_core::collect::Ballot;
-use prefplay_core::loss::{LossKind, LossParams};
-use prefplay_core::toy_policy::{Rater, SCENARIO_NINE_STEPS, ToyConfig, ToyMetrics, ToyRun};
+use prefplay_core::labs::loss::{LossKind, LossParams};
+use prefplay_core::labs::toy_policy::{Rater, SCENARIO_NINE_STEPS, ToyConfig, ToyMetrics, ToyRun};
+use prefplay_core::playground::collect::Ballot;
 use prefplay_gpu::Engine;
 
 use super::catalogue::explain;

@@ -3,9 +3,9 @@
 //! votes as preferences.
 
 use prefplay_core::Winner;
-use prefplay_core::collect::{self, Ballot, View};
-use prefplay_core::loss::{LossKind, LossParams};
-use prefplay_core::toy_policy::{Preference, ToyConfig, ToyMetrics, ToyProblem, ToyRun};
+use prefplay_core::labs::loss::{LossKind, LossParams};
+use prefplay_core::labs::toy_policy::{Preference, ToyConfig, ToyMetrics, ToyProblem, ToyRun};
+use prefplay_core::playground::collect::{self, Ballot, View};
 use prefplay_gpu::Engine;
 
 /// Metrics recorded every [`RECORD_EVERY`] steps.
@@ -167,8 +167,8 @@ pub fn run_on_votes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use prefplay_core::collect::Observation;
-    use prefplay_core::table::Outcome;
+    use prefplay_core::data::table::Outcome;
+    use prefplay_core::playground::collect::Observation;
 
     #[test]
     #[cfg(not(target_arch = "wasm32"))]

@@ -2,13 +2,13 @@
 //! votes, the best personalized model's per-rater scores, groups, the
 //! rater map, the agreement matrix, and the scenarios' data.
 
-use prefplay_core::collect::{Ballot, Deck};
-use prefplay_core::personal::{
+use prefplay_core::data::table::Outcome;
+use prefplay_core::models::personal::{
     self, Fitted, PairChoice, PersonalKind, PersonalSettings, PersonalVote, RaterVotes, Trainer,
     accuracy_by_answers, adjusted_rand_index, group_utilities, simulate_cycle, simulate_groups,
     split_within_raters,
 };
-use prefplay_core::table::Outcome;
+use prefplay_core::playground::collect::{Ballot, Deck};
 
 /// Share of each rater's votes held out to score the models.
 pub const HOLDOUT: f64 = 0.2;
@@ -233,7 +233,7 @@ pub fn few_shot_curves(
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use prefplay_core::personal::CpuTrainer;
+    use prefplay_core::models::personal::CpuTrainer;
 
     #[test]
     fn scenario_eight_recovers_both_groups_and_beats_pooled_bt() {
@@ -269,7 +269,7 @@ mod tests {
 
     #[test]
     fn ballots_become_votes_by_participant() {
-        use prefplay_core::collect::Observation;
+        use prefplay_core::playground::collect::Observation;
         let ballot = |participant, left, right, outcome| Ballot {
             id: String::new(),
             participant,

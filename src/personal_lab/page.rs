@@ -1,7 +1,7 @@
 //! The personalized page.
 
 use leptos::prelude::*;
-use prefplay_core::personal::{FewShot, PairChoice, PersonalKind, RaterVotes};
+use prefplay_core::models::personal::{FewShot, PairChoice, PersonalKind, RaterVotes};
 
 use super::analysis::{
     Analysis, Scenario, analyse, few_shot_curves, scenario_data, two_groups_recovery,

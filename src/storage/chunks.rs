@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
 use std::hash::{Hash, Hasher};
 
-use prefplay_core::collect::Ballot;
+use prefplay_core::playground::collect::Ballot;
 
 /// Ballots per chunk record at most.
 pub const CHUNK: usize = 1000;
@@ -206,7 +206,7 @@ impl Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use prefplay_core::collect::Observation;
+    use prefplay_core::playground::collect::Observation;
 
     fn ballot(id: &str) -> Ballot {
         Ballot {

@@ -32,7 +32,7 @@ use std::rc::Rc;
 
 use gloo_storage::{LocalStorage, Storage};
 use prefplay_core::Vote;
-use prefplay_core::collect::{Ballot, Deck, DeckItem, Observation};
+use prefplay_core::playground::collect::{Ballot, Deck, DeckItem, Observation};
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;

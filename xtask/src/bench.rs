@@ -136,6 +136,8 @@ pub fn run(root: &Path) -> Result<()> {
         println!("| {task} | {native:.1} {unit} | {in_browser:.1} {unit} | {slowdown:.2}× |");
     }
     println!();
+    page_bench(root)?;
+    println!();
     run_plain("cargo", &["bench", "-p", "prefplay-gpu", "--bench", "fit"])?;
     run_plain(
         "cargo",
@@ -145,6 +147,32 @@ pub fn run(root: &Path) -> Result<()> {
         "cargo",
         &["bench", "-p", "prefplay-gpu", "--bench", "kernels"],
     )
+}
+
+/// The page's fit (1,000 items / 50k votes, Fisher intervals, in the
+/// worker of the release site) against `prefplay fit` on the same votes:
+/// builds both, then runs the ignored e2e benchmark `page_bench`.
+fn page_bench(root: &Path) -> Result<()> {
+    crate::setup::ensure_build_tools()?;
+    crate::setup::ensure_test_packages()?;
+    run_plain("trunk", &["build", "--release"])?;
+    run_plain("cargo", &["build", "--release", "-p", "prefplay-cli"])?;
+    let bin = root.join("target/release/prefplay");
+    bench_lines(
+        "cargo",
+        &[
+            "test",
+            "-p",
+            "prefplay-e2e",
+            "--test",
+            "page_bench",
+            "--",
+            "--ignored",
+            "--nocapture",
+        ],
+        &[("PREFPLAY_BIN", &bin)],
+    )?;
+    Ok(())
 }
 
 /// Builds `benches/wasm.rs` for wasm32 and runs it in headless Chromium

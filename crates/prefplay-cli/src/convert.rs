@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use prefplay_core::formats::write_table;
+use prefplay_core::data::formats::write_table;
 
 use crate::input::{FormatArg, load};
 

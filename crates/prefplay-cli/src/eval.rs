@@ -5,10 +5,12 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use prefplay_core::evaluation::{SplitBy, centred_rmse, evaluate, kendall_tau, split_holdout};
-use prefplay_core::pairwise::{DEFAULT_L2, Link, PairwiseModel, PairwiseSettings};
-use prefplay_core::personal::{self, PersonalKind, PersonalSettings, RaterVotes};
-use prefplay_core::table::PairTable;
+use prefplay_core::data::table::PairTable;
+use prefplay_core::inference::evaluation::{
+    SplitBy, centred_rmse, evaluate, kendall_tau, split_holdout,
+};
+use prefplay_core::models::pairwise::{DEFAULT_L2, Link, PairwiseModel, PairwiseSettings};
+use prefplay_core::models::personal::{self, PersonalKind, PersonalSettings, RaterVotes};
 use serde_json::json;
 
 use crate::fit::TiesArg;

@@ -7,10 +7,10 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::ValueEnum;
-use prefplay_core::deck::parse_deck;
-use prefplay_core::formats::{Format, detect, read_rankings, read_table};
-use prefplay_core::rankings::RankingTable;
-use prefplay_core::table::PairTable;
+use prefplay_core::data::deck::parse_deck;
+use prefplay_core::data::formats::{Format, detect, read_rankings, read_table};
+use prefplay_core::data::rankings::RankingTable;
+use prefplay_core::data::table::PairTable;
 
 /// `--format`: a file format or `auto`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use prefplay_core::loss::{LossKind, LossParams, evaluate, read_loss_rows};
+use prefplay_core::labs::loss::{LossKind, LossParams, evaluate, read_loss_rows};
 
 /// Arguments of `prefplay loss`.
 #[derive(Debug, Args)]

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use prefplay_core::formats::{Format, write_table};
-use prefplay_core::simulate::{PairPolicy, SimulationSettings, simulate};
+use prefplay_core::data::formats::{Format, write_table};
+use prefplay_core::data::simulate::{PairPolicy, SimulationSettings, simulate};
 
 /// `--policy`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -632,7 +632,7 @@ fn loss_names_bad_cells_and_unknown_types() {
 
 /// Two groups of raters who disagree, as a pairs CSV with a rater column.
 fn two_groups_csv() -> std::path::PathBuf {
-    let (data, _) = prefplay_core::personal::simulate_groups(40, 10, 25, 2, 2.0, 11);
+    let (data, _) = prefplay_core::models::personal::simulate_groups(40, 10, 25, 2, 2.0, 11);
     let mut csv = String::from("item_a,item_b,winner,rater\n");
     for v in &data.votes {
         let w = if v.y == 1.0 { "a" } else { "b" };

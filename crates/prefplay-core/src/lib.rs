@@ -11,39 +11,27 @@
 //!   [`Vote`], `item_a` is the item shown on the left (listed first).
 //! - Nothing here touches a browser, a GPU or the file system: inputs are
 //!   values and readers, outputs are values.
+//!
+//! Layout, by job:
+//! - [`data`]: the data model, file formats, the class simulator;
+//! - [`models`]: the models and their solvers (one Newton–CG state machine,
+//!   [`models::pairwise::NewtonCg`], for the pairwise family);
+//! - [`inference`]: uncertainty, evaluation, diagnosis, pair selection;
+//! - [`labs`]: the loss lab's catalogue and toy policy;
+//! - [`playground`]: what the page's menus and charts ask of the rest;
+//! - [`numerics`]: stable primitives shared by all.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod collect;
-pub mod counter_rng;
-pub mod dataset;
-pub mod deck;
-pub mod diagnosis;
-pub mod elo;
+pub mod data;
 mod error;
-pub mod evaluation;
-pub mod formats;
-mod labels;
-pub mod leaderboard;
-pub mod loss;
-pub mod loss_sweep;
-pub mod model_choice;
+pub mod inference;
+pub mod labs;
+pub mod models;
 pub mod numerics;
-pub mod pairwise;
 mod parallel;
-pub mod personal;
-pub mod plackett_luce;
-pub mod quasi;
-pub mod race;
-pub mod rank_centrality;
-pub mod rankings;
-pub mod reward_model;
-pub mod selection;
-pub mod simulate;
-pub mod table;
-pub mod toy_policy;
-pub mod trajectory;
+pub mod playground;
 
-pub use dataset::{Dataset, Vote, Winner};
+pub use data::dataset::{Dataset, Vote, Winner};
 pub use error::{Error, Result};
-pub use leaderboard::{ItemRecord, LeaderboardRow};
+pub use inference::leaderboard::{ItemRecord, LeaderboardRow};

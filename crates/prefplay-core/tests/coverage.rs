@@ -6,9 +6,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-use prefplay_core::pairwise::uncertainty::Method;
-use prefplay_core::pairwise::{PairwiseModel, PairwiseSettings};
-use prefplay_core::simulate::{SimulationSettings, simulate};
+use prefplay_core::data::simulate::{SimulationSettings, simulate};
+use prefplay_core::models::pairwise::uncertainty::Method;
+use prefplay_core::models::pairwise::{PairwiseModel, PairwiseSettings};
 
 /// Share of (seed, item) intervals that cover the true utility contrast
 /// to item 0.

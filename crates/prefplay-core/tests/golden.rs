@@ -5,10 +5,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-use prefplay_core::formats::{Format, read_table};
-use prefplay_core::pairwise::uncertainty::Method;
-use prefplay_core::pairwise::{Link, PairwiseModel, PairwiseSettings, TieModel};
-use prefplay_core::table::PairTable;
+use prefplay_core::data::formats::{Format, read_table};
+use prefplay_core::data::table::PairTable;
+use prefplay_core::models::pairwise::uncertainty::Method;
+use prefplay_core::models::pairwise::{Link, PairwiseModel, PairwiseSettings, TieModel};
 use serde_json::Value;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden");

@@ -4,8 +4,8 @@
 
 use std::io::{BufReader, Read};
 
-use prefplay_core::formats::{Format, read_table};
-use prefplay_core::pairwise::{PairwiseModel, PairwiseSettings};
+use prefplay_core::data::formats::{Format, read_table};
+use prefplay_core::models::pairwise::{PairwiseModel, PairwiseSettings};
 
 const ROWS: u64 = 10_000_000;
 const ITEMS: u64 = 40;

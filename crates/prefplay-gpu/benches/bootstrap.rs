@@ -24,10 +24,10 @@ mod common;
 mod native {
     use super::common::{median_ms, votes};
 
-    use prefplay_core::counter_rng::fold_seed;
-    use prefplay_core::pairwise::uncertainty::Method;
-    use prefplay_core::pairwise::{PairwiseModel, PairwiseSettings};
-    use prefplay_core::table::PairTable;
+    use prefplay_core::data::table::PairTable;
+    use prefplay_core::inference::counter_rng::fold_seed;
+    use prefplay_core::models::pairwise::uncertainty::Method;
+    use prefplay_core::models::pairwise::{PairwiseModel, PairwiseSettings};
     use prefplay_gpu::GpuContext;
 
     /// Bytes one entry evaluation reads if nothing is cached.

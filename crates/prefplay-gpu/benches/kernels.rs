@@ -21,8 +21,10 @@ mod common;
 mod native {
     use super::common::median_ms;
 
-    use prefplay_core::loss_sweep::{MarginLoss, loss_sweep};
-    use prefplay_core::reward_model::{RewardHead, RewardPairs, RewardSettings, train_reward};
+    use prefplay_core::labs::loss_sweep::{MarginLoss, loss_sweep};
+    use prefplay_core::models::reward_model::{
+        RewardHead, RewardPairs, RewardSettings, train_reward,
+    };
     use prefplay_gpu::GpuContext;
     use rand::{Rng, SeedableRng};
     use rand_pcg::Pcg64Mcg;
@@ -116,8 +118,8 @@ mod native {
     }
 
     fn policies(ctx: Option<&GpuContext>) {
-        use prefplay_core::loss::{LossKind, LossParams};
-        use prefplay_core::toy_policy::{Rater, ToyProblem, train_step};
+        use prefplay_core::labs::loss::{LossKind, LossParams};
+        use prefplay_core::labs::toy_policy::{Rater, ToyProblem, train_step};
         println!("\ntoy policy training (DPO; AOT sorts the batch), full-batch steps");
         println!(
             "{:>8} {:>9} {:>7} {:>6} {:>9} {:>10} {:>10} {:>8} {:>12}",
@@ -179,7 +181,7 @@ mod native {
     }
 
     fn personal(ctx: Option<&GpuContext>) {
-        use prefplay_core::personal::{
+        use prefplay_core::models::personal::{
             AdamSettings, EM_ITERATIONS, FeatureModel, PersonalSettings, RaterVotes, feature_start,
             gpm_start, low_rank_start, mixture_m_steps, mixture_start, simulate_feature_groups,
             simulate_groups, train_features, train_gpm, train_low_rank, train_mixture,

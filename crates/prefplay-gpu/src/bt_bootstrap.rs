@@ -1,11 +1,11 @@
 //! The GPU bootstrap of Bradley–Terry: `poisson_weights` draws every
 //! replicate's counts on the device, `bt_batch_fit` fits all replicates at
 //! once (one workgroup each), and only the scores come back. CPU twin: the
-//! pairwise model's bootstrap ([`prefplay_core::pairwise::uncertainty::Method::Bootstrap`]),
+//! pairwise model's bootstrap ([`prefplay_core::models::pairwise::uncertainty::Method::Bootstrap`]),
 //! which draws the same counts from the same seed and fits in `f64`.
 
-use prefplay_core::counter_rng::PoissonTables;
-use prefplay_core::pairwise::{BootstrapCells, Link};
+use prefplay_core::inference::counter_rng::PoissonTables;
+use prefplay_core::models::pairwise::{BootstrapCells, Link};
 
 use crate::pair_rows::pair_rows;
 use crate::{GpuContext, GpuError};

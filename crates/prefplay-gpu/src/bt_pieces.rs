@@ -1,7 +1,7 @@
 //! The `bt_pieces` kernel: the likelihood part of an evaluation of plain
 //! Bradley–Terry — log-likelihood, gradient, information diagonal and each
 //! cell's information — for the pairwise solver
-//! ([`prefplay_core::pairwise::NewtonCg`]). CPU twin:
+//! ([`prefplay_core::models::pairwise::NewtonCg`]). CPU twin:
 //! [`PairwiseModel::likelihood_pieces`].
 //!
 //! The model's cells are laid out as compressed sparse rows, each cell
@@ -9,7 +9,7 @@
 //! row without atomics; a cell's information is read back from its entry in
 //! its first item's row.
 
-use prefplay_core::pairwise::{Evaluation, PairwiseModel};
+use prefplay_core::models::pairwise::{Evaluation, PairwiseModel};
 
 use crate::{GpuContext, GpuError};
 

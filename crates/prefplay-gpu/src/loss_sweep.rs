@@ -1,7 +1,7 @@
 //! The `loss_sweep` kernel: a DPO-family loss and its slope over a grid of
-//! margins and β. CPU twin: [`prefplay_core::loss_sweep::loss_sweep`].
+//! margins and β. CPU twin: [`prefplay_core::labs::loss_sweep::loss_sweep`].
 
-use prefplay_core::loss_sweep::{MarginLoss, check_sweep};
+use prefplay_core::labs::loss_sweep::{MarginLoss, check_sweep};
 
 use crate::{GpuContext, GpuError};
 

@@ -1,9 +1,9 @@
 //! The `poisson_weights` kernel: Poisson bootstrap weights drawn on the
 //! device from a counter-based hash and the slots' inverse-CDF tables.
-//! CPU twin: [`prefplay_core::counter_rng::PoissonTables::weight`], equal
+//! CPU twin: [`prefplay_core::inference::counter_rng::PoissonTables::weight`], equal
 //! bit for bit.
 
-use prefplay_core::counter_rng::PoissonTables;
+use prefplay_core::inference::counter_rng::PoissonTables;
 
 use crate::{GpuContext, GpuError};
 

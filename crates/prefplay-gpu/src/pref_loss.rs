@@ -4,11 +4,11 @@
 //! the rows from log softmax θ) → context → rows → `policy_update` (one
 //! gradient-descent step, θ ping-ponged between two buffers). A run of
 //! steps is one submission with no read-back until the end.
-//! CPU twins: [`prefplay_core::loss::evaluate`] and
-//! [`prefplay_core::toy_policy::train_step`].
+//! CPU twins: [`prefplay_core::labs::loss::evaluate`] and
+//! [`prefplay_core::labs::toy_policy::train_step`].
 
-use prefplay_core::loss::{LossBatch, LossKind, LossParams, LossRow, RowLoss, check_rows};
-use prefplay_core::toy_policy::{Preference, ToyProblem};
+use prefplay_core::labs::loss::{LossBatch, LossKind, LossParams, LossRow, RowLoss, check_rows};
+use prefplay_core::labs::toy_policy::{Preference, ToyProblem};
 
 use crate::{GpuContext, GpuError};
 
@@ -194,7 +194,7 @@ impl GpuContext {
     }
 
     /// Every row's loss and gradients on the GPU in `f32`, as
-    /// [`prefplay_core::loss::evaluate`] computes them in `f64`.
+    /// [`prefplay_core::labs::loss::evaluate`] computes them in `f64`.
     pub async fn preference_losses(
         &self,
         kind: LossKind,
@@ -249,7 +249,7 @@ impl GpuContext {
     }
 
     /// `steps` gradient-descent steps of the toy policy from `logits` on
-    /// `data`, as [`prefplay_core::toy_policy::train_step`] takes them;
+    /// `data`, as [`prefplay_core::labs::toy_policy::train_step`] takes them;
     /// returns the logits after the last step. One submission.
     #[allow(clippy::too_many_arguments)]
     pub async fn train_toy_policy(

@@ -2,9 +2,9 @@
 //! X·W1ᵀ), `reward_scores`, `reward_slopes` (dL/dr over the pairs),
 //! `reward_weight_grad` (tiled δᵀ·X), `reward_head_grad` and `adam_step`.
 //! One Adam step is one submission of these six dispatches; nothing is
-//! read back until the end. CPU twin: [`prefplay_core::reward_model`].
+//! read back until the end. CPU twin: [`prefplay_core::models::reward_model`].
 
-use prefplay_core::reward_model::{
+use prefplay_core::models::reward_model::{
     ADAM_BETA1, ADAM_BETA2, RewardHead, RewardModel, RewardPairs, RewardSettings, check_training,
 };
 
@@ -309,7 +309,7 @@ impl GpuContext {
     }
 
     /// Trains from the same seeded start as
-    /// [`prefplay_core::reward_model::train_reward`], full-batch Adam on
+    /// [`prefplay_core::models::reward_model::train_reward`], full-batch Adam on
     /// the GPU in `f32`.
     pub async fn train_reward(
         &self,

@@ -8,10 +8,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-use prefplay_core::counter_rng::{PoissonTables, fold_seed};
-use prefplay_core::pairwise::uncertainty::{Method, Uncertainty};
-use prefplay_core::pairwise::{BootstrapCells, Link, PairwiseModel, PairwiseSettings};
-use prefplay_core::table::PairTable;
+use prefplay_core::data::table::PairTable;
+use prefplay_core::inference::counter_rng::{PoissonTables, fold_seed};
+use prefplay_core::models::pairwise::uncertainty::{Method, Uncertainty};
+use prefplay_core::models::pairwise::{BootstrapCells, Link, PairwiseModel, PairwiseSettings};
 use prefplay_core::{Dataset, Vote, Winner};
 use prefplay_gpu::{BatchCounts, BatchModel};
 use rand::{Rng, SeedableRng};

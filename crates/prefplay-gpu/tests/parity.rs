@@ -8,9 +8,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-use prefplay_core::loss_sweep::{MarginLoss, loss_sweep};
-use prefplay_core::pairwise::{PairwiseModel, PairwiseSettings};
-use prefplay_core::table::PairTable;
+use prefplay_core::data::table::PairTable;
+use prefplay_core::labs::loss_sweep::{MarginLoss, loss_sweep};
+use prefplay_core::models::pairwise::{PairwiseModel, PairwiseSettings};
 use prefplay_gpu::Engine;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -120,7 +120,7 @@ async fn uncovered_models_run_on_the_cpu() {
     let mut rng = Pcg64Mcg::seed_from_u64(4);
     let table = PairTable::from_dataset(&random_dataset(&mut rng, 8, 60));
     let settings = PairwiseSettings {
-        link: prefplay_core::pairwise::Link::Probit,
+        link: prefplay_core::models::pairwise::Link::Probit,
         ..PairwiseSettings::default()
     };
     let mut model = PairwiseModel::new(&table, settings).expect("model");

@@ -9,7 +9,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use prefplay_core::personal::{
+use prefplay_core::models::personal::{
     AdamSettings, EM_ITERATIONS, FeatureModel, PersonalSettings, feature_start, mixture_start,
     simulate_feature_groups, simulate_groups, train_features, train_mixture,
 };

@@ -7,7 +7,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use prefplay_core::personal::{
+use prefplay_core::models::personal::{
     AdamSettings, PersonalSettings, gpm_start, low_rank_start, simulate_cycle, simulate_groups,
     train_gpm, train_low_rank, train_shrinkage,
 };

@@ -9,8 +9,8 @@
 
 #![allow(clippy::unwrap_used)]
 
-use prefplay_core::loss::{LossKind, LossParams, LossRow, evaluate};
-use prefplay_core::toy_policy::{Rater, ToyProblem, train_step};
+use prefplay_core::labs::loss::{LossKind, LossParams, LossRow, evaluate};
+use prefplay_core::labs::toy_policy::{Rater, ToyProblem, train_step};
 use prefplay_gpu::Engine;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;

@@ -1,5 +1,5 @@
 //! Reward-model training kernels against the CPU twin
-//! (`prefplay_core::reward_model`), natively and in the browser.
+//! (`prefplay_core::models::reward_model`), natively and in the browser.
 //!
 //! Tolerances: the gradient within 1e-4·‖cpu‖∞ + 1e-4·|cpu| per entry
 //! (sums of n products in f32); after 40 Adam steps from the same start,
@@ -8,10 +8,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-use prefplay_core::numerics::sigmoid;
-use prefplay_core::reward_model::{
+use prefplay_core::models::reward_model::{
     RewardHead, RewardModel, RewardPairs, RewardSettings, train_reward,
 };
+use prefplay_core::numerics::sigmoid;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 

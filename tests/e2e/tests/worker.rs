@@ -108,11 +108,11 @@ async fn scenario(client: &Client, url: &str) -> Result<()> {
         million_vote_fit(client, &format!("{url}?simulate=1000000{engine}")).await?;
     }
 
-    // 2. A long fit (1,500 items: dense Newton steps of seconds) is
+    // 2. A long fit (3,000 items: a dense covariance of seconds) is
     //    cancelled; the page says so at once and the worker's result never
     //    arrives.
     client
-        .goto(&format!("{url}?simulate=200000&items=1500"))
+        .goto(&format!("{url}?simulate=200000&items=3000"))
         .await?;
     eventually(
         "the long fit running",

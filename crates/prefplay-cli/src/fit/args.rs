@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use prefplay_core::elo::EloSettings;
-use prefplay_core::pairwise::{DEFAULT_L2, TieModel};
+use prefplay_core::models::elo::EloSettings;
+use prefplay_core::models::pairwise::{DEFAULT_L2, TieModel};
 
 use crate::input::FormatArg;
 

@@ -15,9 +15,9 @@
 use std::time::Instant;
 
 use anyhow::{Result, bail};
-use prefplay_core::pairwise::uncertainty::Method;
-use prefplay_core::pairwise::{PairwiseModel, PairwiseSettings};
-use prefplay_core::table::PairTable;
+use prefplay_core::data::table::PairTable;
+use prefplay_core::models::pairwise::uncertainty::Method;
+use prefplay_core::models::pairwise::{PairwiseModel, PairwiseSettings};
 use prefplay_gpu::engine::choice;
 use prefplay_gpu::{Engine, GpuContext};
 use serde_json::{Value, json};

@@ -10,7 +10,7 @@ mod models;
 
 use anyhow::{Result, bail};
 use clap::ValueEnum;
-use prefplay_core::pairwise::uncertainty::rank_intervals;
+use prefplay_core::models::pairwise::uncertainty::rank_intervals;
 use serde_json::{Value, json};
 
 pub use args::*;

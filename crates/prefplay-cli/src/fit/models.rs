@@ -3,14 +3,14 @@
 use std::time::Instant;
 
 use anyhow::{Result, bail};
-use prefplay_core::elo::{EloSettings, elo_ratings};
-use prefplay_core::pairwise::raters::{bootstrap_with_raters, fit_with_raters};
-use prefplay_core::pairwise::uncertainty::{Method, Uncertainty};
-use prefplay_core::pairwise::{Link, PairwiseModel, PairwiseSettings};
-use prefplay_core::plackett_luce::{PlSettings, PlackettLuce};
-use prefplay_core::rank_centrality::{RankCentralitySettings, rank_centrality};
-use prefplay_core::rankings::RankingTable;
-use prefplay_core::table::PairTable;
+use prefplay_core::data::rankings::RankingTable;
+use prefplay_core::data::table::PairTable;
+use prefplay_core::models::elo::{EloSettings, elo_ratings};
+use prefplay_core::models::pairwise::raters::{bootstrap_with_raters, fit_with_raters};
+use prefplay_core::models::pairwise::uncertainty::{Method, Uncertainty};
+use prefplay_core::models::pairwise::{Link, PairwiseModel, PairwiseSettings};
+use prefplay_core::models::plackett_luce::{PlSettings, PlackettLuce};
+use prefplay_core::models::rank_centrality::{RankCentralitySettings, rank_centrality};
 use serde_json::{Value, json};
 
 use super::{CiArg, ELO_PER_LOGIT, FitArgs, ModelArg, Outcomes};
@@ -241,7 +241,7 @@ pub(super) fn plackett_luce(
         features: Value::Array(Vec::new()),
         log_likelihood: json!(fit.log_likelihood),
         iterations: fit.iterations,
-        converged: fit.status == prefplay_core::pairwise::FitStatus::Converged,
+        converged: fit.status == prefplay_core::models::pairwise::FitStatus::Converged,
         warnings,
         fit_ms,
         ci_ms,

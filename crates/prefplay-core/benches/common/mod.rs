@@ -1,11 +1,11 @@
 //! What the native and the browser benchmarks share: the data sets, the
 //! fit, and the median of repeated runs.
 
-use prefplay_core::formats::{Format, read_table, write_table};
-use prefplay_core::pairwise::uncertainty::Method;
-use prefplay_core::pairwise::{PairwiseModel, PairwiseSettings};
-use prefplay_core::simulate::{SimulationSettings, simulate};
-use prefplay_core::table::PairTable;
+use prefplay_core::data::formats::{Format, read_table, write_table};
+use prefplay_core::data::simulate::{SimulationSettings, simulate};
+use prefplay_core::data::table::PairTable;
+use prefplay_core::models::pairwise::uncertainty::Method;
+use prefplay_core::models::pairwise::{PairwiseModel, PairwiseSettings};
 
 /// (items, votes, timed runs) of each fit benchmarked.
 pub const SIZES: [(usize, usize, usize); 2] = [(100, 100_000, 21), (1000, 1_000_000, 7)];
@@ -88,15 +88,15 @@ pub fn bootstrap(table: &PairTable) -> impl FnMut() -> f64 {
 pub const PERSONAL_SIZE: (usize, usize, usize) = (1000, 50, 20);
 
 /// The personalized data set of [`PERSONAL_SIZE`].
-pub fn personal_data() -> prefplay_core::personal::RaterVotes {
+pub fn personal_data() -> prefplay_core::models::personal::RaterVotes {
     let (raters, items, per_rater) = PERSONAL_SIZE;
-    prefplay_core::personal::simulate_groups(raters, items, per_rater, 3, 1.5, 1).0
+    prefplay_core::models::personal::simulate_groups(raters, items, per_rater, 3, 1.5, 1).0
 }
 
 /// Trains the low-rank model (rank chosen inside the data, as `eval`
 /// does); returns its first score for `black_box`.
-pub fn personal_lowrank(data: &prefplay_core::personal::RaterVotes) -> f64 {
-    use prefplay_core::personal::{Fitted, PersonalKind, PersonalSettings, fit};
+pub fn personal_lowrank(data: &prefplay_core::models::personal::RaterVotes) -> f64 {
+    use prefplay_core::models::personal::{Fitted, PersonalKind, PersonalSettings, fit};
     match fit(PersonalKind::LowRank, data, &PersonalSettings::default()) {
         Ok(Fitted::LowRank { mean, .. }) => mean[0],
         _ => f64::NAN,

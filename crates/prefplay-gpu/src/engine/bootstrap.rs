@@ -1,9 +1,9 @@
 //! The bootstrap on an engine: all replicates on the GPU at once, or on
 //! the CPU, which draws the same replicates.
 
-use prefplay_core::counter_rng::fold_seed;
-use prefplay_core::pairwise::uncertainty::{Method, Uncertainty};
-use prefplay_core::pairwise::{PairwiseFit, PairwiseModel, TieModel};
+use prefplay_core::inference::counter_rng::fold_seed;
+use prefplay_core::models::pairwise::uncertainty::{Method, Uncertainty};
+use prefplay_core::models::pairwise::{PairwiseFit, PairwiseModel, TieModel};
 
 use super::{Engine, EngineOutput};
 use crate::{BatchModel, GpuContext, GpuError};

@@ -11,7 +11,7 @@ mod work;
 pub use bootstrap::{EngineBootstrap, gpu_bootstrap_refusal};
 pub use personal::EngineTrainer;
 
-use prefplay_core::pairwise::{PairwiseFit, PairwiseModel, SolverState};
+use prefplay_core::models::pairwise::{PairwiseFit, PairwiseModel, SolverState};
 
 use crate::{GpuContext, GpuError};
 
@@ -99,7 +99,7 @@ impl Engine {
         }
     }
 
-    /// Fits `model` on this engine: one solver ([`prefplay_core::pairwise::NewtonCg`])
+    /// Fits `model` on this engine: one solver ([`prefplay_core::models::pairwise::NewtonCg`])
     /// whose evaluations come from the GPU's `f32` kernel until its steps
     /// are below [`F32_PHASE_TOLERANCE`], then from the CPU in `f64` from
     /// that point ([`PairwiseModel::fit`]), so both engines give the same

@@ -1,10 +1,10 @@
 //! The personalized models' training on the engine (GPU kernels with the
 //! CPU twins as the fallback), and [`EngineTrainer`], which lets
-//! `prefplay_core::personal::fit_with` run every model's training here.
+//! `prefplay_core::models::personal::fit_with` run every model's training here.
 
 use std::cell::RefCell;
 
-use prefplay_core::personal::{
+use prefplay_core::models::personal::{
     FeatureModel, MixtureState, PersonalSettings, RaterVotes, Trainer, mixture_m_steps,
     train_features, train_gpm, train_low_rank, train_mixture, train_shrinkage,
 };
@@ -20,7 +20,7 @@ fn vote_steps(data: &RaterVotes, steps: usize) -> u64 {
 
 impl Engine {
     /// Adam steps of the personalized low-rank model (see
-    /// [`prefplay_core::personal::train_low_rank`]) on this engine from
+    /// [`prefplay_core::models::personal::train_low_rank`]) on this engine from
     /// `params`; a GPU error reruns them on the CPU.
     pub async fn train_low_rank(
         &self,
@@ -39,7 +39,7 @@ impl Engine {
     }
 
     /// Adam steps of the personalized shrinkage model (see
-    /// [`prefplay_core::personal::train_shrinkage`]) on this engine from
+    /// [`prefplay_core::models::personal::train_shrinkage`]) on this engine from
     /// `params`; a GPU error reruns them on the CPU.
     pub async fn train_shrinkage(
         &self,
@@ -57,7 +57,7 @@ impl Engine {
         .await
     }
 
-    /// Adam steps of GPM (see [`prefplay_core::personal::train_gpm`]) on
+    /// Adam steps of GPM (see [`prefplay_core::models::personal::train_gpm`]) on
     /// this engine from `params`; a GPU error reruns them on the CPU.
     pub async fn train_gpm(
         &self,
@@ -75,7 +75,7 @@ impl Engine {
     }
 
     /// Adam steps of a model of item features (see
-    /// [`prefplay_core::personal::train_features`]) on this engine from
+    /// [`prefplay_core::models::personal::train_features`]) on this engine from
     /// `params`; a GPU error reruns them on the CPU.
     pub async fn train_features(
         &self,
@@ -94,7 +94,7 @@ impl Engine {
     }
 
     /// `iterations` EM rounds of the mixture (see
-    /// [`prefplay_core::personal::train_mixture`]) on this engine from the
+    /// [`prefplay_core::models::personal::train_mixture`]) on this engine from the
     /// responsibilities `resp`; a GPU error reruns them on the CPU.
     pub async fn train_mixture(
         &self,
@@ -115,7 +115,7 @@ impl Engine {
     }
 }
 
-/// Runs `prefplay_core::personal::fit_with`'s training loops on an
+/// Runs `prefplay_core::models::personal::fit_with`'s training loops on an
 /// engine and remembers which engines ran them.
 #[derive(Debug)]
 pub struct EngineTrainer<'a> {

@@ -2,12 +2,12 @@
 //! training on an engine: the GPU kernels when
 //! the engine picks the GPU, the CPU twins otherwise or after a GPU error.
 
-use prefplay_core::loss::{LossBatch, LossKind, LossParams, LossRow, evaluate};
-use prefplay_core::loss_sweep::{MarginLoss, loss_sweep};
-use prefplay_core::reward_model::{
+use prefplay_core::labs::loss::{LossBatch, LossKind, LossParams, LossRow, evaluate};
+use prefplay_core::labs::loss_sweep::{MarginLoss, loss_sweep};
+use prefplay_core::labs::toy_policy::{Preference, ToyProblem, train_step};
+use prefplay_core::models::reward_model::{
     RewardHead, RewardModel, RewardPairs, RewardSettings, train_reward,
 };
-use prefplay_core::toy_policy::{Preference, ToyProblem, train_step};
 
 use super::choice::Workload;
 use super::{Engine, EngineOutput};
@@ -24,7 +24,7 @@ fn training_flops(n_items: usize, inputs: usize, pairs: usize, settings: &Reward
 }
 
 impl Engine {
-    /// Trains a reward model (see [`prefplay_core::reward_model`]) on this
+    /// Trains a reward model (see [`prefplay_core::models::reward_model`]) on this
     /// engine; a GPU error reruns the training on the CPU.
     pub async fn train_reward(
         &self,
@@ -44,7 +44,7 @@ impl Engine {
         .await
     }
 
-    /// A loss sweep (see [`prefplay_core::loss_sweep`]) on this engine; a
+    /// A loss sweep (see [`prefplay_core::labs::loss_sweep`]) on this engine; a
     /// GPU error reruns it on the CPU.
     pub async fn loss_sweep(
         &self,
@@ -64,7 +64,7 @@ impl Engine {
     }
 
     /// Every row's preference loss and gradients (see
-    /// [`prefplay_core::loss`]) on this engine; a GPU error reruns them
+    /// [`prefplay_core::labs::loss`]) on this engine; a GPU error reruns them
     /// on the CPU.
     pub async fn preference_losses(
         &self,
@@ -82,7 +82,7 @@ impl Engine {
     }
 
     /// `steps` gradient-descent steps of the toy policy (see
-    /// [`prefplay_core::toy_policy::train_step`]) on this engine, from
+    /// [`prefplay_core::labs::toy_policy::train_step`]) on this engine, from
     /// `logits`; returns the logits after them. A GPU error reruns the
     /// steps on the CPU.
     #[allow(clippy::too_many_arguments)]

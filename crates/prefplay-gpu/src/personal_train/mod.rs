@@ -15,14 +15,14 @@
 //!   `mixture_slopes`, `mixture_item_grad` and `lowrank_adam` from fresh
 //!   Adam state, then `mixture_estep`.
 //!
-//! CPU twins in `prefplay_core::personal`: `train_low_rank`,
+//! CPU twins in `prefplay_core::models::personal`: `train_low_rank`,
 //! `train_shrinkage`, `train_gpm`, `train_features`, `train_mixture`.
 
 mod models;
 
 pub use models::MIXTURE_MAX_GROUPS;
 
-use prefplay_core::personal::{PersonalSettings, RaterVotes};
+use prefplay_core::models::personal::{PersonalSettings, RaterVotes};
 
 use crate::{GpuContext, GpuError};
 

@@ -3,7 +3,7 @@
 //! `f32` from the given start and return the parameters after
 //! `settings.adam.steps` Adam steps (the mixture: after EM).
 
-use prefplay_core::personal::{
+use prefplay_core::models::personal::{
     FeatureModel, MixtureState, PAL_DIMS, PersonalSettings, RaterVotes, mixture_m_steps,
     standardise,
 };

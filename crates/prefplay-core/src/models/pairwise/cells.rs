@@ -1,0 +1,175 @@
+//! Rows aggregated into cells: one per (unordered pair, advantage side)
+//! without features, one per row with features. Each cell is stored with
+//! its lower item first; a row listed the other way round is flipped (its
+//! outcome, advantage sign and features change sign with it).
+
+use rustc_hash::FxHashMap;
+
+use super::likelihood::Counts;
+use crate::data::table::{Outcome, PairTable};
+
+/// Cells as a structure of arrays, for tight loops.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Cells {
+    pub item_a: Vec<u32>,
+    pub item_b: Vec<u32>,
+    /// +1: `item_a` has the order advantage, −1: `item_b` has it, 0: neither.
+    pub advantage: Vec<f64>,
+    pub counts: Vec<Counts>,
+    /// Row-major, `n_features` per cell.
+    pub features: Vec<f64>,
+    pub n_features: usize,
+}
+
+/// Largest key space (pairs × sides) counted in a dense array (12 bytes a
+/// key, each count capped at 2³² − 1) instead of a hash map.
+const DENSE_KEYS_MAX: usize = 4 << 20;
+
+impl Cells {
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.item_a.len()
+    }
+
+    /// Aggregates `table`. `order_effect` keeps the advantage side apart;
+    /// `use_features` keeps one cell per row with its features.
+    pub fn from_table(table: &PairTable, order_effect: bool, use_features: bool) -> Self {
+        let n_features = if use_features {
+            table.feature_names.len()
+        } else {
+            0
+        };
+        let mut cells = Cells {
+            n_features,
+            ..Cells::default()
+        };
+        if n_features > 0 {
+            for (k, row) in table.rows.iter().enumerate() {
+                if row.count == 0 {
+                    continue;
+                }
+                let flip = row.item_a > row.item_b;
+                let sign = if flip { -1.0 } else { 1.0 };
+                let adv = if order_effect {
+                    f64::from(row.advantage.sign())
+                } else {
+                    0.0
+                };
+                cells.push_cell(
+                    row.item_a.min(row.item_b),
+                    row.item_a.max(row.item_b),
+                    sign * adv,
+                );
+                cells
+                    .features
+                    .extend(table.row_features(k).iter().map(|x| sign * x));
+                add(cells.counts.last_mut(), row.outcome, flip, row.count);
+            }
+            return cells;
+        }
+        let n = table.items().len();
+        // Without an order effect the advantage is always 0: n² keys suffice.
+        let sides = if order_effect { 3 } else { 1 };
+        let key_of = |row: &crate::data::table::PairRow| {
+            let flip = row.item_a > row.item_b;
+            let (lo, hi) = (row.item_a.min(row.item_b), row.item_a.max(row.item_b));
+            let adv = if order_effect {
+                let s = row.advantage.sign();
+                if flip { -s } else { s }
+            } else {
+                0
+            };
+            let key = (lo as usize * n + hi as usize) * sides
+                + (adv + 1) as usize * usize::from(order_effect);
+            (key, flip)
+        };
+        let n_keys = n * n * sides;
+        if n_keys <= DENSE_KEYS_MAX && table.rows.len() >= n_keys / 16 {
+            // Dense: count straight into a key-indexed array (independent
+            // writes the CPU can overlap), then sweep it in key order.
+            // Slot of (flip, outcome): a, b, tie; flipping swaps a and b.
+            const SLOT: [[usize; 4]; 2] = [[0, 1, 2, 2], [1, 0, 2, 2]];
+            let mut dense = vec![[0u32; 3]; n_keys];
+            for row in &table.rows {
+                let (key, flip) = key_of(row);
+                let slot = &mut dense[key][SLOT[usize::from(flip)][outcome_index(row.outcome)]];
+                *slot = slot.saturating_add(row.count);
+            }
+            for (key, c) in dense.iter().enumerate() {
+                if c[0] == 0 && c[1] == 0 && c[2] == 0 {
+                    continue;
+                }
+                let counts = Counts {
+                    wins_a: f64::from(c[0]),
+                    wins_b: f64::from(c[1]),
+                    ties: f64::from(c[2]),
+                };
+                let pair = key / sides;
+                let adv = if order_effect {
+                    (key % sides) as f64 - 1.0
+                } else {
+                    0.0
+                };
+                cells.push_cell((pair / n) as u32, (pair % n) as u32, adv);
+                if let Some(last) = cells.counts.last_mut() {
+                    *last = counts;
+                }
+            }
+            return cells;
+        }
+        let mut index: FxHashMap<u64, u32> = FxHashMap::default();
+        for row in &table.rows {
+            if row.count == 0 {
+                continue;
+            }
+            let (key, flip) = key_of(row);
+            let slot = index.entry(key as u64).or_insert(u32::MAX);
+            if *slot == u32::MAX {
+                *slot = cells.len() as u32;
+                let pair = key / sides;
+                let adv = if order_effect {
+                    (key % sides) as f64 - 1.0
+                } else {
+                    0.0
+                };
+                cells.push_cell((pair / n) as u32, (pair % n) as u32, adv);
+            }
+            let idx = *slot as usize;
+            add(cells.counts.get_mut(idx), row.outcome, flip, row.count);
+        }
+        cells
+    }
+
+    fn push_cell(&mut self, a: u32, b: u32, advantage: f64) {
+        self.item_a.push(a);
+        self.item_b.push(b);
+        self.advantage.push(advantage);
+        self.counts.push(Counts::default());
+    }
+
+    /// The features of cell `k`.
+    pub fn features_of(&self, k: usize) -> &[f64] {
+        &self.features[k * self.n_features..(k + 1) * self.n_features]
+    }
+}
+
+/// Position of an outcome in [`SLOT`]'s rows.
+fn outcome_index(outcome: Outcome) -> usize {
+    match outcome {
+        Outcome::A => 0,
+        Outcome::B => 1,
+        Outcome::Tie => 2,
+        Outcome::BothBad => 3,
+    }
+}
+
+fn add(counts: Option<&mut Counts>, outcome: Outcome, flip: bool, count: u32) {
+    let Some(c) = counts else { return };
+    let n = f64::from(count);
+    let outcome = if flip { outcome.flipped() } else { outcome };
+    match outcome {
+        Outcome::A => c.wins_a += n,
+        Outcome::B => c.wins_b += n,
+        Outcome::Tie | Outcome::BothBad => c.ties += n,
+    }
+}
