@@ -130,16 +130,16 @@ pub fn run(job: &Job, votes: &[Vote]) -> Option<Result<JobResult, String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use prefplay_core::Winner;
+    use prefplay_core::Outcome;
 
     #[test]
     fn the_replay_follows_the_top_items_and_measures_order_dependence() {
         let labels: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
         let votes: Vec<Vote> = (0..60)
             .map(|t| match t % 3 {
-                0 => Vote::new(0, 1, Winner::A),
-                1 => Vote::new(1, 2, Winner::A),
-                _ => Vote::new(2, 0, if t % 2 == 0 { Winner::A } else { Winner::B }),
+                0 => Vote::new(0, 1, Outcome::A),
+                1 => Vote::new(1, 2, Outcome::A),
+                _ => Vote::new(2, 0, if t % 2 == 0 { Outcome::A } else { Outcome::B }),
             })
             .collect();
         let r = replay(&labels, &votes, &[0, 1, 2, 9], 32.0, 7).unwrap();

@@ -3,7 +3,7 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use prefplay_core::playground::collect::{self, Ballot};
+use prefplay_core::playground::collect::{self, Ballot, BallotId};
 use prefplay_core::playground::model_choice::ModelKind;
 use wasm_bindgen::JsCast;
 
@@ -59,10 +59,6 @@ fn typing_in_a_field(e: &ev::KeyboardEvent) -> bool {
         .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
 }
 
-fn now_ms() -> f64 {
-    js_sys::Date::now()
-}
-
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
@@ -74,7 +70,6 @@ pub fn App() -> impl IntoView {
     let message = RwSignal::new(None::<String>);
     let pending = RwSignal::new_local(None::<Preview>);
     let lesson = RwSignal::new(false);
-    let tab = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
     let counter = StoredValue::new(0u64);
     let saves_in_flight = RwSignal::new(0u32);
     let save_failed = RwSignal::new(false);
@@ -298,13 +293,17 @@ pub fn App() -> impl IntoView {
                 workspace.update(|w| {
                     let prompt = Some(w.deck().question.clone()).filter(|q| !q.is_empty());
                     let participant = w.active_participant;
-                    let time_ms = now_ms();
+                    let time_ms = crate::browser::epoch_ms();
                     let n = counter.try_update_value(|c| {
                         *c += 1;
                         *c
                     });
                     w.cast(Ballot {
-                        id: format!("{:013}-{tab:08x}-{:06}", time_ms as u64, n.unwrap_or(0)),
+                        id: BallotId::new(
+                            time_ms,
+                            &BallotId::tab_source(crate::browser::tab_id()),
+                            n.unwrap_or(0),
+                        ),
                         participant,
                         prompt,
                         time_ms,
@@ -396,8 +395,8 @@ pub fn App() -> impl IntoView {
         }
         ticker.set_value(None);
         if running {
-            clock.set(crate::fit_job::now_ms());
-            let tick = move || clock.set(crate::fit_job::now_ms());
+            clock.set(crate::browser::now_ms());
+            let tick = move || clock.set(crate::browser::now_ms());
             ticker.set_value(
                 set_interval_with_handle(tick, std::time::Duration::from_millis(200)).ok(),
             );

@@ -4,7 +4,7 @@
 //! tested natively; the votes come from `prefplay_core::data::simulate`.
 
 use prefplay_core::data::simulate::{PairPolicy, SimulationSettings, simulate};
-use prefplay_core::playground::collect::{Ballot, Observation};
+use prefplay_core::playground::collect::{Ballot, BallotId, Observation};
 
 use crate::workspace::Workspace;
 
@@ -111,11 +111,10 @@ impl ClassRun {
             .iter()
             .enumerate()
             .map(|(k, b)| Ballot {
-                id: format!(
-                    "{:013}-sim{:x}-{:06}",
-                    now_ms as u64,
-                    self.seed,
-                    self.next + k
+                id: BallotId::new(
+                    now_ms,
+                    &format!("sim{:x}", self.seed),
+                    (self.next + k) as u64,
                 ),
                 time_ms: now_ms,
                 ..b.clone()

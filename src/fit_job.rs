@@ -170,13 +170,7 @@ impl EngineRequest {
     }
 }
 
-/// Milliseconds on the current global's clock (window or worker).
-pub fn now_ms() -> f64 {
-    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
-        .ok()
-        .and_then(|p| wasm_bindgen::JsCast::dyn_into::<web_sys::Performance>(p).ok())
-        .map_or_else(js_sys::Date::now, |p| p.now())
-}
+pub use crate::browser::now_ms;
 
 /// Fits `input`, reporting each Newton step. Every model goes through
 /// `prefplay_core::playground::model_choice`; the pairwise ones (BT, Thurstone) fit

@@ -11,7 +11,7 @@ use prefplay_core::inference::evaluation::HeldOut;
 use prefplay_core::inference::selection::Strategy;
 use prefplay_core::playground::model_choice::ModelChoice;
 use prefplay_core::playground::race::{RacePoint, RaceSettings};
-use prefplay_core::{Vote, Winner};
+use prefplay_core::{Outcome, Vote};
 use serde::{Deserialize, Serialize};
 
 use crate::analyses::Replay;
@@ -174,19 +174,21 @@ pub enum Reply {
     },
 }
 
-fn outcome_code(w: Winner) -> u32 {
+fn outcome_code(w: Outcome) -> u32 {
     match w {
-        Winner::A => 0,
-        Winner::B => 1,
-        Winner::Tie => 2,
+        Outcome::A => 0,
+        Outcome::B => 1,
+        Outcome::Tie => 2,
+        Outcome::BothBad => 3,
     }
 }
 
-/// The votes as (left, right, outcome) words; outcome 0 = left, 1 = right, 2 = tie.
+/// The votes as (left, right, outcome) words; outcome 0 = left, 1 = right,
+/// 2 = tie, 3 = both bad.
 pub fn pack_votes(votes: &[Vote]) -> Vec<u32> {
     votes
         .iter()
-        .flat_map(|v| [v.item_a as u32, v.item_b as u32, outcome_code(v.winner)])
+        .flat_map(|v| [v.item_a as u32, v.item_b as u32, outcome_code(v.outcome)])
         .collect()
 }
 
@@ -201,9 +203,10 @@ pub fn unpack_votes(words: &[u32]) -> Result<Vec<Vote>, String> {
         .enumerate()
         .map(|(k, w)| {
             let winner = match w[2] {
-                0 => Winner::A,
-                1 => Winner::B,
-                2 => Winner::Tie,
+                0 => Outcome::A,
+                1 => Outcome::B,
+                2 => Outcome::Tie,
+                3 => Outcome::BothBad,
                 other => return Err(format!("vote {}: outcome code {other}", k + 1)),
             };
             Ok(Vote::new(w[0] as usize, w[1] as usize, winner))
@@ -218,9 +221,10 @@ mod tests {
     #[test]
     fn votes_round_trip_and_bad_words_are_refused() {
         let votes = vec![
-            Vote::new(0, 1, Winner::A),
-            Vote::new(2, 0, Winner::Tie),
-            Vote::new(1, 2, Winner::B),
+            Vote::new(0, 1, Outcome::A),
+            Vote::new(2, 0, Outcome::Tie),
+            Vote::new(1, 2, Outcome::B),
+            Vote::new(1, 0, Outcome::BothBad),
         ];
         assert_eq!(unpack_votes(&pack_votes(&votes)), Ok(votes));
         assert!(unpack_votes(&[0, 1]).is_err());

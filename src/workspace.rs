@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use prefplay_core::playground::collect::{Ballot, Deck, View};
+use prefplay_core::playground::collect::{Ballot, BallotId, Deck, View};
 use prefplay_core::playground::model_choice::ModelChoice;
 use serde::{Deserialize, Serialize};
 
@@ -224,7 +224,7 @@ impl Workspace {
         for list in self.ballots.values_mut() {
             for (k, b) in list.iter_mut().enumerate() {
                 if b.id.is_empty() {
-                    b.id = format!("0000000000000-unnamed-{k:09}");
+                    b.id = BallotId::unnamed(k);
                 }
             }
         }

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use prefplay_core::inference::diagnosis::{GraphDiagnosis, PairGraph};
-use prefplay_core::{Vote, Winner};
+use prefplay_core::{Outcome, Vote};
 
 use super::{ChartExport, PALETTE};
 
@@ -20,10 +20,10 @@ pub fn graph_of(n: usize, votes: &[Vote]) -> (PairGraph, GraphDiagnosis) {
     let graph = PairGraph::from_pairs(n, votes.iter().map(|v| (v.item_a, v.item_b)));
     let arcs = votes.iter().flat_map(|v| {
         let (a, b) = (v.item_a, v.item_b);
-        match v.winner {
-            Winner::A => vec![(a, b)],
-            Winner::B => vec![(b, a)],
-            Winner::Tie => vec![(a, b), (b, a)],
+        match v.outcome {
+            Outcome::A => vec![(a, b)],
+            Outcome::B => vec![(b, a)],
+            Outcome::Tie | Outcome::BothBad => vec![(a, b), (b, a)],
         }
     });
     (graph, GraphDiagnosis::from_arcs(n, arcs))
@@ -198,21 +198,21 @@ mod tests {
 
     #[test]
     fn the_note_names_split_groups_and_one_sided_items() {
-        let split = [Vote::new(0, 1, Winner::A), Vote::new(2, 3, Winner::Tie)];
+        let split = [Vote::new(0, 1, Outcome::A), Vote::new(2, 3, Outcome::Tie)];
         let (g, d) = graph_of(4, &split);
         let note = graph_note(&labels(4), &g, &d);
         assert!(
             note.starts_with("The votes split the items into 2 groups"),
             "{note}"
         );
-        let one_sided = [Vote::new(0, 1, Winner::A), Vote::new(1, 2, Winner::Tie)];
+        let one_sided = [Vote::new(0, 1, Outcome::A), Vote::new(1, 2, Outcome::Tie)];
         let (g, d) = graph_of(3, &one_sided);
         let note = graph_note(&labels(3), &g, &d);
         assert!(note.contains("item 0 has only won or only lost"), "{note}");
         let cycle = [
-            Vote::new(0, 1, Winner::A),
-            Vote::new(1, 2, Winner::A),
-            Vote::new(2, 0, Winner::A),
+            Vote::new(0, 1, Outcome::A),
+            Vote::new(1, 2, Outcome::A),
+            Vote::new(2, 0, Outcome::A),
         ];
         let (g, d) = graph_of(3, &cycle);
         assert!(graph_note(&labels(3), &g, &d).contains("one scale"));

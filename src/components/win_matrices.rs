@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use prefplay_core::numerics::sigmoid;
-use prefplay_core::{Vote, Winner};
+use prefplay_core::{Outcome, Vote};
 
 use super::Heatmap;
 use crate::job_runner::RowView;
@@ -45,10 +45,10 @@ pub fn win_matrices(rows: &[RowView], labels: &[String], votes: &[Vote]) -> WinM
         if a >= n || b >= n || a == b {
             continue;
         }
-        let share = match v.winner {
-            Winner::A => 1.0,
-            Winner::B => 0.0,
-            Winner::Tie => 0.5,
+        let share = match v.outcome {
+            Outcome::A => 1.0,
+            Outcome::B => 0.0,
+            Outcome::Tie | Outcome::BothBad => 0.5,
         };
         wins[a][b] += share;
         wins[b][a] += 1.0 - share;
@@ -134,9 +134,9 @@ mod tests {
             RowView::example("c", -1.0, 1.0),
         ];
         let votes = [
-            Vote::new(1, 0, Winner::A),
-            Vote::new(0, 1, Winner::Tie),
-            Vote::new(1, 2, Winner::B),
+            Vote::new(1, 0, Outcome::A),
+            Vote::new(0, 1, Outcome::Tie),
+            Vote::new(1, 2, Outcome::B),
         ];
         let WinMatrixSet {
             shown,

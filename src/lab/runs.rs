@@ -2,7 +2,7 @@
 //! recording its metrics, scenario (9)'s three runs, and the playground's
 //! votes as preferences.
 
-use prefplay_core::Winner;
+use prefplay_core::Outcome;
 use prefplay_core::labs::loss::{LossKind, LossParams};
 use prefplay_core::labs::toy_policy::{Preference, ToyConfig, ToyMetrics, ToyProblem, ToyRun};
 use prefplay_core::playground::collect::{self, Ballot, View};
@@ -130,10 +130,10 @@ pub fn preferences_from_votes(n_items: usize, ballots: &[Ballot]) -> Vec<Prefere
     collect::fit_votes(n_items, ballots, View::Pooled)
         .into_iter()
         .filter_map(|v| {
-            let (w, l) = match v.winner {
-                Winner::A => (v.item_a, v.item_b),
-                Winner::B => (v.item_b, v.item_a),
-                Winner::Tie => return None,
+            let (w, l) = match v.outcome {
+                Outcome::A => (v.item_a, v.item_b),
+                Outcome::B => (v.item_b, v.item_a),
+                Outcome::Tie | Outcome::BothBad => return None,
             };
             Some(Preference {
                 prompt: 0,

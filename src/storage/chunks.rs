@@ -107,7 +107,11 @@ impl Snapshot {
     }
 
     fn fresh_chunk_key(&mut self, first_id: &str) -> String {
-        self.counter += 1;
+        // One counter for the whole tab, across snapshots (a reload after
+        // another tab's save starts a new snapshot with the same tab id),
+        // so no chunk key is ever made twice.
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        self.counter = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         format!("{first_id}#{:08x}-{}", self.tab, self.counter)
     }
 

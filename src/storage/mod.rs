@@ -132,7 +132,7 @@ pub async fn load() -> Loaded {
             };
         }
     };
-    let tab = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+    let tab = crate::browser::tab_id();
     let store = Store {
         db: Rc::new(db),
         snapshot: Rc::new(RefCell::new(Snapshot {
@@ -197,7 +197,7 @@ impl Store {
             return Err(format!("unknown format version {}", stored.version));
         }
         let mut workspace = stored.workspace;
-        let tab = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+        let tab = crate::browser::tab_id();
         let mut records = chunks::Snapshot::new(tab);
         let mut by_deck: BTreeMap<String, Vec<Ballot>> = BTreeMap::new();
         let mut unreadable = 0usize;
@@ -398,7 +398,7 @@ fn migrate_v1() -> (Workspace, Option<String>) {
             observation: Observation::Pair {
                 left: v.item_a as u32,
                 right: v.item_b as u32,
-                outcome: v.winner.into(),
+                outcome: v.outcome,
             },
         });
     }

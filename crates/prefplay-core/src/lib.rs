@@ -32,6 +32,7 @@ pub mod numerics;
 mod parallel;
 pub mod playground;
 
-pub use data::dataset::{Dataset, Vote, Winner};
+pub use data::dataset::{Dataset, Vote};
+pub use data::table::Outcome;
 pub use error::{Error, Result};
 pub use inference::leaderboard::{ItemRecord, LeaderboardRow};

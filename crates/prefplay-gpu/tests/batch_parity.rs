@@ -12,7 +12,7 @@ use prefplay_core::data::table::PairTable;
 use prefplay_core::inference::counter_rng::{PoissonTables, fold_seed};
 use prefplay_core::models::pairwise::uncertainty::{Method, Uncertainty};
 use prefplay_core::models::pairwise::{BootstrapCells, Link, PairwiseModel, PairwiseSettings};
-use prefplay_core::{Dataset, Vote, Winner};
+use prefplay_core::{Dataset, Outcome, Vote};
 use prefplay_gpu::{BatchCounts, BatchModel};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -116,7 +116,7 @@ async fn per_dataset_parity() {
             let mut votes = Vec::new();
             for (c, w) in dataset.chunks_exact(3).enumerate() {
                 let (a, b) = (item_a[c] as usize, item_b[c] as usize);
-                for (count, winner) in w.iter().zip([Winner::A, Winner::B, Winner::Tie]) {
+                for (count, winner) in w.iter().zip([Outcome::A, Outcome::B, Outcome::Tie]) {
                     votes.extend(std::iter::repeat_n(
                         Vote::new(a, b, winner),
                         *count as usize,

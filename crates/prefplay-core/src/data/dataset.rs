@@ -6,44 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Result};
-
-/// The outcome of one pairwise vote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Winner {
-    /// `item_a` (the left one) was preferred.
-    A,
-    /// `item_b` (the right one) was preferred.
-    B,
-    /// Neither was preferred.
-    Tie,
-}
-
-impl Winner {
-    /// The spelling used in CSV files: `a`, `b` or `tie`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Winner::A => "a",
-            Winner::B => "b",
-            Winner::Tie => "tie",
-        }
-    }
-
-    /// Parses `a`, `b` or `tie` (ASCII case and surrounding spaces ignored).
-    pub fn parse(text: &str) -> Option<Self> {
-        let t = text.trim();
-        if t.eq_ignore_ascii_case("a") {
-            Some(Winner::A)
-        } else if t.eq_ignore_ascii_case("b") {
-            Some(Winner::B)
-        } else if t.eq_ignore_ascii_case("tie") {
-            Some(Winner::Tie)
-        } else {
-            None
-        }
-    }
-}
+use crate::{Error, Outcome, Result};
 
 /// One pairwise vote. `item_a` is the item that was shown on the left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,17 +15,19 @@ pub struct Vote {
     pub item_a: usize,
     /// Index of the item shown on the right (listed second).
     pub item_b: usize,
-    /// Which side won, or a tie.
-    pub winner: Winner,
+    /// Which side won, or a tie (`both_bad` counts as a tie). Stored as
+    /// `winner` by the first version of the page.
+    #[serde(alias = "winner")]
+    pub outcome: Outcome,
 }
 
 impl Vote {
     /// A vote with `item_a` shown on the left.
-    pub const fn new(item_a: usize, item_b: usize, winner: Winner) -> Self {
+    pub const fn new(item_a: usize, item_b: usize, outcome: Outcome) -> Self {
         Self {
             item_a,
             item_b,
-            winner,
+            outcome,
         }
     }
 }
@@ -130,7 +95,7 @@ mod tests {
 
     #[test]
     fn rejects_out_of_range_and_self_votes() {
-        let bad = vec![Vote::new(0, 3, Winner::A)];
+        let bad = vec![Vote::new(0, 3, Outcome::A)];
         assert!(matches!(
             Dataset::new(labels(3), bad),
             Err(Error::ItemOutOfRange {
@@ -139,7 +104,7 @@ mod tests {
                 n_items: 3
             })
         ));
-        let selfie = vec![Vote::new(1, 1, Winner::Tie)];
+        let selfie = vec![Vote::new(1, 1, Outcome::Tie)];
         assert!(matches!(
             Dataset::new(labels(3), selfie),
             Err(Error::SelfComparison { .. })
@@ -147,11 +112,8 @@ mod tests {
     }
 
     #[test]
-    fn winner_round_trips_through_text() {
-        for w in [Winner::A, Winner::B, Winner::Tie] {
-            assert_eq!(Winner::parse(w.as_str()), Some(w));
-        }
-        assert_eq!(Winner::parse(" TIE "), Some(Winner::Tie));
-        assert_eq!(Winner::parse("left"), None);
+    fn a_vote_stored_by_the_first_version_still_reads() {
+        let v: Vote = serde_json::from_str(r#"{"item_a":0,"item_b":1,"winner":"tie"}"#).unwrap();
+        assert_eq!(v, Vote::new(0, 1, Outcome::Tie));
     }
 }

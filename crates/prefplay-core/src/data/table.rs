@@ -25,28 +25,6 @@ pub enum Outcome {
     BothBad,
 }
 
-impl From<crate::Winner> for Outcome {
-    /// The page's vote outcome as a table outcome (left is `item_a`).
-    fn from(w: crate::Winner) -> Self {
-        match w {
-            crate::Winner::A => Outcome::A,
-            crate::Winner::B => Outcome::B,
-            crate::Winner::Tie => Outcome::Tie,
-        }
-    }
-}
-
-/// `both_bad` reads as a tie: neither side won.
-impl From<Outcome> for crate::Winner {
-    fn from(o: Outcome) -> Self {
-        match o {
-            Outcome::A => crate::Winner::A,
-            Outcome::B => crate::Winner::B,
-            Outcome::Tie | Outcome::BothBad => crate::Winner::Tie,
-        }
-    }
-}
-
 impl Outcome {
     /// Canonical spelling: `a`, `b`, `tie`, `both_bad`.
     pub fn as_str(self) -> &'static str {
@@ -315,7 +293,7 @@ impl PairTable {
             table.rows.push(PairRow {
                 item_a: v.item_a as u32,
                 item_b: v.item_b as u32,
-                outcome: v.winner.into(),
+                outcome: v.outcome,
                 advantage: Advantage::A,
                 count: 1,
                 rater: None,

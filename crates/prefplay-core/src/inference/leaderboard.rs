@@ -1,6 +1,7 @@
 //! The leaderboard: a fit and the raw tallies, ranked.
 
-use crate::data::dataset::{Vote, Winner};
+use crate::Outcome;
+use crate::data::dataset::Vote;
 
 /// Per-item tally of raw outcomes, for the leaderboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -22,10 +23,10 @@ impl ItemRecord {
             if v.item_a >= n_items || v.item_b >= n_items {
                 continue;
             }
-            let (w, l) = match v.winner {
-                Winner::A => (v.item_a, v.item_b),
-                Winner::B => (v.item_b, v.item_a),
-                Winner::Tie => {
+            let (w, l) = match v.outcome {
+                Outcome::A => (v.item_a, v.item_b),
+                Outcome::B => (v.item_b, v.item_a),
+                Outcome::Tie | Outcome::BothBad => {
                     records[v.item_a].ties = records[v.item_a].ties.saturating_add(1);
                     records[v.item_b].ties = records[v.item_b].ties.saturating_add(1);
                     continue;
@@ -146,10 +147,10 @@ mod tests {
     #[test]
     fn tallies_count_wins_losses_and_ties() {
         let votes = [
-            Vote::new(0, 1, Winner::A),
-            Vote::new(1, 0, Winner::A),
-            Vote::new(2, 0, Winner::Tie),
-            Vote::new(0, 9, Winner::A),
+            Vote::new(0, 1, Outcome::A),
+            Vote::new(1, 0, Outcome::A),
+            Vote::new(2, 0, Outcome::Tie),
+            Vote::new(0, 9, Outcome::A),
         ];
         let r = ItemRecord::tally(3, &votes);
         assert_eq!((r[0].wins, r[0].losses, r[0].ties), (1, 1, 1));

@@ -6,7 +6,7 @@
 //! that is the point of showing it next to Bradley–Terry.
 
 use crate::error::check_finite_above;
-use crate::{Result, Vote, Winner};
+use crate::{Outcome, Result, Vote};
 
 /// Elo settings. Defaults follow Arena's notebook: K = 4, scale 400, base 10,
 /// initial rating 1000.
@@ -86,10 +86,10 @@ pub fn elo_trajectory(
 fn step(rating: &mut [f64], v: &Vote, settings: EloSettings) {
     let (ra, rb) = (rating[v.item_a], rating[v.item_b]);
     let expected_a = 1.0 / (1.0 + settings.base.powf((rb - ra) / settings.scale));
-    let score_a = match v.winner {
-        Winner::A => 1.0,
-        Winner::B => 0.0,
-        Winner::Tie => 0.5,
+    let score_a = match v.outcome {
+        Outcome::A => 1.0,
+        Outcome::B => 0.0,
+        Outcome::Tie | Outcome::BothBad => 0.5,
     };
     let delta = settings.k * (score_a - expected_a);
     rating[v.item_a] += delta;
@@ -107,7 +107,7 @@ mod tests {
     /// −4·0.505756 = −2.023025.
     #[test]
     fn two_votes_match_the_hand_computation() {
-        let votes = [Vote::new(0, 1, Winner::A), Vote::new(0, 1, Winner::B)];
+        let votes = [Vote::new(0, 1, Outcome::A), Vote::new(0, 1, Outcome::B)];
         let r = elo_ratings(2, &votes, EloSettings::default()).unwrap();
         let e = 1.0 / (1.0 + 10f64.powf(-4.0 / 400.0));
         assert!((e - 0.505_756).abs() < 1e-6);
@@ -117,7 +117,7 @@ mod tests {
 
     #[test]
     fn the_trajectory_starts_level_and_ends_at_the_ratings() {
-        let votes = [Vote::new(0, 1, Winner::A), Vote::new(1, 2, Winner::B)];
+        let votes = [Vote::new(0, 1, Outcome::A), Vote::new(1, 2, Outcome::B)];
         let s = EloSettings::default();
         let rows = elo_trajectory(3, &votes, s).unwrap();
         assert_eq!(rows.len(), 3);
@@ -128,9 +128,9 @@ mod tests {
     #[test]
     fn order_matters() {
         let votes = [
-            Vote::new(0, 1, Winner::A),
-            Vote::new(1, 2, Winner::A),
-            Vote::new(2, 0, Winner::A),
+            Vote::new(0, 1, Outcome::A),
+            Vote::new(1, 2, Outcome::A),
+            Vote::new(2, 0, Outcome::A),
         ];
         let mut reversed = votes;
         reversed.reverse();
@@ -143,7 +143,7 @@ mod tests {
 
     #[test]
     fn ties_between_equals_change_nothing_and_bad_settings_are_named() {
-        let r = elo_ratings(2, &[Vote::new(0, 1, Winner::Tie)], EloSettings::default()).unwrap();
+        let r = elo_ratings(2, &[Vote::new(0, 1, Outcome::Tie)], EloSettings::default()).unwrap();
         assert_eq!(r, vec![1000.0, 1000.0]);
         let err = elo_ratings(
             2,
@@ -157,7 +157,7 @@ mod tests {
             err,
             Err(Error::InvalidParameter { name: "base", .. })
         ));
-        let out = elo_ratings(2, &[Vote::new(0, 5, Winner::A)], EloSettings::default());
+        let out = elo_ratings(2, &[Vote::new(0, 5, Outcome::A)], EloSettings::default());
         assert!(matches!(out, Err(Error::ItemOutOfRange { item: 5, .. })));
     }
 }

@@ -143,7 +143,7 @@ pub fn rank_centrality(table: &PairTable, settings: RankCentralitySettings) -> R
 mod tests {
     use super::*;
     use crate::models::pairwise::{PairwiseModel, PairwiseSettings};
-    use crate::{Dataset, Vote, Winner};
+    use crate::{Dataset, Outcome, Vote};
 
     fn graph(n: usize, votes: Vec<Vote>) -> PairTable {
         let items = (0..n).map(|i| i.to_string()).collect();
@@ -154,7 +154,7 @@ mod tests {
     /// gives π_A / π_B = 3, i.e. log-ratio ln 3 — the BT MLE.
     #[test]
     fn two_items_recover_the_odds() {
-        use Winner::{A, B};
+        use Outcome::{A, B};
         let g = graph(
             2,
             vec![
@@ -183,8 +183,8 @@ mod tests {
                     // Deterministic counts close to 20·σ(s_i − s_j).
                     let p = crate::numerics::sigmoid(strengths[i] - strengths[j]);
                     let wins = (20.0 * p).round() as usize;
-                    votes.extend(std::iter::repeat_n(Vote::new(i, j, Winner::A), wins));
-                    votes.extend(std::iter::repeat_n(Vote::new(i, j, Winner::B), 20 - wins));
+                    votes.extend(std::iter::repeat_n(Vote::new(i, j, Outcome::A), wins));
+                    votes.extend(std::iter::repeat_n(Vote::new(i, j, Outcome::B), 20 - wins));
                 }
             }
         }
@@ -204,7 +204,7 @@ mod tests {
     fn an_unbeaten_item_stays_finite_and_uncompared_items_get_zero() {
         let g = graph(
             3,
-            vec![Vote::new(0, 1, Winner::A), Vote::new(0, 1, Winner::A)],
+            vec![Vote::new(0, 1, Outcome::A), Vote::new(0, 1, Outcome::A)],
         );
         let s = rank_centrality(&g, RankCentralitySettings::default()).unwrap();
         assert!(s.iter().all(|x| x.is_finite()));

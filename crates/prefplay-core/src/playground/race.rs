@@ -21,7 +21,7 @@ use crate::inference::selection::{Belief, PairExposures, Strategy, choose_pair};
 use crate::models::pairwise::uncertainty::Method;
 use crate::models::pairwise::{PairwiseModel, PairwiseSettings};
 use crate::numerics::sigmoid;
-use crate::{Dataset, Result, Vote, Winner};
+use crate::{Dataset, Outcome, Result, Vote};
 
 /// The race's settings; defaults in brackets.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -166,9 +166,9 @@ fn run_one(
             errors[i] = (errors[i].powi(-2) + p * (1.0 - p)).powf(-0.5);
         }
         let winner = if rng.random_bool(sigmoid(truth[a] - truth[b])) {
-            Winner::A
+            Outcome::A
         } else {
-            Winner::B
+            Outcome::B
         };
         votes.push(Vote::new(a, b, winner));
         if t % settings.refit_every == 0 || t == settings.votes {

@@ -46,7 +46,7 @@ pub fn bt_trajectory(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Winner;
+    use crate::Outcome;
 
     #[test]
     fn checkpoints_are_even_and_end_at_the_last_vote() {
@@ -59,10 +59,10 @@ mod tests {
     fn the_last_row_is_the_fit_on_every_vote_and_order_does_not_matter() {
         let labels: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
         let votes = vec![
-            Vote::new(0, 1, Winner::A),
-            Vote::new(1, 2, Winner::A),
-            Vote::new(0, 2, Winner::A),
-            Vote::new(2, 0, Winner::A),
+            Vote::new(0, 1, Outcome::A),
+            Vote::new(1, 2, Outcome::A),
+            Vote::new(0, 2, Outcome::A),
+            Vote::new(2, 0, Outcome::A),
         ];
         let s = crate::models::pairwise::DEFAULT_L2;
         let forward = bt_trajectory(&labels, &votes, &checkpoints(4, 2), s).unwrap();

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use prefplay_core::numerics::sigmoid;
-use prefplay_core::{Dataset, Vote, Winner};
+use prefplay_core::{Dataset, Outcome, Vote};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
@@ -19,9 +19,9 @@ pub fn votes(n_items: usize, n_votes: usize, seed: u64) -> Dataset {
             let a = rng.random_range(0..n_items);
             let b = (a + rng.random_range(1..n_items)) % n_items;
             let winner = if rng.random_bool(sigmoid(strength[a] - strength[b])) {
-                Winner::A
+                Outcome::A
             } else {
-                Winner::B
+                Outcome::B
             };
             Vote::new(a, b, winner)
         })

@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use prefplay_core::{Dataset, Vote, Winner};
+use prefplay_core::{Dataset, Outcome, Vote};
 use prefplay_gpu::GpuContext;
 use rand::Rng;
 use rand_pcg::Pcg64Mcg;
@@ -60,16 +60,16 @@ pub fn random_dataset(rng: &mut Pcg64Mcg, n_items: usize, n_votes: usize) -> Dat
             let p_a = prefplay_core::numerics::sigmoid(strength[a] - strength[b]);
             let u: f64 = rng.random();
             let winner = if u < 0.1 {
-                Winner::Tie
+                Outcome::Tie
             } else if rng.random_bool(p_a) {
-                Winner::A
+                Outcome::A
             } else {
-                Winner::B
+                Outcome::B
             };
             Vote {
                 item_a: a,
                 item_b: b,
-                winner,
+                outcome: winner,
             }
         })
         .collect();

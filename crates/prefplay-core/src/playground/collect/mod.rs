@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::rankings::Ranking;
 use crate::data::table::{Advantage, Outcome, PairRow, PairTable};
-use crate::{Error, Result, Vote, Winner};
+use crate::{Error, Result, Vote};
 
 /// Likert scores run from 1 to this.
 pub const LIKERT_MAX: u8 = 5;
@@ -79,11 +79,36 @@ pub enum Observation {
     },
 }
 
+/// How ballot ids are made, in one place: `{time_ms:013}-{source}-{seq:06}`
+/// (the cast time in milliseconds since 1970, who made it — a tab's id in
+/// hex, `sim<seed>` for a simulated class — and a counter), so ids are
+/// unique across tabs and files and sort in the order cast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BallotId;
+
+impl BallotId {
+    /// The id of the `seq`-th ballot `source` cast at `time_ms`.
+    pub fn new(time_ms: f64, source: &str, seq: u64) -> String {
+        format!("{:013}-{source}-{seq:06}", time_ms.max(0.0) as u64)
+    }
+
+    /// The source part for a tab: its id in eight hex digits.
+    pub fn tab_source(tab: u32) -> String {
+        format!("{tab:08x}")
+    }
+
+    /// The id given to the `k`-th ballot of a list that was stored without
+    /// ids (a damaged or hand-made file): before every real id.
+    pub fn unnamed(k: usize) -> String {
+        format!("0000000000000-unnamed-{k:09}")
+    }
+}
+
 /// One observation with who gave it, under which prompt, and when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ballot {
-    /// Unique id (e.g. time, tab and counter), so that merging files twice
-    /// keeps one copy; empty when unknown.
+    /// Unique id ([`BallotId`]), so that merging files twice keeps one
+    /// copy; empty when unknown.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub id: String,
     /// Index of the participant (into the page's participant list).
@@ -96,6 +121,19 @@ pub struct Ballot {
     pub time_ms: f64,
     /// What was chosen.
     pub observation: Observation,
+}
+
+#[cfg(test)]
+mod ballot_id_tests {
+    use super::BallotId;
+
+    #[test]
+    fn ids_sort_in_the_order_cast_and_unnamed_ones_first() {
+        let a = BallotId::new(1_700_000_000_000.0, &BallotId::tab_source(0xab), 7);
+        let b = BallotId::new(1_700_000_000_001.0, &BallotId::tab_source(0x01), 1);
+        assert_eq!(a, "1700000000000-000000ab-000007");
+        assert!(BallotId::unnamed(3) < a && a < b);
+    }
 }
 
 impl Observation {
@@ -332,7 +370,7 @@ pub fn fit_votes(n_items: usize, ballots: &[Ballot], view: View) -> Vec<Vote> {
         }
     }
     for (_, better, worse) in rating_pairs(chosen) {
-        votes.push(Vote::new(better as usize, worse as usize, Winner::A));
+        votes.push(Vote::new(better as usize, worse as usize, Outcome::A));
     }
     votes
 }

@@ -134,7 +134,7 @@ fn pair_table_keeps_raters_prompts_and_views() {
     assert_eq!(ada.rows.len(), 2);
     assert!(ada.prompts.is_empty(), "no prompt in Ada's view");
     let votes = fit_votes(3, &ballots, View::Participant(1));
-    assert_eq!(votes, vec![Vote::new(0, 1, Winner::B)]);
+    assert_eq!(votes, vec![Vote::new(0, 1, Outcome::B)]);
 }
 
 #[test]

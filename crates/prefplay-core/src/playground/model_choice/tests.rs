@@ -1,5 +1,4 @@
 use super::*;
-use crate::Winner;
 use crate::data::simulate::{SimulationSettings, simulate};
 use crate::data::table::Outcome;
 use crate::models::pairwise::uncertainty::Method;
@@ -18,13 +17,13 @@ fn simulated_votes(settings: SimulationSettings) -> (Vec<String>, Vec<Vote>, Vec
 
 fn few_votes() -> (Vec<String>, Vec<Vote>) {
     let votes = vec![
-        Vote::new(0, 1, Winner::A),
-        Vote::new(1, 2, Winner::A),
-        Vote::new(2, 0, Winner::B),
-        Vote::new(0, 2, Winner::Tie),
-        Vote::new(1, 0, Winner::B),
-        Vote::new(2, 1, Winner::Tie),
-        Vote::new(1, 2, Winner::B),
+        Vote::new(0, 1, Outcome::A),
+        Vote::new(1, 2, Outcome::A),
+        Vote::new(2, 0, Outcome::B),
+        Vote::new(0, 2, Outcome::Tie),
+        Vote::new(1, 0, Outcome::B),
+        Vote::new(2, 1, Outcome::Tie),
+        Vote::new(1, 2, Outcome::B),
     ];
     (labels(3), votes)
 }
