@@ -111,7 +111,7 @@ impl ClassRun {
             .iter()
             .enumerate()
             .map(|(k, b)| Ballot {
-                id: BallotId::new(
+                id: BallotId::of(
                     now_ms,
                     &format!("sim{:x}", self.seed),
                     (self.next + k) as u64,

@@ -14,6 +14,7 @@ mod common;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use prefplay_core::models::pairwise::{PairwiseModel, PairwiseSettings};
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -44,6 +45,24 @@ fn main() {
             black_box(fit(&table));
         });
         println!("BENCH fit_{items}_{votes} {ms:.3} ms");
+        // Where the fit's time goes: aggregating the rows into cells, then
+        // Newton steps whose conjugate-gradient iterations are one pass
+        // over the cells each.
+        let aggregate = median_ms(runs, now_ms, || {
+            black_box(PairwiseModel::new(&table, PairwiseSettings::default()).ok());
+        });
+        if let Ok(model) = PairwiseModel::new(&table, PairwiseSettings::default()) {
+            let solve = median_ms(runs, now_ms, || {
+                black_box(model.clone().fit(None));
+            });
+            let fit = model.clone().fit(None);
+            println!(
+                "BENCH fit_parts_{items}_{votes} {aggregate:.3} ms aggregating {votes} rows into {} cells, {solve:.3} ms solving ({} Newton steps, {} CG passes)",
+                model.n_cells(),
+                fit.iterations,
+                fit.cg_iterations
+            );
+        }
         let parse_ms = median_ms(7, now_ms, || {
             black_box(parse(&csv));
         });

@@ -279,7 +279,7 @@ impl PairTable {
         self.rows
             .iter()
             .flat_map(|r| {
-                let v = crate::Vote::new(r.item_a as usize, r.item_b as usize, r.outcome.into());
+                let v = crate::Vote::new(r.item_a as usize, r.item_b as usize, r.outcome);
                 std::iter::repeat_n(v, r.count as usize)
             })
             .collect()

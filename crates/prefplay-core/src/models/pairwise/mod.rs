@@ -63,6 +63,9 @@ pub struct PairwiseFit {
     pub log_likelihood: f64,
     /// Newton steps taken.
     pub iterations: u32,
+    /// Conjugate-gradient iterations over all Newton steps (each one pass
+    /// over the cells): with `iterations`, where a fit's time goes.
+    pub cg_iterations: u32,
     /// Why the solver stopped.
     pub status: FitStatus,
     /// The raw parameter vector (a warm start for the next fit).
@@ -234,14 +237,9 @@ impl PairwiseModel {
                 solved.status, solved.iterations, p.settings.l2
             ));
             let retry = solver::newton_observed(&self.problem, self.start(None), true, on_step);
-            return self.report(retry.theta, retry.log_lik, retry.iterations, retry.status);
+            return self.report(&retry);
         }
-        self.report(
-            solved.theta,
-            solved.log_lik,
-            solved.iterations,
-            solved.status,
-        )
+        self.report(&solved)
     }
 
     /// The reported scores before the first Newton step and after each
@@ -380,13 +378,8 @@ impl PairwiseModel {
         scores.iter_mut().for_each(|s| *s -= mean);
     }
 
-    fn report(
-        &self,
-        theta: Vec<f64>,
-        log_likelihood: f64,
-        iterations: u32,
-        status: FitStatus,
-    ) -> PairwiseFit {
+    pub(crate) fn report(&self, solved: &solver::Solved) -> PairwiseFit {
+        let theta = solved.theta.clone();
         let lay = &self.problem.layout;
         let scores = self.report_scores(&theta);
         let tie_parameter = lay.tie.map(|k| match self.problem.settings.ties {
@@ -404,9 +397,10 @@ impl PairwiseModel {
             order_effect: lay.order.map(|k| theta[k]),
             tie_parameter,
             feature_coefficients: theta[lay.features_start..].to_vec(),
-            log_likelihood,
-            iterations,
-            status,
+            log_likelihood: solved.log_lik,
+            iterations: solved.iterations,
+            cg_iterations: solved.cg_iterations,
+            status: solved.status,
             parameters: theta,
         }
     }

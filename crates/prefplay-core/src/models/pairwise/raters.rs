@@ -204,12 +204,7 @@ pub fn fit_with_raters(table: &PairTable, l2: f64) -> Result<RaterFit> {
         feature_names: Vec::new(),
     };
     let solved = solver::newton(&model.problem, theta, true);
-    let fit = model.report(
-        solved.theta,
-        solved.log_lik,
-        solved.iterations,
-        solved.status,
-    );
+    let fit = model.report(&solved);
     Ok(RaterFit {
         model,
         fit,

@@ -35,6 +35,7 @@ pub(crate) struct Solved {
     /// The log-likelihood at `theta` (NaN unless asked for).
     pub log_lik: f64,
     pub iterations: u32,
+    pub cg_iterations: u32,
     pub status: FitStatus,
 }
 
@@ -99,6 +100,7 @@ pub struct NewtonCg {
     scale: f64,
     iteration: u32,
     steps_taken: u32,
+    cg_iterations: u32,
     tolerance: f64,
     max_iterations: u32,
     phase: Phase,
@@ -119,6 +121,7 @@ impl NewtonCg {
             scale: 1.0,
             iteration: 1,
             steps_taken: 0,
+            cg_iterations: 0,
             tolerance: problem.settings.tolerance,
             max_iterations: problem.settings.max_iterations,
             phase: Phase::Accepted,
@@ -174,6 +177,12 @@ impl NewtonCg {
     /// Newton steps so far, counted as the fit reports them.
     pub fn iterations(&self) -> u32 {
         self.iteration
+    }
+
+    /// Conjugate-gradient iterations so far, over all Newton steps (each
+    /// one pass over the cells).
+    pub fn cg_iterations(&self) -> u32 {
+        self.cg_iterations
     }
 
     /// Accepted steps so far (the start is 0).
@@ -257,7 +266,9 @@ impl NewtonCg {
         }
         // Forcing term: solve loosely far from the optimum, tightly near it.
         let rtol = self.grad_norm.clamp(1e-12, 1e-2);
-        self.direction = pcg(problem, &self.ev, &self.ev.grad, rtol);
+        let (direction, cg_iterations) = pcg(problem, &self.ev, &self.ev.grad, rtol);
+        self.direction = direction;
+        self.cg_iterations += cg_iterations;
         let step = self.direction.iter().fold(0.0f64, |m, d| m.max(d.abs()));
         if step <= self.tolerance {
             self.phase = Phase::Finished(FitStatus::Converged);
@@ -370,6 +381,7 @@ pub(crate) fn newton_observed(
     };
     Solved {
         iterations: solver.iterations(),
+        cg_iterations: solver.cg_iterations(),
         theta: solver.theta,
         log_lik,
         status,
@@ -413,8 +425,9 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// Solves A x = rhs (A from [`Problem::apply_information`]) to relative
-/// residual `rtol`, at most 2·dim + 20 iterations.
-pub(crate) fn pcg(problem: &Problem, ev: &Evaluation, rhs: &[f64], rtol: f64) -> Vec<f64> {
+/// residual `rtol`, at most 2·dim + 20 iterations; returns the solution
+/// and the iterations taken.
+pub(crate) fn pcg(problem: &Problem, ev: &Evaluation, rhs: &[f64], rtol: f64) -> (Vec<f64>, u32) {
     let dim = rhs.len();
     let inv_diag: Vec<f64> = problem
         .information_diagonal(ev)
@@ -428,10 +441,12 @@ pub(crate) fn pcg(problem: &Problem, ev: &Evaluation, rhs: &[f64], rtol: f64) ->
     let mut ap = vec![0.0; dim];
     let mut rz = dot(&r, &z);
     let target = rtol * norm(rhs);
+    let mut iterations = 0;
     for _ in 0..2 * dim + 20 {
         if norm(&r) <= target {
             break;
         }
+        iterations += 1;
         problem.apply_information(ev, &p, &mut ap);
         let curvature = dot(&p, &ap);
         if curvature.is_nan() || curvature <= 0.0 {
@@ -450,5 +465,5 @@ pub(crate) fn pcg(problem: &Problem, ev: &Evaluation, rhs: &[f64], rtol: f64) ->
             p[i] = z[i] + beta * p[i];
         }
     }
-    x
+    (x, iterations)
 }

@@ -88,7 +88,7 @@ pub struct BallotId;
 
 impl BallotId {
     /// The id of the `seq`-th ballot `source` cast at `time_ms`.
-    pub fn new(time_ms: f64, source: &str, seq: u64) -> String {
+    pub fn of(time_ms: f64, source: &str, seq: u64) -> String {
         format!("{:013}-{source}-{seq:06}", time_ms.max(0.0) as u64)
     }
 
@@ -129,8 +129,8 @@ mod ballot_id_tests {
 
     #[test]
     fn ids_sort_in_the_order_cast_and_unnamed_ones_first() {
-        let a = BallotId::new(1_700_000_000_000.0, &BallotId::tab_source(0xab), 7);
-        let b = BallotId::new(1_700_000_000_001.0, &BallotId::tab_source(0x01), 1);
+        let a = BallotId::of(1_700_000_000_000.0, &BallotId::tab_source(0xab), 7);
+        let b = BallotId::of(1_700_000_000_001.0, &BallotId::tab_source(0x01), 1);
         assert_eq!(a, "1700000000000-000000ab-000007");
         assert!(BallotId::unnamed(3) < a && a < b);
     }
@@ -366,7 +366,7 @@ pub fn fit_votes(n_items: usize, ballots: &[Ballot], view: View) -> Vec<Vote> {
     let mut votes = Vec::with_capacity(chosen.len());
     for b in &chosen {
         for (a, bb, outcome) in b.implied_pairs() {
-            votes.push(Vote::new(a as usize, bb as usize, outcome.into()));
+            votes.push(Vote::new(a as usize, bb as usize, outcome));
         }
     }
     for (_, better, worse) in rating_pairs(chosen) {

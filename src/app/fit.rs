@@ -1,0 +1,120 @@
+//! The fit hook: a fit of the deck's votes asked for whenever they or the
+//! model change (or the simulation `?simulate=` asks for), a clock that
+//! ticks while a fit runs, and the fit line, engine line and progress line
+//! in words.
+
+use leptos::prelude::*;
+use prefplay_core::playground::collect;
+use prefplay_core::playground::model_choice::ModelKind;
+
+use super::state::AppState;
+use crate::fit_job::FitInput;
+use crate::job_runner::FitState;
+
+/// Asks for fits; returns the clock (page milliseconds, ticking every
+/// 200 ms while a fit runs, so a long fit shows its elapsed time).
+pub fn use_fit(state: AppState) -> ReadSignal<f64> {
+    if let Some((n_votes, n_items, seed)) = state.simulation {
+        state.runner.request_simulation(n_votes, n_items, seed);
+    }
+    let AppState {
+        workspace, runner, ..
+    } = state;
+    Effect::new(move |_| {
+        let votes = state.fit_input.get();
+        let model = state.model.get();
+        if state.simulation.is_some() {
+            return;
+        }
+        let rankings = if model.model == ModelKind::PlackettLuce {
+            workspace.with_untracked(|w| {
+                collect::fit_rankings(w.deck().items.len(), w.deck_ballots(), w.settings.view)
+            })
+        } else {
+            Vec::new()
+        };
+        // Labels are tracked too: a new deck with no votes yet must
+        // still replace the old deck's rows.
+        runner.request(FitInput {
+            items: state.labels.get(),
+            votes,
+            model,
+            rankings,
+        });
+    });
+    let clock = RwSignal::new(0.0);
+    let ticker = StoredValue::new(None::<IntervalHandle>);
+    Effect::new(move |_| {
+        let running = matches!(state.outputs.state.get(), FitState::Running { .. });
+        if let Some(h) = ticker.get_value() {
+            h.clear();
+        }
+        ticker.set_value(None);
+        if running {
+            clock.set(crate::browser::now_ms());
+            let tick = move || clock.set(crate::browser::now_ms());
+            ticker.set_value(
+                set_interval_with_handle(tick, std::time::Duration::from_millis(200)).ok(),
+            );
+        }
+    });
+    clock.read_only()
+}
+
+/// The fit line: running (with elapsed time), cancelled, or the last fit.
+pub fn fit_line(state: AppState, clock: ReadSignal<f64>) -> String {
+    match (state.outputs.state.get(), state.fit.get()) {
+        (FitState::Running { step, started_ms }, _) if step > 0 => format!(
+            "Fitting… Newton step {step}, {:.1} s (Esc cancels).",
+            (clock.get() - started_ms).max(0.0) / 1e3
+        ),
+        (FitState::Running { started_ms, .. }, _) => format!(
+            "Fitting ({})… {:.1} s (Esc cancels).",
+            state.model.get().describe(),
+            (clock.get() - started_ms).max(0.0) / 1e3
+        ),
+        (FitState::Cancelled { started_ms, at_ms }, _) => format!(
+            "Fit cancelled after {:.0} ms; the table shows the last finished fit.",
+            at_ms - started_ms
+        ),
+        (FitState::Idle, Ok(s)) => format!(
+            "Fit on {} comparisons: {:.1} ms, {} Newton steps, in the {}.",
+            s.n_votes, s.fit_ms, s.iterations, s.thread
+        ),
+        (FitState::Idle, Err(e)) => e,
+    }
+}
+
+/// The engine line: which engine ran the last fit, and why.
+pub fn engine_line(state: AppState) -> String {
+    match state.fit.get() {
+        Ok(s) => match (s.fallback_reason, s.choice) {
+            (Some(why), _) => format!("{} (GPU failed: {why})", s.engine),
+            (None, Some(why)) => format!("{} ({why})", s.engine),
+            (None, None) => s.engine,
+        },
+        Err(_) => "Starting…".to_string(),
+    }
+}
+
+/// The progress line: comparisons still needed to separate the top k.
+pub fn progress_line(state: AppState) -> String {
+    let top_k = state.workspace.with(|w| w.settings.top_k);
+    let n = state.fit.with(|f| f.as_ref().map_or(0, |s| s.n_votes));
+    let more = state.estimates.with(|e| {
+        // A model without standard errors (Elo) cannot say.
+        e.as_ref().and_then(|e| {
+            let se = e.standard_errors.as_ref()?;
+            collect::comparisons_to_separate_top(&e.scores, se, n, top_k)
+        })
+    });
+    match more {
+        Some(0) => format!("The top {top_k} stand apart at 95%."),
+        Some(m) if m > 100 * n.max(100) as u64 => format!(
+            "Places {top_k} and {} are too close to call yet: many more comparisons needed.",
+            top_k + 1
+        ),
+        Some(m) => format!("About {m} more comparisons to pin the top {top_k}."),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,106 @@
+//! The playground page: pick a deck and a mode, vote, see the leaderboard
+//! move, export or reset. [`App`] builds the [`AppState`], starts the hooks
+//! (persistence, fits, keyboard, presentation) and lays out the sections;
+//! the logic lives in the hooks and in the state's methods.
+
+mod fit;
+mod keyboard;
+mod persistence;
+mod results_column;
+mod state;
+mod url;
+mod vote_column;
+
+use leptos::prelude::*;
+
+pub use state::AppState;
+
+use crate::components::{ClassPanel, Controls, DeckBar};
+use crate::scenario::Scenario;
+
+/// The whole playground.
+#[component]
+pub fn App() -> impl IntoView {
+    let scenario = url::scenario().map(|sc| (sc, url::seed()));
+    let state = AppState::new(url::engine(), scenario, url::simulation(), url::present());
+    persistence::use_persistence(state);
+    let clock = fit::use_fit(state);
+    keyboard::use_keyboard(state);
+    keyboard::use_presentation(state);
+    let on_change = Callback::new(move |()| state.changed());
+    let on_message = Callback::new(move |m: String| state.message.set(Some(m)));
+    let (workspace, lesson) = (state.workspace, state.lesson);
+    view! {
+        <Header />
+        {move || state.message.get().map(|m| view! {
+            <p class="message" role="alert">
+                {m} " "
+                <button on:click=move |_| state.message.set(None)>"Dismiss"</button>
+            </p>
+        })}
+        <Show when=move || !lesson.get()>
+            <DeckBar workspace=workspace on_change=on_change on_message=on_message />
+        </Show>
+        <Controls workspace=workspace on_change=on_change on_message=on_message lesson=lesson />
+        <Show when=move || !lesson.get()>
+            <ClassPanel workspace=workspace reveal=state.reveal on_change=on_change on_message=on_message />
+        </Show>
+        {state.scenario.map(|(sc, seed)| view! { <ScenarioBox scenario=sc seed=seed /> })}
+        <main class="layout">
+            <vote_column::VoteColumn on_change=on_change on_message=on_message />
+            <results_column::ResultsColumn clock=clock />
+        </main>
+    }
+}
+
+/// The title, the links to the other pages and the scenarios, the
+/// presentation switch and the engine line.
+#[component]
+fn Header() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let engine_note = Signal::derive(move || state.outputs.engine.get().and_then(|(_, note)| note));
+    view! {
+        <header class="top">
+            <h1>"prefplay"</h1>
+            <p class="tagline">"Vote; a Bradley–Terry model ranks the items after every vote."</p>
+            <a id="to-loss-lab" href="?page=loss">"Loss lab →"</a>
+            <a id="to-personal" href="?page=personal">"One leaderboard per person →"</a>
+            <details id="scenarios" class="scenarios">
+                <summary>"Guided scenarios"</summary>
+                <ol>
+                    {Scenario::ALL.map(|sc| view! {
+                        <li><a href=format!("?scenario={}", sc.name())>{sc.title()}</a></li>
+                    }).collect_view()}
+                </ol>
+            </details>
+            <button id="present" class="small" aria-keyshortcuts="P" aria-pressed=move || state.present.get().to_string()
+                on:click=move |_| state.present.update(|p| *p = !*p)>
+                "Presentation mode " <kbd>"P"</kbd>
+            </button>
+            <p id="engine" class="engine">{move || fit::engine_line(state)}</p>
+            {move || engine_note.get().map(|why| view! { <p id="engine-note" class="engine-note">{why}</p> })}
+        </header>
+    }
+}
+
+/// What the scenario in the address shows and how to replay it.
+#[component]
+fn ScenarioBox(
+    /// The scenario.
+    scenario: Scenario,
+    /// Its seed.
+    seed: u64,
+) -> impl IntoView {
+    let sc = scenario;
+    view! {
+        <section id="scenario" class="scenario" data-scenario=sc.name() data-seed=seed.to_string() aria-label="Scenario">
+            <h2>{format!("Scenario {}: {}", sc.number(), sc.title())}</h2>
+            <p class="explain">{sc.explain()}</p>
+            <p class="hint">
+                {format!("Seed {seed}: load this address again to replay the same class; change ")}
+                <code>"seed="</code>
+                " for another. Your own decks and votes are not touched."
+            </p>
+        </section>
+    }
+}
