@@ -96,7 +96,7 @@ pub fn replay(
 pub fn run(job: &Job, votes: &[Vote]) -> Option<Result<JobResult, String>> {
     let text = |e: prefplay_core::Error| e.to_string();
     Some(match job {
-        Job::Fit { .. } | Job::Simulate { .. } => return None,
+        Job::Fit { .. } | Job::Simulate { .. } | Job::Personal { .. } => return None,
         Job::NewtonPath {
             items,
             model,

@@ -1,6 +1,8 @@
 //! Runs one job of the protocol (`worker_protocol`) where jobs run: in the
 //! worker, or on the page when no worker can be started. Fits go through
-//! the engine (`fit_job`); analyses are pure functions (`analyses`).
+//! the engine (`fit_job`), the personalized models train on the engine's
+//! trainer (`personal_lab::analysis::run`); the other analyses are pure
+//! functions (`analyses`).
 
 use prefplay_core::Vote;
 use prefplay_gpu::{Engine, Step};
@@ -38,6 +40,14 @@ pub async fn run_job(
         }
         Job::Simulate { votes, items, seed } => {
             simulate_and_fit(engine, votes, items, seed, thread, on_step).await
+        }
+        Job::Personal {
+            data,
+            seed,
+            scenario,
+        } => {
+            let result = crate::personal_lab::analysis::run(engine, &data, seed, scenario).await?;
+            return Ok(JobResult::Personal(Box::new(result)));
         }
         // Analyses returned above.
         _ => Err("not a fit".to_string()),

@@ -16,6 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::analyses::Replay;
 use crate::fit_job::FitSummary;
+use crate::personal_lab::analysis::{PersonalResult, Scenario as PersonalScenario};
+use prefplay_core::models::personal::RaterVotes;
 
 /// What the worker is asked to do. The votes (where a job reads them)
 /// travel beside the JSON.
@@ -81,6 +83,16 @@ pub enum Job {
         /// The strategies raced, one curve each.
         strategies: Vec<Strategy>,
     },
+    /// The personalized page: every personalized model trained on the
+    /// engine and scored on held-out votes.
+    Personal {
+        /// The votes by voter, with the deck's features.
+        data: RaterVotes,
+        /// Seed of the splits and the training.
+        seed: u64,
+        /// The page's scenario, if any (7 or 8).
+        scenario: Option<PersonalScenario>,
+    },
 }
 
 /// Which analysis a job is: at most one of each kind waits at a time
@@ -95,6 +107,8 @@ pub enum AnalysisKind {
     EloReplay,
     /// [`Job::Race`].
     Race,
+    /// [`Job::Personal`].
+    Personal,
 }
 
 impl Job {
@@ -106,6 +120,7 @@ impl Job {
             Job::HeldOut { .. } => Some(AnalysisKind::HeldOut),
             Job::EloReplay { .. } => Some(AnalysisKind::EloReplay),
             Job::Race { .. } => Some(AnalysisKind::Race),
+            Job::Personal { .. } => Some(AnalysisKind::Personal),
         }
     }
 }
@@ -123,6 +138,8 @@ pub enum JobResult {
     EloReplay(Replay),
     /// One curve per strategy.
     Race(Vec<Vec<RacePoint>>),
+    /// The personalized page's models.
+    Personal(Box<PersonalResult>),
 }
 
 /// One request; `id` matches its replies.

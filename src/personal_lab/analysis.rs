@@ -14,7 +14,7 @@ use prefplay_core::playground::collect::{Ballot, Deck};
 pub const HOLDOUT: f64 = 0.2;
 
 /// One model's held-out scores.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ModelRow {
     /// The model.
     pub kind: PersonalKind,
@@ -27,12 +27,14 @@ pub struct ModelRow {
 }
 
 /// Everything the page shows.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Analysis {
     /// Item labels.
     pub items: Vec<String>,
     /// Rater names.
     pub raters: Vec<String>,
+    /// Votes fitted.
+    pub n_votes: usize,
     /// Every model, scored on the same held-out votes.
     pub models: Vec<ModelRow>,
     /// Pooled Bradley–Terry scores on all votes.
@@ -164,6 +166,7 @@ pub async fn analyse(
     Ok(Analysis {
         items: data.items.clone(),
         raters: data.raters.clone(),
+        n_votes: data.votes.len(),
         models,
         pooled,
         best,
@@ -176,8 +179,53 @@ pub async fn analyse(
     })
 }
 
+/// The personalized page's job, run where jobs run (the worker): every
+/// model's training on the engine's trainer, then what the scenario adds.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PersonalResult {
+    /// Everything the page shows.
+    pub analysis: Analysis,
+    /// Which engines ran the training loops.
+    pub engines: Vec<String>,
+    /// Scenario (8): how well the mixture found the two groups (ARI).
+    pub ari: Option<f64>,
+    /// Scenario (8): a new voter's accuracy after k answers, pairs by
+    /// information and at random.
+    pub curves: Option<(Vec<f64>, Vec<f64>)>,
+    /// Time to fit every model, milliseconds.
+    pub fit_ms: f64,
+}
+
+/// Runs [`analyse`] on `engine`'s trainer (GPU kernels or the CPU twins),
+/// with the scenario's extras.
+pub async fn run(
+    engine: &prefplay_gpu::Engine,
+    data: &RaterVotes,
+    seed: u64,
+    scenario: Option<Scenario>,
+) -> Result<PersonalResult, String> {
+    let trainer = prefplay_gpu::EngineTrainer::new(engine);
+    let started = crate::browser::now_ms();
+    let analysis = analyse(data, seed, &trainer)
+        .await
+        .map_err(|e| e.to_string())?;
+    let fit_ms = crate::browser::now_ms() - started;
+    let two_groups = scenario == Some(Scenario::TwoGroups);
+    Ok(PersonalResult {
+        ari: two_groups.then(|| two_groups_recovery(&analysis, seed)),
+        curves: if two_groups {
+            few_shot_curves(data, seed).ok()
+        } else {
+            None
+        },
+        engines: trainer.engines_used(),
+        analysis,
+        fit_ms,
+    })
+}
+
 /// A scenario of the personalized page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Scenario {
     /// (7) Rock, paper, scissors: a cycle no score can hold.
     Cycle,

@@ -3,15 +3,12 @@
 use leptos::prelude::*;
 use prefplay_core::models::personal::{FewShot, PairChoice, PersonalKind, RaterVotes};
 
-use super::analysis::{
-    Analysis, Scenario, analyse, few_shot_curves, scenario_data, two_groups_recovery,
-    votes_of_ballots,
-};
-use prefplay_gpu::EngineTrainer;
-
+use super::analysis::{Analysis, Scenario, scenario_data, votes_of_ballots};
 use crate::browser::{url_parameter, yield_to_browser};
 use crate::components::{Heatmap, LineChart, Scatter, Series};
-use crate::fit_job::EngineRequest;
+use crate::fit_job::{EngineRequest, FitSummary};
+use crate::job_runner::{FitOutputs, JobRunner};
+use crate::worker_protocol::{AnalysisKind, Job, JobResult};
 
 fn model_title(kind: PersonalKind) -> &'static str {
     match kind {
@@ -105,6 +102,10 @@ pub fn PersonalLab() -> impl IntoView {
         }
     });
 
+    // Every model trains in the worker (`Job::Personal`), on its engine.
+    let (_, set_fit) = signal(Err::<FitSummary, String>(String::new()));
+    let request = EngineRequest::from_param(url_parameter("engine").as_deref());
+    let runner = JobRunner::start(FitOutputs::new(set_fit), request);
     leptos::task::spawn_local(async move {
         yield_to_browser().await;
         let data: RaterVotes = match scenario {
@@ -124,37 +125,45 @@ pub fn PersonalLab() -> impl IntoView {
             done.set(true);
             return;
         }
-        let request = EngineRequest::from_param(url_parameter("engine").as_deref());
-        let (engine, _) = request.create().await;
-        let trainer = EngineTrainer::new(&engine);
         status.set(format!(
             "Fitting every model to {} votes…",
             data.votes.len()
         ));
-        yield_to_browser().await;
-        let started = crate::fit_job::now_ms();
-        match analyse(&data, seed, &trainer).await {
-            Ok(a) => {
-                if scenario == Some(Scenario::TwoGroups) {
-                    ari.set(Some(two_groups_recovery(&a, seed)));
-                    curves.set(few_shot_curves(&data, seed).ok());
-                }
-                status.set(format!(
-                    "{} votes by {} voters on {} items; every model fitted in {:.0} ms. Trained on: {}.",
-                    data.votes.len(),
-                    data.raters.len(),
-                    data.items.len(),
-                    crate::fit_job::now_ms() - started,
-                    trainer.engines_used().join("; ")
-                ));
-                engines.set(trainer.engines_used().join("; "));
-                quiz.set_value(FewShot::new(&a.population));
-                analysis.set(Some(a));
-                quiz_refresh();
-            }
-            Err(e) => status.set(format!("The models could not be fitted: {e}")),
+        let job = Job::Personal {
+            data,
+            seed,
+            scenario,
+        };
+        runner.request_analysis(job, Vec::new());
+    });
+    Effect::new(move |_| match runner.analysis(AnalysisKind::Personal) {
+        Some(Ok(JobResult::Personal(r))) => {
+            let a = r.analysis;
+            ari.set(r.ari);
+            curves.set(r.curves);
+            status.set(format!(
+                "{} votes by {} voters on {} items; every model fitted in {:.0} ms. Trained on: {}.",
+                a.n_votes,
+                a.raters.len(),
+                a.items.len(),
+                r.fit_ms,
+                r.engines.join("; ")
+            ));
+            engines.set(r.engines.join("; "));
+            quiz.set_value(FewShot::new(&a.population));
+            analysis.set(Some(a));
+            quiz_refresh();
+            done.set(true);
         }
-        done.set(true);
+        Some(Ok(_)) => {
+            status.set("The models could not be fitted: an unexpected reply".into());
+            done.set(true);
+        }
+        Some(Err(e)) => {
+            status.set(format!("The models could not be fitted: {e}"));
+            done.set(true);
+        }
+        None => {}
     });
 
     let with = move |f: &dyn Fn(&Analysis) -> AnyView| analysis.with(|a| a.as_ref().map(f));

@@ -20,7 +20,7 @@ pub struct PersonalVote {
 }
 
 /// Votes of several raters on one set of items.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RaterVotes {
     /// Item labels.
     pub items: Vec<String>,

@@ -11,7 +11,7 @@ use super::data::{PersonalVote, RaterVotes};
 use crate::numerics::{log_sigmoid, sigmoid};
 
 /// Which model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum PersonalKind {
     /// Pooled Bradley–Terry.
     Bt,
@@ -95,7 +95,7 @@ impl Default for PersonalSettings {
 }
 
 /// A fitted model.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Fitted {
     /// One score per item.
     Pooled {
