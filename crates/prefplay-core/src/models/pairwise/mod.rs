@@ -11,6 +11,10 @@
 
 pub(crate) mod bootstrap;
 mod cells;
+mod cg;
+mod cpu;
+mod drivers;
+mod fisher;
 mod likelihood;
 mod problem;
 pub mod raters;
@@ -217,7 +221,7 @@ impl PairwiseModel {
         start: Option<&[f64]>,
         on_step: &mut dyn FnMut(&NewtonCg),
     ) -> PairwiseFit {
-        let solved = solver::newton_observed(&self.problem, self.start(start), true, on_step);
+        let solved = cpu::newton_observed(&self.problem, self.start(start), true, on_step);
         let failed = matches!(
             solved.status,
             FitStatus::Diverged | FitStatus::MaxIterations
@@ -236,94 +240,10 @@ impl PairwiseModel {
                 "the fit did not converge ({:?} after {} steps: the data are separable, so some estimate is infinite); refitted with the prior l2 = {} on the scores and {DEFAULT_L2} on the other parameters",
                 solved.status, solved.iterations, p.settings.l2
             ));
-            let retry = solver::newton_observed(&self.problem, self.start(None), true, on_step);
+            let retry = cpu::newton_observed(&self.problem, self.start(None), true, on_step);
             return self.report(&retry);
         }
         self.report(&solved)
-    }
-
-    /// The reported scores before the first Newton step and after each
-    /// one, at most `max_steps` steps, starting from all scores equal
-    /// (not the win-ratio start [`Self::fit`] uses, so that the path shows
-    /// the whole climb): the convergence animation's frames. Stops early
-    /// once the solver has converged or fails.
-    pub fn newton_path(&self, max_steps: u32) -> Vec<Vec<f64>> {
-        let mut theta = self.start(Some(&vec![0.0; self.problem.layout.dim]));
-        if let Some(k) = self.problem.layout.tie {
-            theta[k] = if self.problem.tie_must_be_positive() {
-                0.5
-            } else {
-                0.0
-            };
-        }
-        let mut frames = vec![self.report_scores(&theta)];
-        if max_steps == 0 {
-            return frames;
-        }
-        let mut solver = NewtonCg::new(&self.problem, theta).with_max_iterations(max_steps);
-        solver::run_on_cpu(&self.problem, &mut solver, &mut |s| {
-            // A step too far (diverged) is not a frame.
-            if frames.len() <= max_steps as usize
-                && s.point().iter().all(|t| t.abs() <= solver::DIVERGED_AT)
-            {
-                frames.push(self.report_scores(s.point()));
-            }
-        });
-        frames
-    }
-
-    /// The solver for this model, from `start` (a previous fit's
-    /// [`PairwiseFit::parameters`]; a start of the wrong length is ignored)
-    /// or the default start: for evaluators other than the CPU's (the GPU
-    /// engine drives it with its kernels, then finishes with [`Self::fit`]
-    /// from the solver's point).
-    pub fn solver(&self, start: Option<&[f64]>) -> NewtonCg {
-        NewtonCg::new(&self.problem, self.start(start))
-    }
-
-    /// The likelihood's part of an evaluation at θ in `f64` (no prior):
-    /// what [`NewtonCg::advance`] takes, and the CPU twin of the GPU's
-    /// evaluation kernels.
-    pub fn likelihood_pieces(&self, theta: &[f64], with_log_lik: bool) -> Evaluation {
-        let mut ev = Evaluation::default();
-        if theta.len() == self.problem.layout.dim {
-            self.problem.likelihood_with(theta, &mut ev, with_log_lik);
-        }
-        ev
-    }
-
-    /// Number of parameters θ holds (scores, then the extras).
-    pub fn n_parameters(&self) -> usize {
-        self.problem.layout.dim
-    }
-
-    /// The cells as plain Bradley–Terry sees them — (item a, item b, wins
-    /// of a, wins of b), ties as halves — when the model is plain BT
-    /// (logit link, ties as halves or dropped, no order effect, no
-    /// features): what the GPU's evaluation kernel reads. `None` otherwise.
-    pub fn plain_bt_cells(&self) -> Option<Vec<(u32, u32, f64, f64)>> {
-        if !self.problem.plain_logit() {
-            return None;
-        }
-        let c = &self.problem.cells;
-        let tie_weight = if self.problem.settings.ties == TieModel::Half {
-            0.5
-        } else {
-            0.0
-        };
-        Some(
-            (0..c.len())
-                .map(|k| {
-                    let n = c.counts[k];
-                    (
-                        c.item_a[k],
-                        c.item_b[k],
-                        n.wins_a + tie_weight * n.ties,
-                        n.wins_b + tie_weight * n.ties,
-                    )
-                })
-                .collect(),
-        )
     }
 
     fn start(&self, start: Option<&[f64]>) -> Vec<f64> {
@@ -378,7 +298,7 @@ impl PairwiseModel {
         scores.iter_mut().for_each(|s| *s -= mean);
     }
 
-    pub(crate) fn report(&self, solved: &solver::Solved) -> PairwiseFit {
+    pub(crate) fn report(&self, solved: &cpu::Solved) -> PairwiseFit {
         let theta = solved.theta.clone();
         let lay = &self.problem.layout;
         let scores = self.report_scores(&theta);

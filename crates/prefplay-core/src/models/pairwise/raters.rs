@@ -21,7 +21,7 @@ use super::likelihood::Counts;
 use super::problem::{Layout, Problem};
 use super::settings::{Link, PairwiseSettings, TieModel};
 use super::uncertainty::Uncertainty;
-use super::{PairwiseFit, PairwiseModel, solver};
+use super::{PairwiseFit, PairwiseModel, cpu};
 use crate::data::table::{Outcome, PairTable};
 use crate::numerics::sigmoid;
 use crate::{Error, Result};
@@ -182,7 +182,7 @@ pub fn fit_with_raters(table: &PairTable, l2: f64) -> Result<RaterFit> {
         }
         // M-step: scores from the q-weighted Bradley–Terry fit.
         problem = weighted_problem(table, &votes, &q, n, settings.clone());
-        theta = solver::newton(&problem, theta, false).theta;
+        theta = cpu::newton(&problem, theta, false).theta;
     }
     let mut counts = vec![0u64; n_raters];
     for &(row, _) in &votes {
@@ -203,7 +203,7 @@ pub fn fit_with_raters(table: &PairTable, l2: f64) -> Result<RaterFit> {
         items: table.items().to_vec(),
         feature_names: Vec::new(),
     };
-    let solved = solver::newton(&model.problem, theta, true);
+    let solved = cpu::newton(&model.problem, theta, true);
     let fit = model.report(&solved);
     Ok(RaterFit {
         model,

@@ -5,6 +5,7 @@
 //! one pass over the cells, so a step costs O(cells), not O(items³).
 //! Steps are halved while the objective decreases (backtracking, §3.1).
 
+use super::cg::{dot, norm, pcg};
 use super::problem::{Evaluation, Problem};
 
 /// Why a fit stopped.
@@ -27,17 +28,6 @@ pub const DIVERGED_AT: f64 = 60.0;
 
 /// Smallest step fraction tried before declaring [`FitStatus::Stalled`].
 const MIN_STEP_SCALE: f64 = 1.0 / 4096.0;
-
-/// The result of [`newton`].
-#[derive(Debug, Clone)]
-pub(crate) struct Solved {
-    pub theta: Vec<f64>,
-    /// The log-likelihood at `theta` (NaN unless asked for).
-    pub log_lik: f64,
-    pub iterations: u32,
-    pub cg_iterations: u32,
-    pub status: FitStatus,
-}
 
 /// What the solver asks for next: an [`Evaluation`] (likelihood part only)
 /// at `point`, with the log-likelihood when `with_log_lik`.
@@ -354,116 +344,4 @@ impl NewtonCg {
         self.iteration += 1;
         self.plan(problem);
     }
-}
-
-/// Maximises the problem's objective from `theta` on the CPU (`f64`
-/// evaluations driving [`NewtonCg`]); with `want_log_lik` the
-/// log-likelihood at the result is computed too.
-pub(crate) fn newton(problem: &Problem, theta: Vec<f64>, want_log_lik: bool) -> Solved {
-    newton_observed(problem, theta, want_log_lik, &mut |_| {})
-}
-
-/// [`newton`], calling `on_step` after every accepted step.
-pub(crate) fn newton_observed(
-    problem: &Problem,
-    theta: Vec<f64>,
-    want_log_lik: bool,
-    on_step: &mut dyn FnMut(&NewtonCg),
-) -> Solved {
-    let mut solver = NewtonCg::new(problem, theta);
-    let status = run_on_cpu(problem, &mut solver, on_step);
-    let log_lik = if want_log_lik {
-        let mut full = Evaluation::default();
-        problem.likelihood_with(solver.point(), &mut full, true);
-        full.log_lik
-    } else {
-        f64::NAN
-    };
-    Solved {
-        iterations: solver.iterations(),
-        cg_iterations: solver.cg_iterations(),
-        theta: solver.theta,
-        log_lik,
-        status,
-    }
-}
-
-/// Drives `solver` to the end with `f64` evaluations.
-/// `on_step` is called after every accepted step.
-pub(crate) fn run_on_cpu(
-    problem: &Problem,
-    solver: &mut NewtonCg,
-    on_step: &mut dyn FnMut(&NewtonCg),
-) -> FitStatus {
-    if problem.settings.max_iterations == 0 {
-        return FitStatus::MaxIterations;
-    }
-    let mut ev = Evaluation::default();
-    loop {
-        let request = solver.request();
-        problem.likelihood_with(request.point, &mut ev, request.with_log_lik);
-        let steps = solver.steps_taken();
-        let state = solver.advance_problem(problem, std::mem::take(&mut ev));
-        if solver.steps_taken() > steps {
-            on_step(solver);
-        }
-        match state {
-            Ok(SolverState::Continue) => {}
-            Ok(SolverState::Done(status)) => return status,
-            // The CPU's own evaluations always fit the problem.
-            Err(_) => return FitStatus::Stalled,
-        }
-    }
-}
-
-fn norm(v: &[f64]) -> f64 {
-    v.iter().map(|x| x * x).sum::<f64>().sqrt()
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-/// Solves A x = rhs (A from [`Problem::apply_information`]) to relative
-/// residual `rtol`, at most 2·dim + 20 iterations; returns the solution
-/// and the iterations taken.
-pub(crate) fn pcg(problem: &Problem, ev: &Evaluation, rhs: &[f64], rtol: f64) -> (Vec<f64>, u32) {
-    let dim = rhs.len();
-    let inv_diag: Vec<f64> = problem
-        .information_diagonal(ev)
-        .iter()
-        .map(|d| if *d > 0.0 { 1.0 / d } else { 1.0 })
-        .collect();
-    let mut x = vec![0.0; dim];
-    let mut r = rhs.to_vec();
-    let mut z: Vec<f64> = r.iter().zip(&inv_diag).map(|(r, d)| r * d).collect();
-    let mut p = z.clone();
-    let mut ap = vec![0.0; dim];
-    let mut rz = dot(&r, &z);
-    let target = rtol * norm(rhs);
-    let mut iterations = 0;
-    for _ in 0..2 * dim + 20 {
-        if norm(&r) <= target {
-            break;
-        }
-        iterations += 1;
-        problem.apply_information(ev, &p, &mut ap);
-        let curvature = dot(&p, &ap);
-        if curvature.is_nan() || curvature <= 0.0 {
-            break;
-        }
-        let alpha = rz / curvature;
-        for i in 0..dim {
-            x[i] += alpha * p[i];
-            r[i] -= alpha * ap[i];
-            z[i] = r[i] * inv_diag[i];
-        }
-        let rz_next = dot(&r, &z);
-        let beta = rz_next / rz;
-        rz = rz_next;
-        for i in 0..dim {
-            p[i] = z[i] + beta * p[i];
-        }
-    }
-    (x, iterations)
 }
