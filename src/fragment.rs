@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::app::{Applied, Edit};
 use crate::share;
-use crate::workspace::Workspace;
 
 /// Replaces the address's fragment with `keep` (`"#lesson"` or `""`),
 /// keeping the path and query, without adding a history entry.
@@ -25,11 +25,8 @@ pub fn replace(keep: &str) {
 /// merged, nothing stored is overwritten, its settings apply); `#lesson`
 /// keeps the lesson page. The fragment is then replaced by `#lesson` or
 /// nothing, so a reload does not apply it again.
-pub fn open(
-    workspace: RwSignal<Workspace>,
-    lesson: RwSignal<bool>,
-    message: RwSignal<Option<String>>,
-) {
+pub fn open(state: crate::app::AppState) {
+    let (lesson, message) = (state.lesson, state.message);
     let hash = window().location().hash().unwrap_or_default();
     if hash == "#lesson" {
         lesson.set(true);
@@ -38,11 +35,12 @@ pub fn open(
     if !hash.starts_with("#s=") {
         return;
     }
-    let opened = share::decode(&hash).and_then(|state| {
-        let added = workspace
-            .try_update(|w| state.open_in(w))
-            .unwrap_or(Ok(0))?;
-        Ok((state, added))
+    let opened = share::decode(&hash).and_then(|link| {
+        let added = match state.apply(Edit::OpenLink(Box::new(link.clone())))? {
+            Applied::LinkOpened(n) => n,
+            _ => 0,
+        };
+        Ok((link, added))
     });
     match opened {
         Ok((state, added)) => {

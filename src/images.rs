@@ -8,7 +8,6 @@ use leptos::prelude::*;
 use prefplay_core::playground::collect::{Deck, DeckItem, DeckKind};
 
 use crate::storage::Store;
-use crate::workspace::Workspace;
 
 /// Item labels for image files: the file names without extension,
 /// made unique by " (2)", " (3)", ….
@@ -76,11 +75,12 @@ impl Images {
     }
 
     /// Stores the image files among `files` and adds a deck of them
-    /// (named `name`, or "Images") to `workspace`, made active. Files that
-    /// are not images are left out; `Err` says why nothing was made.
+    /// (named `name`, or "Images") through `state`'s one entry, made
+    /// active. Files that are not images are left out; `Err` says why
+    /// nothing was made.
     pub async fn add_deck(
         &self,
-        workspace: RwSignal<Workspace>,
+        state: crate::app::AppState,
         files: Vec<web_sys::File>,
         name: &str,
     ) -> Result<usize, String> {
@@ -107,30 +107,28 @@ impl Images {
             .collect();
         store.put_blobs(blobs).await?;
         let n = images.len();
-        let result = workspace.try_update(|w| {
-            let deck = Deck {
-                id: w.fresh_deck_id(),
-                name: if name.trim().is_empty() {
-                    "Images".into()
-                } else {
-                    name.trim().to_string()
-                },
-                kind: DeckKind::Images,
-                question: "Which picture do you like more?".into(),
-                feature_names: Vec::new(),
-                items: image_labels(&names)
-                    .into_iter()
-                    .zip(keys)
-                    .map(|(label, key)| DeckItem {
-                        label,
-                        features: Vec::new(),
-                        image: Some(key),
-                    })
-                    .collect(),
-            };
-            w.add_deck(deck)
-        });
-        result.unwrap_or(Ok(())).map(|()| n)
+        let deck = Deck {
+            id: String::new(),
+            name: if name.trim().is_empty() {
+                "Images".into()
+            } else {
+                name.trim().to_string()
+            },
+            kind: DeckKind::Images,
+            question: "Which picture do you like more?".into(),
+            feature_names: Vec::new(),
+            items: image_labels(&names)
+                .into_iter()
+                .zip(keys)
+                .map(|(label, key)| DeckItem {
+                    label,
+                    features: Vec::new(),
+                    image: Some(key),
+                })
+                .collect(),
+        };
+        state.apply(crate::app::Edit::AddDeck(Box::new(deck)))?;
+        Ok(n)
     }
 }
 

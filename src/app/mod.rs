@@ -13,7 +13,7 @@ mod vote_column;
 
 use leptos::prelude::*;
 
-pub use state::AppState;
+pub use state::{AppState, Applied, Edit};
 
 use crate::components::{ClassPanel, Controls, DeckBar};
 use crate::scenario::Scenario;

@@ -96,9 +96,9 @@ async fn load(state: AppState) {
         });
     }
     state.store.set_value(loaded.store);
-    fragment::open(workspace, state.lesson, message);
+    fragment::open(state);
     if let Some((sc, seed)) = state.scenario {
-        if let Some(Err(e)) = workspace.try_update(|w| sc.load(w, seed)) {
+        if let Err(e) = state.apply(super::state::Edit::LoadScenario(sc, seed)) {
             message.set(Some(format!("Scenario {}: {e}", sc.number())));
         }
         state.reveal.set(sc.reveals_truth());

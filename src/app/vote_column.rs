@@ -80,7 +80,9 @@ pub fn VoteColumn(
                         {move || format!("Delete all {} votes on this deck? This cannot be undone; export them first if you want to keep them.", n_ballots.get())}
                     </p>
                     <button id="confirm-reset" class="danger" on:click=move |_| {
-                        state.apply(Edit::ClearDeck);
+                        if let Err(e) = state.apply(Edit::ClearDeck) {
+                            state.message.set(Some(e));
+                        }
                         confirming_reset.set(false);
                         on_change.run(());
                     }>"Delete votes"</button>

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::class_sim::{ClassRun, ClassSettings, start_class};
+use crate::app::{AppState, Applied, Edit};
+use crate::class_sim::{ClassRun, ClassSettings};
 use crate::workspace::Workspace;
 
 /// How often simulated votes arrive.
@@ -60,6 +61,7 @@ pub fn ClassPanel(
     /// Shows a message.
     on_message: Callback<String>,
 ) -> impl IntoView {
+    let state = expect_context::<AppState>();
     let settings = RwSignal::new(ClassSettings::default());
     let running = StoredValue::new_local(None::<Running>);
     let progress = RwSignal::new(None::<(usize, usize, bool)>);
@@ -87,9 +89,8 @@ pub fn ClassPanel(
         let Some(Some((deck, ballots, done, total))) = batch else {
             return;
         };
-        if !ballots.is_empty() {
-            workspace.update(|w| w.ballots.entry(deck).or_default().extend(ballots));
-        }
+        // Adding ballots is never refused.
+        let _ = state.apply(Edit::AddBallots { deck, ballots });
         progress.set(Some((done, total, done < total)));
         if done >= total {
             stop_timer();
@@ -107,11 +108,11 @@ pub fn ClassPanel(
     let start = move |_| {
         stop_timer();
         let s = settings.get_untracked();
-        match workspace.try_update(|w| start_class(w, &s).map(|run| (run, w.active_deck.clone()))) {
-            Some(Ok((run, deck))) => {
+        match state.apply(Edit::StartClass(s)) {
+            Ok(Applied::ClassStarted(run, deck)) => {
                 progress.set(Some((0, run.total(), true)));
                 running.set_value(Some(Running {
-                    run,
+                    run: *run,
                     deck,
                     timer: None,
                     carry: 0.0,
@@ -119,8 +120,8 @@ pub fn ClassPanel(
                 on_change.run(());
                 start_timer();
             }
-            Some(Err(e)) => on_message.run(e),
-            None => {}
+            Ok(_) => {}
+            Err(e) => on_message.run(e),
         }
     };
     let pause = move |_| match progress.get_untracked() {

@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 use prefplay_core::playground::collect::View;
 
-use crate::workspace::{Mode, StrategyChoice, Workspace};
+use crate::app::{AppState, Edit};
+use crate::workspace::{Mode, Settings, StrategyChoice, Workspace};
 
 /// Mode, k, strategy, participant and view pickers. Every change goes
 /// through `workspace` and then `on_change` (which picks the next task).
@@ -20,22 +21,25 @@ pub fn Controls(
     lesson: RwSignal<bool>,
 ) -> impl IntoView {
     let full = move || !lesson.get();
+    let state = expect_context::<AppState>();
     let settings = move || workspace.with(|w| w.settings);
-    let set = move |f: &dyn Fn(&mut Workspace)| {
-        workspace.update(|w| f(w));
-        on_change.run(());
+    // Every change goes through the state's one entry, then `on_change`.
+    let apply = move |edit: Edit| match state.apply(edit) {
+        Ok(_) => on_change.run(()),
+        Err(e) => on_message.run(e),
+    };
+    let set = move |f: &dyn Fn(&mut Settings)| {
+        let mut s = workspace.with_untracked(|w| w.settings);
+        f(&mut s);
+        apply(Edit::Settings(s));
     };
     let new_name = RwSignal::new(String::new());
-    let add_participant = move || {
-        let name = new_name.get_untracked();
-        match workspace.try_update(|w| w.add_participant(&name)) {
-            Some(Ok(())) => {
-                new_name.set(String::new());
-                on_change.run(());
-            }
-            Some(Err(e)) => on_message.run(e),
-            None => {}
+    let add_participant = move || match state.apply(Edit::AddVoter(new_name.get_untracked())) {
+        Ok(_) => {
+            new_name.set(String::new());
+            on_change.run(());
         }
+        Err(e) => on_message.run(e),
     };
     view! {
         <div class="controls">
@@ -43,7 +47,7 @@ pub fn Controls(
             <label>"Mode "
                 <select id="mode" prop:value=move || settings().mode.name() on:change=move |e| {
                     if let Some(m) = Mode::from_name(&event_target_value(&e)) {
-                        set(&|w| w.settings.mode = m);
+                        set(&|s| s.mode = m);
                     }
                 }>
                     {Mode::ALL.map(|m| view! { <option value=m.name()>{m.title()}</option> }).collect_view()}
@@ -53,7 +57,7 @@ pub fn Controls(
                 <label>"k "
                     <select id="k" prop:value=move || settings().k.to_string() on:change=move |e| {
                         if let Ok(k) = event_target_value(&e).parse::<usize>() {
-                            set(&|w| w.settings.k = k.clamp(3, 6));
+                            set(&|s| s.k = k.clamp(3, 6));
                         }
                     }>
                         {(3..=6).map(|k| view! { <option value=k.to_string()>{k.to_string()}</option> }).collect_view()}
@@ -63,7 +67,7 @@ pub fn Controls(
             <label>"Next pair by "
                 <select id="strategy" prop:value=move || settings().strategy.name() on:change=move |e| {
                     if let Some(s) = StrategyChoice::from_name(&event_target_value(&e)) {
-                        set(&|w| w.settings.strategy = s);
+                        set(&|settings| settings.strategy = s);
                     }
                 }>
                     {StrategyChoice::ALL.map(|s| view! { <option value=s.name()>{s.title()}</option> }).collect_view()}
@@ -73,7 +77,7 @@ pub fn Controls(
             <label>"Voter "
                 <select id="participant" prop:value=move || workspace.with(|w| w.active_participant.to_string()) on:change=move |e| {
                     if let Ok(p) = event_target_value(&e).parse::<u32>() {
-                        set(&|w| w.active_participant = p);
+                        apply(Edit::SelectVoter(p));
                     }
                 }>
                     {move || workspace.with(|w| w.participants.iter().enumerate().map(|(i, name)| {
@@ -91,7 +95,7 @@ pub fn Controls(
                 <select id="view" prop:value=move || view_value(settings().view) on:change=move |e| {
                     let v = event_target_value(&e);
                     let view = v.parse::<u32>().map_or(View::Pooled, View::Participant);
-                    set(&|w| w.settings.view = view);
+                    set(&|s| s.view = view);
                 }>
                     <option value="pooled">"everyone (pooled)"</option>
                     {move || workspace.with(|w| w.participants.iter().enumerate().map(|(i, name)| {

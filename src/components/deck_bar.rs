@@ -1,10 +1,11 @@
 //! Deck picker and deck management: new (paste a list or CSV, or open a
 //! file), duplicate, rename, delete (with confirmation).
 
+use crate::app::{AppState, Applied, Edit};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::decks::{deck_from_text, is_builtin};
+use crate::decks::is_builtin;
 use crate::images::Images;
 use crate::workspace::Workspace;
 
@@ -54,25 +55,20 @@ pub fn DeckBar(
     let question = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
     let builtin = move || workspace.with(|w| is_builtin(&w.active_deck));
-    let finish = move |result: Option<Result<(), String>>| match result {
-        Some(Ok(())) => {
+    let state = expect_context::<AppState>();
+    let finish = move |result: Result<Applied, String>| match result {
+        Ok(_) => {
             form.set(Form::Closed);
             on_change.run(());
         }
-        Some(Err(e)) => on_message.run(e),
-        None => {}
+        Err(e) => on_message.run(e),
     };
     let create = move || {
-        let result = workspace.try_update(|w| {
-            let deck = deck_from_text(
-                w.fresh_deck_id(),
-                &name.get_untracked(),
-                &question.get_untracked(),
-                &text.get_untracked(),
-            )?;
-            w.add_deck(deck)
-        });
-        finish(result);
+        finish(state.apply(Edit::NewDeck {
+            name: name.get_untracked(),
+            question: question.get_untracked(),
+            text: text.get_untracked(),
+        }));
     };
     let open_file = move |e: leptos::ev::Event| {
         let Some(input) = e
@@ -116,10 +112,7 @@ pub fn DeckBar(
             return;
         };
         leptos::task::spawn_local(async move {
-            match images
-                .add_deck(workspace, files, &name.get_untracked())
-                .await
-            {
+            match images.add_deck(state, files, &name.get_untracked()).await {
                 Ok(_) => {
                     form.set(Form::Closed);
                     on_change.run(());
@@ -133,9 +126,7 @@ pub fn DeckBar(
             <label>"Deck "
                 <select id="deck" prop:value=move || workspace.with(|w| w.active_deck.clone()) on:change=move |e| {
                     let id = event_target_value(&e);
-                    workspace.update(|w| w.active_deck = id);
-                    form.set(Form::Closed);
-                    on_change.run(());
+                    finish(state.apply(Edit::SelectDeck(id)));
                 }>
                     {move || workspace.with(|w| w.decks.iter().map(|d| {
                         view! { <option value=d.id.clone()>{d.name.clone()}</option> }
@@ -149,10 +140,7 @@ pub fn DeckBar(
                 form.set(Form::New);
             }>"New deck…"</button>
             <button id="duplicate-deck" on:click=move |_| {
-                finish(workspace.try_update(|w| {
-                    let id = w.fresh_deck_id();
-                    w.duplicate_deck(id)
-                }));
+                finish(state.apply(Edit::DuplicateDeck));
             }>"Duplicate"</button>
             <button id="edit-deck" disabled=builtin on:click=move |_| {
                 workspace.with_untracked(|w| {
@@ -181,7 +169,7 @@ pub fn DeckBar(
             Form::Edit => view! {
                 <form id="deck-form" class="panel" on:submit=move |e| {
                     e.prevent_default();
-                    finish(workspace.try_update(|w| w.edit_deck(&name.get_untracked(), &question.get_untracked(), &text.get_untracked())));
+                    finish(state.apply(Edit::ChangeDeck { name: name.get_untracked(), question: question.get_untracked(), labels: text.get_untracked() }));
                 }>
                     <DeckFields name=name question=question text=text
                         items_help="Items, one per line: edit a line to rename that item (its votes stay), add lines to add items; removing lines removes items from the end, if they have no votes" />
@@ -198,7 +186,7 @@ pub fn DeckBar(
                         w.deck().name,
                         w.deck_ballots().len()
                     ))}</p>
-                    <button id="confirm-delete-deck" class="danger" on:click=move |_| finish(workspace.try_update(Workspace::delete_deck))>"Delete deck"</button>
+                    <button id="confirm-delete-deck" class="danger" on:click=move |_| finish(state.apply(Edit::DeleteDeck))>"Delete deck"</button>
                     <button on:click=move |_| form.set(Form::Closed)>"Cancel"</button>
                 </div>
             }.into_any(),

@@ -3,6 +3,7 @@
 //! effect and the interval method. A change is saved with the workspace
 //! and refits at once (in the fit worker; see `fit_job::fit_votes`).
 
+use crate::app::{AppState, Edit};
 use leptos::prelude::*;
 use prefplay_core::playground::model_choice::{IntervalChoice, ModelChoice, ModelKind, TieChoice};
 
@@ -63,7 +64,13 @@ pub fn ModelControls(
     workspace: RwSignal<Workspace>,
 ) -> impl IntoView {
     let choice = Memo::new(move |_| workspace.with(|w| w.settings.model));
-    let set = move |f: &dyn Fn(&mut ModelChoice)| workspace.update(|w| f(&mut w.settings.model));
+    let state = expect_context::<AppState>();
+    let set = move |f: &dyn Fn(&mut ModelChoice)| {
+        let mut s = workspace.with_untracked(|w| w.settings);
+        f(&mut s.model);
+        // A settings edit is never refused.
+        let _ = state.apply(Edit::Settings(s));
+    };
     let model = move || choice.get().model;
     let is = move |k: ModelKind| move || model() == k;
     let pairwise = move || matches!(model(), ModelKind::Bt | ModelKind::Thurstone);

@@ -1,6 +1,7 @@
 //! Export buttons, and import by file picker or drag-and-drop with a
 //! preview that must be confirmed.
 
+use crate::app::{AppState, Edit};
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -94,6 +95,7 @@ pub fn TransferBar(
 ) -> impl IntoView {
     let dragging = RwSignal::new(false);
     let images = use_context::<Images>();
+    let state = expect_context::<AppState>();
     let take = move |files: Vec<web_sys::File>| {
         let started = js_sys::Date::now();
         leptos::task::spawn_local(async move {
@@ -134,7 +136,7 @@ pub fn TransferBar(
                 !files.is_empty() && files.iter().all(|f| f.type_().starts_with("image/"));
             match (all_images, images) {
                 (true, Some(images)) => leptos::task::spawn_local(async move {
-                    match images.add_deck(workspace, files, "").await {
+                    match images.add_deck(state, files, "").await {
                         Ok(_) => on_change.run(()),
                         Err(e) => on_message.run(e),
                     }
@@ -191,7 +193,8 @@ pub fn TransferBar(
                     <div class="secondary">
                         <button id="confirm-import" disabled=added == 0 on:click=move |_| {
                             if let Some(p) = pending.get_untracked() {
-                                workspace.set(p.merged);
+                                // A confirmed import is never refused.
+                                let _ = state.apply(Edit::Import(Box::new(p.merged)));
                                 pending.set(None);
                                 on_change.run(());
                             }
