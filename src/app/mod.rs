@@ -3,6 +3,7 @@
 //! (persistence, fits, keyboard, presentation) and lays out the sections;
 //! the logic lives in the hooks and in the state's methods.
 
+mod edit;
 mod fit;
 mod keyboard;
 mod persistence;
@@ -13,7 +14,8 @@ mod vote_column;
 
 use leptos::prelude::*;
 
-pub use state::{AppState, Applied, Edit};
+pub use edit::{Applied, Edit};
+pub use state::AppState;
 
 use crate::components::{ClassPanel, Controls, DeckBar};
 use crate::scenario::Scenario;

@@ -98,7 +98,7 @@ async fn load(state: AppState) {
     state.store.set_value(loaded.store);
     fragment::open(state);
     if let Some((sc, seed)) = state.scenario {
-        if let Err(e) = state.apply(super::state::Edit::LoadScenario(sc, seed)) {
+        if let Err(e) = state.apply(super::edit::Edit::LoadScenario(sc, seed)) {
             message.set(Some(format!("Scenario {}: {e}", sc.number())));
         }
         state.reveal.set(sc.reveals_truth());

@@ -5,19 +5,17 @@
 //! the state is `Copy` into closures.
 
 use leptos::prelude::*;
-use prefplay_core::playground::collect::{self, Ballot, BallotId, Deck, Observation};
+use prefplay_core::playground::collect;
 use prefplay_core::playground::model_choice::ModelChoice;
 
-use crate::class_sim::{ClassRun, ClassSettings, start_class};
+use super::edit::{Applied, Edit};
 use crate::components::Preview;
-use crate::decks::deck_from_text;
 use crate::images::Images;
 use crate::job_runner::{FitOutputs, FitSummary, JobRunner};
 use crate::scenario::Scenario;
 use crate::session::{Action, Chooser, Estimates, Task};
-use crate::share::ShareState;
 use crate::storage;
-use crate::workspace::{Mode, Settings, Workspace};
+use crate::workspace::{Mode, Workspace};
 
 /// See the module docs.
 #[derive(Clone, Copy)]
@@ -80,78 +78,6 @@ pub struct AppState {
     /// fit lands, not while it runs, so their work never delays the re-fit
     /// a vote asks for (and they agree with the leaderboard).
     pub settled_votes: Memo<Vec<prefplay_core::Vote>>,
-}
-
-/// One change of the workspace: what [`AppState::apply`] takes. Every
-/// change the playground makes is one of these.
-pub enum Edit {
-    /// A ballot cast now by the active voter.
-    Cast(Observation),
-    /// The active voter's last ballot on this deck taken back.
-    Undo,
-    /// Every ballot on this deck deleted (after a confirmation).
-    ClearDeck,
-    /// The voting row's or the model menu's settings, replaced.
-    Settings(Settings),
-    /// Who is voting now.
-    SelectVoter(u32),
-    /// A new voter (the name checked; it becomes the active voter).
-    AddVoter(String),
-    /// The deck shown.
-    SelectDeck(String),
-    /// A new deck from the form: name, question, and items (one per line,
-    /// or CSV with a `label` column).
-    NewDeck {
-        /// Its name.
-        name: String,
-        /// The question shown above its items.
-        question: String,
-        /// Its items.
-        text: String,
-    },
-    /// A deck built elsewhere (images); it gets a fresh id here.
-    AddDeck(Box<Deck>),
-    /// A copy of the deck shown.
-    DuplicateDeck,
-    /// The deck shown, renamed and its items edited (votes kept).
-    ChangeDeck {
-        /// Its name.
-        name: String,
-        /// Its question.
-        question: String,
-        /// Its items, one per line.
-        labels: String,
-    },
-    /// The deck shown deleted, with its votes (after a confirmation).
-    DeleteDeck,
-    /// A confirmed import: the workspace with the file merged in.
-    Import(Box<Workspace>),
-    /// A simulated class on the deck shown: its voters and hidden truth
-    /// added; the run streams its ballots through [`Edit::AddBallots`].
-    StartClass(ClassSettings),
-    /// Ballots streamed by a simulated class into deck `deck`.
-    AddBallots {
-        /// The deck's id.
-        deck: String,
-        /// The ballots.
-        ballots: Vec<Ballot>,
-    },
-    /// A guided scenario's deck (its own, replaced) and settings.
-    LoadScenario(Scenario, u64),
-    /// A shared link's deck and votes, merged (nothing overwritten).
-    OpenLink(Box<ShareState>),
-}
-
-/// What an [`Edit`] gave back.
-pub enum Applied {
-    /// Nothing to report.
-    Done,
-    /// The ballot an undo took back, if any.
-    Undone(Option<Ballot>),
-    /// The simulated class started, on the deck with this id.
-    ClassStarted(Box<ClassRun>, String),
-    /// A shared link opened, adding this many votes.
-    LinkOpened(usize),
 }
 
 impl AppState {
@@ -220,107 +146,6 @@ impl AppState {
         };
         provide_context(state);
         state
-    }
-
-    /// The one entry through which the playground changes the workspace;
-    /// storage saves what it changed (`persistence`). A refused edit
-    /// (a bad name, a deck that cannot be deleted) changes nothing and
-    /// says why.
-    pub fn apply(self, edit: Edit) -> Result<Applied, String> {
-        let w = self.workspace;
-        let done = |r: Option<Result<(), String>>| match r {
-            Some(Err(e)) => Err(e),
-            _ => Ok(Applied::Done),
-        };
-        match edit {
-            Edit::Cast(observation) => {
-                let n = self
-                    .cast_count
-                    .try_update_value(|c| {
-                        *c += 1;
-                        *c
-                    })
-                    .unwrap_or(0);
-                self.workspace.update(|w| {
-                    let time_ms = crate::browser::epoch_ms();
-                    w.cast(Ballot {
-                        id: BallotId::of(
-                            time_ms,
-                            &BallotId::tab_source(crate::browser::tab_id()),
-                            n,
-                        ),
-                        participant: w.active_participant,
-                        prompt: Some(w.deck().question.clone()).filter(|q| !q.is_empty()),
-                        time_ms,
-                        observation,
-                    });
-                });
-                Ok(Applied::Done)
-            }
-            Edit::Undo => Ok(Applied::Undone(w.try_update(Workspace::undo).flatten())),
-            Edit::ClearDeck => done(w.try_update(|w| {
-                w.clear_deck_ballots();
-                Ok(())
-            })),
-            Edit::Settings(settings) => done(w.try_update(|w| {
-                w.settings = settings;
-                Ok(())
-            })),
-            Edit::SelectVoter(p) => done(w.try_update(|w| {
-                w.active_participant = p;
-                Ok(())
-            })),
-            Edit::AddVoter(name) => done(w.try_update(|w| w.add_participant(&name))),
-            Edit::SelectDeck(id) => done(w.try_update(|w| {
-                w.active_deck = id;
-                Ok(())
-            })),
-            Edit::NewDeck {
-                name,
-                question,
-                text,
-            } => done(w.try_update(|w| {
-                let deck = deck_from_text(w.fresh_deck_id(), &name, &question, &text)?;
-                w.add_deck(deck)
-            })),
-            Edit::AddDeck(mut deck) => done(w.try_update(|w| {
-                deck.id = w.fresh_deck_id();
-                w.add_deck(*deck)
-            })),
-            Edit::DuplicateDeck => done(w.try_update(|w| {
-                let id = w.fresh_deck_id();
-                w.duplicate_deck(id)
-            })),
-            Edit::ChangeDeck {
-                name,
-                question,
-                labels,
-            } => done(w.try_update(|w| w.edit_deck(&name, &question, &labels))),
-            Edit::DeleteDeck => done(w.try_update(Workspace::delete_deck)),
-            Edit::Import(merged) => {
-                w.set(*merged);
-                Ok(Applied::Done)
-            }
-            Edit::StartClass(settings) => match w
-                .try_update(|w| start_class(w, &settings).map(|run| (run, w.active_deck.clone())))
-            {
-                Some(Ok((run, deck))) => Ok(Applied::ClassStarted(Box::new(run), deck)),
-                Some(Err(e)) => Err(e),
-                None => Ok(Applied::Done),
-            },
-            Edit::AddBallots { deck, ballots } => {
-                if !ballots.is_empty() {
-                    w.update(|w| w.ballots.entry(deck).or_default().extend(ballots));
-                }
-                Ok(Applied::Done)
-            }
-            Edit::LoadScenario(scenario, seed) => done(w.try_update(|w| scenario.load(w, seed))),
-            Edit::OpenLink(link) => match w.try_update(|w| link.open_in(w)) {
-                Some(Ok(n)) => Ok(Applied::LinkOpened(n)),
-                Some(Err(e)) => Err(e),
-                None => Ok(Applied::Done),
-            },
-        }
     }
 
     /// Picks what is shown next (after a ballot, a skip or a change of

@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
+use super::edit::Edit;
 use super::persistence::save_state;
-use super::state::{AppState, Edit};
+use super::state::AppState;
 use crate::components::{
     BestOfPanel, RankingPanel, SharePanel, SinglePanel, TransferBar, VotePanel,
 };
