@@ -4,5 +4,7 @@
 
 pub mod analysis;
 mod page;
+mod quiz;
+mod views;
 
 pub use page::PersonalLab;
