@@ -182,7 +182,13 @@ impl JobRunner {
                 }
             }
         }
-        self.pump();
+        // The next job goes out in a later task, once the page has drawn
+        // this result: the page's work on a result never overlaps the next
+        // job's span.
+        leptos::task::spawn_local(async move {
+            crate::browser::yield_to_browser().await;
+            self.pump();
+        });
     }
 
     fn is_pending(self, kind: AnalysisKind) -> bool {
