@@ -182,13 +182,7 @@ impl JobRunner {
                 }
             }
         }
-        // The next job goes out in a later task, once the page has drawn
-        // this result: the page's work on a result never overlaps the next
-        // job's span.
-        leptos::task::spawn_local(async move {
-            crate::browser::yield_to_browser().await;
-            self.pump();
-        });
+        self.pump();
     }
 
     fn is_pending(self, kind: AnalysisKind) -> bool {
@@ -369,7 +363,14 @@ pub fn use_analysis(
     job: impl Fn() -> Option<(Job, Vec<Vote>)> + Send + Sync + 'static,
 ) -> Signal<Option<Result<JobResult, String>>> {
     let runner = expect_context::<JobRunner>();
+    // Under `?simulate=` the page shows a load test of the worker, not the
+    // deck: its analyses are not asked for, so nothing but the simulated
+    // fit runs.
+    let simulating = use_context::<crate::app::AppState>().is_some_and(|s| s.simulation.is_some());
     Effect::new(move |_| {
+        if simulating {
+            return;
+        }
         if let Some((job, votes)) = job() {
             runner.request_analysis(job, votes);
         }
