@@ -35,13 +35,32 @@ fn scope() -> DedicatedWorkerGlobalScope {
 }
 
 fn post(reply: &Reply) {
-    match serde_json::to_string(reply) {
+    match readable_json(reply) {
         Ok(json) => {
             // Posting only fails once the page has gone; nobody to tell then.
             let _ = scope().post_message(&JsValue::from_str(&json));
         }
         Err(e) => web_sys::console::error_1(&format!("fit worker: {e}").into()),
     }
+}
+
+/// The reply as JSON the page can read back. JSON has no NaN or infinity:
+/// serde writes them as `null`, which the page could not parse into a
+/// number, so the job's answer would never arrive and the page would wait
+/// for it forever. Such a result is answered as a failure that says why.
+fn readable_json(reply: &Reply) -> Result<String, serde_json::Error> {
+    let json = serde_json::to_string(reply)?;
+    if serde_json::from_str::<Reply>(&json).is_ok() {
+        return Ok(json);
+    }
+    let id = match reply {
+        Reply::Ready { .. } => 0,
+        Reply::Progress { id, .. } | Reply::Done { id, .. } | Reply::Failed { id, .. } => *id,
+    };
+    serde_json::to_string(&Reply::Failed {
+        id,
+        message: "the result held a number that is not finite (NaN or infinity)".into(),
+    })
 }
 
 fn query_parameter(name: &str) -> Option<String> {
@@ -148,4 +167,39 @@ pub fn run() {
             handle(engine, incoming).await;
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::worker_protocol::JobResult;
+    use prefplay_core::inference::evaluation::HeldOut;
+
+    #[test]
+    fn a_result_with_nan_is_answered_as_a_failure_the_page_can_read() {
+        let held_out = |accuracy| HeldOut {
+            log_loss: 0.5,
+            accuracy,
+            brier: 0.2,
+            n_test: 3,
+            calibration: Vec::new(),
+        };
+        let done = |h| Reply::Done {
+            id: 7,
+            result: Box::new(JobResult::HeldOut(h)),
+        };
+        let fine = readable_json(&done(held_out(0.5))).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Reply>(&fine).unwrap(),
+            done(held_out(0.5))
+        );
+        let nan = readable_json(&done(held_out(f64::NAN))).unwrap();
+        match serde_json::from_str::<Reply>(&nan).unwrap() {
+            Reply::Failed { id, message } => {
+                assert_eq!(id, 7);
+                assert!(message.contains("not finite"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }
