@@ -170,19 +170,22 @@ impl JobRunner {
                 }));
                 self.out.state.set(FitState::Idle);
             }
-            Some(kind) => {
-                self.out.analyses.update(|m| {
-                    m.insert(kind, result);
-                });
-                let still_waiting = self.is_pending(kind);
-                if !still_waiting {
-                    self.out
-                        .analyses_waiting
-                        .update(|w| w.retain(|k| *k != kind));
-                }
-            }
+            Some(kind) => self.settle_analysis(kind, result),
         }
         self.pump();
+    }
+
+    /// Records analysis `kind`'s answer; it stops waiting unless a newer
+    /// request of its kind is queued.
+    fn settle_analysis(self, kind: AnalysisKind, result: Result<JobResult, String>) {
+        self.out.analyses.update(|m| {
+            m.insert(kind, result);
+        });
+        if !self.is_pending(kind) {
+            self.out
+                .analyses_waiting
+                .update(|w| w.retain(|k| *k != kind));
+        }
     }
 
     fn is_pending(self, kind: AnalysisKind) -> bool {
@@ -262,14 +265,7 @@ impl JobRunner {
         };
         let started_ms = cancelled.started_ms;
         if let Some(kind) = cancelled.kind {
-            self.out.analyses.update(|m| {
-                m.insert(kind, Err("Cancelled.".to_string()));
-            });
-            if !self.is_pending(kind) {
-                self.out
-                    .analyses_waiting
-                    .update(|w| w.retain(|k| *k != kind));
-            }
+            self.settle_analysis(kind, Err("Cancelled.".to_string()));
         }
         let on_worker = match &self.cell().borrow().backend {
             Backend::Worker(h) => {
