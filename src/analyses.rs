@@ -96,7 +96,9 @@ pub fn replay(
 pub fn run(job: &Job, votes: &[Vote]) -> Option<Result<JobResult, String>> {
     let text = |e: prefplay_core::Error| e.to_string();
     Some(match job {
-        Job::Fit { .. } | Job::Simulate { .. } | Job::Personal { .. } => return None,
+        Job::Fit { .. } | Job::Simulate { .. } | Job::Personal { .. } | Job::Policy { .. } => {
+            return None;
+        }
         Job::NewtonPath {
             items,
             model,

@@ -9,11 +9,19 @@ pub fn url_parameter(name: &str) -> Option<String> {
 }
 
 /// Resolves after a zero-delay timeout, so the browser can draw between
-/// chunks of work on the page's thread.
+/// chunks of work on the page's thread (and a worker can read its
+/// messages between chunks of a job).
 pub async fn yield_to_browser() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(w) = web_sys::window() {
             let _ = w.set_timeout_with_callback(&resolve);
+        } else if let Ok(scope) =
+            wasm_bindgen::JsCast::dyn_into::<web_sys::WorkerGlobalScope>(js_sys::global())
+        {
+            let _ = scope.set_timeout_with_callback(&resolve);
+        } else {
+            // Nowhere to wait: go on at once rather than never.
+            let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;

@@ -8,22 +8,49 @@ use prefplay_core::Vote;
 use prefplay_gpu::{Engine, Step};
 
 use crate::analyses;
+use crate::browser::{now_ms, yield_to_browser};
 use crate::fit_job::{FitInput, fit_votes, simulate_and_fit};
-use crate::worker_protocol::{Job, JobResult};
+use crate::lab::runs;
+use crate::worker_protocol::{Job, JobResult, Reply};
+
+/// What a running job reports before its result.
+#[derive(Debug)]
+pub enum Progress {
+    /// A Newton step of a fit finished.
+    Step(Step),
+    /// The result so far (the loss lab's runs as they train).
+    Partial(Box<JobResult>),
+}
+
+impl Progress {
+    /// The reply that carries it for request `id`.
+    pub fn reply(self, id: u64) -> Reply {
+        match self {
+            Progress::Step(step) => Reply::Progress {
+                id,
+                step: step.iteration,
+                log_lik: step.log_lik.is_finite().then_some(step.log_lik),
+            },
+            Progress::Partial(result) => Reply::Partial { id, result },
+        }
+    }
+}
 
 /// Runs `job` on `votes` (the votes it reads) with `engine`, reporting
-/// each Newton step of a fit; `thread` ("worker" or "page") is named in a
-/// fit's result.
+/// each Newton step of a fit and each partial result; `thread` ("worker"
+/// or "page") is named in a fit's result.
 pub async fn run_job(
     engine: &Engine,
     job: Job,
     votes: Vec<Vote>,
     thread: &str,
-    on_step: &mut dyn FnMut(Step),
+    on_progress: &mut dyn FnMut(Progress),
 ) -> Result<JobResult, String> {
     if let Some(result) = analyses::run(&job, &votes) {
         return result;
     }
+    let mut on_step = |step: Step| on_progress(Progress::Step(step));
+    let on_step = &mut on_step;
     let summary = match job {
         Job::Fit {
             items,
@@ -48,6 +75,23 @@ pub async fn run_job(
         } => {
             let result = crate::personal_lab::analysis::run(engine, &data, seed, scenario).await?;
             return Ok(JobResult::Personal(Box::new(result)));
+        }
+        Job::Policy {
+            mut tracks, steps, ..
+        } => {
+            let mut on_partial = |t: &[runs::PolicyTrack]| {
+                on_progress(Progress::Partial(Box::new(JobResult::Policy(t.to_vec()))))
+            };
+            runs::train(
+                engine,
+                &mut tracks,
+                steps,
+                now_ms,
+                yield_to_browser,
+                &mut on_partial,
+            )
+            .await?;
+            return Ok(JobResult::Policy(tracks));
         }
         // Analyses returned above.
         _ => Err("not a fit".to_string()),

@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::fit_job::EngineRequest;
-use crate::jobs::run_job;
+use crate::jobs::{Progress, run_job};
 use crate::worker_protocol::{Reply, Request, unpack_votes};
 
 type Incoming = (Request, Vec<u32>);
@@ -55,7 +55,10 @@ fn readable_json(reply: &Reply) -> Result<String, serde_json::Error> {
     }
     let id = match reply {
         Reply::Ready { .. } => 0,
-        Reply::Progress { id, .. } | Reply::Done { id, .. } | Reply::Failed { id, .. } => *id,
+        Reply::Progress { id, .. }
+        | Reply::Partial { id, .. }
+        | Reply::Done { id, .. }
+        | Reply::Failed { id, .. } => *id,
     };
     serde_json::to_string(&Reply::Failed {
         id,
@@ -106,15 +109,9 @@ fn read(event: &MessageEvent) -> Result<Incoming, String> {
 
 async fn handle(engine: Rc<Engine>, (request, words): Incoming) {
     let id = request.id;
-    let mut on_step = |step: prefplay_gpu::Step| {
-        post(&Reply::Progress {
-            id,
-            step: step.iteration,
-            log_lik: step.log_lik.is_finite().then_some(step.log_lik),
-        });
-    };
+    let mut on_progress = |progress: Progress| post(&progress.reply(id));
     let result = match unpack_votes(&words) {
-        Ok(votes) => run_job(&engine, request.job, votes, "worker", &mut on_step).await,
+        Ok(votes) => run_job(&engine, request.job, votes, "worker", &mut on_progress).await,
         Err(e) => Err(e),
     };
     post(&match result {

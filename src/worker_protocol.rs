@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analyses::Replay;
 use crate::fit_job::FitSummary;
+use crate::lab::runs::PolicyTrack;
 use crate::personal_lab::analysis::{PersonalResult, Scenario as PersonalScenario};
 use prefplay_core::models::personal::RaterVotes;
 
@@ -93,6 +94,26 @@ pub enum Job {
         /// The page's scenario, if any (7 or 8).
         scenario: Option<PersonalScenario>,
     },
+    /// The loss lab: toy policies trained side by side up to `steps`
+    /// steps, from where each track stands (a paused job resumes), with
+    /// partial results streamed as they train.
+    Policy {
+        /// Training or a comparison (each has its own result).
+        purpose: PolicyPurpose,
+        /// The runs as they stand.
+        tracks: Vec<PolicyTrack>,
+        /// Steps to reach.
+        steps: usize,
+    },
+}
+
+/// What a policy-training job is for on the loss lab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PolicyPurpose {
+    /// The trainer's one run.
+    Training,
+    /// A comparison of several runs (β sweep, label noise, scenario 9).
+    Comparison,
 }
 
 /// Which analysis a job is: at most one of each kind waits at a time
@@ -109,6 +130,8 @@ pub enum AnalysisKind {
     Race,
     /// [`Job::Personal`].
     Personal,
+    /// [`Job::Policy`] for one purpose.
+    Policy(PolicyPurpose),
 }
 
 impl Job {
@@ -121,6 +144,7 @@ impl Job {
             Job::EloReplay { .. } => Some(AnalysisKind::EloReplay),
             Job::Race { .. } => Some(AnalysisKind::Race),
             Job::Personal { .. } => Some(AnalysisKind::Personal),
+            Job::Policy { purpose, .. } => Some(AnalysisKind::Policy(*purpose)),
         }
     }
 }
@@ -140,6 +164,8 @@ pub enum JobResult {
     Race(Vec<Vec<RacePoint>>),
     /// The personalized page's models.
     Personal(Box<PersonalResult>),
+    /// The loss lab's runs as they stand.
+    Policy(Vec<PolicyTrack>),
 }
 
 /// One request; `id` matches its replies.
@@ -174,6 +200,14 @@ pub enum Reply {
         /// computed it (it skips the logarithms where it can).
         #[serde(default)]
         log_lik: Option<f64>,
+    },
+    /// Request `id` has a result so far (the loss lab's runs while they
+    /// train); `Done` still follows.
+    Partial {
+        /// Request number.
+        id: u64,
+        /// The result so far.
+        result: Box<JobResult>,
     },
     /// Request `id` finished.
     Done {

@@ -120,6 +120,16 @@ impl JobRunner {
                     });
                 }
             }
+            Reply::Partial { id, result } => {
+                if let Some(r) = running
+                    && r.id == id
+                    && let Some(kind) = r.kind
+                {
+                    self.out.analyses.update(|m| {
+                        m.insert(kind, Ok(*result));
+                    });
+                }
+            }
             Reply::Done { id, result } => self.finish(id, Ok(*result)),
             Reply::Failed { id, message } => self.finish(id, Err(message)),
         }

@@ -24,8 +24,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::fit_job::{EngineRequest, FitInput, now_ms};
 pub use crate::fit_job::{FitSummary, RowView};
-use crate::jobs::run_job;
-use crate::worker_protocol::{AnalysisKind, Job, JobResult, Reply, Request, pack_votes};
+use crate::jobs::{Progress, run_job};
+use crate::worker_protocol::{AnalysisKind, Job, JobResult, Request, pack_votes};
 
 mod backend;
 
@@ -240,6 +240,14 @@ impl JobRunner {
         self.pump();
     }
 
+    /// Forgets analysis `kind`'s last result (its next one, even if equal,
+    /// then reads as new).
+    pub fn forget(self, kind: AnalysisKind) {
+        self.out.analyses.update(|m| {
+            m.remove(&kind);
+        });
+    }
+
     /// The latest result of analysis `kind` (tracked), if one came.
     pub fn analysis(self, kind: AnalysisKind) -> Option<Result<JobResult, String>> {
         self.out.analyses.with(|m| m.get(&kind).cloned())
@@ -283,6 +291,26 @@ impl JobRunner {
         }
     }
 
+    /// Stops analysis `kind` alone: the running job if it is one (as
+    /// [`Self::cancel`] does), else its waiting request, answered
+    /// "Cancelled.".
+    pub fn cancel_kind(self, kind: AnalysisKind) {
+        let running = self
+            .cell()
+            .borrow()
+            .running
+            .is_some_and(|r| r.kind == Some(kind));
+        if running {
+            self.cancel();
+        } else if self.is_pending(kind) {
+            self.cell()
+                .borrow_mut()
+                .pending_analyses
+                .retain(|(j, _)| j.analysis_kind() != Some(kind));
+            self.settle_analysis(kind, Err("Cancelled.".to_string()));
+        }
+    }
+
     fn pump(self) {
         let cell = self.cell();
         let mut guard = cell.borrow_mut();
@@ -321,14 +349,8 @@ impl JobRunner {
             }
             (Some(engine), _) => {
                 leptos::task::spawn_local(async move {
-                    let mut on_step = |step: prefplay_gpu::Step| {
-                        self.on_reply(Reply::Progress {
-                            id,
-                            step: step.iteration,
-                            log_lik: step.log_lik.is_finite().then_some(step.log_lik),
-                        });
-                    };
-                    let result = run_job(&engine, job, votes, "page", &mut on_step).await;
+                    let mut on_progress = |p: Progress| self.on_reply(p.reply(id));
+                    let result = run_job(&engine, job, votes, "page", &mut on_progress).await;
                     self.finish(id, result);
                 });
             }

@@ -1,6 +1,9 @@
 //! Training runs of the loss lab: advancing a [`ToyRun`] on an engine,
-//! recording its metrics, scenario (9)'s three runs, and the playground's
-//! votes as preferences.
+//! recording its metrics, training several runs as one job of the worker
+//! ([`train`], `Job::Policy`), scenario (9)'s three runs, and the
+//! playground's votes as preferences.
+
+use std::future::Future;
 
 use prefplay_core::Outcome;
 use prefplay_core::labs::loss::{LossKind, LossParams};
@@ -8,11 +11,26 @@ use prefplay_core::labs::toy_policy::{Preference, ToyConfig, ToyMetrics, ToyProb
 use prefplay_core::playground::collect::{self, Ballot, View};
 use prefplay_gpu::Engine;
 
-/// Metrics recorded every [`RECORD_EVERY`] steps.
+/// Metrics recorded every [`RECORD_EVERY`] steps (more sparsely on long
+/// runs: see [`record_interval`]).
 pub const RECORD_EVERY: usize = 10;
 
+/// Most records a run keeps on a chart line.
+pub const MOST_RECORDS: usize = 250;
+
+/// Least time between two partial results of a training job, in ms: the
+/// page redraws its charts at most this often while a job runs.
+pub const PARTIAL_EVERY_MS: f64 = 120.0;
+
+/// Steps between records when training up to `steps`: every
+/// [`RECORD_EVERY`], or a multiple of it so a line holds at most about
+/// [`MOST_RECORDS`] points.
+pub fn record_interval(steps: usize) -> usize {
+    RECORD_EVERY * steps.div_ceil(RECORD_EVERY * MOST_RECORDS).max(1)
+}
+
 /// A run's recorded metrics.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Recorded {
     /// The step of each record (0 = before training).
     pub steps: Vec<usize>,
@@ -78,6 +96,71 @@ pub async fn advance(
         };
     }
     Ok(label)
+}
+
+/// One run of a training job as it stands: its name on the charts, the
+/// run (policy, data and random stream: a paused job resumes from it),
+/// what was recorded, and the engine that took its last steps.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PolicyTrack {
+    /// The line's name ("DPO", "β = 0.3", "training").
+    pub name: String,
+    /// The run.
+    pub run: ToyRun,
+    /// Its metrics so far.
+    pub recorded: Recorded,
+    /// The engine of its last steps, and why it was chosen ("" before any).
+    pub engine: String,
+}
+
+impl PolicyTrack {
+    /// A track of a fresh run, its first record taken.
+    pub fn start(name: impl Into<String>, run: ToyRun) -> prefplay_core::Result<Self> {
+        let mut recorded = Recorded::default();
+        recorded.record(&run)?;
+        Ok(Self {
+            name: name.into(),
+            run,
+            recorded,
+            engine: String::new(),
+        })
+    }
+}
+
+/// Trains every track up to `steps` steps, round robin in chunks of
+/// [`record_interval`] steps, recording after each chunk. Calls
+/// `on_partial` with the tracks as they stand at most every
+/// [`PARTIAL_EVERY_MS`] of `clock` (ms), then awaits `pause()` (where the
+/// page draws, when the job runs on the page's thread). An engine error
+/// stops the job and names the track.
+pub async fn train<P: Future<Output = ()>>(
+    engine: &Engine,
+    tracks: &mut [PolicyTrack],
+    steps: usize,
+    clock: impl Fn() -> f64,
+    mut pause: impl FnMut() -> P,
+    on_partial: &mut dyn FnMut(&[PolicyTrack]),
+) -> Result<(), String> {
+    let interval = record_interval(steps);
+    let mut last_partial = clock();
+    while tracks.iter().any(|t| t.run.steps < steps) {
+        for track in tracks.iter_mut().filter(|t| t.run.steps < steps) {
+            let chunk = interval.min(steps - track.run.steps);
+            track.engine = advance(&mut track.run, engine, chunk)
+                .await
+                .map_err(|e| format!("{} stopped: {e}", track.name))?;
+            track
+                .recorded
+                .record(&track.run)
+                .map_err(|e| format!("{} stopped: {e}", track.name))?;
+        }
+        if clock() - last_partial >= PARTIAL_EVERY_MS {
+            on_partial(tracks);
+            pause().await;
+            last_partial = clock();
+        }
+    }
+    Ok(())
 }
 
 /// Scenario (9)'s runs: DPO offline, IPO offline, DPO online, all on the
@@ -195,6 +278,43 @@ mod tests {
         }
         assert_eq!(a.logits, b.logits);
         assert_eq!(a.data, b.data);
+    }
+
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))]
+    fn a_training_job_records_every_chunk_and_resumes_where_it_paused() {
+        let config = ToyConfig::default();
+        let fresh = || vec![PolicyTrack::start("a", ToyRun::new(config).unwrap()).unwrap()];
+        let (mut straight, mut paused) = (fresh(), fresh());
+        let ticks = std::cell::Cell::new(0.0);
+        let clock = || {
+            ticks.set(ticks.get() + 100.0);
+            ticks.get()
+        };
+        let mut partials = 0;
+        let mut count = |_: &[PolicyTrack]| partials += 1;
+        let train_to =
+            |tracks: &mut Vec<PolicyTrack>, steps, on: &mut dyn FnMut(&[PolicyTrack])| {
+                pollster::block_on(train(&Engine::Cpu, tracks, steps, clock, || async {}, on))
+            };
+        train_to(&mut straight, 100, &mut count).unwrap();
+        assert!(partials >= 5, "a partial every other chunk: {partials}");
+        train_to(&mut paused, 40, &mut |_| {}).unwrap();
+        let json = serde_json::to_string(&paused).unwrap();
+        let mut resumed: Vec<PolicyTrack> = serde_json::from_str(&json).unwrap();
+        train_to(&mut resumed, 100, &mut |_| {}).unwrap();
+        assert_eq!(resumed, straight);
+        assert_eq!(straight[0].recorded.steps.len(), 11);
+        assert_eq!(straight[0].engine, "CPU");
+    }
+
+    #[test]
+    fn long_runs_keep_at_most_about_250_records() {
+        assert_eq!(record_interval(100), 10);
+        assert_eq!(record_interval(2_500), 10);
+        assert_eq!(record_interval(2_510), 20);
+        assert_eq!(record_interval(20_000), 80);
+        assert!(20_000 / record_interval(20_000) <= MOST_RECORDS);
     }
 
     #[test]
