@@ -10,6 +10,7 @@ use crate::class_sim::{ClassRun, ClassSettings, start_class};
 use crate::decks::deck_from_text;
 use crate::scenario::Scenario;
 use crate::share::ShareState;
+use crate::storage::Changed;
 use crate::workspace::{Settings, Workspace};
 
 /// One change of the workspace: what [`AppState::apply`] takes. Every
@@ -84,6 +85,30 @@ pub enum Applied {
     LinkOpened(usize),
 }
 
+impl Edit {
+    /// What applying this edit to `w` changes, for storage: the meta
+    /// record, the ballots of the decks it touches, or everything.
+    pub fn changes(&self, w: &Workspace) -> Changed {
+        let active = w.active_deck.as_str();
+        match self {
+            Edit::Cast(_) | Edit::Undo | Edit::ClearDeck => Changed::ballots(active),
+            Edit::AddBallots { deck, .. } => Changed::ballots(deck),
+            Edit::Settings(_)
+            | Edit::SelectVoter(_)
+            | Edit::AddVoter(_)
+            | Edit::SelectDeck(_)
+            | Edit::NewDeck { .. }
+            | Edit::AddDeck(_) => Changed::meta(),
+            Edit::ChangeDeck { .. } | Edit::DeleteDeck | Edit::StartClass(_) => {
+                Changed::deck(active)
+            }
+            Edit::DuplicateDeck | Edit::Import(_) | Edit::LoadScenario(..) | Edit::OpenLink(_) => {
+                Changed::all()
+            }
+        }
+    }
+}
+
 impl AppState {
     /// The one entry through which the playground changes the workspace;
     /// storage saves what it changed (`persistence`). A refused edit
@@ -91,6 +116,10 @@ impl AppState {
     /// says why.
     pub fn apply(self, edit: Edit) -> Result<Applied, String> {
         let w = self.workspace;
+        // Marked before the change, so the save it triggers writes it (a
+        // refused edit changes nothing, and its save finds nothing to do).
+        let changes = w.with_untracked(|w| edit.changes(w));
+        self.unsaved.update_value(|c| c.merge(changes));
         let done = |r: Option<Result<(), String>>| match r {
             Some(Err(e)) => Err(e),
             _ => Ok(Applied::Done),
@@ -184,5 +213,33 @@ impl AppState {
                 None => Ok(Applied::Done),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use prefplay_core::Outcome;
+
+    #[test]
+    fn each_edit_names_what_storage_must_write() {
+        let w = Workspace::default();
+        let active = w.active_deck.clone();
+        let vote = Edit::Cast(Observation::Pair {
+            left: 0,
+            right: 1,
+            outcome: Outcome::A,
+        });
+        assert_eq!(vote.changes(&w), Changed::ballots(&active));
+        assert_eq!(Edit::Undo.changes(&w), Changed::ballots(&active));
+        assert_eq!(Edit::SelectVoter(1).changes(&w), Changed::meta());
+        assert_eq!(Edit::DeleteDeck.changes(&w), Changed::deck(&active));
+        let streamed = Edit::AddBallots {
+            deck: "other".into(),
+            ballots: Vec::new(),
+        };
+        assert_eq!(streamed.changes(&w), Changed::ballots("other"));
+        assert!(Edit::DuplicateDeck.changes(&w).touches("any deck"));
+        assert!(Edit::Import(Box::default()).changes(&w).touches("any deck"));
     }
 }

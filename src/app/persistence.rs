@@ -53,7 +53,15 @@ pub fn use_persistence(state: AppState) {
         let Some(s) = store.get_value() else {
             return;
         };
-        let write = workspace.with_untracked(|w| s.save(w));
+        let changed = state
+            .unsaved
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        if changed.is_empty() {
+            // Another tab's changes read back: already stored.
+            return;
+        }
+        let write = workspace.with_untracked(|w| s.save(w, &changed));
         state.saves_in_flight.update(|n| *n += 1);
         leptos::task::spawn_local(async move {
             let result = write.await;
@@ -103,6 +111,11 @@ async fn load(state: AppState) {
         }
         state.reveal.set(sc.reveals_truth());
     }
+    // The first save compares everything read (and migrated) with what
+    // is stored.
+    state
+        .unsaved
+        .update_value(|c| c.merge(storage::Changed::all()));
     state.ready.set(true);
     state.show_next();
 }

@@ -42,6 +42,9 @@ pub struct AppState {
     pub chooser: StoredValue<Chooser>,
     /// Ballots cast in this tab (the ballot ids' counter).
     pub cast_count: StoredValue<u64>,
+    /// What the edits since the last save changed: what the next save
+    /// writes.
+    pub unsaved: StoredValue<storage::Changed>,
     /// What is shown, and why.
     pub task: RwSignal<Option<(Task, String)>>,
     /// The order on screen in ranking mode.
@@ -126,6 +129,7 @@ impl AppState {
             save_failed: RwSignal::new(false),
             chooser: StoredValue::new(Chooser::new(seed)),
             cast_count: StoredValue::new(0),
+            unsaved: StoredValue::new(storage::Changed::default()),
             task: RwSignal::new(None),
             ranking: RwSignal::new(Vec::new()),
             cursor: RwSignal::new(0),

@@ -122,13 +122,22 @@ impl Snapshot {
     /// Cost for a deck that changed: one hash lookup per ballot to find
     /// the new ones; the removed ones (undo, a cleared deck) are looked
     /// for only when the counts say some were removed.
+    ///
+    /// Only the decks `touched` names are compared (an edit says which
+    /// decks it changed); pass `|_| true` to compare every deck.
     pub fn diff(
         &mut self,
         ballots: &BTreeMap<String, Vec<Ballot>>,
+        touched: impl Fn(&str) -> bool,
     ) -> Result<Vec<RecordWrite>, String> {
         let mut writes = Vec::new();
         let empty = Vec::new();
-        let mut decks: Vec<String> = ballots.keys().chain(self.decks.keys()).cloned().collect();
+        let mut decks: Vec<String> = ballots
+            .keys()
+            .chain(self.decks.keys())
+            .filter(|d| touched(d))
+            .cloned()
+            .collect();
         decks.sort_unstable();
         decks.dedup();
         for deck in decks {
@@ -256,30 +265,51 @@ mod tests {
         let mut db = BTreeMap::new();
         let mut snap = Snapshot::new(7);
         let mut ids: Vec<String> = (0..2500).map(|k| format!("{k:06}")).collect();
-        let w = snap.diff(&deck(&ids)).unwrap();
+        let w = snap.diff(&deck(&ids), |_| true).unwrap();
         assert_eq!(w.len(), 3, "2,500 ballots in 3 records");
         apply(&mut db, &w);
         assert_eq!(stored_ids(&db), ids);
         // Unchanged: nothing to write.
-        let w = snap.diff(&deck(&ids)).unwrap();
+        let w = snap.diff(&deck(&ids), |_| true).unwrap();
         assert!(w.is_empty());
         // One vote: one record.
         ids.push("999999".into());
-        let w = snap.diff(&deck(&ids)).unwrap();
+        let w = snap.diff(&deck(&ids), |_| true).unwrap();
         assert_eq!(w.len(), 1);
         apply(&mut db, &w);
         // Removing one imported ballot rewrites its chunk only.
         ids.remove(1500);
-        let w = snap.diff(&deck(&ids)).unwrap();
+        let w = snap.diff(&deck(&ids), |_| true).unwrap();
         assert_eq!(w.len(), 1);
         assert!(matches!(&w[0], RecordWrite::Put { json, .. } if json.len() > 1000));
         apply(&mut db, &w);
         assert_eq!(stored_ids(&db), ids);
         // Clearing the deck deletes every record, in one request.
-        let w = snap.diff(&BTreeMap::new()).unwrap();
+        let w = snap.diff(&BTreeMap::new(), |_| true).unwrap();
         assert_eq!(w, vec![RecordWrite::DeleteDeck { deck: "d".into() }]);
         apply(&mut db, &w);
         assert!(db.is_empty());
+    }
+
+    #[test]
+    fn only_the_decks_an_edit_names_are_compared() {
+        let mut snap = Snapshot::new(3);
+        let mut both = deck(&["a".to_string()]);
+        both.insert("e".into(), both["d"].clone());
+        assert_eq!(snap.diff(&both, |_| true).unwrap().len(), 2);
+        let mut more = both.clone();
+        for list in more.values_mut() {
+            list.push(list[0].clone());
+            list[1].id = "b".into();
+        }
+        let w = snap.diff(&more, |d| d == "e").unwrap();
+        assert!(
+            matches!(&w[..], [RecordWrite::Put { deck, .. }] if deck == "e"),
+            "{w:?}"
+        );
+        // Deck "d" is written when an edit names it.
+        assert_eq!(snap.diff(&more, |d| d == "d").unwrap().len(), 1);
+        assert!(snap.diff(&more, |_| true).unwrap().is_empty());
     }
 
     #[test]
@@ -287,11 +317,11 @@ mod tests {
         let mut db = BTreeMap::new();
         let ids: Vec<String> = vec!["a".into(), "b".into()];
         let mut snap = Snapshot::new(1);
-        let w = snap.diff(&deck(&ids)).unwrap();
+        let w = snap.diff(&deck(&ids), |_| true).unwrap();
         apply(&mut db, &w);
-        let w = snap.diff(&deck(&["b".to_string()])).unwrap();
+        let w = snap.diff(&deck(&["b".to_string()]), |_| true).unwrap();
         apply(&mut db, &w);
-        let w = snap.diff(&deck(&ids)).unwrap();
+        let w = snap.diff(&deck(&ids), |_| true).unwrap();
         apply(&mut db, &w);
         assert_eq!(stored_ids(&db), ids);
     }
@@ -299,7 +329,7 @@ mod tests {
     #[test]
     fn a_snapshot_rebuilt_from_records_diffs_like_the_original() {
         let ids: Vec<String> = (0..5).map(|k| k.to_string()).collect();
-        let w = Snapshot::new(1).diff(&deck(&ids)).unwrap();
+        let w = Snapshot::new(1).diff(&deck(&ids), |_| true).unwrap();
         let mut read = Snapshot::new(2);
         for r in &w {
             let RecordWrite::Put { deck, chunk, json } = r else {
@@ -309,7 +339,7 @@ mod tests {
             read.note_chunk(deck, chunk, list.into_iter().map(|b| b.id).collect());
         }
         read.finish_reading(&deck(&ids));
-        let w = read.diff(&deck(&ids)).unwrap();
+        let w = read.diff(&deck(&ids), |_| true).unwrap();
         assert!(w.is_empty());
     }
 }

@@ -24,7 +24,10 @@
 //! [`V1_VOTES_KEY`]) are copied in once when the database is empty.
 
 mod blobs;
+mod changed;
 mod chunks;
+
+pub use changed::Changed;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -240,11 +243,16 @@ impl Store {
     /// write, which says whether it wrote anything. Writes run in the order they were taken: each creates its
     /// transaction when first polled, and IndexedDB applies overlapping
     /// transactions in creation order.
+    ///
+    /// `changed` names what the edits since the last save changed (the
+    /// meta record, some decks' ballots); only those are compared and
+    /// written. After a failed save everything is written again.
     pub fn save(
         &self,
         workspace: &Workspace,
+        changed: &Changed,
     ) -> impl std::future::Future<Output = Result<bool, String>> + use<> {
-        let pending = self.diff(workspace);
+        let pending = self.diff(workspace, changed);
         let store = self.clone();
         async move {
             let Some(pending) = pending? else {
@@ -260,30 +268,41 @@ impl Store {
 
     /// The writes that bring the database to `workspace`, `None` when
     /// nothing changed. Updates the snapshot as if they succeeded.
-    fn diff(&self, workspace: &Workspace) -> Result<Option<Pending>, String> {
-        let meta = serde_json::to_string(&StoredRef {
-            version: FORMAT_VERSION,
-            workspace: &workspace.clone_meta(),
-        })
-        .map_err(|e| e.to_string())?;
+    fn diff(&self, workspace: &Workspace, changed: &Changed) -> Result<Option<Pending>, String> {
         let mut snap = self.snapshot.borrow_mut();
         let clear_all = snap.stale;
+        let meta = if clear_all || changed.touches_meta() {
+            Some(
+                serde_json::to_string(&StoredRef {
+                    version: FORMAT_VERSION,
+                    workspace: &workspace.clone_meta(),
+                })
+                .map_err(|e| e.to_string())?,
+            )
+        } else {
+            None
+        };
         if clear_all {
             snap.records = chunks::Snapshot::new(snap.records.tab());
         }
-        let records = match snap.records.diff(&workspace.ballots) {
+        let records = match snap.records.diff(&workspace.ballots, |deck| {
+            clear_all || changed.touches(deck)
+        }) {
             Ok(r) => r,
             Err(e) => {
                 snap.stale = true;
                 return Err(e);
             }
         };
+        let meta = meta.filter(|m| clear_all || *m != snap.meta);
+        if let Some(m) = &meta {
+            snap.meta.clone_from(m);
+        }
         let pending = Pending {
-            meta: (clear_all || snap.meta != meta).then(|| meta.clone()),
+            meta,
             clear_all,
             records,
         };
-        snap.meta = meta;
         snap.stale = false;
         let nothing = pending.meta.is_none() && pending.records.is_empty() && !clear_all;
         Ok((!nothing).then_some(pending))

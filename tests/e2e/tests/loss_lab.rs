@@ -239,7 +239,11 @@ async fn training(client: &Client, url: &str) -> Result<()> {
         blocks.is_empty(),
         "the page's thread was blocked while the policy trained: {blocks:?} ms"
     );
-    let status = client.find(Locator::Css("#train-status")).await?.text().await?;
+    let status = client
+        .find(Locator::Css("#train-status"))
+        .await?
+        .text()
+        .await?;
     ensure!(status.starts_with("Paused at step"), "{status}");
 
     // On the playground's votes (CPU).
