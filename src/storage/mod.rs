@@ -26,6 +26,7 @@
 mod blobs;
 mod changed;
 mod chunks;
+mod v1;
 
 pub use changed::Changed;
 
@@ -33,9 +34,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use gloo_storage::{LocalStorage, Storage};
-use prefplay_core::Vote;
-use prefplay_core::playground::collect::{Ballot, Deck, DeckItem, Observation};
+use prefplay_core::playground::collect::Ballot;
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
@@ -64,12 +63,6 @@ struct Stored {
 struct StoredRef<'a> {
     version: u32,
     workspace: &'a Workspace,
-}
-
-#[derive(Deserialize)]
-struct StoredV1 {
-    items: Vec<String>,
-    votes: Vec<Vote>,
 }
 
 /// What is in the database, as far as this tab knows.
@@ -151,7 +144,7 @@ pub async fn load() -> Loaded {
             store: Some(store),
         },
         Ok((None, _)) => {
-            let (workspace, warning) = migrate_v1();
+            let (workspace, warning) = v1::migrate();
             Loaded {
                 workspace,
                 warning,
@@ -370,57 +363,4 @@ struct Pending {
 
 fn ballot_key(deck: &str, chunk: &str) -> JsValue {
     js_sys::Array::of2(&JsValue::from_str(deck), &JsValue::from_str(chunk)).into()
-}
-
-/// A fresh workspace holding the first version's votes, if any: on the
-/// built-in deck with the same items, else on a new deck of those items.
-fn migrate_v1() -> (Workspace, Option<String>) {
-    let mut workspace = Workspace::default();
-    let Ok(Some(raw)) = LocalStorage::raw().get_item(V1_VOTES_KEY) else {
-        return (workspace, None);
-    };
-    let untouched = |why: &str| {
-        Some(format!(
-            "Votes saved by an older version (localStorage \"{V1_VOTES_KEY}\") {why}; they are left there untouched."
-        ))
-    };
-    let Ok(old) = serde_json::from_str::<StoredV1>(&raw) else {
-        return (workspace, untouched("could not be read"));
-    };
-    match workspace.decks.iter().find(|d| d.labels() == old.items) {
-        Some(d) => workspace.active_deck = d.id.clone(),
-        None => {
-            let deck = Deck {
-                id: workspace.fresh_deck_id(),
-                name: "Saved votes".into(),
-                items: old
-                    .items
-                    .iter()
-                    .map(|label| DeckItem {
-                        label: label.clone(),
-                        ..DeckItem::default()
-                    })
-                    .collect(),
-                ..Deck::default()
-            };
-            if workspace.add_deck(deck).is_err() {
-                return (workspace, untouched("name unusable items"));
-            }
-        }
-    }
-    for v in old.votes {
-        workspace.cast(Ballot {
-            id: String::new(),
-            participant: 0,
-            prompt: None,
-            time_ms: 0.0,
-            observation: Observation::Pair {
-                left: v.item_a as u32,
-                right: v.item_b as u32,
-                outcome: v.outcome,
-            },
-        });
-    }
-    workspace.normalize();
-    (workspace, None)
 }

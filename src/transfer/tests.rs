@@ -1,4 +1,5 @@
 use super::*;
+use prefplay_core::data::table::Outcome;
 
 fn pair(id: &str, participant: u32, left: u32, right: u32, outcome: Outcome) -> Ballot {
     Ballot {

@@ -13,6 +13,7 @@ pub(crate) mod bootstrap;
 mod cells;
 mod cg;
 mod cpu;
+mod diagnosis;
 mod drivers;
 mod fisher;
 mod likelihood;
@@ -121,8 +122,8 @@ impl PairwiseModel {
             settings.order_effect = false;
             cells = Cells::from_table(table, false, settings.use_features);
         }
-        let diagnosis = diagnose(&cells, settings.ties, n_items);
-        let names = |list: &[usize]| name_list(table.items(), list);
+        let diagnosis = diagnosis::diagnose(&cells, settings.ties, n_items);
+        let names = |list: &[usize]| diagnosis::name_list(table.items(), list);
         if !diagnosis.never_lost.is_empty() {
             warnings.push(format!("never lost: {}", names(&diagnosis.never_lost)));
         }
@@ -374,31 +375,4 @@ impl PairwiseModel {
         };
         s.iter().map(|x| x - shift).collect()
     }
-}
-
-fn diagnose(cells: &Cells, ties: TieModel, n_items: usize) -> GraphDiagnosis {
-    let ties_count = ties != TieModel::Drop;
-    let arcs = (0..cells.len()).flat_map(move |k| {
-        let (a, b) = (cells.item_a[k] as usize, cells.item_b[k] as usize);
-        let c = cells.counts[k];
-        let tie = ties_count && c.ties > 0.0;
-        let forward = (c.wins_a > 0.0 || tie).then_some((a, b));
-        let backward = (c.wins_b > 0.0 || tie).then_some((b, a));
-        forward.into_iter().chain(backward)
-    });
-    GraphDiagnosis::from_arcs(n_items, arcs)
-}
-
-fn name_list(items: &[String], list: &[usize]) -> String {
-    let mut names: Vec<&str> = list
-        .iter()
-        .take(NAMES_IN_WARNINGS)
-        .map(|&i| items[i].as_str())
-        .collect();
-    let more = list.len().saturating_sub(NAMES_IN_WARNINGS);
-    let extra = format!("and {more} more");
-    if more > 0 {
-        names.push(&extra);
-    }
-    names.join(", ")
 }

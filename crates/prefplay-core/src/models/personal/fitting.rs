@@ -6,9 +6,10 @@ use super::adam::{AdamSettings, adam};
 use super::data::{RaterVotes, split_within_raters};
 use super::feature_models::{FeatureModel, feature_start, features_from_params};
 use super::fits::{
-    EM_ITERATIONS, EM_RESTARTS, FEATURE_HIDDEN, Fitted, PersonalKind, PersonalSettings, data_term,
-    gpm_start, low_rank_from_params, low_rank_start, metrics, mixture_start, penalty,
+    FEATURE_HIDDEN, Fitted, PersonalKind, PersonalSettings, data_term, metrics, penalty,
 };
+use super::loops::{gpm_start, low_rank_from_params, low_rank_start};
+use super::mixture::{EM_ITERATIONS, EM_RESTARTS, MixtureState, mixture_start};
 use super::trainer::{CpuTrainer, Trainer, run_ready};
 use super::{MAX_GROUPS, MAX_RANK, SHRINKAGE_GRID};
 use crate::{Error, Result};
@@ -216,7 +217,7 @@ async fn fit_mixture(
     k: usize,
     trainer: &impl Trainer,
 ) -> Result<Fitted> {
-    let mut best: Option<super::fits::MixtureState> = None;
+    let mut best: Option<MixtureState> = None;
     for restart in 0..EM_RESTARTS {
         let start = mixture_start(data, settings, k, restart);
         let state = trainer

@@ -35,6 +35,8 @@ mod features;
 mod few_shot;
 mod fits;
 mod fitting;
+mod loops;
+mod mixture;
 mod sim;
 #[cfg(test)]
 mod tests;
@@ -48,12 +50,12 @@ pub use feature_models::{
 };
 pub use features::{deck_features, standardise};
 pub use few_shot::{FewShot, PairChoice, accuracy_by_answers};
-pub use fits::{
-    EM_ITERATIONS, FEATURE_HIDDEN, Fitted, MixtureState, PersonalKind, PersonalSettings, gpm_start,
-    low_rank_from_params, low_rank_start, metrics, mixture_m_steps, mixture_start, train_gpm,
-    train_low_rank, train_mixture, train_shrinkage,
-};
+pub use fits::{FEATURE_HIDDEN, Fitted, PersonalKind, PersonalSettings, metrics};
 pub use fitting::{fit, fit_with};
+pub use loops::{
+    gpm_start, low_rank_from_params, low_rank_start, train_gpm, train_low_rank, train_shrinkage,
+};
+pub use mixture::{EM_ITERATIONS, MixtureState, mixture_m_steps, mixture_start, train_mixture};
 pub use sim::{
     adjusted_rand_index, group_utilities, simulate_cycle, simulate_feature_groups, simulate_groups,
 };

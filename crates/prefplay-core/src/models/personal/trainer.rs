@@ -8,9 +8,9 @@ use std::task::{Context, Poll, Waker};
 
 use super::data::RaterVotes;
 use super::feature_models::{FeatureModel, train_features};
-use super::fits::{
-    MixtureState, PersonalSettings, train_gpm, train_low_rank, train_mixture, train_shrinkage,
-};
+use super::fits::PersonalSettings;
+use super::loops::{train_gpm, train_low_rank, train_shrinkage};
+use super::mixture::{MixtureState, train_mixture};
 use crate::Result;
 
 /// Runs `settings.adam.steps` Adam steps (the mixture: `iterations` EM

@@ -1,4 +1,6 @@
 use super::*;
+use crate::Vote;
+use crate::data::table::Advantage;
 
 fn ballot(participant: u32, observation: Observation) -> Ballot {
     Ballot {

@@ -1,8 +1,11 @@
 use super::*;
 use crate::data::simulate::{SimulationSettings, simulate};
 use crate::data::table::Outcome;
+use crate::data::table::PairTable;
 use crate::models::pairwise::uncertainty::Method;
+use crate::models::pairwise::{PairwiseModel, PairwiseSettings};
 use crate::playground::collect::{Ballot, Observation, View, fit_rankings};
+use crate::{Dataset, Vote};
 
 fn labels(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("item {i}")).collect()
