@@ -1,16 +1,19 @@
 //! The six guided classroom scenarios, each loaded from the address
 //! (`?scenario=N`, N = 1 … 6 or its name, `&seed=S` to replay one class
 //! exactly; default seed 1). A scenario works on its own deck
-//! ("Scenario N: …", id `scenario-N`, a copy of the ice-cream deck),
-//! replaced each time it is loaded, so the user's decks and votes are
-//! never touched. Pure logic (no DOM), tested natively.
+//! ("Scenario N: …", id `scenario-N`, a copy of the ice-cream deck) with
+//! its own settings, so the user's decks, votes and settings are never
+//! touched. Loading the address again replays the simulated class, but a
+//! scenario deck holding votes a person cast is kept as it is (a reload
+//! of a live class vote loses nothing); "Start again" replaces it, after
+//! a confirmation. Pure logic (no DOM), tested natively.
 
 use prefplay_core::playground::collect::Observation;
 use prefplay_core::playground::model_choice::ModelChoice;
 
 use crate::class_sim::{ClassSettings, start_class};
 use crate::decks::DEFAULT_DECK_ID;
-use crate::workspace::{Mode, StrategyChoice, Workspace};
+use crate::workspace::{Mode, Settings, StrategyChoice, Workspace};
 
 /// One guided scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +124,12 @@ impl Scenario {
         }
     }
 
+    /// Whether it simulates a class (scenarios 1 and 4 do not: a live
+    /// vote, and the race alone).
+    pub fn simulates_class(self) -> bool {
+        self.class(1).is_some()
+    }
+
     /// Whether the truth is revealed at once.
     pub fn reveals_truth(self) -> bool {
         self == Scenario::Recover
@@ -141,29 +150,40 @@ impl Scenario {
         format!("scenario-{}", self.number())
     }
 
-    /// Replaces the scenario's deck (a copy of the ice-cream deck) and
-    /// its votes, makes it active and sets the mode and model. The rest
-    /// of `workspace` stays as it was.
-    pub fn load(self, workspace: &mut Workspace, seed: u64) -> Result<(), String> {
+    /// Opens the scenario's deck: made afresh (a copy of the ice-cream
+    /// deck, its simulated class, the scenario's mode and model) unless it
+    /// holds votes a person cast and `start_again` is false, in which case
+    /// it is kept as it is. The deck on screen before is remembered as the
+    /// home deck; the rest of `workspace` stays as it was.
+    pub fn load(
+        self,
+        workspace: &mut Workspace,
+        seed: u64,
+        start_again: bool,
+    ) -> Result<Opened, String> {
         let id = self.deck_id();
-        workspace.decks.retain(|d| d.id != id);
-        workspace.ballots.remove(&id);
-        workspace.truths.remove(&id);
-        let mut deck = workspace
-            .decks
-            .iter()
-            .find(|d| d.id == DEFAULT_DECK_ID)
-            .cloned()
-            .ok_or("the ice-cream deck is missing")?;
-        deck.id = id.clone();
-        deck.name = format!("Scenario {}: {}", self.number(), self.title());
-        workspace.add_deck(deck)?;
-        workspace.settings.mode = Mode::Pair;
-        workspace.settings.strategy = StrategyChoice::InformationGain;
-        workspace.settings.view = prefplay_core::playground::collect::View::Pooled;
-        workspace.settings.model = ModelChoice {
-            order_effect: self == Scenario::PositionBias,
-            ..ModelChoice::default()
+        if Self::from_deck_id(&workspace.active_deck).is_none() {
+            workspace.home_deck = Some(workspace.active_deck.clone());
+        }
+        let cast_here = workspace.ballots.get(&id).map_or(0, |list| {
+            list.iter()
+                .filter(|b| !workspace.is_simulated(b.participant))
+                .count()
+        });
+        if cast_here > 0 && !start_again && workspace.decks.iter().any(|d| d.id == id) {
+            workspace.select_deck(&id);
+            return Ok(Opened::Kept(cast_here));
+        }
+        self.make_deck(workspace)?;
+        workspace.settings = Settings {
+            mode: Mode::Pair,
+            strategy: StrategyChoice::InformationGain,
+            view: prefplay_core::playground::collect::View::Pooled,
+            model: ModelChoice {
+                order_effect: self == Scenario::PositionBias,
+                ..ModelChoice::default()
+            },
+            ..workspace.settings
         };
         if let Some(class) = self.class(seed) {
             let mut run = start_class(workspace, &class)?;
@@ -179,8 +199,56 @@ impl Scenario {
             }
             workspace.ballots.insert(id, ballots);
         }
+        Ok(Opened::Fresh)
+    }
+
+    /// The scenario whose deck has id `id`, if any.
+    pub fn from_deck_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.deck_id() == id)
+    }
+
+    /// Makes the scenario's deck afresh (no votes, no truth) and puts it
+    /// on screen: in the place of the old one, or after the scenario decks
+    /// numbered below it, so they stay in order.
+    fn make_deck(self, workspace: &mut Workspace) -> Result<(), String> {
+        let id = self.deck_id();
+        let mut deck = workspace
+            .decks
+            .iter()
+            .find(|d| d.id == DEFAULT_DECK_ID)
+            .cloned()
+            .ok_or("the ice-cream deck is missing")?;
+        deck.id = id.clone();
+        deck.name = format!("Scenario {}: {}", self.number(), self.title());
+        deck.check()?;
+        workspace.ballots.remove(&id);
+        workspace.truths.remove(&id);
+        match workspace.decks.iter().position(|d| d.id == id) {
+            Some(at) => workspace.decks[at] = deck,
+            None => {
+                let after = |d: &prefplay_core::playground::collect::Deck| {
+                    Self::from_deck_id(&d.id).is_some_and(|s| s.number() > self.number())
+                };
+                let at = workspace
+                    .decks
+                    .iter()
+                    .position(after)
+                    .unwrap_or(workspace.decks.len());
+                workspace.decks.insert(at, deck);
+            }
+        }
+        workspace.select_deck(&id);
         Ok(())
     }
+}
+
+/// What opening a scenario did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    /// Its deck was made afresh.
+    Fresh,
+    /// Its deck was kept: it holds this many votes cast by people.
+    Kept(usize),
 }
 
 #[cfg(test)]
@@ -196,11 +264,11 @@ mod tests {
             assert_eq!(Scenario::from_param(&s.number().to_string()), Some(s));
             let mut w = Workspace::default();
             let decks_before = w.decks.len();
-            s.load(&mut w, 7).unwrap();
+            s.load(&mut w, 7, false).unwrap();
             assert_eq!(w.active_deck, s.deck_id());
             assert_eq!(w.decks.len(), decks_before + 1);
             let first = w.deck_ballots().to_vec();
-            s.load(&mut w, 7).unwrap();
+            s.load(&mut w, 7, false).unwrap();
             assert_eq!(w.decks.len(), decks_before + 1, "loading again replaces");
             assert_eq!(w.deck_ballots(), &first[..], "same seed, same votes");
             assert_eq!(
@@ -214,20 +282,74 @@ mod tests {
     #[test]
     fn the_disconnected_scenario_splits_the_graph_and_the_bias_one_sets_the_order_effect() {
         let mut w = Workspace::default();
-        Scenario::Disconnected.load(&mut w, 1).unwrap();
+        Scenario::Disconnected.load(&mut w, 1, false).unwrap();
         let n = w.deck().items.len();
         let votes = fit_votes(n, w.deck_ballots(), View::Pooled);
         assert!(votes.len() > 100);
         let g = PairGraph::from_pairs(n, votes.iter().map(|v| (v.item_a, v.item_b)));
         assert_eq!(g.n_components, 2);
-        Scenario::PositionBias.load(&mut w, 1).unwrap();
+        Scenario::PositionBias.load(&mut w, 1, false).unwrap();
         assert!(w.settings.model.order_effect);
         let mut other = Workspace::default();
-        Scenario::PositionBias.load(&mut other, 2).unwrap();
+        Scenario::PositionBias.load(&mut other, 2, false).unwrap();
         assert_ne!(
             w.deck_ballots(),
             other.deck_ballots(),
             "another seed, another class"
         );
+    }
+
+    #[test]
+    fn a_reload_keeps_the_votes_people_cast_and_start_again_replaces_them() {
+        let mut w = Workspace::default();
+        Scenario::ClassVote.load(&mut w, 1, false).unwrap();
+        for left in 0..5 {
+            w.cast(prefplay_core::playground::collect::Ballot {
+                id: format!("b{left}"),
+                participant: 0,
+                prompt: None,
+                time_ms: 0.0,
+                observation: Observation::Pair {
+                    left,
+                    right: left + 1,
+                    outcome: prefplay_core::Outcome::A,
+                },
+            });
+        }
+        assert_eq!(
+            Scenario::ClassVote.load(&mut w, 1, false).unwrap(),
+            Opened::Kept(5)
+        );
+        assert_eq!(w.deck_ballots().len(), 5, "the class's votes survive a reload");
+        assert_eq!(
+            Scenario::ClassVote.load(&mut w, 1, true).unwrap(),
+            Opened::Fresh
+        );
+        assert!(w.deck_ballots().is_empty(), "start again, confirmed");
+        // A simulated class alone is replayed (another seed, another class).
+        Scenario::Recover.load(&mut w, 1, false).unwrap();
+        let first = w.deck_ballots().to_vec();
+        assert_eq!(Scenario::Recover.load(&mut w, 2, false).unwrap(), Opened::Fresh);
+        assert_ne!(w.deck_ballots(), &first[..]);
+    }
+
+    #[test]
+    fn scenarios_keep_their_settings_to_their_own_decks_and_stay_in_order() {
+        let mut w = Workspace::default();
+        let home = w.active_deck.clone();
+        for s in [Scenario::PositionBias, Scenario::Active, Scenario::ClassVote] {
+            s.load(&mut w, 1, false).unwrap();
+        }
+        Scenario::PositionBias.load(&mut w, 1, false).unwrap();
+        assert!(w.settings.model.order_effect);
+        assert_eq!(w.home_deck.as_deref(), Some(home.as_str()));
+        w.select_deck(&home);
+        assert!(!w.settings.model.order_effect, "the user's deck keeps its own model");
+        let order: Vec<&str> = w
+            .decks
+            .iter()
+            .filter_map(|d| d.id.strip_prefix("scenario-"))
+            .collect();
+        assert_eq!(order, ["1", "4", "6"]);
     }
 }

@@ -168,7 +168,7 @@ impl ShareState {
             })
             .map(|d| d.id.clone());
         if let Some(id) = deck {
-            w.active_deck = id;
+            w.select_deck(&id);
         }
         w.settings = self.settings;
         w.normalize();

@@ -119,7 +119,7 @@ pub fn merge(workspace: &mut Workspace, files: Vec<Incoming>) -> Result<MergeRep
         .filter(|(_, n)| **n > 0)
         .max_by_key(|(_, n)| **n)
     {
-        workspace.active_deck = deck.clone();
+        workspace.select_deck(&deck.clone());
     }
     report.per_deck.retain(|_, n| *n > 0);
     Ok(report)

@@ -33,6 +33,15 @@ pub struct Workspace {
     /// scale of the fitted scores, centred), one per item.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub truths: BTreeMap<String, Vec<f64>>,
+    /// The settings of each deck not on screen (the one on screen has
+    /// [`Self::settings`]): every deck keeps its own mode and model.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub deck_settings: BTreeMap<String, Settings>,
+    /// The deck that was on screen before an address (`?scenario=`)
+    /// opened a scenario's deck: the page goes back to it when opened
+    /// without that address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home_deck: Option<String>,
 }
 
 impl Default for Workspace {
@@ -45,6 +54,8 @@ impl Default for Workspace {
             ballots: BTreeMap::new(),
             settings: Settings::default(),
             truths: BTreeMap::new(),
+            deck_settings: BTreeMap::new(),
+            home_deck: None,
         }
     }
 }
@@ -67,6 +78,16 @@ impl Workspace {
         }
         if !self.decks.iter().any(|d| d.id == self.active_deck) {
             self.active_deck = DEFAULT_DECK_ID.into();
+        }
+        let decks = &self.decks;
+        self.deck_settings
+            .retain(|id, _| decks.iter().any(|d| d.id == *id));
+        if self
+            .home_deck
+            .as_ref()
+            .is_some_and(|h| !decks.iter().any(|d| d.id == *h))
+        {
+            self.home_deck = None;
         }
         self.settings.k = self.settings.k.clamp(3, 6);
         self.settings.top_k = self.settings.top_k.max(1);
@@ -95,7 +116,31 @@ impl Workspace {
             ballots: BTreeMap::new(),
             settings: self.settings,
             truths: self.truths.clone(),
+            deck_settings: self.deck_settings.clone(),
+            home_deck: self.home_deck.clone(),
         }
+    }
+
+    /// Puts deck `id` on screen with its own settings (a deck without any
+    /// yet takes the current ones); the settings of the deck it replaces
+    /// are kept for it.
+    pub fn select_deck(&mut self, id: &str) {
+        if id == self.active_deck {
+            return;
+        }
+        let leaving = std::mem::replace(&mut self.active_deck, id.to_string());
+        self.deck_settings.insert(leaving, self.settings);
+        if let Some(own) = self.deck_settings.remove(id) {
+            self.settings = own;
+        }
+    }
+
+    /// Whether voter `participant` is one of a simulated class's ("Sim N").
+    pub fn is_simulated(&self, participant: u32) -> bool {
+        self.participants
+            .get(participant as usize)
+            .and_then(|name| name.strip_prefix("Sim "))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
     }
 
     /// The deck on screen.
@@ -159,8 +204,9 @@ impl Workspace {
         if self.decks.iter().any(|d| d.id == deck.id) {
             return Err(format!("a deck with id \"{}\" exists", deck.id));
         }
-        self.active_deck = deck.id.clone();
+        let id = deck.id.clone();
         self.decks.push(deck);
+        self.select_deck(&id);
         Ok(())
     }
 
@@ -183,7 +229,8 @@ impl Workspace {
         self.decks.retain(|d| d.id != id);
         self.ballots.remove(&id);
         self.truths.remove(&id);
-        self.active_deck = DEFAULT_DECK_ID.into();
+        self.select_deck(DEFAULT_DECK_ID);
+        self.deck_settings.remove(&id);
         Ok(())
     }
 

@@ -8,7 +8,7 @@ use prefplay_core::playground::collect::{Ballot, BallotId, Deck, Observation};
 use super::state::AppState;
 use crate::class_sim::{ClassRun, ClassSettings, start_class};
 use crate::decks::deck_from_text;
-use crate::scenario::Scenario;
+use crate::scenario::{Opened, Scenario};
 use crate::share::ShareState;
 use crate::storage::Changed;
 use crate::workspace::{Settings, Workspace};
@@ -67,8 +67,19 @@ pub enum Edit {
         /// The ballots.
         ballots: Vec<Ballot>,
     },
-    /// A guided scenario's deck (its own, replaced) and settings.
-    LoadScenario(Scenario, u64),
+    /// A guided scenario's deck and settings: kept when it holds votes
+    /// people cast, unless `start_again` (confirmed by the user).
+    LoadScenario {
+        /// Which.
+        scenario: Scenario,
+        /// The simulated class's seed.
+        seed: u64,
+        /// Replace its deck even if people voted on it.
+        start_again: bool,
+    },
+    /// Back to the deck that was on screen before an address opened a
+    /// scenario's deck (the page opened without `?scenario=`).
+    ReturnHome,
     /// A shared link's deck and votes, merged (nothing overwritten).
     OpenLink(Box<ShareState>),
 }
@@ -83,6 +94,8 @@ pub enum Applied {
     ClassStarted(Box<ClassRun>, String),
     /// A shared link opened, adding this many votes.
     LinkOpened(usize),
+    /// A scenario's deck was kept with this many votes people cast.
+    ScenarioKept(usize),
 }
 
 impl Edit {
@@ -97,12 +110,13 @@ impl Edit {
             | Edit::SelectVoter(_)
             | Edit::AddVoter(_)
             | Edit::SelectDeck(_)
+            | Edit::ReturnHome
             | Edit::NewDeck { .. }
             | Edit::AddDeck(_) => Changed::meta(),
             Edit::ChangeDeck { .. } | Edit::DeleteDeck | Edit::StartClass(_) => {
                 Changed::deck(active)
             }
-            Edit::DuplicateDeck | Edit::Import(_) | Edit::LoadScenario(..) | Edit::OpenLink(_) => {
+            Edit::DuplicateDeck | Edit::Import(_) | Edit::LoadScenario { .. } | Edit::OpenLink(_) => {
                 Changed::all()
             }
         }
@@ -110,6 +124,26 @@ impl Edit {
 }
 
 impl AppState {
+    /// Opens scenario `sc`'s deck (see [`Scenario::load`]) and says on the
+    /// message line when its votes were kept.
+    pub fn open_scenario(self, sc: Scenario, seed: u64, start_again: bool) {
+        let edit = Edit::LoadScenario {
+            scenario: sc,
+            seed,
+            start_again,
+        };
+        match self.apply(edit) {
+            Ok(Applied::ScenarioKept(n)) => self.message.set(Some(format!(
+                "Scenario {}'s deck is kept as it was, with the {n} votes cast on it; \"Start again\" replaces them.",
+                sc.number()
+            ))),
+            Ok(_) => {}
+            Err(e) => self
+                .message
+                .set(Some(format!("Scenario {}: {e}", sc.number()))),
+        }
+    }
+
     /// The one entry through which the playground changes the workspace;
     /// storage saves what it changed (`persistence`). A refused edit
     /// (a bad name, a deck that cannot be deleted) changes nothing and
@@ -164,7 +198,16 @@ impl AppState {
             })),
             Edit::AddVoter(name) => done(w.try_update(|w| w.add_participant(&name))),
             Edit::SelectDeck(id) => done(w.try_update(|w| {
-                w.active_deck = id;
+                w.select_deck(&id);
+                w.home_deck = None;
+                Ok(())
+            })),
+            Edit::ReturnHome => done(w.try_update(|w| {
+                if let Some(home) = w.home_deck.take()
+                    && Scenario::from_deck_id(&w.active_deck).is_some()
+                {
+                    w.select_deck(&home);
+                }
                 Ok(())
             })),
             Edit::NewDeck {
@@ -206,7 +249,15 @@ impl AppState {
                 }
                 Ok(Applied::Done)
             }
-            Edit::LoadScenario(scenario, seed) => done(w.try_update(|w| scenario.load(w, seed))),
+            Edit::LoadScenario {
+                scenario,
+                seed,
+                start_again,
+            } => match w.try_update(|w| scenario.load(w, seed, start_again)) {
+                Some(Ok(Opened::Kept(n))) => Ok(Applied::ScenarioKept(n)),
+                Some(Err(e)) => Err(e),
+                _ => Ok(Applied::Done),
+            },
             Edit::OpenLink(link) => match w.try_update(|w| link.open_in(w)) {
                 Some(Ok(n)) => Ok(Applied::LinkOpened(n)),
                 Some(Err(e)) => Err(e),

@@ -113,13 +113,22 @@ pub fn engine_line(state: AppState) -> String {
 pub fn progress_line(state: AppState) -> String {
     let top_k = state.workspace.with(|w| w.settings.top_k);
     let n = state.fit.with(|f| f.as_ref().map_or(0, |s| s.n_votes));
-    let more = state.estimates.with(|e| {
+    let (known, more) = state.estimates.with(|e| match e {
         // A model without standard errors (Elo) cannot say.
-        e.as_ref().and_then(|e| {
-            let se = e.standard_errors.as_ref()?;
-            collect::comparisons_to_separate_top(&e.scores, se, n, top_k)
-        })
+        Some(e) if e.standard_errors.is_none() => (false, None),
+        Some(e) => (
+            true,
+            e.standard_errors
+                .as_ref()
+                .and_then(|se| collect::comparisons_to_separate_top(&e.scores, se, n, top_k)),
+        ),
+        None => (true, None),
     });
+    if !known {
+        return format!(
+            "This model gives no intervals, so it cannot say whether the top {top_k} stand apart."
+        );
+    }
     match more {
         Some(0) => format!("The top {top_k} stand apart at 95%."),
         Some(m) if m > 100 * n.max(100) as u64 => format!(

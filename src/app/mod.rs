@@ -85,7 +85,8 @@ fn Header() -> impl IntoView {
     }
 }
 
-/// What the scenario in the address shows and how to replay it.
+/// What the scenario in the address shows, how to replay it, and
+/// "Start again" (confirmed: it replaces the scenario deck's votes).
 #[component]
 fn ScenarioBox(
     /// The scenario.
@@ -94,15 +95,33 @@ fn ScenarioBox(
     seed: u64,
 ) -> impl IntoView {
     let sc = scenario;
+    let state = expect_context::<AppState>();
+    let confirming = RwSignal::new(false);
+    let replay = if sc.simulates_class() {
+        format!(
+            "Seed {seed}: load this address again to replay the same simulated class (votes you cast on its deck are kept); change seed= for another."
+        )
+    } else {
+        "Reload this address any time: the votes cast on this deck are kept.".to_string()
+    };
     view! {
         <section id="scenario" class="scenario" data-scenario=sc.name() data-seed=seed.to_string() aria-label="Scenario">
             <h2>{format!("Scenario {}: {}", sc.number(), sc.title())}</h2>
             <p class="explain">{sc.explain()}</p>
-            <p class="hint">
-                {format!("Seed {seed}: load this address again to replay the same class; change ")}
-                <code>"seed="</code>
-                " for another. Your own decks and votes are not touched."
+            <p class="hint">{replay}" Your own decks, votes and settings are not touched. "
+                <button id="scenario-start-again" class="link-button" on:click=move |_| confirming.set(true)>"Start again…"</button>
             </p>
+            <Show when=move || confirming.get()>
+                <div class="confirm" role="alertdialog" aria-labelledby="start-again-text">
+                    <p id="start-again-text">"Replace this scenario's deck and every vote on it? This cannot be undone."</p>
+                    <button id="confirm-start-again" class="danger" on:click=move |_| {
+                        state.open_scenario(sc, seed, true);
+                        confirming.set(false);
+                        state.show_next();
+                    }>"Start again"</button>
+                    <button id="cancel-start-again" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                </div>
+            </Show>
         </section>
     }
 }

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::edit::Edit;
 use super::state::AppState;
 use crate::{fragment, storage};
 
@@ -105,11 +106,14 @@ async fn load(state: AppState) {
     }
     state.store.set_value(loaded.store);
     fragment::open(state);
-    if let Some((sc, seed)) = state.scenario {
-        if let Err(e) = state.apply(super::edit::Edit::LoadScenario(sc, seed)) {
-            message.set(Some(format!("Scenario {}: {e}", sc.number())));
+    match state.scenario {
+        Some((sc, seed)) => {
+            state.open_scenario(sc, seed, false);
+            state.reveal.set(sc.reveals_truth());
         }
-        state.reveal.set(sc.reveals_truth());
+        None => {
+            let _ = state.apply(Edit::ReturnHome);
+        }
     }
     // The first save compares everything read (and migrated) with what
     // is stored.

@@ -55,6 +55,9 @@ pub fn nice_ticks((lo, hi): (f64, f64)) -> Vec<f64> {
 
 /// The tooltip of a row.
 pub fn forest_tip(r: &RowView) -> String {
+    if super::leaderboard::interval_text(r) == "—" {
+        return format!("{}: {:.3} (this model gives no interval)", r.label, r.score);
+    }
     let ranks = if r.rank_best == r.rank_worst {
         format!("rank {}", r.rank_best)
     } else {

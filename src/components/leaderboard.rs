@@ -16,6 +16,28 @@ pub fn caption_for(name: &str) -> String {
     }
 }
 
+/// The row's 95% interval, or "—" when the model gives none (Elo: an
+/// interval of zero width would claim a certainty it does not have).
+pub fn interval_text(r: &RowView) -> String {
+    if r.ci_high > r.ci_low {
+        format!("[{:.3}, {:.3}]", r.ci_low, r.ci_high)
+    } else {
+        "—".into()
+    }
+}
+
+/// The places the intervals allow ("2–5", or "3" when pinned), or "—"
+/// without intervals.
+pub fn rank_interval_text(r: &RowView) -> String {
+    if interval_text(r) == "—" {
+        "—".into()
+    } else if r.rank_best == r.rank_worst {
+        r.rank_best.to_string()
+    } else {
+        format!("{}–{}", r.rank_best, r.rank_worst)
+    }
+}
+
 /// Rank, item, score, 95% interval, rank interval and raw tallies, best
 /// first. Each row
 /// carries `data-item` and `data-score` (full precision) for scripts.
@@ -65,13 +87,14 @@ pub fn Leaderboard(
                         .map(|r| {
                             let item = r.label.clone();
                             let true_score = truth.with(|t| t.get(&r.label).copied());
+                            let (interval, places) = (interval_text(&r), rank_interval_text(&r));
                             view! {
                                 <tr data-item=item data-score=r.score.to_string() data-rank-best=r.rank_best.to_string() data-rank-worst=r.rank_worst.to_string()>
                                     <td>{r.rank}</td>
                                     <td>{r.label}</td>
                                     <td class="num">{format!("{:.3}", r.score)}</td>
-                                    <td class="num">{format!("[{:.3}, {:.3}]", r.ci_low, r.ci_high)}</td>
-                                    <td class="num">{if r.rank_best == r.rank_worst { r.rank_best.to_string() } else { format!("{}–{}", r.rank_best, r.rank_worst) }}</td>
+                                    <td class="num">{interval}</td>
+                                    <td class="num">{places}</td>
                                     <td class="num">{r.wins}</td>
                                     <td class="num">{r.losses}</td>
                                     <td class="num">{r.ties}</td>
@@ -96,5 +119,15 @@ mod tests {
         assert!(caption_for("Thurstone").contains("probit"));
         assert!(caption_for("Elo").contains("no intervals"));
         assert!(caption_for("Plackett–Luce").starts_with("Plackett–Luce scores"));
+    }
+
+    #[test]
+    fn a_model_without_intervals_shows_none_rather_than_zero_width_ones() {
+        let elo = RowView::example("a", 0.665, 0.0);
+        assert_eq!(interval_text(&elo), "—");
+        assert_eq!(rank_interval_text(&elo), "—");
+        let bt = RowView::example("a", 0.5, 0.25);
+        assert_eq!(interval_text(&bt), "[0.250, 0.750]");
+        assert_eq!(rank_interval_text(&bt), "1–2");
     }
 }

@@ -85,6 +85,8 @@ fn normalize_repairs_a_damaged_workspace() {
             ..Settings::default()
         },
         truths: BTreeMap::from([("gone".to_string(), vec![0.0])]),
+        deck_settings: BTreeMap::from([("gone".to_string(), Settings::default())]),
+        home_deck: Some("gone".into()),
     };
     w.normalize();
     assert_eq!(w.decks.len(), 4);
@@ -93,6 +95,7 @@ fn normalize_repairs_a_damaged_workspace() {
     assert_eq!(w.active_participant, 0);
     assert_eq!(w.settings.k, 6);
     assert!(w.truths.is_empty(), "a truth for a missing deck is dropped");
+    assert!(w.deck_settings.is_empty() && w.home_deck.is_none());
 }
 
 #[test]
