@@ -26,6 +26,7 @@ pub mod session;
 pub mod share;
 pub mod storage;
 pub mod transfer;
+pub mod words;
 pub mod worker;
 pub mod worker_protocol;
 pub mod workspace;

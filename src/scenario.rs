@@ -320,7 +320,11 @@ mod tests {
             Scenario::ClassVote.load(&mut w, 1, false).unwrap(),
             Opened::Kept(5)
         );
-        assert_eq!(w.deck_ballots().len(), 5, "the class's votes survive a reload");
+        assert_eq!(
+            w.deck_ballots().len(),
+            5,
+            "the class's votes survive a reload"
+        );
         assert_eq!(
             Scenario::ClassVote.load(&mut w, 1, true).unwrap(),
             Opened::Fresh
@@ -329,7 +333,10 @@ mod tests {
         // A simulated class alone is replayed (another seed, another class).
         Scenario::Recover.load(&mut w, 1, false).unwrap();
         let first = w.deck_ballots().to_vec();
-        assert_eq!(Scenario::Recover.load(&mut w, 2, false).unwrap(), Opened::Fresh);
+        assert_eq!(
+            Scenario::Recover.load(&mut w, 2, false).unwrap(),
+            Opened::Fresh
+        );
         assert_ne!(w.deck_ballots(), &first[..]);
     }
 
@@ -337,14 +344,21 @@ mod tests {
     fn scenarios_keep_their_settings_to_their_own_decks_and_stay_in_order() {
         let mut w = Workspace::default();
         let home = w.active_deck.clone();
-        for s in [Scenario::PositionBias, Scenario::Active, Scenario::ClassVote] {
+        for s in [
+            Scenario::PositionBias,
+            Scenario::Active,
+            Scenario::ClassVote,
+        ] {
             s.load(&mut w, 1, false).unwrap();
         }
         Scenario::PositionBias.load(&mut w, 1, false).unwrap();
         assert!(w.settings.model.order_effect);
         assert_eq!(w.home_deck.as_deref(), Some(home.as_str()));
         w.select_deck(&home);
-        assert!(!w.settings.model.order_effect, "the user's deck keeps its own model");
+        assert!(
+            !w.settings.model.order_effect,
+            "the user's deck keeps its own model"
+        );
         let order: Vec<&str> = w
             .decks
             .iter()

@@ -166,6 +166,13 @@ impl Chooser {
                 }
                 let (left, right, why) =
                     self.next_pair(n_items, settings, estimates, &exposures)?;
+                // The pair is shuffled among the others in best of k and
+                // rank modes: "left" would name nothing on screen.
+                let why = if settings.mode == Mode::Pair {
+                    why
+                } else {
+                    why.replace("P(left wins)", "P(the first of the two wins)")
+                };
                 if settings.mode == Mode::Pair {
                     return Some((Task::Pair(left, right), why));
                 }
@@ -321,7 +328,7 @@ fn explain(
         Strategy::InformationGain => {
             let gain = belief.information_gain(a, b, exposures.count(a, b));
             format!(
-                "The most informative pair: expected gain {gain:.3} nats; P(left wins) = {p:.2}."
+                "The most informative pair: expected information gain {gain:.3} nats; P(left wins) = {p:.2}."
             )
         }
         Strategy::Thompson { k } => format!(

@@ -87,7 +87,14 @@ pub fn read_file(name: &str, bytes: &[u8]) -> Result<Incoming, String> {
         }
         return Ok(Incoming::Workspace(file));
     }
-    let format = detect(name, head).map_err(|e| e.to_string())?;
+    // The core's message ends with the CLI's remedy; the page has none
+    // such, so it names the formats it reads instead.
+    let format = detect(name, head).map_err(|e| {
+        e.to_string().replace(
+            "; pass --format",
+            ": save the file as one of these formats (the README lists them)",
+        )
+    })?;
     let table = read_table(Cursor::new(bytes), format, name, &[]).map_err(|e| e.to_string())?;
     let mut hasher = std::hash::DefaultHasher::new();
     bytes.hash(&mut hasher);
@@ -233,7 +240,8 @@ fn merge_workspace(
             .find(|d| d.id == target)
             .map_or(String::new(), |d| d.name.clone());
         report.lines.push(format!(
-            "{added} new ballot(s) into \"{name}\"{}.",
+            "{} into \"{name}\"{}.",
+            crate::words::count(added, "new ballot", "new ballots"),
             if added < total {
                 format!(" ({} already there)", total - added)
             } else {
@@ -326,7 +334,8 @@ fn merge_table(
     report.added += added;
     *report.per_deck.entry(deck.id.clone()).or_default() += added;
     report.lines.push(format!(
-        "{name}: {added} new ballot(s) into \"{}\"{}.",
+        "{name}: {} into \"{}\"{}.",
+        crate::words::count(added, "new ballot", "new ballots"),
         deck.name,
         if (added as u64) < total {
             format!(" ({} already there)", total - added as u64)

@@ -116,9 +116,10 @@ impl Edit {
             Edit::ChangeDeck { .. } | Edit::DeleteDeck | Edit::StartClass(_) => {
                 Changed::deck(active)
             }
-            Edit::DuplicateDeck | Edit::Import(_) | Edit::LoadScenario { .. } | Edit::OpenLink(_) => {
-                Changed::all()
-            }
+            Edit::DuplicateDeck
+            | Edit::Import(_)
+            | Edit::LoadScenario { .. }
+            | Edit::OpenLink(_) => Changed::all(),
         }
     }
 }
@@ -154,6 +155,11 @@ impl AppState {
         // refused edit changes nothing, and its save finds nothing to do).
         let changes = w.with_untracked(|w| edit.changes(w));
         self.unsaved.update_value(|c| c.merge(changes));
+        // A message about an earlier action (or another deck) is stale
+        // once the user votes or moves on.
+        if matches!(edit, Edit::Cast(_) | Edit::Undo | Edit::SelectDeck(_)) {
+            self.message.set(None);
+        }
         let done = |r: Option<Result<(), String>>| match r {
             Some(Err(e)) => Err(e),
             _ => Ok(Applied::Done),

@@ -54,6 +54,19 @@ pub fn use_fit(state: AppState) -> ReadSignal<f64> {
             rankings,
         });
     });
+    // The pair shown before the first fit arrived (after a reload, or on a
+    // new deck) was chosen without one: choose again now that the model
+    // can say why, rather than leave "No fit yet" on screen.
+    Effect::new(move |_| {
+        let fitted = state.estimates.with(Option::is_some);
+        let stale = state.task.with_untracked(|t| {
+            t.as_ref()
+                .is_some_and(|(_, why)| why.starts_with("No fit yet"))
+        });
+        if fitted && stale {
+            state.show_next();
+        }
+    });
     let clock = RwSignal::new(0.0);
     let ticker = StoredValue::new(None::<IntervalHandle>);
     Effect::new(move |_| {
@@ -90,8 +103,11 @@ pub fn fit_line(state: AppState, clock: ReadSignal<f64>) -> String {
             at_ms - started_ms
         ),
         (FitState::Idle, Ok(s)) => format!(
-            "Fit on {} comparisons: {:.1} ms, {} Newton steps, in the {}.",
-            s.n_votes, s.fit_ms, s.iterations, s.thread
+            "Fit on {} comparisons: {:.1} ms, {}, in the {}.",
+            s.n_votes,
+            s.fit_ms,
+            crate::words::count(s.iterations as usize, "Newton step", "Newton steps"),
+            s.thread
         ),
         (FitState::Idle, Err(e)) => e,
     }

@@ -48,7 +48,44 @@ pub fn use_keyboard(state: AppState) {
         }
         on_vote_key(state, &e);
     });
-    on_cleanup(move || keys.remove());
+    // A menu, checkbox or radio button chosen with the mouse or keys keeps
+    // the focus, and the next arrow key would change it again instead of
+    // voting: hand the focus back to the voting area.
+    let changes = window_event_listener(ev::change, move |e| {
+        let Some(el) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            return;
+        };
+        let choice = match el.tag_name().as_str() {
+            "SELECT" => true,
+            "INPUT" => matches!(
+                el.get_attribute("type").as_deref(),
+                Some("checkbox" | "radio")
+            ),
+            _ => false,
+        };
+        if choice {
+            focus_voting_area();
+        }
+    });
+    on_cleanup(move || {
+        keys.remove();
+        changes.remove();
+    });
+}
+
+/// Moves the focus to the voting area (`#vote-area`), so the voting keys
+/// work at once.
+pub fn focus_voting_area() {
+    if let Some(area) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("vote-area"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = area.focus();
+    }
 }
 
 /// A voting key of the mode on screen.

@@ -32,8 +32,8 @@ pub fn VoteColumn(
     let n_ballots = Signal::derive(move || workspace.with(|w| w.deck_ballots().len()));
     view! {
         <div class="left">
-            <section class="vote" aria-label="Vote" data-mode=move || workspace.with(|w| w.settings.mode.name())>
-                {move || state.deck.with(|d| (!d.question.is_empty()).then(|| view! { <p id="prompt" class="prompt">{d.question.clone()}</p> }))}
+            <section id="vote-area" class="vote" tabindex="-1" aria-label="Vote" data-mode=move || workspace.with(|w| w.settings.mode.name())>
+                {move || prompt_text(state).map(|q| view! { <p id="prompt" class="prompt">{q}</p> })}
                 {move || vote_area(state)}
                 <div class="secondary">
                     <button id="skip" aria-keyshortcuts="Space" disabled=move || task.with(Option::is_none) on:click=move |_| state.act(Action::Skip)>
@@ -124,5 +124,17 @@ fn vote_area(state: AppState) -> AnyView {
         }
         .into_any(),
         _ => ().into_any(),
+    }
+}
+
+/// The question above the items: the deck's for modes that compare
+/// several, one that fits a single item for thumbs and ratings.
+fn prompt_text(state: AppState) -> Option<String> {
+    match state.workspace.with(|w| w.settings.mode) {
+        Mode::Thumb => Some("Do you like this one? Thumbs up or down.".into()),
+        Mode::Likert => Some("How good is this one, from 1 (worst) to 5 (best)?".into()),
+        _ => state
+            .deck
+            .with(|d| (!d.question.is_empty()).then(|| d.question.clone())),
     }
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 /// (term, anchor, explanation).
-pub const GLOSSARY: [(&str, &str, &str); 9] = [
+pub const GLOSSARY: [(&str, &str, &str); 10] = [
     (
         "Bradley–Terry (BT)",
         "bt",
@@ -35,6 +35,13 @@ pub const GLOSSARY: [(&str, &str, &str); 9] = [
         "A tie can count as half a win each (the default), or be modelled: Davidson (1970) adds \
          a tie chance that grows when the items are close; Rao and Kupper (1967) add a \
          threshold below which differences are not noticed.",
+    ),
+    (
+        "Information gain (nats)",
+        "information-gain",
+        "How much a vote on a pair is expected to teach the model about the scores, in nats \
+         (the natural unit of information; 0.69 nats is one yes-or-no answer). Information \
+         gain shows the pair with the most.",
     ),
     (
         "Thurstone",

@@ -143,7 +143,12 @@ pub fn LineChart(
                             let colour = PALETTE[i % PALETTE.len()];
                             let last = line.points.iter().rev().find(|p| p.1.is_finite());
                             let tip = match last {
-                                Some((x, y)) => format!("{}: {y:.4} at {x:.4}", line.name),
+                                Some((x, y)) => format!(
+                                    "{}: {} at {}",
+                                    line.name,
+                                    crate::words::value(*y),
+                                    crate::words::value(*x)
+                                ),
                                 None => line.name.clone(),
                             };
                             let label = tip.clone();

@@ -36,8 +36,8 @@ pub fn SinglePanel(
                 let key = score.to_string();
                 let shortcut = key.clone();
                 view! {
-                    <button id=id class="likert" aria-keyshortcuts=shortcut on:click=move |_| on_action.run(Action::Likert(score))>
-                        {score.to_string()} " " <kbd>{key}</kbd>
+                    <button id=id class="likert" aria-keyshortcuts=shortcut title=format!("Key {key}") on:click=move |_| on_action.run(Action::Likert(score))>
+                        {score.to_string()}
                     </button>
                 }
             })

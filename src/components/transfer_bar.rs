@@ -185,7 +185,7 @@ pub fn TransferBar(
             view! {
                 <div id="import-preview" class="panel" role="dialog" aria-label="Import"
                     data-added=added.to_string() data-read-ms=format!("{:.0}", p.read_ms)>
-                    <p><strong>{format!("Import adds {added} ballot(s); nothing stored is changed or removed.")}</strong></p>
+                    <p><strong>{format!("Import adds {}; nothing stored is changed or removed.", crate::words::count(added, "ballot", "ballots"))}</strong></p>
                     <ul>{lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
                     {(!errors.is_empty()).then(|| view! {
                         <ul class="errors">{errors.into_iter().map(|e| view! { <li class="import-error">{e}</li> }).collect_view()}</ul>

@@ -39,7 +39,11 @@ pub struct Analysis {
     pub models: Vec<ModelRow>,
     /// Pooled Bradley–Terry scores on all votes.
     pub pooled: Vec<f64>,
-    /// The personalized model with the lowest held-out log-loss.
+    /// The model with the lowest held-out log-loss, of all of them (pooled
+    /// BT and GPM included): the one the table marks.
+    pub best_overall: PersonalKind,
+    /// The model with per-voter scores (neither pooled BT nor GPM) with
+    /// the lowest held-out log-loss: the one the per-voter lists use.
     pub best: PersonalKind,
     /// Its scores per rater (fitted on all votes).
     pub personal: Vec<Vec<f64>>,
@@ -131,6 +135,10 @@ pub async fn analyse(
             chosen: fitted.chosen(),
         });
     }
+    let best_overall = models
+        .iter()
+        .min_by(|a, b| a.log_loss.total_cmp(&b.log_loss))
+        .map_or(PersonalKind::Bt, |m| m.kind);
     let best = models
         .iter()
         .filter(|m| !matches!(m.kind, PersonalKind::Bt | PersonalKind::Gpm))
@@ -169,6 +177,7 @@ pub async fn analyse(
         n_votes: data.votes.len(),
         models,
         pooled,
+        best_overall,
         best,
         map: personal::rater_map(&personal),
         agreement: personal::agreement(&personal),
@@ -305,6 +314,12 @@ mod tests {
         assert!(
             acc(PersonalKind::Gpm) > 0.8 && acc(PersonalKind::Bt) < 0.75,
             "{:?}",
+            a.models
+        );
+        assert_eq!(
+            a.best_overall,
+            PersonalKind::Gpm,
+            "the table marks the model that predicts the cycle: {:?}",
             a.models
         );
         // rock ≻ scissors ≻ paper ≻ rock.

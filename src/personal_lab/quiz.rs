@@ -106,7 +106,7 @@ pub fn QuizSection(
                         <button id="quiz-left" class="choice" aria-keyshortcuts="ArrowLeft" on:click=move |_| quiz.answer(true)>{label(a)} " " <kbd>"←"</kbd></button>
                         <button id="quiz-right" class="choice" aria-keyshortcuts="ArrowRight" on:click=move |_| quiz.answer(false)>{label(b)} " " <kbd>"→"</kbd></button>
                     </div>
-                    <p id="quiz-count" data-answers=move || quiz.answers.get().to_string()>{move || format!("{} answers", quiz.answers.get())}</p>
+                    <p id="quiz-count" data-answers=move || quiz.answers.get().to_string()>{move || crate::words::count(quiz.answers.get(), "answer", "answers")}</p>
                     <ol id="quiz-top">{move || quiz.top.get().into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ol>
                 </section>
             }

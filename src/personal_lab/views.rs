@@ -41,10 +41,10 @@ pub fn ModelsTable(
 ) -> impl IntoView {
     move || {
         analysis.with(|a| a.as_ref().map(|a| {
-            let best = a.best;
+            let best = a.best_overall;
             view! {
                 <table id="personal-models" class="leaderboard">
-                    <caption>"Every model on the same held-out votes (a fifth of each voter's votes)"</caption>
+                    <caption>"Every model on the same held-out votes (a fifth of each voter's votes); in bold, the one that predicts them best (lowest log-loss)"</caption>
                     <thead><tr>
                         <th scope="col">"Model"</th><th scope="col" class="num">"Log-loss"</th>
                         <th scope="col" class="num">"Accuracy"</th><th scope="col">"Chosen in training"</th>
@@ -127,7 +127,7 @@ pub fn YourTop(
                     <ol id="your-top-list">
                         {rows.into_iter().map(|(l, s)| { let shown = l.clone(); view! { <li data-item=l data-score=s.to_string()>{shown}</li> } }).collect_view()}
                     </ol>
-                    <p class="hint">{format!("From the {} model, the best on held-out votes; your votes never leave this device.", model_title(a.best))}</p>
+                    <p class="hint">{source_note(a)}</p>
                 </section>
             }
             .into_any()
@@ -222,4 +222,25 @@ pub fn Maps(
             </div>
         </section>
     }
+}
+
+/// Where the per-voter list comes from, and what predicts best if that is
+/// not a model with per-voter scores.
+pub fn source_note(a: &Analysis) -> String {
+    let from = format!(
+        "From the {} model, the best of those that give each voter scores on held-out votes",
+        model_title(a.best)
+    );
+    let overall = match a.best_overall {
+        PersonalKind::Bt => format!(
+            "; {} predicts them better still, so these voters mostly agree",
+            model_title(PersonalKind::Bt)
+        ),
+        PersonalKind::Gpm => format!(
+            "; {} predicts them better still (it can hold cycles) but gives no list per voter",
+            model_title(PersonalKind::Gpm)
+        ),
+        _ => String::new(),
+    };
+    format!("{from}{overall}. Your votes never leave this device.")
 }

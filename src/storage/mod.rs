@@ -226,7 +226,8 @@ impl Store {
         };
         let warning = (unreadable > 0).then(|| {
             format!(
-                "{unreadable} saved record(s) of ballots could not be read; they are left in the browser's database untouched."
+                "{} of ballots could not be read; they are left in the browser's database untouched.",
+                crate::words::count(unreadable, "saved record", "saved records")
             )
         });
         Ok((Some(workspace), warning))

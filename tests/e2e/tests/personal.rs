@@ -39,6 +39,11 @@ async fn scenario_seven_shows_the_cycle_bt_cannot_fit() -> Result<()> {
         let bt = model(client, "bt", "data-accuracy").await?;
         println!("scenario 7: held-out accuracy GPM {gpm:.3}, BT {bt:.3}");
         ensure!(gpm > 0.8 && bt < 0.75, "GPM {gpm} vs BT {bt}");
+        let marked = attr(client, "#personal-models tr.best", "data-model").await?;
+        ensure!(
+            marked == "gpm",
+            "the table marks {marked} as the best on held-out votes, not GPM"
+        );
         let p = |r: usize, c: usize| async move {
             attr(
                 client,

@@ -192,7 +192,17 @@ impl Fitted {
         match self {
             Fitted::PerRater { chosen, .. } => Some(chosen.clone()),
             Fitted::LowRank { rank, .. } => Some(format!("K = {rank}")),
-            Fitted::Mixture { groups, .. } => Some(format!("K = {}", groups.len())),
+            Fitted::Mixture { groups, .. } => {
+                // Groups no voter belongs to are fitted but hold nobody.
+                let mut used = self.groups_of_raters().unwrap_or_default();
+                used.sort_unstable();
+                used.dedup();
+                Some(if used.len() == groups.len() {
+                    format!("K = {}", groups.len())
+                } else {
+                    format!("K = {} ({} with voters)", groups.len(), used.len())
+                })
+            }
             _ => None,
         }
     }

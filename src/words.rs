@@ -1,0 +1,43 @@
+//! Numbers in words the page shows: counts with the right plural, and
+//! values rounded to what a reader can use.
+
+/// "1 ballot", "4 ballots".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A value with about four significant digits, trailing zeros dropped:
+/// 0.9511, 10, 2.5, 1234.
+pub fn value(v: f64) -> String {
+    if !v.is_finite() {
+        return v.to_string();
+    }
+    let digits = if v == 0.0 {
+        0
+    } else {
+        (3 - v.abs().log10().floor() as i32).clamp(0, 6) as usize
+    };
+    let text = format!("{v:.digits$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_values_read_as_words() {
+        assert_eq!(count(1, "answer", "answers"), "1 answer");
+        assert_eq!(count(4, "ballot", "ballots"), "4 ballots");
+        assert_eq!(count(0, "step", "steps"), "0 steps");
+        assert_eq!(value(10.0), "10");
+        assert_eq!(value(0.951_123), "0.9511");
+        assert_eq!(value(2.5), "2.5");
+        assert_eq!(value(-0.000_123_4), "-0.0001234");
+        assert_eq!(value(1234.5), "1235");
+    }
+}
