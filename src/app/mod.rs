@@ -35,7 +35,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Header />
         {move || state.message.get().map(|m| view! {
-            <p class="message" role="alert">
+            <p id="message" class="message" role="alert">
                 {m} " "
                 <button on:click=move |_| state.message.set(None)>"Dismiss"</button>
             </p>
