@@ -164,6 +164,20 @@ impl Chooser {
                 for items in skipped {
                     record(&mut exposures, &mut shown, items);
                 }
+                // The pairs of the last two ballots and the last skip are
+                // not shown again at once (a voter would think the vote
+                // was lost), while another pair is left.
+                let recent = ballots
+                    .iter()
+                    .rev()
+                    .take(2)
+                    .map(|b| b.observation.items())
+                    .chain(self.skipped.last().cloned());
+                for items in recent {
+                    if let [a, b] = items[..] {
+                        exposures.avoid(a as usize, b as usize);
+                    }
+                }
                 let (left, right, why) =
                     self.next_pair(n_items, settings, estimates, &exposures)?;
                 // The pair is shuffled among the others in best of k and

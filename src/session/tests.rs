@@ -102,7 +102,7 @@ fn strategies_explain_themselves_and_fall_back_without_a_fit() {
     assert_eq!(items, vec![1, 2], "the uncertain close pair");
     assert!(why.contains("nats"), "{why}");
     let gain: f64 = why
-        .split("expected gain ")
+        .split("expected information gain ")
         .nth(1)
         .and_then(|w| w.split(' ').next())
         .and_then(|g| g.parse().ok())
@@ -144,4 +144,36 @@ fn undo_shows_the_same_items_again() {
         chosen: 0,
     };
     assert_eq!(Task::of(&o), Task::Several(vec![2, 0, 1]));
+}
+
+#[test]
+fn the_pair_just_voted_on_is_not_shown_again_at_once() {
+    let mut c = Chooser::new(11);
+    let s = settings(Mode::Pair, StrategyChoice::InformationGain);
+    // Items 0 and 1 are close and uncertain: the most informative pair,
+    // vote after vote.
+    let e = Estimates {
+        scores: vec![0.0, 0.0, 4.0, -4.0],
+        standard_errors: Some(vec![1.0, 1.0, 0.2, 0.2]),
+        link: prefplay_core::models::pairwise::Link::Logit,
+        model: "Bradley–Terry".into(),
+    };
+    let mut ballots = Vec::new();
+    for _ in 0..6 {
+        let (task, _) = c.next(4, &s, Some(&e), &ballots, 0).unwrap();
+        let Task::Pair(a, b) = task else {
+            panic!("{task:?}")
+        };
+        if let Some(Observation::Pair { left, right, .. }) = ballots.last().map(|b: &Ballot| b.observation.clone()) {
+            assert!(
+                (a.min(b), a.max(b)) != (left.min(right), left.max(right)),
+                "the same pair twice running"
+            );
+        }
+        ballots.push(ballot(Observation::Pair {
+            left: a,
+            right: b,
+            outcome: Outcome::A,
+        }));
+    }
 }

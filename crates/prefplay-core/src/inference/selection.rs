@@ -121,16 +121,29 @@ pub fn choose_pair<R: Rng + ?Sized>(
         return None;
     }
     let (s, se) = (belief.scores, belief.standard_errors);
+    // A pair to avoid ranks below every other (it stays possible when it
+    // is the only one left).
+    let unless_avoided = |i: usize, j: usize, v: f64| {
+        if exposures.avoided(i, j) {
+            f64::NEG_INFINITY
+        } else {
+            v
+        }
+    };
     let pair = match strategy {
         Strategy::Random => {
             let a = rng.random_range(0..n);
             let b = (a + rng.random_range(1..n)) % n;
             Some((a, b))
         }
-        Strategy::Balanced => best_pair(n, rng, |i, j| -f64::from(exposures.count(i, j))),
-        Strategy::MostUncertain => best_pair(n, rng, |i, j| -(s[i] - s[j]).abs()),
+        Strategy::Balanced => best_pair(n, rng, |i, j| {
+            unless_avoided(i, j, -f64::from(exposures.count(i, j)))
+        }),
+        Strategy::MostUncertain => {
+            best_pair(n, rng, |i, j| unless_avoided(i, j, -(s[i] - s[j]).abs()))
+        }
         Strategy::InformationGain => best_pair(n, rng, |i, j| {
-            belief.information_gain(i, j, exposures.count(i, j))
+            unless_avoided(i, j, belief.information_gain(i, j, exposures.count(i, j)))
         }),
         Strategy::Thompson { k } => {
             let draw: Vec<f64> = (0..n)
@@ -159,6 +172,14 @@ pub fn choose_pair<R: Rng + ?Sized>(
                 .max_by(|&a, &b| (s[a] + width * se[a]).total_cmp(&(s[b] + width * se[b])));
             weakest.zip(strongest)
         }
+    };
+    // Random draws, Thompson and UCB may land on a pair to avoid: the
+    // most informative other pair instead.
+    let pair = match pair {
+        Some((i, j)) if exposures.avoided(i, j) => best_pair(n, rng, |i, j| {
+            unless_avoided(i, j, belief.information_gain(i, j, exposures.count(i, j)))
+        }),
+        other => other,
     };
     pair.map(|(i, j)| if rng.random_bool(0.5) { (i, j) } else { (j, i) })
 }
@@ -192,6 +213,8 @@ fn best_pair<R: Rng + ?Sized>(
 pub struct PairExposures {
     n_items: usize,
     counts: Vec<u32>,
+    /// Pairs shown in the last few tasks ([`Self::avoid`]).
+    avoided: Vec<usize>,
 }
 
 impl PairExposures {
@@ -200,7 +223,23 @@ impl PairExposures {
         Self {
             n_items,
             counts: vec![0; n_items * n_items.saturating_sub(1) / 2],
+            avoided: Vec::new(),
         }
+    }
+
+    /// Asks [`choose_pair`] not to pick the pair (either order) while any
+    /// other pair is left: one just shown, so a voter never sees the same
+    /// pair twice running and thinks the vote was lost.
+    pub fn avoid(&mut self, a: usize, b: usize) {
+        if let Some(s) = self.slot(a, b) {
+            self.avoided.push(s);
+        }
+    }
+
+    /// Whether the pair is to be avoided (and another pair exists).
+    pub fn avoided(&self, a: usize, b: usize) -> bool {
+        self.counts.len() > self.avoided.len()
+            && self.slot(a, b).is_some_and(|s| self.avoided.contains(&s))
     }
 
     fn slot(&self, a: usize, b: usize) -> Option<usize> {
@@ -359,5 +398,36 @@ mod tests {
         let mut rng = Pcg64Mcg::seed_from_u64(1);
         assert_eq!(least_compared_pair(&PairExposures::new(1), &mut rng), None);
         assert_eq!(least_compared_pair(&PairExposures::new(0), &mut rng), None);
+    }
+
+    #[test]
+    fn a_pair_just_shown_is_not_shown_again_while_another_is_left() {
+        let scores = [0.0, 0.0, 3.0];
+        let se = [0.1, 0.1, 2.0];
+        let belief = Belief {
+            scores: &scores,
+            standard_errors: &se,
+            link: crate::models::pairwise::Link::Logit,
+        };
+        let mut rng = rand_pcg::Pcg64::seed_from_u64(3);
+        for strategy in [
+            Strategy::InformationGain,
+            Strategy::MostUncertain,
+            Strategy::Balanced,
+            Strategy::Ucb { k: 1, width: 1.96 },
+            Strategy::Thompson { k: 1 },
+            Strategy::Random,
+        ] {
+            for _ in 0..20 {
+                let mut exposures = PairExposures::new(3);
+                exposures.avoid(0, 1);
+                let (a, b) = choose_pair(strategy, belief, &exposures, &mut rng).unwrap();
+                assert!((a.min(b), a.max(b)) != (0, 1), "{strategy:?}");
+            }
+        }
+        // With one pair only, it is still shown.
+        let mut two = PairExposures::new(2);
+        two.avoid(0, 1);
+        assert!(choose_pair(Strategy::InformationGain, belief, &two, &mut rng).is_some());
     }
 }
