@@ -135,6 +135,30 @@ impl Workspace {
         }
     }
 
+    /// The voters the menus offer on the deck on screen: everyone but the
+    /// simulated voters of other decks' classes ("Sim N" voters appear on
+    /// the decks they voted on), and the active voter.
+    pub fn voters_here(&self) -> Vec<(u32, String)> {
+        let here = self.deck_ballots();
+        self.participants
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (i as u32, name))
+            .filter(|&(i, _)| {
+                !self.is_simulated(i)
+                    || i == self.active_participant
+                    || here.iter().any(|b| b.participant == i)
+            })
+            .map(|(i, name)| (i, name.clone()))
+            .collect()
+    }
+
+    /// Whether the deck on screen belongs to a simulated class (it has a
+    /// hidden truth: a class's copy, or a scenario's deck).
+    pub fn deck_is_simulated(&self) -> bool {
+        self.truths.contains_key(&self.active_deck) || self.active_deck.starts_with("scenario-")
+    }
+
     /// Whether voter `participant` is one of a simulated class's ("Sim N").
     pub fn is_simulated(&self, participant: u32) -> bool {
         self.participants
@@ -213,9 +237,16 @@ impl Workspace {
     /// A copy of the active deck (no ballots) named "<name> (copy)" under
     /// `new_id`, made active.
     pub fn duplicate_deck(&mut self, new_id: String) -> Result<(), String> {
+        let name = format!("{} (copy)", self.deck().name);
+        self.copy_deck(new_id, name)
+    }
+
+    /// A copy of the active deck (no ballots) named `name` under `new_id`,
+    /// made active.
+    pub fn copy_deck(&mut self, new_id: String, name: String) -> Result<(), String> {
         let mut copy = self.deck().clone();
         copy.id = new_id;
-        copy.name = format!("{} (copy)", copy.name);
+        copy.name = name;
         self.add_deck(copy)
     }
 

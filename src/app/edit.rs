@@ -242,9 +242,16 @@ impl AppState {
                 w.set(*merged);
                 Ok(Applied::Done)
             }
-            Edit::StartClass(settings) => match w
-                .try_update(|w| start_class(w, &settings).map(|run| (run, w.active_deck.clone())))
-            {
+            Edit::StartClass(settings) => match w.try_update(|w| {
+                // A class never mixes into a person's votes: it votes on a
+                // copy of their deck (a class's or a scenario's deck is
+                // used as it is).
+                if !w.deck_is_simulated() {
+                    let name = format!("{} — simulated class", w.deck().name);
+                    w.copy_deck(w.fresh_deck_id(), name)?;
+                }
+                start_class(w, &settings).map(|run| (run, w.active_deck.clone()))
+            }) {
                 Some(Ok((run, deck))) => Ok(Applied::ClassStarted(Box::new(run), deck)),
                 Some(Err(e)) => Err(e),
                 None => Ok(Applied::Done),

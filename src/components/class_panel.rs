@@ -145,7 +145,7 @@ pub fn ClassPanel(
     view! {
         <details id="simulate" class="panel-details">
             <summary>"Simulate a class"</summary>
-            <p class="hint">"Simulated voters with hidden tastes vote on this deck; the votes stream in and the leaderboard follows. Reveal the truth to compare."</p>
+            <p class="hint">"Simulated voters with hidden tastes vote on a copy of this deck (\"… — simulated class\"), so they never mix with your own votes; the votes stream in and the leaderboard follows. Reveal the truth to compare."</p>
             <div class="sim-grid">
                 <NumberField id="sim-raters" label="Voters" step="1" settings=settings
                     get=|s| s.raters as f64 set=|s, v| s.raters = v.max(0.0) as usize />
@@ -180,13 +180,13 @@ pub fn ClassPanel(
             </div>
             <div class="secondary">
                 <button id="sim-start" on:click=start>"Start"</button>
-                <button id="sim-pause" disabled=move || progress.get().is_none() on:click=pause>
+                <button id="sim-pause" disabled=move || !progress.get().is_some_and(|(done, total, _)| done < total) on:click=pause>
                     {move || match progress.get() {
                         Some((_, _, false)) => "Resume",
                         _ => "Pause",
                     }}
                 </button>
-                <button id="sim-stop" disabled=move || progress.get().is_none() on:click=stop>"Stop"</button>
+                <button id="sim-stop" disabled=move || !progress.get().is_some_and(|(done, total, _)| done < total) on:click=stop>"Stop"</button>
                 <label>
                     <input id="reveal-truth" type="checkbox" disabled=move || !has_truth()
                         prop:checked=move || reveal.get() on:change=move |e| reveal.set(event_target_checked(&e)) />

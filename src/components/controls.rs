@@ -80,9 +80,9 @@ pub fn Controls(
                         apply(Edit::SelectVoter(p));
                     }
                 }>
-                    {move || workspace.with(|w| w.participants.iter().enumerate().map(|(i, name)| {
-                        view! { <option value=i.to_string()>{name.clone()}</option> }
-                    }).collect_view())}
+                    {move || workspace.with(Workspace::voters_here).into_iter().map(|(i, name)| {
+                        view! { <option value=i.to_string()>{name}</option> }
+                    }).collect_view()}
                 </select>
             </label>
             <form class="inline" on:submit=move |e| { e.prevent_default(); add_participant(); }>
@@ -98,9 +98,9 @@ pub fn Controls(
                     set(&|s| s.view = view);
                 }>
                     <option value="pooled">"everyone (pooled)"</option>
-                    {move || workspace.with(|w| w.participants.iter().enumerate().map(|(i, name)| {
-                        view! { <option value=i.to_string()>{name.clone()}</option> }
-                    }).collect_view())}
+                    {move || workspace.with(Workspace::voters_here).into_iter().map(|(i, name)| {
+                        view! { <option value=i.to_string()>{name}</option> }
+                    }).collect_view()}
                 </select>
             </label>
             </Show>

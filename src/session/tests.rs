@@ -164,7 +164,9 @@ fn the_pair_just_voted_on_is_not_shown_again_at_once() {
         let Task::Pair(a, b) = task else {
             panic!("{task:?}")
         };
-        if let Some(Observation::Pair { left, right, .. }) = ballots.last().map(|b: &Ballot| b.observation.clone()) {
+        if let Some(Observation::Pair { left, right, .. }) =
+            ballots.last().map(|b: &Ballot| b.observation.clone())
+        {
             assert!(
                 (a.min(b), a.max(b)) != (left.min(right), left.max(right)),
                 "the same pair twice running"

@@ -107,3 +107,17 @@ fn participants_are_added_once_and_selected() {
     assert_eq!(w.active_participant, 1);
     assert!(w.add_participant("  ").is_err());
 }
+
+#[test]
+fn simulated_voters_show_only_on_the_decks_they_voted_on() {
+    let mut w = Workspace::default();
+    w.participants
+        .extend(["Sim 1".to_string(), "Ann".to_string()]);
+    let names =
+        |w: &Workspace| -> Vec<String> { w.voters_here().into_iter().map(|(_, n)| n).collect() };
+    assert_eq!(names(&w), ["Me", "Ann"]);
+    w.cast(pair_ballot(1));
+    assert_eq!(names(&w), ["Me", "Sim 1", "Ann"]);
+    assert!(w.is_simulated(1) && !w.is_simulated(2));
+    assert!(!w.deck_is_simulated());
+}
