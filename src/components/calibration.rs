@@ -84,7 +84,7 @@ pub fn Calibration(
     view! {
         <section id="calibration" class="calibration" aria-label="Held-out check">
             <LineChart id="reliability" title="Calibration on held-out votes"
-                x_label="predicted P(left item wins)" y_label="observed share of left wins" series=lines />
+                x_label="predicted P(left item wins)" y_label="observed share of left wins" series=lines note="Held-out votes grouped by the probability the model gave the left item; on the diagonal, predictions come true as often as they say. With few held-out votes the line is jagged." />
             <p id="held-out" class="fit-info"
                 data-log-loss=move || result.with(|r| r.as_ref().map(|h| h.log_loss.to_string()).unwrap_or_default())
                 data-n-test=move || result.with(|r| r.as_ref().map(|h| h.n_test.to_string()).unwrap_or_default())>

@@ -129,7 +129,7 @@ pub fn Convergence(
         <section id="convergence" class="convergence" aria-label="Convergence animation"
             data-steps=move || last.get().to_string() data-step=move || step.get().to_string()>
             <LineChart id="convergence-chart" title="How the fit converges: scores after each Newton step"
-                x_label="Newton step" y_label="score (log-strength)" series=series />
+                x_label="Newton step" y_label="score (log-strength)" series=series note="Every item starts at 0; each Newton step moves all scores at once, and after a few steps they stop moving: that is the fit." />
             <div class="player">
                 <button id="convergence-prev" class="small" aria-label="Previous step"
                     disabled=move || step.get() == 0 on:click=move |_| go(step.get_untracked().saturating_sub(1))>"◀"</button>

@@ -89,10 +89,10 @@ pub fn EloVsBt(
                     _ => ().into_any(),
                 }}
                 <div class="pair-of-charts">
-                    <LineChart id="elo-cast" title="Elo, votes in the order cast" x_label="votes" y_label="Elo rating (points)" series=cast />
-                    <LineChart id="elo-shuffled" title="Elo, the same votes shuffled" x_label="votes" y_label="Elo rating (points)" series=shuffled />
+                    <LineChart id="elo-cast" title="Elo, votes in the order cast" x_label="votes" y_label="Elo rating (points)" series=cast note="The followed items' Elo ratings after each vote, replayed in the order the votes were cast." />
+                    <LineChart id="elo-shuffled" title="Elo, the same votes shuffled" x_label="votes" y_label="Elo rating (points)" series=shuffled note="The same votes in another order: Elo ends somewhere else, because it weighs recent votes more." />
                 </div>
-                <LineChart id="bt-growing" title="Bradley–Terry refitted as votes arrive" x_label="votes" y_label="BT score (log-strength)" series=bt />
+                <LineChart id="bt-growing" title="Bradley–Terry refitted as votes arrive" x_label="votes" y_label="BT score (log-strength)" series=bt note="Bradley–Terry fitted to the first n votes: its end point does not depend on their order." />
                 <p id="elo-note" class="explain">
                     {move || {
                         let d = data();

@@ -74,9 +74,9 @@ pub fn Leaderboard(
                     <th scope="col" class="num">"Score"</th>
                     <th scope="col" class="num">"95% interval"</th>
                     <th scope="col" class="num" title="The places the intervals allow: best–worst">"Rank interval"</th>
-                    <th scope="col" class="num">"Wins"</th>
-                    <th scope="col" class="num">"Losses"</th>
-                    <th scope="col" class="num">"Ties"</th>
+                    <th scope="col" class="num tally">"Wins"</th>
+                    <th scope="col" class="num tally">"Losses"</th>
+                    <th scope="col" class="num tally">"Ties"</th>
                     {move || shown().then(|| view! { <th scope="col" class="num truth">"Truth"</th> })}
                 </tr>
             </thead>
@@ -95,9 +95,9 @@ pub fn Leaderboard(
                                     <td class="num">{format!("{:.3}", r.score)}</td>
                                     <td class="num">{interval}</td>
                                     <td class="num">{places}</td>
-                                    <td class="num">{r.wins}</td>
-                                    <td class="num">{r.losses}</td>
-                                    <td class="num">{r.ties}</td>
+                                    <td class="num tally">{r.wins}</td>
+                                    <td class="num tally">{r.losses}</td>
+                                    <td class="num tally">{r.ties}</td>
                                     {true_score.map(|t| view! { <td class="num truth" data-truth=t.to_string()>{format!("{t:.3}")}</td> })}
                                 </tr>
                             }

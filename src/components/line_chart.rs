@@ -97,14 +97,28 @@ pub fn LineChart(
     /// The lines.
     #[prop(into)]
     series: Signal<Vec<Series>>,
-    /// Values above this are drawn at the top edge.
+    /// What the chart shows and how to read it, in a sentence or two.
+    #[prop(into)]
+    note: String,
+    /// Values above this are drawn at the top edge (the note then says
+    /// so, and the figure has `data-clipped="true"`).
     #[prop(optional)]
     y_cap: Option<f64>,
 ) -> impl IntoView {
+    let clipped = move || {
+        y_cap.is_some_and(|cap| {
+            series.with(|s| {
+                s.iter()
+                    .flat_map(|l| &l.points)
+                    .any(|p| p.1.is_finite() && p.1 > cap)
+            })
+        })
+    };
     let svg_id = format!("{id}-svg");
     let title_text = title.clone();
     view! {
-        <figure id=id class="chart" data-series-count=move || series.with(Vec::len).to_string()>
+        <figure id=id class="chart" data-series-count=move || series.with(Vec::len).to_string()
+            data-clipped=move || clipped().to_string()>
             <figcaption>{title.clone()}</figcaption>
             <svg
                 id=svg_id
@@ -187,6 +201,12 @@ pub fn LineChart(
                     <li><span class="swatch" style=format!("background:{}", PALETTE[i % PALETTE.len()])></span>{s.name}</li>
                 }).collect_view()}
             </ul>
+            <p class="chart-note">{note}
+                {move || clipped().then(|| format!(
+                    " Values above {} are drawn at the top edge (clipped): hover a line for its last value.",
+                    crate::words::value(y_cap.unwrap_or_default())
+                ))}
+            </p>
             <ChartExport id=id />
         </figure>
     }

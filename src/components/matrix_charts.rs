@@ -28,6 +28,9 @@ pub fn Scatter(
     /// Both axes on one range, with the line y = x dashed across it.
     #[prop(optional)]
     diagonal: bool,
+    /// What the chart shows and how to read it.
+    #[prop(into)]
+    note: String,
 ) -> impl IntoView {
     let caption = title.clone();
     view! {
@@ -73,6 +76,7 @@ pub fn Scatter(
                     view! { {guide} {names} {dots} }
                 }}
             </svg>
+            <p class="chart-note">{note}</p>
             <ChartExport id=id />
         </figure>
     }
@@ -100,6 +104,9 @@ pub fn Heatmap(
     /// largest count for counts, shown without decimals).
     #[prop(into, default = Signal::stored(1.0))]
     top: Signal<f64>,
+    /// What the chart shows and how to read it.
+    #[prop(into)]
+    note: String,
 ) -> impl IntoView {
     let caption = title.clone();
     view! {
@@ -158,6 +165,7 @@ pub fn Heatmap(
                     view! { {cells} {names} }
                 }}
             </svg>
+            <p class="chart-note">{note}</p>
             <ChartExport id=id />
         </figure>
     }

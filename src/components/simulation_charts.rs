@@ -114,7 +114,7 @@ pub fn SimulationCharts(
         <Show when=move || points.with(|p| !p.is_empty())>
             <section id="estimate-vs-truth" class="truth" aria-label="Estimate against truth">
                 <Scatter id="truth-scatter" title="Hidden utility against the fitted score" points=points
-                    axes=("hidden utility", "fitted score") diagonal=true />
+                    axes=("hidden utility", "fitted score") diagonal=true note="One dot per item; the dashed line is a perfect recovery." />
                 <p class="explain">
                     "Each dot is an item: across, the utility the simulated voters used; up, the score the model fitted from their votes. "
                     "On the dashed line the model has recovered the truth exactly; the spread around it shrinks as votes come in, and the prior pulls the extremes a little towards the middle."
@@ -129,8 +129,8 @@ pub fn SimulationCharts(
             </button>
             <Show when=move || curves.with(Option::is_some)>
                 <div class="pair-of-charts">
-                    <LineChart id="race-tau" title="Kendall τ with the truth (1 = right order)" x_label="votes" y_label="Kendall τ" series=tau />
-                    <LineChart id="race-rmse" title="Error of the scores against the truth" x_label="votes" y_label="RMSE (log-odds)" series=rmse />
+                    <LineChart id="race-tau" title="Kendall τ with the truth (1 = right order)" x_label="votes" y_label="Kendall τ" series=tau note="How close each strategy's order is to the true order as votes are added, averaged over the simulated classes; higher is better." />
+                    <LineChart id="race-rmse" title="Error of the scores against the truth" x_label="votes" y_label="RMSE (log-odds)" series=rmse note="The typical distance between fitted and true scores; lower is better." />
                 </div>
                 <p id="race-note" class="explain">
                     {move || curves.with(|c| match c {

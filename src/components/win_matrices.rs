@@ -104,15 +104,15 @@ pub fn WinMatrices(
     view! {
         <section class="win-matrices" aria-label="Win probabilities">
             <div class="pair-of-charts">
-                <Heatmap id="win-model" title="Model: P(row beats column)" labels=shown values=model middle=0.5 />
-                <Heatmap id="win-observed" title="Observed: share of the row's wins (grey: never compared)" labels=shown values=observed middle=0.5 />
+                <Heatmap id="win-model" title="Model: P(row beats column)" labels=shown values=model middle=0.5 note="Blue: the row's item is expected to win; orange: to lose; white: a coin toss. Rows and columns in leaderboard order." />
+                <Heatmap id="win-observed" title="Observed: share of the row's wins (grey: never compared)" labels=shown values=observed middle=0.5 note="What the votes say for each pair, before any model: set it beside the model's matrix to see where the model smooths." />
             </div>
             <p class="explain">
                 "Left, the chance the model gives each row item of beating each column item; right, what the votes say, ties counting half. "
                 "Bradley–Terry orders every pair the same way as the leaderboard, so the left map shades smoothly from blue to orange. "
                 "Where the right map disagrees with few votes, the model is smoothing noise; where it disagrees with many, the items may not fit one scale (a cycle, or groups who disagree)."
             </p>
-            <Heatmap id="count-matrix" title="Comparisons per pair" labels=shown values=counts middle=0.0 top=most />
+            <Heatmap id="count-matrix" title="Comparisons per pair" labels=shown values=counts middle=0.0 top=most note="How many votes compared each pair (darker: more); white cells were never compared." />
             <p class="explain">
                 "How many times each pair was compared. Pale cells are pairs the model knows only through other items; "
                 "an even spread gives the narrowest intervals for a given number of votes, and the active strategies aim the next vote where it teaches the most."

@@ -31,10 +31,10 @@ pub fn ComparisonSection() -> impl IntoView {
             <h2>{move || c.title.get()}</h2>
             <p id="compare-status" class="fit-info">{move || c.status.get()}</p>
             <div class="charts">
-                <LineChart id="compare-reward" title="True reward" x_label="step" y_label="reward" series=series(|m| m.true_reward) />
-                <LineChart id="compare-kl" title="KL to the reference" x_label="step" y_label="nats per prompt" series=series(|m| m.kl) />
-                <LineChart id="compare-max" title="Largest probability (1: deterministic)" x_label="step" y_label="probability" series=series(|m| m.max_probability) />
-                <LineChart id="compare-chosen" title="log π(chosen)" x_label="step" y_label="nats" series=series(|m| m.chosen_log_prob) />
+                <LineChart id="compare-reward" title="True reward" x_label="step" y_label="reward" series=series(|m| m.true_reward) note="The simulated rater's reward of each run's policy; higher is better." />
+                <LineChart id="compare-kl" title="KL to the reference" x_label="step" y_label="nats per prompt" series=series(|m| m.kl) note="How far each run's policy has moved from the reference, in nats per prompt." />
+                <LineChart id="compare-max" title="Largest probability (1: deterministic)" x_label="step" y_label="probability" series=series(|m| m.max_probability) note="Each policy's largest probability: 1 means it always writes the same response." />
+                <LineChart id="compare-chosen" title="log π(chosen)" x_label="step" y_label="nats" series=series(|m| m.chosen_log_prob) note="Mean log-probability of the chosen responses: falling means the data's responses lose probability." />
             </div>
         </section>
     }

@@ -96,8 +96,8 @@ pub fn Explorer(scenario: bool) -> impl IntoView {
             </fieldset>
             {move || curve_error().map(|e| view! { <p class="message" role="alert">{e}</p> })}
             <div class="charts">
-                <LineChart id="loss-chart" title="Loss" x_label="margin h (nats)" y_label="loss" series=curve_series(|p| p.loss) y_cap=8.0 />
-                <LineChart id="weight-chart" title="Gradient weight −dL/dh" x_label="margin h (nats)" y_label="weight" series=curve_series(|p| p.weight) y_cap=3.0 />
+                <LineChart id="loss-chart" title="Loss" x_label="margin h (nats)" y_label="loss" series=curve_series(|p| p.loss) y_cap=8.0 note="Each loss as the implicit reward margin h grows: most fall towards 0 as the chosen response pulls ahead." />
+                <LineChart id="weight-chart" title="Gradient weight −dL/dh" x_label="margin h (nats)" y_label="weight" series=curve_series(|p| p.weight) y_cap=3.0 note="How hard each loss pushes a pair at margin h: where a line reaches 0 the loss stops learning from that pair." />
             </div>
             <div class="explains">
                 {move || shown.get().into_iter().map(|k| {

@@ -180,11 +180,11 @@ fn TrainingCharts(track: RwSignal<Option<PolicyTrack>>) -> impl IntoView {
     ]);
     view! {
         <div class="charts">
-            <LineChart id="chart-logps" title="Log-probabilities of the data's responses (likelihood displacement when both fall)" x_label="step" y_label="mean log π (nats)" series=logps />
-            <LineChart id="chart-margin" title="Implicit reward margin" x_label="step" y_label="mean β·h" series=margin />
-            <LineChart id="chart-accuracy" title="Preference and ranking accuracy on the data" x_label="step" y_label="share of pairs" series=accuracy />
-            <LineChart id="chart-kl" title="KL to the reference" x_label="step" y_label="nats per prompt" series=kl />
-            <LineChart id="chart-reward" title="True reward of the policy (simulated rater) and its largest probability" x_label="step" y_label="reward / probability" series=reward />
+            <LineChart id="chart-logps" title="Log-probabilities of the data's responses (likelihood displacement when both fall)" x_label="step" y_label="mean log π (nats)" series=logps note="Mean log-probability of the chosen and the rejected responses under the policy; when both fall, the policy moves probability to responses outside the data." />
+            <LineChart id="chart-margin" title="Implicit reward margin" x_label="step" y_label="mean β·h" series=margin note="β times how much more the policy prefers chosen over rejected than the reference does." />
+            <LineChart id="chart-accuracy" title="Preference and ranking accuracy on the data" x_label="step" y_label="share of pairs" series=accuracy note="Share of the data's pairs the policy orders right (preference), and share where the chosen response is also the more likely one (ranking)." />
+            <LineChart id="chart-kl" title="KL to the reference" x_label="step" y_label="nats per prompt" series=kl note="How far the policy has moved from the reference policy, in nats per prompt." />
+            <LineChart id="chart-reward" title="True reward of the policy (simulated rater) and its largest probability" x_label="step" y_label="reward / probability" series=reward note="The simulated rater's reward of what the policy would write, and its largest probability (1: it always writes the same response)." />
         </div>
     }
 }

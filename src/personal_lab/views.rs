@@ -43,6 +43,7 @@ pub fn ModelsTable(
         analysis.with(|a| a.as_ref().map(|a| {
             let best = a.best_overall;
             view! {
+                <div class="table-scroll">
                 <table id="personal-models" class="leaderboard">
                     <caption>"Every model on the same held-out votes (a fifth of each voter's votes); in bold, the one that predicts them best (lowest log-loss)"</caption>
                     <thead><tr>
@@ -61,6 +62,7 @@ pub fn ModelsTable(
                         }).collect_view()}
                     </tbody>
                 </table>
+                </div>
             }
             .into_any()
         }))
@@ -213,11 +215,11 @@ pub fn Maps(
     view! {
         <section class="lab-section" aria-label="Maps">
             <div class="charts">
-                <Scatter id="rater-map" title="Voters mapped by their scores (two principal components), coloured by group" points=map_points />
-                <Heatmap id="agreement" title="Agreement between voters (Kendall τ), ordered by group" labels=rater_labels values=agreement middle=0.0 />
-                <Heatmap id="cycle-matrix" title="P(row beats column), preference embeddings" labels=item_labels values=gpm middle=0.5 />
+                <Scatter id="rater-map" title="Voters mapped by their scores (two principal components), coloured by group" points=map_points note="Each dot is a voter; voters close together rank the items alike. Colours are the mixture's groups." />
+                <Heatmap id="agreement" title="Agreement between voters (Kendall τ), ordered by group" labels=rater_labels values=agreement middle=0.0 note="Blue: two voters order the items alike; orange: in opposite ways; white: unrelated." />
+                <Heatmap id="cycle-matrix" title="P(row beats column), preference embeddings" labels=item_labels values=gpm middle=0.5 note="Preference embeddings' chance that the row's item beats the column's: a cycle shows as blue above and below the diagonal, which no single score can give." />
                 {move || curves.with(Option::is_some).then(|| view! {
-                    <LineChart id="few-shot" title="A new voter: accuracy after k answers" x_label="answers k" y_label="pairs ordered right" series=few_shot />
+                    <LineChart id="few-shot" title="A new voter: accuracy after k answers" x_label="answers k" y_label="pairs ordered right" series=few_shot note="A new voter's leaderboard after k answers: chosen pairs (information gain) against random ones." />
                 })}
             </div>
         </section>

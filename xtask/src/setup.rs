@@ -18,6 +18,9 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 /// shrinks the wasm by about 40%). Debian's binaryen 108 is too old: its
 /// output fails to load (`WebAssembly.Table.set(): Argument 1 is invalid`).
 pub const BINARYEN_VERSION: &str = "132.0.0";
+/// axe-core from npm: the accessibility audit of the walk-through test
+/// (injected by the test; the page never loads it).
+pub const AXE_VERSION: &str = "4.14.1";
 /// Debian packages the tests need.
 pub const TEST_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "mesa-vulkan-drivers"];
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -199,7 +202,39 @@ fn package_installed(name: &str) -> bool {
 
 /// Debian's Chromium, ChromeDriver and Mesa's software Vulkan (lavapipe).
 pub fn ensure_test_packages() -> Result<()> {
-    ensure_debian_packages(&TEST_PACKAGES)
+    ensure_debian_packages(&TEST_PACKAGES)?;
+    ensure_axe_core()
+}
+
+/// axe-core at [`AXE_VERSION`] under `target/tools/axe` (where the
+/// walk-through test reads `axe.min.js`).
+fn ensure_axe_core() -> Result<()> {
+    let prefix = workspace_root()?.join("target/tools/axe");
+    let package_json = prefix.join("node_modules/axe-core/package.json");
+    let installed = std::fs::read_to_string(&package_json)
+        .is_ok_and(|t| t.contains(&format!("\"version\": \"{AXE_VERSION}\"")));
+    if installed {
+        return Ok(());
+    }
+    if tool_version("npm").is_none() {
+        ensure_debian_packages(&["nodejs", "npm"])?;
+    }
+    std::fs::create_dir_all(&prefix)?;
+    println!("xtask: npm install axe-core@{AXE_VERSION} (for the accessibility audit)");
+    let prefix = prefix.display().to_string();
+    let package = format!("axe-core@{AXE_VERSION}");
+    run_plain(
+        "npm",
+        &[
+            "install",
+            "--prefix",
+            &prefix,
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+            &package,
+        ],
+    )
 }
 
 /// Installs the packages that are missing (as root, or through sudo).

@@ -11,6 +11,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use fantoccini::{Client, ClientBuilder};
 
+mod console;
+
+pub use console::console_messages;
+
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -163,6 +167,10 @@ impl ChromeDriver {
         });
         let mut caps = serde_json::Map::new();
         caps.insert("goog:chromeOptions".into(), options);
+        caps.insert(
+            "goog:loggingPrefs".into(),
+            serde_json::json!({ "browser": "ALL" }),
+        );
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let client = ClientBuilder::new(connector)
             .capabilities(caps)
