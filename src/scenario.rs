@@ -130,6 +130,20 @@ impl Scenario {
         self.class(1).is_some()
     }
 
+    /// The id of the section that shows the scenario's point, and what to
+    /// call it in a link ("the race"); `None` where the leaderboard beside
+    /// the vote is the point.
+    pub fn point(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Scenario::ClassVote => None,
+            Scenario::Recover => Some(("estimate-vs-truth", "the estimate against the truth")),
+            Scenario::EloOrder => Some(("elo-vs-bt", "Elo against Bradley–Terry")),
+            Scenario::Active => Some(("race", "the race")),
+            Scenario::Disconnected => Some(("comparison-graph", "the comparison graph")),
+            Scenario::PositionBias => Some(("leaderboard", "the leaderboard and its order effect")),
+        }
+    }
+
     /// Whether the truth is revealed at once.
     pub fn reveals_truth(self) -> bool {
         self == Scenario::Recover

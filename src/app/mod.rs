@@ -107,7 +107,9 @@ fn ScenarioBox(
     view! {
         <section id="scenario" class="scenario" data-scenario=sc.name() data-seed=seed.to_string() aria-label="Scenario">
             <h2>{format!("Scenario {}: {}", sc.number(), sc.title())}</h2>
-            <p class="explain">{sc.explain()}</p>
+            <p class="explain">{sc.explain()}
+                {sc.point().map(|(id, what)| view! { " " <a id="scenario-point" href=format!("#{id}")>{format!("Go to {what} ↓")}</a> })}
+            </p>
             <p class="hint">{replay}" Your own decks, votes and settings are not touched. "
                 <button id="scenario-start-again" class="link-button" on:click=move |_| confirming.set(true)>"Start again…"</button>
             </p>

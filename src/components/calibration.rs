@@ -98,8 +98,9 @@ pub fn Calibration(
             </p>
             <p class="explain">
                 "A fifth of the votes, drawn at random, are hidden from the model; it is fitted to the rest and asked to predict them. "
-                "If the model is right, of the pairs it gives 70% to, the left item wins about 70% of the time: the dots sit on the diagonal. "
-                "Dots below it mean overconfidence (try a stronger prior), and a log-loss near a coin flip's means the votes are mostly noise."
+                "If the model is right, of the pairs it gives 70% to, the left item wins about 70% of the time: the line follows the diagonal. "
+                "A line below it means overconfidence (try a stronger prior), and a log-loss near a coin flip's means the votes are mostly noise. "
+                "With a few dozen held-out votes each bin holds a handful, so the line zigzags; trust it as votes accumulate."
             </p>
         </section>
     }

@@ -180,13 +180,13 @@ pub fn ClassPanel(
             </div>
             <div class="secondary">
                 <button id="sim-start" on:click=start>"Start"</button>
-                <button id="sim-pause" disabled=move || !progress.get().is_some_and(|(done, total, _)| done < total) on:click=pause>
+                <button id="sim-pause" disabled=move || progress.get().is_none_or(|(done, total, _)| done >= total) on:click=pause>
                     {move || match progress.get() {
                         Some((_, _, false)) => "Resume",
                         _ => "Pause",
                     }}
                 </button>
-                <button id="sim-stop" disabled=move || !progress.get().is_some_and(|(done, total, _)| done < total) on:click=stop>"Stop"</button>
+                <button id="sim-stop" disabled=move || progress.get().is_none_or(|(done, total, _)| done >= total) on:click=stop>"Stop"</button>
                 <label>
                     <input id="reveal-truth" type="checkbox" disabled=move || !has_truth()
                         prop:checked=move || reveal.get() on:change=move |e| reveal.set(event_target_checked(&e)) />

@@ -56,9 +56,14 @@ pub fn Scatter(
                             stroke="#8c959f" stroke-dasharray="4 4" />
                     });
                     let names = axes.map(|(x, y)| view! {
-                        <text class="tick" x=SIZE / 2.0 y=SIZE - 2.0 text-anchor="middle">{format!("{x} →")}</text>
-                        <text class="tick" x="10" y=SIZE / 2.0 text-anchor="middle"
+                        <text class="axis-label" x=SIZE / 2.0 y=SIZE - 2.0 text-anchor="middle">{format!("{x} →")}</text>
+                        <text class="axis-label" x="10" y=SIZE / 2.0 text-anchor="middle"
                             transform=format!("rotate(-90 10 {})", SIZE / 2.0)>{format!("{y} →")}</text>
+                        // The ends of each axis, in its units.
+                        <text class="tick" x=PAD y=SIZE - 2.0 text-anchor="start">{format!("{:.1}", xr.0)}</text>
+                        <text class="tick" x=SIZE - PAD y=SIZE - 2.0 text-anchor="end">{format!("{:.1}", xr.1)}</text>
+                        <text class="tick" x="2" y=SIZE - PAD text-anchor="start">{format!("{:.1}", yr.0)}</text>
+                        <text class="tick" x="2" y=PAD + 4.0 text-anchor="start">{format!("{:.1}", yr.1)}</text>
                     });
                     let dots = p.into_iter().map(|(label, x, y, g)| {
                         let tip = match axes {
@@ -79,6 +84,20 @@ pub fn Scatter(
             <p class="chart-note">{note}</p>
             <ChartExport id=id />
         </figure>
+    }
+}
+
+/// Characters of a heat map's label that fit its margin.
+const LABEL_CHARS: usize = 11;
+
+/// `name` cut to `n` characters with an ellipsis when longer.
+pub fn shorten(name: &str, n: usize) -> String {
+    if name.chars().count() <= n {
+        name.to_string()
+    } else {
+        let mut s: String = name.chars().take(n - 1).collect();
+        s.push('…');
+        s
     }
 }
 
@@ -159,12 +178,38 @@ pub fn Heatmap(
                             }
                         }).collect::<Vec<_>>()
                     }).collect_view();
-                    let names = l.iter().enumerate().map(|(i, name)| view! {
-                        <text class="tick" x=left - 4.0 y=left + (i as f64 + 0.6) * cell text-anchor="end">{name.clone()}</text>
+                    // Labels shortened to fit the margin, in full on hover;
+                    // rows on the left, columns upright along the top.
+                    let rows = l.iter().enumerate().map(|(i, name)| view! {
+                        <text class="tick" x=left - 4.0 y=left + (i as f64 + 0.6) * cell text-anchor="end">
+                            {shorten(name, LABEL_CHARS)}<title>{name.clone()}</title>
+                        </text>
                     }).collect_view();
-                    view! { {cells} {names} }
+                    let columns = l.iter().enumerate().map(|(j, name)| {
+                        let x = left + (j as f64 + 0.6) * cell;
+                        view! {
+                            <text class="tick column-label" x=x y=left - 4.0 text-anchor="start"
+                                transform=format!("rotate(-90 {x} {})", left - 4.0)>
+                                {shorten(name, LABEL_CHARS)}<title>{name.clone()}</title>
+                            </text>
+                        }
+                    }).collect_view();
+                    view! { {cells} {rows} {columns} }
                 }}
             </svg>
+            <p class="heat-legend" aria-hidden="true">
+                {move || {
+                    let top = top.get();
+                    let counts = top > 1.0;
+                    let low = if counts { 0.0 } else { 2.0 * middle - top };
+                    let fmt = move |v: f64| if counts { format!("{v:.0}") } else { format!("{v:.1}") };
+                    view! {
+                        <span>{fmt(low)}</span>
+                        <span class=if counts { "ramp counts" } else { "ramp" }></span>
+                        <span>{fmt(top)}</span>
+                    }
+                }}
+            </p>
             <p class="chart-note">{note}</p>
             <ChartExport id=id />
         </figure>

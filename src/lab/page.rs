@@ -41,10 +41,11 @@ pub fn LossLab() -> impl IntoView {
             <p id="engine" class="engine">{move || lab.engine_label.get()}</p>
             <a id="to-playground" href="./">"← Back to voting"</a>
         </header>
-        {scenario.then(|| view! { <ScenarioSection seed /> })}
+        // Scenario (9)'s point is its comparison: right under its story.
+        {scenario.then(|| view! { <ScenarioSection seed /> <ComparisonSection /> })}
         <Explorer scenario />
         <Trainer />
-        <ComparisonSection />
+        {(!scenario).then(|| view! { <ComparisonSection /> })}
     }
 }
 

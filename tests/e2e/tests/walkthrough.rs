@@ -14,7 +14,9 @@ use std::time::Duration;
 use anyhow::{Context, Result, ensure};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use prefplay_e2e::{attr, console_messages, eventually, repo_root, wait_for, with_page};
+use prefplay_e2e::{
+    attr, choose, click, console_messages, eventually, repo_root, set_value, wait_for, with_page,
+};
 
 /// (name, width, height) of the windows.
 const SIZES: [(&str, u32, u32); 3] = [
@@ -187,6 +189,7 @@ async fn walk(client: &Client, url: &str) -> Result<()> {
             )?;
         }
     }
+    problems.extend(long_label(client, url).await?);
     for p in &problems {
         println!("WALKTHROUGH: {p}");
     }
@@ -198,6 +201,42 @@ async fn walk(client: &Client, url: &str) -> Result<()> {
         problems.join("\n")
     );
     Ok(())
+}
+
+/// A deck with a 1,000-character label, in pairs and in best of k, at
+/// every size: it wraps in its card and widens nothing.
+async fn long_label(client: &Client, url: &str) -> Result<Vec<String>> {
+    client.set_window_size(1280, 800).await?;
+    client.goto(url).await?;
+    wait_for(client, "#choice-left").await?;
+    choose(client, "#mode", "pair").await?;
+    click(client, "#new-deck").await?;
+    set_value(client, "#deck-name", "Long labels", "input").await?;
+    let long = "a very long label ".repeat(56);
+    let items = format!("{long}\nStracciatella\nMint chocolate chip\nVanilla");
+    set_value(client, "#deck-items", &items, "input").await?;
+    click(client, "#create-deck").await?;
+    wait_for(client, "#leaderboard[data-votes='0']").await?;
+    let mut problems = Vec::new();
+    for mode in ["pair", "best-of"] {
+        choose(client, "#mode", mode).await?;
+        for (size, width, height) in SIZES {
+            client.set_window_size(width, height).await?;
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            let findings = client.execute(AUDIT, Vec::new()).await?;
+            for f in findings.as_array().into_iter().flatten() {
+                problems.push(format!(
+                    "long label, {mode}, {size}: {}",
+                    f.as_str().unwrap_or_default()
+                ));
+            }
+            std::fs::write(
+                shots()?.join(format!("{size}-long-label-{mode}.png")),
+                client.screenshot().await?,
+            )?;
+        }
+    }
+    Ok(problems)
 }
 
 async fn wait_for_long(client: &Client, css: &str) -> Result<()> {
