@@ -17,6 +17,23 @@ const NO_FIT_YET: &str = "No fit yet, so";
 const CHOSEN_WHILE_LOADING: &str =
     "Chosen while the model was loading (the next one follows the model):";
 
+/// The "Why this" line for the task on screen. A task chosen before the
+/// first fit arrived (after a reload) keeps its items — a voter may be
+/// mid-way through it — but no longer claims there is no fit.
+pub fn why_line(state: AppState) -> Option<String> {
+    let fitted = state.estimates.with(Option::is_some);
+    state.task.with(|t| {
+        t.as_ref().map(|(_, why)| {
+            let why = if fitted && why.starts_with(NO_FIT_YET) {
+                why.replacen(NO_FIT_YET, CHOSEN_WHILE_LOADING, 1)
+            } else {
+                why.clone()
+            };
+            format!("Why this: {why}")
+        })
+    })
+}
+
 /// Asks for fits; returns the clock (page milliseconds, ticking every
 /// 200 ms while a fit runs, so a long fit shows its elapsed time).
 pub fn use_fit(state: AppState) -> ReadSignal<f64> {
@@ -59,25 +76,6 @@ pub fn use_fit(state: AppState) -> ReadSignal<f64> {
             model,
             rankings,
         });
-    });
-    // The task shown before the first fit arrived (after a reload) was
-    // chosen without one. It stays (a voter may be mid-way through it),
-    // but its reason no longer claims there is no fit.
-    Effect::new(move |_| {
-        if state.estimates.with(Option::is_none) {
-            return;
-        }
-        let stale = state.task.with_untracked(|t| {
-            t.as_ref()
-                .is_some_and(|(_, why)| why.starts_with(NO_FIT_YET))
-        });
-        if stale {
-            state.task.update(|t| {
-                if let Some((_, why)) = t {
-                    *why = why.replacen(NO_FIT_YET, CHOSEN_WHILE_LOADING, 1);
-                }
-            });
-        }
     });
     let clock = RwSignal::new(0.0);
     let ticker = StoredValue::new(None::<IntervalHandle>);

@@ -45,7 +45,7 @@ pub fn VoteColumn(
                         "Undo " <kbd>"⌫"</kbd>
                     </button>
                 </div>
-                <p id="why" class="why">{move || task.with(|t| t.as_ref().map(|(_, why)| format!("Why this: {why}")))}</p>
+                <p id="why" class="why">{move || super::fit::why_line(state)}</p>
             </section>
             <p id="vote-count" class="count" data-ballots=move || n_ballots.get().to_string()>
                 {move || match n_ballots.get() {

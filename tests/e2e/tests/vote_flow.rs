@@ -228,6 +228,12 @@ async fn scenario(client: &Client, url: &str, downloads: &Path, root: &Path) -> 
         reloaded[0].0 == FAVOURITE,
         "after reload the favourite is not first"
     );
+    // The pair shown before the fit came back does not claim there is none.
+    let why = client.find(Locator::Css("#why")).await?.text().await?;
+    ensure!(
+        !why.contains("No fit yet"),
+        "a stale reason after reload: {why}"
+    );
 
     // 5. Export the CSV: header and one row per vote.
     client.find(Locator::Css("#export")).await?.click().await?;
