@@ -49,32 +49,54 @@ fn NumberField(
     }
 }
 
-/// The simulate-a-class panel.
-#[component]
-pub fn ClassPanel(
-    /// The page's state.
-    workspace: RwSignal<Workspace>,
-    /// Whether the truth is shown in the leaderboard.
-    reveal: RwSignal<bool>,
-    /// Called when the voter list changed.
-    on_change: Callback<()>,
-    /// Shows a message.
-    on_message: Callback<String>,
-) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let settings = RwSignal::new(ClassSettings::default());
-    let running = StoredValue::new_local(None::<Running>);
-    let progress = RwSignal::new(None::<(usize, usize, bool)>);
-    let stop_timer = move || {
-        running.update_value(|r| {
+/// A class streaming its ballots into its deck, a tick at a time.
+#[derive(Clone, Copy)]
+struct Stream {
+    running: StoredValue<Option<Running>, LocalStorage>,
+    /// (done, total, live) of the class, if one was started.
+    progress: RwSignal<Option<(usize, usize, bool)>>,
+    settings: RwSignal<ClassSettings>,
+    state: AppState,
+}
+
+impl Stream {
+    fn stop_timer(self) {
+        self.running.update_value(|r| {
             if let Some(t) = r.as_mut().and_then(|r| r.timer.take()) {
                 t.clear();
             }
         });
-    };
-    let tick = move || {
-        let speed = settings.with_untracked(|s| s.speed);
-        let batch = running.try_update_value(|r| {
+    }
+
+    fn start_timer(self) {
+        self.stop_timer();
+        let handle = set_interval_with_handle(move || self.tick(), TICK).ok();
+        self.running.update_value(|r| {
+            if let Some(r) = r.as_mut() {
+                r.timer = handle;
+            }
+        });
+    }
+
+    /// Pauses a live class, or resumes a paused one that has votes left.
+    fn pause_or_resume(self) {
+        match self.progress.get_untracked() {
+            Some((done, total, true)) => {
+                self.stop_timer();
+                self.progress.set(Some((done, total, false)));
+            }
+            Some((done, total, false)) if done < total => {
+                self.progress.set(Some((done, total, true)));
+                self.start_timer();
+            }
+            _ => {}
+        }
+    }
+
+    /// Adds the ballots due since the last tick.
+    fn tick(self) {
+        let speed = self.settings.with_untracked(|s| s.speed);
+        let batch = self.running.try_update_value(|r| {
             let r = r.as_mut()?;
             let due = speed * TICK.as_secs_f64() + r.carry;
             let n = due.floor() as usize;
@@ -90,62 +112,18 @@ pub fn ClassPanel(
             return;
         };
         // Adding ballots is never refused.
-        let _ = state.apply(Edit::AddBallots { deck, ballots });
-        progress.set(Some((done, total, done < total)));
+        let _ = self.state.apply(Edit::AddBallots { deck, ballots });
+        self.progress.set(Some((done, total, done < total)));
         if done >= total {
-            stop_timer();
+            self.stop_timer();
         }
-    };
-    let start_timer = move || {
-        stop_timer();
-        let handle = set_interval_with_handle(tick, TICK).ok();
-        running.update_value(|r| {
-            if let Some(r) = r.as_mut() {
-                r.timer = handle;
-            }
-        });
-    };
-    let start = move |_| {
-        stop_timer();
-        let s = settings.get_untracked();
-        match state.apply(Edit::StartClass(s)) {
-            Ok(Applied::ClassStarted(run, deck)) => {
-                progress.set(Some((0, run.total(), true)));
-                running.set_value(Some(Running {
-                    run: *run,
-                    deck,
-                    timer: None,
-                    carry: 0.0,
-                }));
-                on_change.run(());
-                start_timer();
-            }
-            Ok(_) => {}
-            Err(e) => on_message.run(e),
-        }
-    };
-    let pause = move |_| match progress.get_untracked() {
-        Some((done, total, true)) => {
-            stop_timer();
-            progress.set(Some((done, total, false)));
-        }
-        Some((done, total, false)) if done < total => {
-            progress.set(Some((done, total, true)));
-            start_timer();
-        }
-        _ => {}
-    };
-    let stop = move |_| {
-        stop_timer();
-        running.set_value(None);
-        progress.set(None);
-    };
-    on_cleanup(stop_timer);
-    let has_truth = move || workspace.with(|w| w.truths.contains_key(&w.active_deck));
+    }
+}
+
+/// The simulated class's settings.
+#[component]
+fn ClassSettingsFields(settings: RwSignal<ClassSettings>) -> impl IntoView {
     view! {
-        <details id="simulate" class="panel-details">
-            <summary>"Simulate a class"</summary>
-            <p class="hint">"Simulated voters with hidden tastes vote on a copy of this deck (\"… — simulated class\"), so they never mix with your own votes; the votes stream in and the leaderboard follows. Reveal the truth to compare."</p>
             <div class="sim-grid">
                 <NumberField id="sim-raters" label="Voters" step="1" settings=settings
                     get=|s| s.raters as f64 set=|s, v| s.raters = v.max(0.0) as usize />
@@ -178,6 +156,63 @@ pub fn ClassPanel(
                 <NumberField id="sim-seed" label="Seed" step="1" settings=settings
                     get=|s| s.seed as f64 set=|s, v| s.seed = v.max(0.0) as u64 />
             </div>
+    }
+}
+
+/// The simulate-a-class panel.
+#[component]
+pub fn ClassPanel(
+    /// The page's state.
+    workspace: RwSignal<Workspace>,
+    /// Whether the truth is shown in the leaderboard.
+    reveal: RwSignal<bool>,
+    /// Called when the voter list changed.
+    on_change: Callback<()>,
+    /// Shows a message.
+    on_message: Callback<String>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let settings = RwSignal::new(ClassSettings::default());
+    let running = StoredValue::new_local(None::<Running>);
+    let progress = RwSignal::new(None::<(usize, usize, bool)>);
+    let stream = Stream {
+        running,
+        progress,
+        settings,
+        state,
+    };
+    let start = move |_| {
+        stream.stop_timer();
+        let s = settings.get_untracked();
+        match state.apply(Edit::StartClass(s)) {
+            Ok(Applied::ClassStarted(run, deck)) => {
+                progress.set(Some((0, run.total(), true)));
+                running.set_value(Some(Running {
+                    run: *run,
+                    deck,
+                    timer: None,
+                    carry: 0.0,
+                }));
+                on_change.run(());
+                stream.start_timer();
+            }
+            Ok(_) => {}
+            Err(e) => on_message.run(e),
+        }
+    };
+    let pause = move |_| stream.pause_or_resume();
+    let stop = move |_| {
+        stream.stop_timer();
+        running.set_value(None);
+        progress.set(None);
+    };
+    on_cleanup(move || stream.stop_timer());
+    let has_truth = move || workspace.with(|w| w.truths.contains_key(&w.active_deck));
+    view! {
+        <details id="simulate" class="panel-details">
+            <summary>"Simulate a class"</summary>
+            <p class="hint">"Simulated voters with hidden tastes vote on a copy of this deck (\"… — simulated class\"), so they never mix with your own votes; the votes stream in and the leaderboard follows. Reveal the truth to compare."</p>
+            <ClassSettingsFields settings />
             <div class="secondary">
                 <button id="sim-start" on:click=start>"Start"</button>
                 <button id="sim-pause" disabled=move || progress.get().is_none_or(|(done, total, _)| done >= total) on:click=pause>

@@ -50,6 +50,76 @@ pub fn largest_change(frames: &[Vec<f64>], step: usize) -> f64 {
         .fold(0.0, |m, (a, b)| f64::max(m, (a - b).abs()))
 }
 
+/// The step player: the step pinned (`None` follows the end), play and
+/// its timer.
+#[derive(Clone, Copy)]
+struct Player {
+    pinned: RwSignal<Option<usize>>,
+    playing: RwSignal<bool>,
+    timer: StoredValue<Option<IntervalHandle>>,
+    last: Signal<usize>,
+}
+
+impl Player {
+    fn stop(self) {
+        if let Some(h) = self.timer.get_value() {
+            h.clear();
+        }
+        self.timer.set_value(None);
+    }
+
+    /// Plays from the first step (or pauses).
+    fn play(self) {
+        self.stop();
+        if self.playing.get_untracked() {
+            self.playing.set(false);
+            return;
+        }
+        self.pinned.set(Some(0));
+        self.playing.set(true);
+        let tick = move || {
+            let end = self.last.get_untracked();
+            let next = self.pinned.get_untracked().unwrap_or(end) + 1;
+            if next >= end {
+                self.pinned.set(None);
+                self.playing.set(false);
+                self.stop();
+            } else {
+                self.pinned.set(Some(next));
+            }
+        };
+        self.timer.set_value(
+            set_interval_with_handle(tick, std::time::Duration::from_millis(FRAME_MS)).ok(),
+        );
+    }
+
+    /// Shows step `to` (the end follows new votes).
+    fn go(self, to: usize) {
+        self.stop();
+        self.playing.set(false);
+        let end = self.last.get_untracked();
+        self.pinned.set((to < end).then_some(to));
+    }
+}
+
+/// What step `s` of `frames` did, in words.
+fn status_text(frames: &[Vec<f64>], s: usize, model: ModelKind) -> String {
+    let last = frames.len().saturating_sub(1);
+    let whose = match model {
+        ModelKind::PlackettLuce | ModelKind::Elo => {
+            " (Bradley–Terry's steps: the animation follows the pairwise solver)"
+        }
+        _ => "",
+    };
+    match s {
+        0 => format!("Start: every score 0; {last} steps to the fit{whose}."),
+        s => format!(
+            "Step {s} of {last}: the largest score moved by {:.3}{whose}.",
+            largest_change(frames, s)
+        ),
+    }
+}
+
 /// The animation (`#convergence`): a chart, a step slider
 /// (`#convergence-step`), ◀ ▶ and play buttons, and what the step did.
 #[component]
@@ -84,47 +154,14 @@ pub fn Convergence(
     let series = Signal::derive(move || {
         labels.with(|l| frames.with(|f| convergence_lines(l, f, step.get())))
     });
-    let timer = StoredValue::new(None::<IntervalHandle>);
-    let stop = move || {
-        if let Some(h) = timer.get_value() {
-            h.clear();
-        }
-        timer.set_value(None);
+    let player = Player {
+        pinned,
+        playing: RwSignal::new(false),
+        timer: StoredValue::new(None),
+        last,
     };
-    let playing = RwSignal::new(false);
-    let play = move |_| {
-        stop();
-        if playing.get_untracked() {
-            playing.set(false);
-            return;
-        }
-        pinned.set(Some(0));
-        playing.set(true);
-        let tick = move || {
-            let end = last.get_untracked();
-            let next = pinned.get_untracked().unwrap_or(end) + 1;
-            if next >= end {
-                pinned.set(None);
-                playing.set(false);
-                if let Some(h) = timer.get_value() {
-                    h.clear();
-                }
-                timer.set_value(None);
-            } else {
-                pinned.set(Some(next));
-            }
-        };
-        timer.set_value(
-            set_interval_with_handle(tick, std::time::Duration::from_millis(FRAME_MS)).ok(),
-        );
-    };
-    on_cleanup(stop);
-    let go = move |to: usize| {
-        stop();
-        playing.set(false);
-        let end = last.get_untracked();
-        pinned.set((to < end).then_some(to));
-    };
+    on_cleanup(move || player.stop());
+    let (playing, go) = (player.playing, move |to: usize| player.go(to));
     view! {
         <section id="convergence" class="convergence" aria-label="Convergence animation"
             data-steps=move || last.get().to_string() data-step=move || step.get().to_string()>
@@ -133,7 +170,7 @@ pub fn Convergence(
             <div class="player">
                 <button id="convergence-prev" class="small" aria-label="Previous step"
                     disabled=move || step.get() == 0 on:click=move |_| go(step.get_untracked().saturating_sub(1))>"◀"</button>
-                <button id="convergence-play" class="small" aria-pressed=move || playing.get().to_string() on:click=play>
+                <button id="convergence-play" class="small" aria-pressed=move || playing.get().to_string() on:click=move |_| player.play()>
                     {move || if playing.get() { "Pause" } else { "Play from the start" }}
                 </button>
                 <button id="convergence-next" class="small" aria-label="Next step"
@@ -149,20 +186,9 @@ pub fn Convergence(
                         } />
                 </label>
                 <span id="convergence-status" class="hint">
-                    {move || {
-                        let s = step.get();
-                        let change = frames.with(|f| largest_change(f, s));
-                        let whose = match model.get().model {
-                            ModelKind::PlackettLuce | ModelKind::Elo => " (Bradley–Terry's steps: the animation follows the pairwise solver)",
-                            _ => "",
-                        };
-                        if let Some(Err(e)) = answer.get() {
-                            return e;
-                        }
-                        match s {
-                            0 => format!("Start: every score 0; {} steps to the fit{whose}.", last.get()),
-                            s => format!("Step {s} of {}: the largest score moved by {change:.3}{whose}.", last.get()),
-                        }
+                    {move || match answer.get() {
+                        Some(Err(e)) => e,
+                        _ => frames.with(|f| status_text(f, step.get(), model.get().model)),
                     }}
                 </span>
             </div>

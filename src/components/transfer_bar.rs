@@ -95,7 +95,6 @@ pub fn TransferBar(
 ) -> impl IntoView {
     let dragging = RwSignal::new(false);
     let images = use_context::<Images>();
-    let state = expect_context::<AppState>();
     let take = move |files: Vec<web_sys::File>| {
         let started = js_sys::Date::now();
         leptos::task::spawn_local(async move {
@@ -118,6 +117,49 @@ pub fn TransferBar(
             Err(e) => on_message.run(e),
         }
     };
+    listen_for_drops(dragging, images, take, on_change, on_message);
+    let on_pick = move |e: ev::Event| {
+        let input = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+        if let Some(input) = input {
+            if let Some(files) = input.files() {
+                take(files_of(&files));
+            }
+            input.set_value("");
+        }
+    };
+    view! {
+        <div class="tools transfer">
+            <span class="tools-label">"Export"</span>
+            <button id="export" on:click=move |_| export(ExportKind::PairsCsv)>{ExportKind::PairsCsv.title()}</button>
+            {[ExportKind::Workspace, ExportKind::Arena, ExportKind::Hf, ExportKind::AnonymousCsv].map(|kind| view! {
+                <button id=format!("export-{}", kind.name()) on:click=move |_| export(kind)>{kind.title()}</button>
+            }).collect_view()}
+        </div>
+        <div class="tools transfer">
+            <label class="button" for="import-file">"Import files…"</label>
+            <input id="import-file" class="visually-hidden" type="file" multiple
+                accept=".csv,.json,.jsonl,.txt,application/json,text/csv" on:change=on_pick />
+            <span class="hint">"or drop files anywhere on the page: pairs, winner/loser, Arena, HF, crowd-kit, rankings, prefplay — or images, to make a deck of them."</span>
+        </div>
+        <Show when=move || dragging.get()>
+            <div class="drop-zone" aria-hidden="true">"Drop files to import"</div>
+        </Show>
+        <ImportPreview pending on_change />
+    }
+}
+
+/// Files dropped anywhere on the page: images make a deck, the rest are
+/// read for import (`take`); `dragging` shows the drop zone.
+fn listen_for_drops(
+    dragging: RwSignal<bool>,
+    images: Option<Images>,
+    take: impl Fn(Vec<web_sys::File>) + Copy + 'static,
+    on_change: Callback<()>,
+    on_message: Callback<String>,
+) {
+    let state = expect_context::<AppState>();
     let over = window_event_listener(ev::dragover, move |e| {
         e.prevent_default();
         dragging.set(true);
@@ -150,34 +192,17 @@ pub fn TransferBar(
         leave.remove();
         drop.remove();
     });
-    let on_pick = move |e: ev::Event| {
-        let input = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
-        if let Some(input) = input {
-            if let Some(files) = input.files() {
-                take(files_of(&files));
-            }
-            input.set_value("");
-        }
-    };
+}
+
+/// The import waiting for confirmation: what it adds, what it could not
+/// read, Import and Cancel.
+#[component]
+fn ImportPreview(
+    pending: RwSignal<Option<Preview>, LocalStorage>,
+    on_change: Callback<()>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
     view! {
-        <div class="tools transfer">
-            <span class="tools-label">"Export"</span>
-            <button id="export" on:click=move |_| export(ExportKind::PairsCsv)>{ExportKind::PairsCsv.title()}</button>
-            {[ExportKind::Workspace, ExportKind::Arena, ExportKind::Hf, ExportKind::AnonymousCsv].map(|kind| view! {
-                <button id=format!("export-{}", kind.name()) on:click=move |_| export(kind)>{kind.title()}</button>
-            }).collect_view()}
-        </div>
-        <div class="tools transfer">
-            <label class="button" for="import-file">"Import files…"</label>
-            <input id="import-file" class="visually-hidden" type="file" multiple
-                accept=".csv,.json,.jsonl,.txt,application/json,text/csv" on:change=on_pick />
-            <span class="hint">"or drop files anywhere on the page: pairs, winner/loser, Arena, HF, crowd-kit, rankings, prefplay — or images, to make a deck of them."</span>
-        </div>
-        <Show when=move || dragging.get()>
-            <div class="drop-zone" aria-hidden="true">"Drop files to import"</div>
-        </Show>
         {move || pending.get().map(|p| {
             let errors = p.errors.clone();
             let lines = p.report.lines.clone();

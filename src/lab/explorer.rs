@@ -62,14 +62,6 @@ pub fn Explorer(scenario: bool) -> impl IntoView {
             })
         })
     };
-    let toggle = move |kind: LossKind| {
-        shown.update(|s| match s.iter().position(|&k| k == kind) {
-            Some(i) => {
-                s.remove(i);
-            }
-            None => s.push(kind),
-        });
-    };
     view! {
         <section id="explorer" class="lab-section" aria-label="Loss explorer">
             <h2>"Losses against the implicit reward margin"</h2>
@@ -77,23 +69,7 @@ pub fn Explorer(scenario: bool) -> impl IntoView {
                 "The margin h is how much more the policy prefers the chosen response over the rejected one than the reference does, in nats. "
                 "The gradient weight is how hard a loss pushes a pair at that margin: DPO's fades to zero but never stops, IPO's turns negative past 1/(2β), the hinge stops dead at 1/β."
             </p>
-            <div class="controls">
-                <NumberField id="lab-beta" label="β" value=beta min=0.01 max=5.0 step=0.01 range=true />
-                <NumberField id="lab-epsilon" label="ε (label smoothing)" value=epsilon min=0.0 max=0.45 step=0.01 range=true />
-                <NumberField id="lab-gamma" label="γ (SimPO margin)" value=gamma min=0.0 max=3.0 step=0.05 range=true />
-                <NumberField id="lab-tau" label="τ (DiscoPOP)" value=tau min=0.01 max=2.0 step=0.01 range=true />
-            </div>
-            <fieldset class="loss-picker">
-                <legend>"Losses shown"</legend>
-                {LossKind::ALL.map(|k| view! {
-                    <label class="check">
-                        <input type="checkbox" id=format!("loss-toggle-{}", k.name())
-                            prop:checked=move || shown.with(|s| s.contains(&k))
-                            on:change=move |_| toggle(k) />
-                        {k.name()}
-                    </label>
-                }).collect_view()}
-            </fieldset>
+            <ExplorerControls beta epsilon gamma tau shown />
             {move || curve_error().map(|e| view! { <p class="message" role="alert">{e}</p> })}
             <div class="charts">
                 <LineChart id="loss-chart" title="Loss" x_label="margin h (nats)" y_label="loss" series=curve_series(|p| p.loss) y_cap=8.0 note="Each loss as the implicit reward margin h grows: most fall towards 0 as the chosen response pulls ahead." />
@@ -112,5 +88,43 @@ pub fn Explorer(scenario: bool) -> impl IntoView {
                 }).collect_view()}
             </div>
         </section>
+    }
+}
+
+/// The explorer's sliders and the losses shown.
+#[component]
+fn ExplorerControls(
+    beta: RwSignal<f64>,
+    epsilon: RwSignal<f64>,
+    gamma: RwSignal<f64>,
+    tau: RwSignal<f64>,
+    shown: RwSignal<Vec<LossKind>>,
+) -> impl IntoView {
+    let toggle = move |kind: LossKind| {
+        shown.update(|s| match s.iter().position(|&k| k == kind) {
+            Some(i) => {
+                s.remove(i);
+            }
+            None => s.push(kind),
+        });
+    };
+    view! {
+            <div class="controls">
+                <NumberField id="lab-beta" label="β" value=beta min=0.01 max=5.0 step=0.01 range=true />
+                <NumberField id="lab-epsilon" label="ε (label smoothing)" value=epsilon min=0.0 max=0.45 step=0.01 range=true />
+                <NumberField id="lab-gamma" label="γ (SimPO margin)" value=gamma min=0.0 max=3.0 step=0.05 range=true />
+                <NumberField id="lab-tau" label="τ (DiscoPOP)" value=tau min=0.01 max=2.0 step=0.01 range=true />
+            </div>
+            <fieldset class="loss-picker">
+                <legend>"Losses shown"</legend>
+                {LossKind::ALL.map(|k| view! {
+                    <label class="check">
+                        <input type="checkbox" id=format!("loss-toggle-{}", k.name())
+                            prop:checked=move || shown.with(|s| s.contains(&k))
+                            on:change=move |_| toggle(k) />
+                        {k.name()}
+                    </label>
+                }).collect_view()}
+            </fieldset>
     }
 }

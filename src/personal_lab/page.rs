@@ -42,6 +42,125 @@ pub fn PersonalLab() -> impl IntoView {
     let (_, set_fit) = signal(Err::<FitSummary, String>(String::new()));
     let request = EngineRequest::from_param(url_parameter("engine").as_deref());
     let runner = JobRunner::start(FitOutputs::new(set_fit), request);
+    ask_for_analysis(runner, scenario, seed, you, status, done);
+    let shown = Shown {
+        analysis,
+        status,
+        done,
+        engines,
+        ari,
+        curves,
+        quiz,
+    };
+    show_results(runner, shown);
+
+    view! {
+        <header class="top">
+            <h1>"prefplay — one leaderboard per person"</h1>
+            <p class="tagline">"People disagree; personalized models say how."</p>
+            <a id="to-playground" href="./">"← Back to voting"</a>
+        </header>
+        <ScenarioIntro scenario ari />
+        <p id="personal-status" class="fit-info" aria-live="polite" data-done=move || done.get().to_string() data-engines=move || engines.get()>{move || status.get()}</p>
+        <section class="lab-section" aria-label="Models"><ModelsTable analysis=analysis /></section>
+        <section class="lab-section" aria-label="Leaderboards side by side">
+            <h2>"Leaderboards side by side"</h2>
+            <Boards analysis=analysis />
+        </section>
+        <YourTop analysis=analysis you=you />
+        <QuizSection quiz=quiz labels=Signal::derive(move || analysis.with(|a| a.as_ref().map(|a| a.items.clone()).unwrap_or_default())) />
+        <Maps analysis=analysis curves=curves />
+    }
+}
+
+/// Scenario 7's or 8's story above the results (8 with its measured
+/// group recovery).
+#[component]
+fn ScenarioIntro(scenario: Option<Scenario>, ari: RwSignal<Option<f64>>) -> impl IntoView {
+    match scenario {
+        Some(Scenario::Cycle) => view! {
+            <section id="scenario" class="lab-section" aria-label="Scenario 7">
+                <h2>"Scenario 7: rock, paper, scissors"</h2>
+                <p class="explain-text">"Rock beats scissors, scissors beat paper, paper beats rock, each 9 times in 10. No list of scores can hold a cycle, so Bradley–Terry gives all three about the same score and guesses. Preference embeddings (GPM) place the items around a circle and predict each vote of the cycle."</p>
+            </section>
+        }.into_any(),
+        Some(Scenario::TwoGroups) => view! {
+            <section id="scenario" class="lab-section" aria-label="Scenario 8">
+                <h2>"Scenario 8: two groups who disagree"</h2>
+                <p class="explain-text">"Half the voters rank the items one way, half another. The pooled leaderboard averages two tastes that nobody has; the mixture finds the two groups from 20 votes each, and each voter's leaderboard follows their group."</p>
+                <p id="scenario-ari" data-ari=move || ari.get().map(|v| v.to_string())>
+                    {move || ari.get().map(|v| format!("Groups recovered: adjusted Rand index {v:.2} (1 = exactly the true groups)."))}
+                </p>
+            </section>
+        }.into_any(),
+        None => ().into_any(),
+    }
+}
+
+/// What the page shows of the worker's analysis.
+#[derive(Clone, Copy)]
+struct Shown {
+    analysis: RwSignal<Option<Analysis>>,
+    status: RwSignal<String>,
+    done: RwSignal<bool>,
+    /// Which engines ran the training loops.
+    engines: RwSignal<String>,
+    ari: RwSignal<Option<f64>>,
+    curves: RwSignal<Option<(Vec<f64>, Vec<f64>)>>,
+    quiz: Quiz,
+}
+
+/// Shows the worker's analysis when it comes (or why it failed).
+fn show_results(runner: JobRunner, shown: Shown) {
+    let Shown {
+        analysis,
+        status,
+        done,
+        engines,
+        ari,
+        curves,
+        quiz,
+    } = shown;
+    Effect::new(move |_| match runner.analysis(AnalysisKind::Personal) {
+        Some(Ok(JobResult::Personal(r))) => {
+            let a = r.analysis;
+            ari.set(r.ari);
+            curves.set(r.curves);
+            status.set(format!(
+                "{} votes by {} voters on {} items; every model fitted in {:.0} ms. Trained on: {}.",
+                a.n_votes,
+                a.raters.len(),
+                a.items.len(),
+                r.fit_ms,
+                r.engines.join("; ")
+            ));
+            engines.set(r.engines.join("; "));
+            quiz.start(&a.population, a.items.clone());
+            analysis.set(Some(a));
+            done.set(true);
+        }
+        Some(Ok(_)) => {
+            status.set("The models could not be fitted: an unexpected reply".into());
+            done.set(true);
+        }
+        Some(Err(e)) => {
+            status.set(format!("The models could not be fitted: {e}"));
+            done.set(true);
+        }
+        None => {}
+    });
+}
+
+/// Reads the votes (the scenario's, or the playground's deck) and asks the
+/// worker to fit every model to them; too few votes are said instead.
+fn ask_for_analysis(
+    runner: JobRunner,
+    scenario: Option<Scenario>,
+    seed: u64,
+    you: RwSignal<usize>,
+    status: RwSignal<String>,
+    done: RwSignal<bool>,
+) {
     leptos::task::spawn_local(async move {
         yield_to_browser().await;
         let data: RaterVotes = match scenario {
@@ -72,67 +191,4 @@ pub fn PersonalLab() -> impl IntoView {
         };
         runner.request_analysis(job, Vec::new());
     });
-    Effect::new(move |_| match runner.analysis(AnalysisKind::Personal) {
-        Some(Ok(JobResult::Personal(r))) => {
-            let a = r.analysis;
-            ari.set(r.ari);
-            curves.set(r.curves);
-            status.set(format!(
-                "{} votes by {} voters on {} items; every model fitted in {:.0} ms. Trained on: {}.",
-                a.n_votes,
-                a.raters.len(),
-                a.items.len(),
-                r.fit_ms,
-                r.engines.join("; ")
-            ));
-            engines.set(r.engines.join("; "));
-            quiz.start(&a.population, a.items.clone());
-            analysis.set(Some(a));
-            done.set(true);
-        }
-        Some(Ok(_)) => {
-            status.set("The models could not be fitted: an unexpected reply".into());
-            done.set(true);
-        }
-        Some(Err(e)) => {
-            status.set(format!("The models could not be fitted: {e}"));
-            done.set(true);
-        }
-        None => {}
-    });
-
-    view! {
-        <header class="top">
-            <h1>"prefplay — one leaderboard per person"</h1>
-            <p class="tagline">"People disagree; personalized models say how."</p>
-            <a id="to-playground" href="./">"← Back to voting"</a>
-        </header>
-        {match scenario {
-            Some(Scenario::Cycle) => view! {
-                <section id="scenario" class="lab-section" aria-label="Scenario 7">
-                    <h2>"Scenario 7: rock, paper, scissors"</h2>
-                    <p class="explain-text">"Rock beats scissors, scissors beat paper, paper beats rock, each 9 times in 10. No list of scores can hold a cycle, so Bradley–Terry gives all three about the same score and guesses. Preference embeddings (GPM) place the items around a circle and predict each vote of the cycle."</p>
-                </section>
-            }.into_any(),
-            Some(Scenario::TwoGroups) => view! {
-                <section id="scenario" class="lab-section" aria-label="Scenario 8">
-                    <h2>"Scenario 8: two groups who disagree"</h2>
-                    <p class="explain-text">"Half the voters rank the items one way, half another. The pooled leaderboard averages two tastes that nobody has; the mixture finds the two groups from 20 votes each, and each voter's leaderboard follows their group."</p>
-                    <p id="scenario-ari" data-ari=move || ari.get().map(|v| v.to_string())>
-                        {move || ari.get().map(|v| format!("Groups recovered: adjusted Rand index {v:.2} (1 = exactly the true groups)."))}
-                    </p>
-                </section>
-            }.into_any(),
-            None => ().into_any(),
-        }}
-        <p id="personal-status" class="fit-info" aria-live="polite" data-done=move || done.get().to_string() data-engines=move || engines.get()>{move || status.get()}</p>
-        <section class="lab-section" aria-label="Models"><ModelsTable analysis=analysis /></section>
-        <section class="lab-section" aria-label="Leaderboards side by side">
-            <h2>"Leaderboards side by side"</h2>
-            <Boards analysis=analysis />
-        </section>
-        <YourTop analysis=analysis you=you />
-        <QuizSection quiz=quiz labels=Signal::derive(move || analysis.with(|a| a.as_ref().map(|a| a.items.clone()).unwrap_or_default())) />
-        <Maps analysis=analysis curves=curves />
-    }
 }
