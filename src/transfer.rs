@@ -252,14 +252,10 @@ fn merge_workspace(
     Ok(())
 }
 
-fn merge_table(
-    workspace: &mut Workspace,
-    name: &str,
-    table: &PairTable,
-    hash: u64,
-    report: &mut MergeReport,
-) -> Result<(), String> {
-    let items = table.items();
+/// The deck a table's ballots go to: the deck on screen if it has all of
+/// the table's items, else the first deck that has, else a new deck of
+/// them named after the file.
+fn deck_for(workspace: &mut Workspace, name: &str, items: &[String]) -> Result<Deck, String> {
     let covers = |d: &Deck| {
         let labels = d.labels();
         items.iter().all(|i| labels.contains(i))
@@ -292,6 +288,18 @@ fn merge_table(
             deck
         }
     };
+    Ok(deck)
+}
+
+fn merge_table(
+    workspace: &mut Workspace,
+    name: &str,
+    table: &PairTable,
+    hash: u64,
+    report: &mut MergeReport,
+) -> Result<(), String> {
+    let items = table.items();
+    let deck = deck_for(workspace, name, items)?;
     let labels = deck.labels();
     let item_map: Vec<u32> = items
         .iter()

@@ -79,6 +79,66 @@ pub fn graph_note(labels: &[String], graph: &PairGraph, diagnosis: &GraphDiagnos
         .to_string()
 }
 
+/// The graph drawn: items around a circle, grouped by component, and a
+/// line per compared pair (thicker for more comparisons).
+fn drawing(l: Vec<String>, graph: PairGraph) -> impl IntoView {
+    let n = l.len();
+    // Around the circle by component, so each group sits together.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| (graph.component[i], i));
+    let mut at = vec![(0.0, 0.0); n];
+    for (k, &i) in order.iter().enumerate() {
+        let angle =
+            std::f64::consts::TAU * k as f64 / n.max(1) as f64 - std::f64::consts::FRAC_PI_2;
+        at[i] = (
+            SIZE / 2.0 + RADIUS * angle.cos(),
+            SIZE / 2.0 + RADIUS * angle.sin(),
+        );
+    }
+    let lines = (0..n)
+        .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
+        .filter(|&(a, b)| graph.counts[a][b] > 0)
+        .map(|(a, b)| {
+            let count = graph.counts[a][b];
+            let tip = format!("{} vs {}: {count} comparisons", l[a], l[b]);
+            view! {
+                <line class="graph-edge" x1=at[a].0 y1=at[a].1 x2=at[b].0 y2=at[b].1
+                    stroke="#57606a" stroke-opacity="0.55"
+                    stroke-width=1.0 + f64::from(count).log2()
+                    data-count=count.to_string()>
+                    <title>{tip}</title>
+                </line>
+            }
+        })
+        .collect_view();
+    let nodes = (0..n)
+        .map(|i| {
+            let degree = graph.counts[i].iter().filter(|&&c| c > 0).count();
+            let c = graph.component[i];
+            let tip = format!(
+                "{}: compared with {degree} items, group {}",
+                l[i],
+                c + 1
+            );
+            let aria = tip.clone();
+            let (x, y) = at[i];
+            let outward = if x >= SIZE / 2.0 { "start" } else { "end" };
+            let dx = if x >= SIZE / 2.0 { 10.0 } else { -10.0 };
+            let name: String = l[i].chars().take(13).collect();
+            view! {
+                <g class="graph-node" tabindex="0" aria-label=aria data-component=c.to_string()>
+                    <title>{tip}</title>
+                    <circle cx=x cy=y r="7" fill=PALETTE[c % PALETTE.len()] stroke="#1f2328" stroke-width="1" />
+                    {(n <= NAMED_NODES).then(|| view! {
+                        <text class="label" x=x + dx y=y + 4.0 text-anchor=outward>{name}</text>
+                    })}
+                </g>
+            }
+        })
+        .collect_view();
+    view! { {lines} {nodes} }
+}
+
 /// The chart (`#{id}`, SVG `#{id}-svg`); the figure carries
 /// `data-items`, `data-edges` and `data-components`.
 #[component]
@@ -123,62 +183,7 @@ pub fn ComparisonGraphChart(
                 aria-label=title
                 class="chart-svg square"
             >
-                {move || {
-                    let l = labels.get();
-                    let (graph, _) = shape.get();
-                    let n = l.len();
-                    // Around the circle by component, so each group sits together.
-                    let mut order: Vec<usize> = (0..n).collect();
-                    order.sort_by_key(|&i| (graph.component[i], i));
-                    let mut at = vec![(0.0, 0.0); n];
-                    for (k, &i) in order.iter().enumerate() {
-                        let angle = std::f64::consts::TAU * k as f64 / n.max(1) as f64
-                            - std::f64::consts::FRAC_PI_2;
-                        at[i] = (SIZE / 2.0 + RADIUS * angle.cos(), SIZE / 2.0 + RADIUS * angle.sin());
-                    }
-                    let lines = (0..n)
-                        .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
-                        .filter(|&(a, b)| graph.counts[a][b] > 0)
-                        .map(|(a, b)| {
-                            let count = graph.counts[a][b];
-                            let tip = format!("{} vs {}: {count} comparisons", l[a], l[b]);
-                            view! {
-                                <line class="graph-edge" x1=at[a].0 y1=at[a].1 x2=at[b].0 y2=at[b].1
-                                    stroke="#57606a" stroke-opacity="0.55"
-                                    stroke-width=1.0 + f64::from(count).log2()
-                                    data-count=count.to_string()>
-                                    <title>{tip}</title>
-                                </line>
-                            }
-                        })
-                        .collect_view();
-                    let nodes = (0..n)
-                        .map(|i| {
-                            let degree = graph.counts[i].iter().filter(|&&c| c > 0).count();
-                            let c = graph.component[i];
-                            let tip = format!(
-                                "{}: compared with {degree} items, group {}",
-                                l[i],
-                                c + 1
-                            );
-                            let aria = tip.clone();
-                            let (x, y) = at[i];
-                            let outward = if x >= SIZE / 2.0 { "start" } else { "end" };
-                            let dx = if x >= SIZE / 2.0 { 10.0 } else { -10.0 };
-                            let name: String = l[i].chars().take(13).collect();
-                            view! {
-                                <g class="graph-node" tabindex="0" aria-label=aria data-component=c.to_string()>
-                                    <title>{tip}</title>
-                                    <circle cx=x cy=y r="7" fill=PALETTE[c % PALETTE.len()] stroke="#1f2328" stroke-width="1" />
-                                    {(n <= NAMED_NODES).then(|| view! {
-                                        <text class="label" x=x + dx y=y + 4.0 text-anchor=outward>{name}</text>
-                                    })}
-                                </g>
-                            }
-                        })
-                        .collect_view();
-                    view! { {lines} {nodes} }
-                }}
+                {move || drawing(labels.get(), shape.get().0)}
             </svg>
             <p class="explain graph-note">
                 {move || labels.with(|l| shape.with(|(g, d)| graph_note(l, g, d)))}

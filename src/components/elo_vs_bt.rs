@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use prefplay_core::Vote;
 
 use super::LineChart;
-use crate::analyses::FOLLOWED;
+use crate::analyses::{FOLLOWED, Replay};
 use crate::job_runner::{RowView, use_analysis};
 use crate::worker_protocol::{AnalysisKind, Job, JobResult};
 
@@ -16,6 +16,34 @@ use crate::worker_protocol::{AnalysisKind, Job, JobResult};
 const K_CHOICES: [f64; 4] = [4.0, 16.0, 32.0, 64.0];
 /// The shuffle's seed.
 const SHUFFLE_SEED: u64 = 7;
+
+/// What the replay shows, in words.
+fn elo_note(d: &Replay) -> String {
+    format!(
+        "The top {} items of the leaderboard, followed through {} votes. Elo moves each rating a little after every vote, so the order matters: it ends with {} on top as cast and {} on top shuffled, and the two final orders agree with Kendall τ = {:.2} (1 = the same order). Bradley–Terry fits all the votes at once, so any order of the same votes gives the same scores; its lines settle as votes arrive.",
+        FOLLOWED.min(d.elo_cast.len()),
+        d.votes,
+        d.leaders.0,
+        d.leaders.1,
+        d.tau
+    )
+}
+
+/// Elo's K.
+#[component]
+fn EloK(k: RwSignal<f64>) -> impl IntoView {
+    view! {
+        <label>"Elo's K "
+            <select id="elo-k" prop:value=move || k.get().to_string() on:change=move |e| {
+                if let Ok(v) = event_target_value(&e).parse::<f64>() {
+                    k.set(v);
+                }
+            }>
+                {K_CHOICES.map(|v| view! { <option value=v.to_string()>{v.to_string()}</option> }).collect_view()}
+            </select>
+        </label>
+    }
+}
 
 /// The panel (`#elo-vs-bt`), closed until asked for.
 #[component]
@@ -75,15 +103,7 @@ pub fn EloVsBt(
                 {move || if open.get() { "Hide Elo vs Bradley–Terry" } else { "Elo vs Bradley–Terry: does the order of votes matter?" }}
             </button>
             <Show when=move || open.get()>
-                <label>"Elo's K "
-                    <select id="elo-k" prop:value=move || k.get().to_string() on:change=move |e| {
-                        if let Ok(v) = event_target_value(&e).parse::<f64>() {
-                            k.set(v);
-                        }
-                    }>
-                        {K_CHOICES.map(|v| view! { <option value=v.to_string()>{v.to_string()}</option> }).collect_view()}
-                    </select>
-                </label>
+                <EloK k />
                 {move || match result.get() {
                     Some(Err(e)) => view! { <p class="message">{e}</p> }.into_any(),
                     _ => ().into_any(),
@@ -94,13 +114,7 @@ pub fn EloVsBt(
                 </div>
                 <LineChart id="bt-growing" title="Bradley–Terry refitted as votes arrive" x_label="votes" y_label="BT score (log-strength)" series=bt note="Bradley–Terry fitted to the first n votes: its end point does not depend on their order." />
                 <p id="elo-note" class="explain">
-                    {move || {
-                        let d = data();
-                        format!(
-                            "The top {} items of the leaderboard, followed through {} votes. Elo moves each rating a little after every vote, so the order matters: it ends with {} on top as cast and {} on top shuffled, and the two final orders agree with Kendall τ = {:.2} (1 = the same order). Bradley–Terry fits all the votes at once, so any order of the same votes gives the same scores; its lines settle as votes arrive.",
-                            FOLLOWED.min(d.elo_cast.len()), d.votes, d.leaders.0, d.leaders.1, d.tau
-                        )
-                    }}
+                    {move || elo_note(&data())}
                 </p>
             </Show>
         </section>

@@ -69,6 +69,69 @@ pub fn forest_tip(r: &RowView) -> String {
     )
 }
 
+/// The plot's ticks, one row per item (interval bar and score dot, with
+/// its tooltip) and the axis label.
+fn forest_marks(rows: Vec<RowView>) -> impl IntoView {
+    let (lo, hi) = forest_range(&rows);
+    let x = move |v: f64| LEFT + (v - lo) / (hi - lo) * (WIDTH - LEFT - RIGHT);
+    let bottom = TOP + ROW * rows.len().max(1) as f64;
+    let ticks = nice_ticks((lo, hi))
+        .into_iter()
+        .map(|v| {
+            view! {
+                <line class="grid" x1=x(v) x2=x(v) y1=TOP y2=bottom />
+                <text class="tick" x=x(v) y=bottom + 14.0 text-anchor="middle">{format!("{}", (v * 1e6).round() / 1e6)}</text>
+            }
+        })
+        .collect_view();
+    let marks = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let y = TOP + ROW * (i as f64 + 0.5);
+            let tip = forest_tip(r);
+            let aria = tip.clone();
+            let label: String = if r.label.chars().count() > 20 {
+                r.label.chars().take(19).chain(['…']).collect()
+            } else {
+                r.label.clone()
+            };
+            let finite = r.ci_low.is_finite() && r.ci_high.is_finite();
+            view! {
+                <g
+                    class="forest-row"
+                    tabindex="0"
+                    aria-label=aria
+                    data-item=r.label.clone()
+                    data-low=r.ci_low.to_string()
+                    data-high=r.ci_high.to_string()
+                    data-rank-best=r.rank_best.to_string()
+                    data-rank-worst=r.rank_worst.to_string()
+                >
+                    <title>{tip}</title>
+                    <text class="label" x=LEFT - 6.0 y=y + 4.0 text-anchor="end">{label}</text>
+                    {finite.then(|| view! {
+                        <line x1=x(r.ci_low) x2=x(r.ci_high) y1=y y2=y stroke=PALETTE[0] stroke-width="3" stroke-linecap="round" />
+                    })}
+                    <circle cx=x(r.score) cy=y r="4.5" fill=PALETTE[1] stroke="#1f2328" stroke-width="1" />
+                </g>
+            }
+        })
+        .collect_view();
+    let empty = rows.is_empty().then(|| view! {
+        <text class="label" x=(LEFT + WIDTH - RIGHT) / 2.0 y=TOP + ROW * 0.7 text-anchor="middle">"No fit yet: vote to see the scores."</text>
+    });
+    view! {
+        {empty}
+        {ticks}
+        <line class="axis" x1=x(0.0) x2=x(0.0) y1=TOP y2=bottom stroke-dasharray="4 3" />
+        {marks}
+        <text class="axis-label" x=(LEFT + WIDTH - RIGHT) / 2.0 y=bottom + 30.0 text-anchor="middle">
+            "score (log-strength; 0 = the average item)"
+        </text>
+    }
+}
+
 /// The plot (`#{id}`, SVG `#{id}-svg`). The figure carries `data-rows`
 /// (rows drawn), `data-votes` and `data-mean-width` (the mean interval
 /// width, which shrinks as votes arrive).
@@ -115,67 +178,7 @@ pub fn ForestPlot(
                 aria-label=title
                 class="chart-svg"
             >
-                {move || {
-                    let rows = shown.get();
-                    let (lo, hi) = forest_range(&rows);
-                    let x = move |v: f64| LEFT + (v - lo) / (hi - lo) * (WIDTH - LEFT - RIGHT);
-                    let bottom = TOP + ROW * rows.len().max(1) as f64;
-                    let ticks = nice_ticks((lo, hi))
-                        .into_iter()
-                        .map(|v| {
-                            view! {
-                                <line class="grid" x1=x(v) x2=x(v) y1=TOP y2=bottom />
-                                <text class="tick" x=x(v) y=bottom + 14.0 text-anchor="middle">{format!("{}", (v * 1e6).round() / 1e6)}</text>
-                            }
-                        })
-                        .collect_view();
-                    let marks = rows
-                        .iter()
-                        .enumerate()
-                        .map(|(i, r)| {
-                            let y = TOP + ROW * (i as f64 + 0.5);
-                            let tip = forest_tip(r);
-                            let aria = tip.clone();
-                            let label: String = if r.label.chars().count() > 20 {
-                                r.label.chars().take(19).chain(['…']).collect()
-                            } else {
-                                r.label.clone()
-                            };
-                            let finite = r.ci_low.is_finite() && r.ci_high.is_finite();
-                            view! {
-                                <g
-                                    class="forest-row"
-                                    tabindex="0"
-                                    aria-label=aria
-                                    data-item=r.label.clone()
-                                    data-low=r.ci_low.to_string()
-                                    data-high=r.ci_high.to_string()
-                                    data-rank-best=r.rank_best.to_string()
-                                    data-rank-worst=r.rank_worst.to_string()
-                                >
-                                    <title>{tip}</title>
-                                    <text class="label" x=LEFT - 6.0 y=y + 4.0 text-anchor="end">{label}</text>
-                                    {finite.then(|| view! {
-                                        <line x1=x(r.ci_low) x2=x(r.ci_high) y1=y y2=y stroke=PALETTE[0] stroke-width="3" stroke-linecap="round" />
-                                    })}
-                                    <circle cx=x(r.score) cy=y r="4.5" fill=PALETTE[1] stroke="#1f2328" stroke-width="1" />
-                                </g>
-                            }
-                        })
-                        .collect_view();
-                    let empty = rows.is_empty().then(|| view! {
-                        <text class="label" x=(LEFT + WIDTH - RIGHT) / 2.0 y=TOP + ROW * 0.7 text-anchor="middle">"No fit yet: vote to see the scores."</text>
-                    });
-                    view! {
-                        {empty}
-                        {ticks}
-                        <line class="axis" x1=x(0.0) x2=x(0.0) y1=TOP y2=bottom stroke-dasharray="4 3" />
-                        {marks}
-                        <text class="axis-label" x=(LEFT + WIDTH - RIGHT) / 2.0 y=bottom + 30.0 text-anchor="middle">
-                            "score (log-strength; 0 = the average item)"
-                        </text>
-                    }
-                }}
+                {move || forest_marks(shown.get())}
             </svg>
             {move || {
                 let total = rows.with(Vec::len);

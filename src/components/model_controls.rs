@@ -65,11 +65,16 @@ pub fn ModelControls(
 ) -> impl IntoView {
     let choice = Memo::new(move |_| workspace.with(|w| w.settings.model));
     let state = expect_context::<AppState>();
-    let set = move |f: &dyn Fn(&mut ModelChoice)| {
+    // A settings edit is never refused.
+    let set_model = move |model: ModelChoice| {
         let mut s = workspace.with_untracked(|w| w.settings);
-        f(&mut s.model);
-        // A settings edit is never refused.
+        s.model = model;
         let _ = state.apply(Edit::Settings(s));
+    };
+    let set = move |f: &dyn Fn(&mut ModelChoice)| {
+        let mut m = choice.get_untracked();
+        f(&mut m);
+        set_model(m);
     };
     let model = move || choice.get().model;
     let is = move |k: ModelKind| move || model() == k;
@@ -103,35 +108,7 @@ pub fn ModelControls(
                 </label>
             </Show>
             <Show when=move || model() != ModelKind::Elo>
-                <label>"Prior strength "
-                    <select id="prior" aria-label="Prior strength" prop:value=move || choice.get().prior.to_string() on:change=move |e| {
-                        if let Ok(p) = event_target_value(&e).parse::<f64>() {
-                            set(&|c| c.prior = p);
-                        }
-                    }>
-                        {PRIORS.map(|p| view! { <option value=p.to_string()>{if p == 0.0 { "0 (none)".to_string() } else { p.to_string() }}</option> }).collect_view()}
-                    </select>
-                </label>
-                <label>"Intervals "
-                    <select id="interval" aria-label="Interval method" prop:value=move || name_of(&INTERVALS, choice.get().interval) on:change=move |e| {
-                        if let Some(i) = from_name(&INTERVALS, &event_target_value(&e)) {
-                            set(&|c| c.interval = i);
-                        }
-                    }>
-                        {INTERVALS.map(|(_, n, t)| view! { <option value=n>{t}</option> }).collect_view()}
-                    </select>
-                </label>
-                <Show when=move || choice.get().interval == IntervalChoice::Bootstrap>
-                    <label>"draws "
-                        <input id="replicates" type="number" min="10" max="2000" step="10" aria-label="Bootstrap draws"
-                            prop:value=move || choice.get().bootstrap_replicates.to_string()
-                            on:change=move |e| {
-                                if let Ok(n) = event_target_value(&e).parse::<u32>() {
-                                    set(&|c| c.bootstrap_replicates = n.clamp(10, 2000));
-                                }
-                            } />
-                    </label>
-                </Show>
+                <UncertaintyFields choice set=Callback::new(set_model) />
             </Show>
             <Show when=pairwise>
                 <label class="check">
@@ -158,6 +135,48 @@ pub fn ModelControls(
                 on:click=move |_| set(&|c| *c = ModelChoice::default())>"Defaults"</button>
             <p id="model-explain" class="explain">{move || explain(&choice.get())}</p>
         </fieldset>
+    }
+}
+
+/// The prior's strength and the interval method (with the bootstrap's
+/// draws): what every model but Elo takes.
+#[component]
+fn UncertaintyFields(choice: Memo<ModelChoice>, set: Callback<ModelChoice>) -> impl IntoView {
+    let set = move |f: &dyn Fn(&mut ModelChoice)| {
+        let mut m = choice.get_untracked();
+        f(&mut m);
+        set.run(m);
+    };
+    view! {
+        <label>"Prior strength "
+            <select id="prior" aria-label="Prior strength" prop:value=move || choice.get().prior.to_string() on:change=move |e| {
+                if let Ok(p) = event_target_value(&e).parse::<f64>() {
+                    set(&|c| c.prior = p);
+                }
+            }>
+                {PRIORS.map(|p| view! { <option value=p.to_string()>{if p == 0.0 { "0 (none)".to_string() } else { p.to_string() }}</option> }).collect_view()}
+            </select>
+        </label>
+        <label>"Intervals "
+            <select id="interval" aria-label="Interval method" prop:value=move || name_of(&INTERVALS, choice.get().interval) on:change=move |e| {
+                if let Some(i) = from_name(&INTERVALS, &event_target_value(&e)) {
+                    set(&|c| c.interval = i);
+                }
+            }>
+                {INTERVALS.map(|(_, n, t)| view! { <option value=n>{t}</option> }).collect_view()}
+            </select>
+        </label>
+        <Show when=move || choice.get().interval == IntervalChoice::Bootstrap>
+            <label>"draws "
+                <input id="replicates" type="number" min="10" max="2000" step="10" aria-label="Bootstrap draws"
+                    prop:value=move || choice.get().bootstrap_replicates.to_string()
+                    on:change=move |e| {
+                        if let Ok(n) = event_target_value(&e).parse::<u32>() {
+                            set(&|c| c.bootstrap_replicates = n.clamp(10, 2000));
+                        }
+                    } />
+            </label>
+        </Show>
     }
 }
 

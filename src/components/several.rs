@@ -1,7 +1,7 @@
 //! Best of k (pick one) and rank k (put them in order) over k items.
 
 use leptos::prelude::*;
-use prefplay_core::playground::collect::{Deck, DeckKind};
+use prefplay_core::playground::collect::{Deck, DeckItem, DeckKind};
 use wasm_bindgen::JsCast;
 
 use super::face::ItemFace;
@@ -47,6 +47,55 @@ pub fn move_item(order: &mut Vec<u32>, from: usize, to: usize) {
     order.insert(to.min(order.len()), item);
 }
 
+/// One row of the ranking: its place, the item, ▲ ▼; pressing on it (not
+/// on a button) starts a drag.
+#[component]
+fn RankRow(
+    pos: usize,
+    item: DeckItem,
+    kind: DeckKind,
+    order: RwSignal<Vec<u32>>,
+    cursor: RwSignal<usize>,
+    dragging: RwSignal<Option<usize>>,
+) -> impl IntoView {
+    let label = item.label.clone();
+    view! {
+        <li
+            class="rank-row"
+            class:cursor=move || cursor.get() == pos
+            class:dragging=move || dragging.get() == Some(pos)
+            data-pos=pos.to_string()
+            data-item=label
+            on:pointerdown=move |e: web_sys::PointerEvent| {
+                let on_button = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .and_then(|el| el.closest("button").ok().flatten())
+                    .is_some();
+                if !on_button {
+                    e.prevent_default();
+                    dragging.set(Some(pos));
+                    cursor.set(pos);
+                }
+            }
+        >
+            <span class="rank-number">{pos + 1}</span>
+            <span class="grip" aria-hidden="true">"⠿"</span>
+            <ItemFace item=item kind=kind />
+            <span class="rank-buttons">
+                <button class="up" aria-label="Move up" on:click=move |_| {
+                    order.update(|o| move_item(o, pos, pos.saturating_sub(1)));
+                    cursor.set(pos.saturating_sub(1));
+                }>"▲"</button>
+                <button class="down" aria-label="Move down" on:click=move |_| {
+                    order.update(|o| move_item(o, pos, pos + 1));
+                    cursor.set(pos + 1);
+                }>"▼"</button>
+            </span>
+        </li>
+    }
+}
+
 /// The ranking being arranged: drag a row, or use its ▲ ▼ buttons, or the
 /// keyboard (↑ ↓ cursor, Shift+↑ ↓ move); Enter or the button submits.
 #[component]
@@ -87,42 +136,7 @@ pub fn RankingPanel(
             .enumerate()
             .map(|(pos, i)| {
                 let item = items.with_value(|it| it.get(i as usize).cloned().unwrap_or_default());
-                let label = item.label.clone();
-                view! {
-                    <li
-                        class="rank-row"
-                        class:cursor=move || cursor.get() == pos
-                        class:dragging=move || dragging.get() == Some(pos)
-                        data-pos=pos.to_string()
-                        data-item=label
-                        on:pointerdown=move |e: web_sys::PointerEvent| {
-                            let on_button = e
-                                .target()
-                                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                                .and_then(|el| el.closest("button").ok().flatten())
-                                .is_some();
-                            if !on_button {
-                                e.prevent_default();
-                                dragging.set(Some(pos));
-                                cursor.set(pos);
-                            }
-                        }
-                    >
-                        <span class="rank-number">{pos + 1}</span>
-                        <span class="grip" aria-hidden="true">"⠿"</span>
-                        <ItemFace item=item kind=kind />
-                        <span class="rank-buttons">
-                            <button class="up" aria-label="Move up" on:click=move |_| {
-                                order.update(|o| move_item(o, pos, pos.saturating_sub(1)));
-                                cursor.set(pos.saturating_sub(1));
-                            }>"▲"</button>
-                            <button class="down" aria-label="Move down" on:click=move |_| {
-                                order.update(|o| move_item(o, pos, pos + 1));
-                                cursor.set(pos + 1);
-                            }>"▼"</button>
-                        </span>
-                    </li>
-                }
+                view! { <RankRow pos item kind order cursor dragging /> }
             })
             .collect_view()
     };

@@ -20,6 +20,51 @@ fn copy(text: &str) {
     let _ = window().navigator().clipboard().write_text(text);
 }
 
+/// A share link of the workspace under `options`, copied to the
+/// clipboard, and the note under it (`what` first); or an empty link and
+/// why it could not be made.
+fn make_link(
+    workspace: RwSignal<Workspace>,
+    options: ShareOptions,
+    what: &str,
+) -> (String, String) {
+    match workspace.with_untracked(|w| encode(w, options)) {
+        Ok((fragment, fit)) => {
+            let url = format!("{}#{fragment}", base_url());
+            let note = if fit {
+                format!("{what} Copied to the clipboard.")
+            } else {
+                format!(
+                    "{what} The votes are too many for a link and were left out: export a file instead."
+                )
+            };
+            copy(&url);
+            (url, note)
+        }
+        Err(e) => (String::new(), e),
+    }
+}
+
+/// The merge of the pasted links (one per line) into `w`, for
+/// confirmation; a link that cannot be read is named by its line.
+fn preview_links(w: &Workspace, pasted: &str) -> Preview {
+    let started = js_sys::Date::now();
+    let mut incoming = Vec::new();
+    let mut errors = Vec::new();
+    for (k, line) in pasted
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
+        match decode(line) {
+            Ok(state) => incoming.push(Incoming::Workspace(state.to_file())),
+            Err(e) => errors.push(format!("link {}: {e}", k + 1)),
+        }
+    }
+    Preview::of(w, incoming, errors, started)
+}
+
 /// Share links and link merging.
 #[component]
 pub fn SharePanel(
@@ -35,22 +80,7 @@ pub fn SharePanel(
     let link = RwSignal::new(None::<(String, String)>);
     let pasted = RwSignal::new(String::new());
     let make = move |options: ShareOptions, what: &str| {
-        let result = workspace.with_untracked(|w| encode(w, options));
-        link.set(Some(match result {
-            Ok((fragment, fit)) => {
-                let url = format!("{}#{fragment}", base_url());
-                let note = if fit {
-                    format!("{what} Copied to the clipboard.")
-                } else {
-                    format!(
-                        "{what} The votes are too many for a link and were left out: export a file instead."
-                    )
-                };
-                copy(&url);
-                (url, note)
-            }
-            Err(e) => (String::new(), e),
-        }));
+        link.set(Some(make_link(workspace, options, what)))
     };
     let share = move |_| {
         let options = ShareOptions {
@@ -70,22 +100,7 @@ pub fn SharePanel(
         );
     };
     let merge_links = move |_| {
-        let started = js_sys::Date::now();
-        let mut incoming = Vec::new();
-        let mut errors = Vec::new();
-        for (k, line) in pasted
-            .get_untracked()
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .enumerate()
-        {
-            match decode(line) {
-                Ok(state) => incoming.push(Incoming::Workspace(state.to_file())),
-                Err(e) => errors.push(format!("link {}: {e}", k + 1)),
-            }
-        }
-        let p = workspace.with_untracked(|w| Preview::of(w, incoming, errors, started));
+        let p = workspace.with_untracked(|w| preview_links(w, &pasted.get_untracked()));
         pending.set(Some(p));
         pasted.set(String::new());
     };

@@ -57,6 +57,42 @@ pub fn race_summary(curves: &[Vec<RacePoint>]) -> Option<(f64, usize, usize)> {
     Some((target, r, a))
 }
 
+/// The estimate against the hidden truth (`#estimate-vs-truth`), once the
+/// truth is revealed.
+#[component]
+fn TruthScatter(points: Signal<Vec<(String, f64, f64, usize)>>) -> impl IntoView {
+    view! {
+    <Show when=move || points.with(|p| !p.is_empty())>
+        <section id="estimate-vs-truth" class="truth" aria-label="Estimate against truth">
+            <Scatter id="truth-scatter" title="Hidden utility against the fitted score" points=points
+                axes=("hidden utility", "fitted score") diagonal=true note="One dot per item; the dashed line is a perfect recovery." />
+            <p class="explain">
+                "Each dot is an item: across, the utility the simulated voters used; up, the score the model fitted from their votes. "
+                "On the dashed line the model has recovered the truth exactly; the spread around it shrinks as votes come in, and the prior pulls the extremes a little towards the middle."
+            </p>
+        </section>
+    </Show>
+    }
+}
+
+/// What the race found, in words (or why it failed).
+fn race_note(
+    curves: Option<&Result<Vec<Vec<RacePoint>>, String>>,
+    settings: &RaceSettings,
+) -> String {
+    match curves {
+        Some(Ok(c)) => match race_summary(c) {
+            Some((t, r, a)) => format!(
+                "{} simulated classes of {} items, {} votes each, the same hidden utilities for both strategies. Random pairs reach τ = {t:.2} after {r} votes; active selection after {a}. Active selection asks about pairs whose outcome is still uncertain instead of foregone conclusions, so it learns the order with fewer votes.",
+                settings.replicates, settings.items, settings.votes
+            ),
+            None => String::new(),
+        },
+        Some(Err(e)) => e.clone(),
+        None => String::new(),
+    }
+}
+
 /// `#estimate-vs-truth` (when the truth is revealed) and `#race`.
 #[component]
 pub fn SimulationCharts(
@@ -111,16 +147,7 @@ pub fn SimulationCharts(
     let tau = Signal::derive(move || lines.get().0);
     let rmse = Signal::derive(move || lines.get().1);
     view! {
-        <Show when=move || points.with(|p| !p.is_empty())>
-            <section id="estimate-vs-truth" class="truth" aria-label="Estimate against truth">
-                <Scatter id="truth-scatter" title="Hidden utility against the fitted score" points=points
-                    axes=("hidden utility", "fitted score") diagonal=true note="One dot per item; the dashed line is a perfect recovery." />
-                <p class="explain">
-                    "Each dot is an item: across, the utility the simulated voters used; up, the score the model fitted from their votes. "
-                    "On the dashed line the model has recovered the truth exactly; the spread around it shrinks as votes come in, and the prior pulls the extremes a little towards the middle."
-                </p>
-            </section>
-        </Show>
+        <TruthScatter points />
         <section id="race" class="race" aria-label="Random against active selection"
             data-state=move || if running.get() { "running" } else if curves.with(Option::is_some) { "done" } else { "idle" }
             data-summary=move || curves.with(|c| c.as_ref().and_then(|c| c.as_ref().ok()).and_then(|c| race_summary(c)).map(|(t, r, a)| format!("{t:.3} {r} {a}")))>
@@ -133,17 +160,7 @@ pub fn SimulationCharts(
                     <LineChart id="race-rmse" title="Error of the scores against the truth" x_label="votes" y_label="RMSE (log-odds)" series=rmse note="The typical distance between fitted and true scores; lower is better." />
                 </div>
                 <p id="race-note" class="explain">
-                    {move || curves.with(|c| match c {
-                        Some(Ok(c)) => match race_summary(c) {
-                            Some((t, r, a)) => format!(
-                                "{} simulated classes of {} items, {} votes each, the same hidden utilities for both strategies. Random pairs reach τ = {t:.2} after {r} votes; active selection after {a}. Active selection asks about pairs whose outcome is still uncertain instead of foregone conclusions, so it learns the order with fewer votes.",
-                                settings.replicates, settings.items, settings.votes
-                            ),
-                            None => String::new(),
-                        },
-                        Some(Err(e)) => e.clone(),
-                        None => String::new(),
-                    })}
+                    {move || curves.with(|c| race_note(c.as_ref(), &settings))}
                 </p>
             </Show>
         </section>

@@ -137,6 +137,28 @@ pub fn YourTop(
     }
 }
 
+/// Scenario (8)'s few-shot curves as chart lines.
+fn few_shot_lines((eig, random): &(Vec<f64>, Vec<f64>)) -> Vec<Series> {
+    let points = |c: &[f64]| c.iter().enumerate().map(|(k, &v)| (k as f64, v)).collect();
+    vec![
+        Series {
+            name: "pairs chosen by information".into(),
+            points: points(eig),
+        },
+        Series {
+            name: "random pairs".into(),
+            points: points(random),
+        },
+    ]
+}
+
+/// Voters ordered by group, so agreement shows as blocks.
+fn by_group(a: &Analysis) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..a.raters.len()).collect();
+    order.sort_by_key(|&u| (a.groups.get(u).copied().unwrap_or(0), u));
+    order
+}
+
 /// The voter map, the agreement and cycle matrices, and (scenario 8) the
 /// few-shot curves.
 #[component]
@@ -164,12 +186,6 @@ pub fn Maps(
             })
         })
     });
-    // Voters ordered by group, so agreement shows as blocks.
-    let by_group = move |a: &Analysis| {
-        let mut order: Vec<usize> = (0..a.raters.len()).collect();
-        order.sort_by_key(|&u| (a.groups.get(u).copied().unwrap_or(0), u));
-        order
-    };
     let rater_labels = Signal::derive(move || {
         analysis.with(|a| {
             a.as_ref().map_or_else(Vec::new, |a| {
@@ -197,21 +213,8 @@ pub fn Maps(
     let gpm = Signal::derive(move || {
         analysis.with(|a| a.as_ref().map_or_else(Vec::new, |a| a.gpm.clone()))
     });
-    let few_shot = Signal::derive(move || {
-        curves.get().map_or_else(Vec::new, |(eig, random)| {
-            let points = |c: &[f64]| c.iter().enumerate().map(|(k, &v)| (k as f64, v)).collect();
-            vec![
-                Series {
-                    name: "pairs chosen by information".into(),
-                    points: points(&eig),
-                },
-                Series {
-                    name: "random pairs".into(),
-                    points: points(&random),
-                },
-            ]
-        })
-    });
+    let few_shot =
+        Signal::derive(move || curves.with(|c| c.as_ref().map_or_else(Vec::new, few_shot_lines)));
     view! {
         <section class="lab-section" aria-label="Maps">
             <div class="charts">

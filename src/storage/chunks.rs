@@ -51,6 +51,46 @@ struct DeckRecords {
     chunks: HashMap<String, Vec<String>>,
 }
 
+impl DeckRecords {
+    /// Rewrites (or deletes) the chunks that lost ballots no longer in
+    /// `list` (an undo, a removed voter's ballots).
+    fn drop_removed(
+        &mut self,
+        deck: &str,
+        list: &[Ballot],
+        writes: &mut Vec<RecordWrite>,
+    ) -> Result<(), String> {
+        let current: HashMap<&str, &Ballot> = list.iter().map(|b| (b.id.as_str(), b)).collect();
+        let mut touched: Vec<String> = self
+            .chunk_of
+            .iter()
+            .filter(|(id, _)| !current.contains_key(id.as_str()))
+            .map(|(_, chunk)| chunk.clone())
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        for chunk in touched {
+            let ids = self.chunks.remove(&chunk).unwrap_or_default();
+            let (kept, gone): (Vec<String>, Vec<String>) = ids
+                .into_iter()
+                .partition(|id| current.contains_key(id.as_str()));
+            for id in &gone {
+                self.chunk_of.remove(id);
+            }
+            let deck = deck.to_string();
+            if kept.is_empty() {
+                writes.push(RecordWrite::Delete { deck, chunk });
+            } else {
+                let members: Vec<&Ballot> = kept.iter().map(|id| current[id.as_str()]).collect();
+                let json = to_json(&members)?;
+                self.chunks.insert(chunk.clone(), kept);
+                writes.push(RecordWrite::Put { deck, chunk, json });
+            }
+        }
+        Ok(())
+    }
+}
+
 /// What is stored, as far as this tab knows.
 #[derive(Debug, Default, Clone)]
 pub struct Snapshot {
@@ -158,42 +198,7 @@ impl Snapshot {
                 .collect();
             let removed = d.chunk_of.len() + added.len() - list.len();
             if removed > 0 {
-                let current: HashMap<&str, &Ballot> =
-                    list.iter().map(|b| (b.id.as_str(), b)).collect();
-                // Chunks that lost ballots are rewritten or deleted.
-                let mut touched: Vec<String> = d
-                    .chunk_of
-                    .iter()
-                    .filter(|(id, _)| !current.contains_key(id.as_str()))
-                    .map(|(_, chunk)| chunk.clone())
-                    .collect();
-                touched.sort_unstable();
-                touched.dedup();
-                for chunk in touched {
-                    let ids = d.chunks.remove(&chunk).unwrap_or_default();
-                    let (kept, gone): (Vec<String>, Vec<String>) = ids
-                        .into_iter()
-                        .partition(|id| current.contains_key(id.as_str()));
-                    for id in &gone {
-                        d.chunk_of.remove(id);
-                    }
-                    if kept.is_empty() {
-                        writes.push(RecordWrite::Delete {
-                            deck: deck.clone(),
-                            chunk,
-                        });
-                    } else {
-                        let members: Vec<&Ballot> =
-                            kept.iter().map(|id| current[id.as_str()]).collect();
-                        let json = to_json(&members)?;
-                        d.chunks.insert(chunk.clone(), kept);
-                        writes.push(RecordWrite::Put {
-                            deck: deck.clone(),
-                            chunk,
-                            json,
-                        });
-                    }
-                }
+                d.drop_removed(&deck, list, &mut writes)?;
             }
             // New ballots go into new chunks, in list order.
             for group in added.chunks(CHUNK) {
