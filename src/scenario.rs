@@ -380,4 +380,20 @@ mod tests {
             .collect();
         assert_eq!(order, ["1", "4", "6"]);
     }
+
+    #[test]
+    fn the_readme_counts_of_the_scenarios_hold() {
+        // README: scenario 2 "20 simulated voters, 300 votes"; scenario 5
+        // "a class of 600 votes … (274 with seed 1)".
+        let mut w = Workspace::default();
+        Scenario::Recover.load(&mut w, 1, false).unwrap();
+        assert_eq!(w.deck_ballots().len(), 300);
+        let voters: std::collections::BTreeSet<u32> =
+            w.deck_ballots().iter().map(|b| b.participant).collect();
+        assert_eq!(voters.len(), 20);
+        Scenario::Disconnected.load(&mut w, 1, false).unwrap();
+        assert_eq!(w.deck_ballots().len(), 274);
+        Scenario::PositionBias.load(&mut w, 1, false).unwrap();
+        assert_eq!(w.deck_ballots().len(), 800);
+    }
 }

@@ -165,25 +165,10 @@ fn ensure_wasm_opt() -> Result<()> {
     if tool_version("wasm-opt").is_some_and(|v| v.contains(&wants)) {
         return Ok(());
     }
-    if tool_version("npm").is_none() {
-        ensure_debian_packages(&["nodejs", "npm"])?;
-    }
-    let prefix = workspace_root()?.join("target/tools/binaryen");
-    std::fs::create_dir_all(&prefix)?;
-    println!("xtask: npm install binaryen@{BINARYEN_VERSION} (for wasm-opt)");
-    let prefix = prefix.display().to_string();
-    let package = format!("binaryen@{BINARYEN_VERSION}");
-    run_plain(
-        "npm",
-        &[
-            "install",
-            "--prefix",
-            &prefix,
-            "--no-audit",
-            "--no-fund",
-            "--no-save",
-            &package,
-        ],
+    npm_install(
+        "target/tools/binaryen",
+        &format!("binaryen@{BINARYEN_VERSION}"),
+        "for wasm-opt",
     )?;
     if !tool_version("wasm-opt").is_some_and(|v| v.contains(&wants)) {
         bail!(
@@ -209,20 +194,31 @@ pub fn ensure_test_packages() -> Result<()> {
 /// axe-core at [`AXE_VERSION`] under `target/tools/axe` (where the
 /// walk-through test reads `axe.min.js`).
 fn ensure_axe_core() -> Result<()> {
-    let prefix = workspace_root()?.join("target/tools/axe");
-    let package_json = prefix.join("node_modules/axe-core/package.json");
+    let package_json =
+        workspace_root()?.join("target/tools/axe/node_modules/axe-core/package.json");
     let installed = std::fs::read_to_string(&package_json)
         .is_ok_and(|t| t.contains(&format!("\"version\": \"{AXE_VERSION}\"")));
     if installed {
         return Ok(());
     }
+    npm_install(
+        "target/tools/axe",
+        &format!("axe-core@{AXE_VERSION}"),
+        "for the accessibility audit",
+    )
+}
+
+/// `npm install`s `package` (name@version) into `folder` under the
+/// repository (Node.js and npm from Debian first, if missing); `why` is
+/// said on the console.
+fn npm_install(folder: &str, package: &str, why: &str) -> Result<()> {
     if tool_version("npm").is_none() {
         ensure_debian_packages(&["nodejs", "npm"])?;
     }
+    let prefix = workspace_root()?.join(folder);
     std::fs::create_dir_all(&prefix)?;
-    println!("xtask: npm install axe-core@{AXE_VERSION} (for the accessibility audit)");
+    println!("xtask: npm install {package} ({why})");
     let prefix = prefix.display().to_string();
-    let package = format!("axe-core@{AXE_VERSION}");
     run_plain(
         "npm",
         &[
@@ -232,7 +228,7 @@ fn ensure_axe_core() -> Result<()> {
             "--no-audit",
             "--no-fund",
             "--no-save",
-            &package,
+            package,
         ],
     )
 }
