@@ -67,29 +67,13 @@ pub fn quasi_variances(
         .collect();
     let mut ss = residuals(&x);
     for _ in 0..100 {
-        let mut jtj = faer::Mat::<f64>::zeros(n, n);
-        let mut jtr = faer::Mat::<f64>::zeros(n, 1);
-        for i in 0..n {
-            for j in i + 1..n {
-                let (ei, ej) = (x[i].exp(), x[j].exp());
-                let r = (ei + ej).ln() - log_v[i * n + j];
-                let (gi, gj) = (ei / (ei + ej), ej / (ei + ej));
-                jtj[(i, i)] += gi * gi;
-                jtj[(j, j)] += gj * gj;
-                jtj[(i, j)] += gi * gj;
-                jtj[(j, i)] += gi * gj;
-                jtr[(i, 0)] += gi * r;
-                jtr[(j, 0)] += gj * r;
-            }
-        }
-        let Ok(llt) = jtj.llt(faer::Side::Lower) else {
+        let Some(step) = gauss_newton_step(n, &x, &log_v) else {
             break;
         };
-        let step = llt.solve(&jtr);
         let mut scale = 1.0;
         let mut improved = false;
         while scale > 1e-4 {
-            let trial: Vec<f64> = (0..n).map(|i| x[i] - scale * step[(i, 0)]).collect();
+            let trial: Vec<f64> = (0..n).map(|i| x[i] - scale * step[i]).collect();
             let trial_ss = residuals(&trial);
             if trial_ss < ss {
                 let done = ss - trial_ss <= 1e-14 * (1.0 + ss);
@@ -105,18 +89,50 @@ pub fn quasi_variances(
         }
     }
     let variances: Vec<f64> = x.iter().map(|v| v.exp()).collect();
-    let mut max_relative_error = 0.0f64;
-    for i in 0..n {
-        for j in i + 1..n {
-            let truth = log_v[i * n + j].exp().sqrt();
-            let approx = (variances[i] + variances[j]).sqrt();
-            max_relative_error = max_relative_error.max((approx / truth - 1.0).abs());
-        }
-    }
+    let max_relative_error = largest_relative_error(n, &variances, &log_v);
     Ok(QuasiVariances {
         variances,
         max_relative_error,
     })
+}
+
+/// The Gauss–Newton step for log quasi-variances `x` against the log
+/// pairwise variances `log_v` (upper triangle of n × n): the solution of
+/// JᵀJ δ = Jᵀr for the residuals r = log(e^xᵢ + e^xⱼ) − log vᵢⱼ, or `None`
+/// when JᵀJ is not positive definite.
+fn gauss_newton_step(n: usize, x: &[f64], log_v: &[f64]) -> Option<Vec<f64>> {
+    let mut jtj = faer::Mat::<f64>::zeros(n, n);
+    let mut jtr = faer::Mat::<f64>::zeros(n, 1);
+    for i in 0..n {
+        for j in i + 1..n {
+            let (ei, ej) = (x[i].exp(), x[j].exp());
+            let r = (ei + ej).ln() - log_v[i * n + j];
+            let (gi, gj) = (ei / (ei + ej), ej / (ei + ej));
+            jtj[(i, i)] += gi * gi;
+            jtj[(j, j)] += gj * gj;
+            jtj[(i, j)] += gi * gj;
+            jtj[(j, i)] += gi * gj;
+            jtr[(i, 0)] += gi * r;
+            jtr[(j, 0)] += gj * r;
+        }
+    }
+    let llt = jtj.llt(faer::Side::Lower).ok()?;
+    let step = llt.solve(&jtr);
+    Some((0..n).map(|i| step[(i, 0)]).collect())
+}
+
+/// The largest relative error of √(qᵢ + qⱼ) as the standard error of
+/// sᵢ − sⱼ, over all pairs.
+fn largest_relative_error(n: usize, variances: &[f64], log_v: &[f64]) -> f64 {
+    let mut worst = 0.0f64;
+    for i in 0..n {
+        for j in i + 1..n {
+            let truth = log_v[i * n + j].exp().sqrt();
+            let approx = (variances[i] + variances[j]).sqrt();
+            worst = worst.max((approx / truth - 1.0).abs());
+        }
+    }
+    worst
 }
 
 #[cfg(test)]

@@ -34,105 +34,90 @@ impl Cells {
     /// Aggregates `table`. `order_effect` keeps the advantage side apart;
     /// `use_features` keeps one cell per row with its features.
     pub fn from_table(table: &PairTable, order_effect: bool, use_features: bool) -> Self {
-        let n_features = if use_features {
-            table.feature_names.len()
+        if use_features && !table.feature_names.is_empty() {
+            return Self::one_per_row(table, order_effect);
+        }
+        let keys = Keys::new(table.items().len(), order_effect);
+        if keys.count <= DENSE_KEYS_MAX && table.rows.len() >= keys.count / 16 {
+            Self::counted_densely(table, keys)
         } else {
-            0
-        };
+            Self::counted_by_hash(table, keys)
+        }
+    }
+
+    /// One cell per row, with its features (signs flipped with the row).
+    fn one_per_row(table: &PairTable, order_effect: bool) -> Self {
         let mut cells = Cells {
-            n_features,
+            n_features: table.feature_names.len(),
             ..Cells::default()
         };
-        if n_features > 0 {
-            for (k, row) in table.rows.iter().enumerate() {
-                if row.count == 0 {
-                    continue;
-                }
-                let flip = row.item_a > row.item_b;
-                let sign = if flip { -1.0 } else { 1.0 };
-                let adv = if order_effect {
-                    f64::from(row.advantage.sign())
-                } else {
-                    0.0
-                };
-                cells.push_cell(
-                    row.item_a.min(row.item_b),
-                    row.item_a.max(row.item_b),
-                    sign * adv,
-                );
-                cells
-                    .features
-                    .extend(table.row_features(k).iter().map(|x| sign * x));
-                add(cells.counts.last_mut(), row.outcome, flip, row.count);
+        for (k, row) in table.rows.iter().enumerate() {
+            if row.count == 0 {
+                continue;
             }
-            return cells;
-        }
-        let n = table.items().len();
-        // Without an order effect the advantage is always 0: n² keys suffice.
-        let sides = if order_effect { 3 } else { 1 };
-        let key_of = |row: &crate::data::table::PairRow| {
             let flip = row.item_a > row.item_b;
-            let (lo, hi) = (row.item_a.min(row.item_b), row.item_a.max(row.item_b));
+            let sign = if flip { -1.0 } else { 1.0 };
             let adv = if order_effect {
-                let s = row.advantage.sign();
-                if flip { -s } else { s }
+                f64::from(row.advantage.sign())
             } else {
-                0
+                0.0
             };
-            let key = (lo as usize * n + hi as usize) * sides
-                + (adv + 1) as usize * usize::from(order_effect);
-            (key, flip)
-        };
-        let n_keys = n * n * sides;
-        if n_keys <= DENSE_KEYS_MAX && table.rows.len() >= n_keys / 16 {
-            // Dense: count straight into a key-indexed array (independent
-            // writes the CPU can overlap), then sweep it in key order.
-            // Slot of (flip, outcome): a, b, tie; flipping swaps a and b.
-            const SLOT: [[usize; 4]; 2] = [[0, 1, 2, 2], [1, 0, 2, 2]];
-            let mut dense = vec![[0u32; 3]; n_keys];
-            for row in &table.rows {
-                let (key, flip) = key_of(row);
-                let slot = &mut dense[key][SLOT[usize::from(flip)][outcome_index(row.outcome)]];
-                *slot = slot.saturating_add(row.count);
+            cells.push_cell(
+                row.item_a.min(row.item_b),
+                row.item_a.max(row.item_b),
+                sign * adv,
+            );
+            cells
+                .features
+                .extend(table.row_features(k).iter().map(|x| sign * x));
+            add(cells.counts.last_mut(), row.outcome, flip, row.count);
+        }
+        cells
+    }
+
+    /// Counts straight into a key-indexed array (independent writes the
+    /// CPU can overlap), then sweeps it in key order.
+    fn counted_densely(table: &PairTable, keys: Keys) -> Self {
+        // Slot of (flip, outcome): a, b, tie; flipping swaps a and b.
+        const SLOT: [[usize; 4]; 2] = [[0, 1, 2, 2], [1, 0, 2, 2]];
+        let mut cells = Cells::default();
+        let mut dense = vec![[0u32; 3]; keys.count];
+        for row in &table.rows {
+            let (key, flip) = keys.of(row);
+            let slot = &mut dense[key][SLOT[usize::from(flip)][outcome_index(row.outcome)]];
+            *slot = slot.saturating_add(row.count);
+        }
+        for (key, c) in dense.iter().enumerate() {
+            if c[0] == 0 && c[1] == 0 && c[2] == 0 {
+                continue;
             }
-            for (key, c) in dense.iter().enumerate() {
-                if c[0] == 0 && c[1] == 0 && c[2] == 0 {
-                    continue;
-                }
-                let counts = Counts {
+            let (a, b, adv) = keys.cell(key);
+            cells.push_cell(a, b, adv);
+            if let Some(last) = cells.counts.last_mut() {
+                *last = Counts {
                     wins_a: f64::from(c[0]),
                     wins_b: f64::from(c[1]),
                     ties: f64::from(c[2]),
                 };
-                let pair = key / sides;
-                let adv = if order_effect {
-                    (key % sides) as f64 - 1.0
-                } else {
-                    0.0
-                };
-                cells.push_cell((pair / n) as u32, (pair % n) as u32, adv);
-                if let Some(last) = cells.counts.last_mut() {
-                    *last = counts;
-                }
             }
-            return cells;
         }
+        cells
+    }
+
+    /// Counts through a hash map of the keys seen (a sparse key space).
+    fn counted_by_hash(table: &PairTable, keys: Keys) -> Self {
+        let mut cells = Cells::default();
         let mut index: FxHashMap<u64, u32> = FxHashMap::default();
         for row in &table.rows {
             if row.count == 0 {
                 continue;
             }
-            let (key, flip) = key_of(row);
+            let (key, flip) = keys.of(row);
             let slot = index.entry(key as u64).or_insert(u32::MAX);
             if *slot == u32::MAX {
                 *slot = cells.len() as u32;
-                let pair = key / sides;
-                let adv = if order_effect {
-                    (key % sides) as f64 - 1.0
-                } else {
-                    0.0
-                };
-                cells.push_cell((pair / n) as u32, (pair % n) as u32, adv);
+                let (a, b, adv) = keys.cell(key);
+                cells.push_cell(a, b, adv);
             }
             let idx = *slot as usize;
             add(cells.counts.get_mut(idx), row.outcome, flip, row.count);
@@ -153,7 +138,61 @@ impl Cells {
     }
 }
 
-/// Position of an outcome in [`SLOT`]'s rows.
+/// A cell's key: (lower item, higher item) and, with an order effect,
+/// which side had the advantage (−1, 0, +1 for the lower item).
+#[derive(Debug, Clone, Copy)]
+struct Keys {
+    n_items: usize,
+    /// 3 with an order effect, else 1 (the advantage is always 0).
+    sides: usize,
+    order_effect: bool,
+    /// How many keys there are.
+    count: usize,
+}
+
+impl Keys {
+    fn new(n_items: usize, order_effect: bool) -> Self {
+        let sides = if order_effect { 3 } else { 1 };
+        Self {
+            n_items,
+            sides,
+            order_effect,
+            count: n_items * n_items * sides,
+        }
+    }
+
+    /// The row's key, and whether the row lists the higher item first.
+    fn of(self, row: &crate::data::table::PairRow) -> (usize, bool) {
+        let flip = row.item_a > row.item_b;
+        let (lo, hi) = (row.item_a.min(row.item_b), row.item_a.max(row.item_b));
+        let adv = if self.order_effect {
+            let s = row.advantage.sign();
+            if flip { -s } else { s }
+        } else {
+            0
+        };
+        let key = (lo as usize * self.n_items + hi as usize) * self.sides
+            + (adv + 1) as usize * usize::from(self.order_effect);
+        (key, flip)
+    }
+
+    /// The cell of a key: (item a, item b, advantage of a).
+    fn cell(self, key: usize) -> (u32, u32, f64) {
+        let pair = key / self.sides;
+        let adv = if self.order_effect {
+            (key % self.sides) as f64 - 1.0
+        } else {
+            0.0
+        };
+        (
+            (pair / self.n_items) as u32,
+            (pair % self.n_items) as u32,
+            adv,
+        )
+    }
+}
+
+/// Position of an outcome in a dense count's slots.
 fn outcome_index(outcome: Outcome) -> usize {
     match outcome {
         Outcome::A => 0,
