@@ -205,9 +205,8 @@ impl Chooser {
                     items.swap(i, j);
                 }
                 let why = format!(
-                    "{why} Plus the {} least-shown other item{}.",
-                    k - 2,
-                    if k - 2 == 1 { "" } else { "s" }
+                    "{why} Plus the {}.",
+                    crate::words::count(k - 2, "least-shown other item", "least-shown other items")
                 );
                 Some((Task::Several(items), why))
             }

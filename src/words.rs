@@ -1,5 +1,5 @@
-//! Numbers in words the page shows: counts with the right plural, and
-//! values rounded to what a reader can use.
+//! Numbers and names in words the page shows: counts with the right
+//! plural, values rounded to what a reader can use, and labels cut to fit.
 
 /// "1 ballot", "4 ballots".
 pub fn count(n: usize, one: &str, many: &str) -> String {
@@ -25,6 +25,17 @@ pub fn value(v: f64) -> String {
     }
 }
 
+/// `name` cut to `n` characters with an ellipsis when longer.
+pub fn shorten(name: &str, n: usize) -> String {
+    if name.chars().count() <= n {
+        name.to_string()
+    } else {
+        let mut s: String = name.chars().take(n - 1).collect();
+        s.push('…');
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +50,7 @@ mod tests {
         assert_eq!(value(2.5), "2.5");
         assert_eq!(value(-0.000_123_4), "-0.0001234");
         assert_eq!(value(1234.6), "1235");
+        assert_eq!(shorten("Vanilla", 11), "Vanilla");
+        assert_eq!(shorten("Stracciatella", 11), "Stracciate…");
     }
 }

@@ -153,12 +153,6 @@ impl Workspace {
             .collect()
     }
 
-    /// Whether the deck on screen belongs to a simulated class (it has a
-    /// hidden truth: a class's copy, or a scenario's deck).
-    pub fn deck_is_simulated(&self) -> bool {
-        self.truths.contains_key(&self.active_deck) || self.active_deck.starts_with("scenario-")
-    }
-
     /// Whether voter `participant` is one of a simulated class's ("Sim N").
     pub fn is_simulated(&self, participant: u32) -> bool {
         self.participants

@@ -112,14 +112,14 @@ impl Edit {
             | Edit::SelectDeck(_)
             | Edit::ReturnHome
             | Edit::NewDeck { .. }
-            | Edit::AddDeck(_) => Changed::meta(),
+            | Edit::AddDeck(_)
+            // The copy has no ballots.
+            | Edit::DuplicateDeck => Changed::meta(),
             Edit::ChangeDeck { .. } | Edit::DeleteDeck | Edit::StartClass(_) => {
                 Changed::deck(active)
             }
-            Edit::DuplicateDeck
-            | Edit::Import(_)
-            | Edit::LoadScenario { .. }
-            | Edit::OpenLink(_) => Changed::all(),
+            Edit::LoadScenario { scenario, .. } => Changed::deck(&scenario.deck_id()),
+            Edit::Import(_) | Edit::OpenLink(_) => Changed::all(),
         }
     }
 }
@@ -246,7 +246,9 @@ impl AppState {
                 // A class never mixes into a person's votes: it votes on a
                 // copy of their deck (a class's or a scenario's deck is
                 // used as it is).
-                if !w.deck_is_simulated() {
+                let simulated = w.truths.contains_key(&w.active_deck)
+                    || Scenario::from_deck_id(&w.active_deck).is_some();
+                if !simulated {
                     let name = format!("{} — simulated class", w.deck().name);
                     w.copy_deck(w.fresh_deck_id(), name)?;
                 }
@@ -303,7 +305,13 @@ mod tests {
             ballots: Vec::new(),
         };
         assert_eq!(streamed.changes(&w), Changed::ballots("other"));
-        assert!(Edit::DuplicateDeck.changes(&w).touches("any deck"));
+        assert_eq!(Edit::DuplicateDeck.changes(&w), Changed::meta());
+        let scenario = Edit::LoadScenario {
+            scenario: Scenario::ClassVote,
+            seed: 1,
+            start_again: false,
+        };
+        assert_eq!(scenario.changes(&w), Changed::deck("scenario-1"));
         assert!(Edit::Import(Box::default()).changes(&w).touches("any deck"));
     }
 }

@@ -48,10 +48,7 @@ pub fn VoteColumn(
                 <p id="why" class="why">{move || super::fit::why_line(state)}</p>
             </section>
             <p id="vote-count" class="count" data-ballots=move || n_ballots.get().to_string()>
-                {move || match n_ballots.get() {
-                    1 => "1 vote".to_string(),
-                    n => format!("{n} votes"),
-                }}
+                {move || crate::words::count(n_ballots.get(), "vote", "votes")}
                 {move || {
                     let pairs = state.fit_input.with(Vec::len);
                     (pairs != n_ballots.get()).then(|| format!(" ({pairs} comparisons)"))

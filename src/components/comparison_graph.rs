@@ -124,7 +124,7 @@ fn drawing(l: Vec<String>, graph: PairGraph) -> impl IntoView {
             let (x, y) = at[i];
             let outward = if x >= SIZE / 2.0 { "start" } else { "end" };
             let dx = if x >= SIZE / 2.0 { 10.0 } else { -10.0 };
-            let name = super::matrix_charts::shorten(&l[i], 13);
+            let name = crate::words::shorten(&l[i], 13);
             view! {
                 <g class="graph-node" tabindex="0" aria-label=aria data-component=c.to_string()>
                     <title>{tip}</title>

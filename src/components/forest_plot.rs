@@ -91,11 +91,7 @@ fn forest_marks(rows: Vec<RowView>) -> impl IntoView {
             let y = TOP + ROW * (i as f64 + 0.5);
             let tip = forest_tip(r);
             let aria = tip.clone();
-            let label: String = if r.label.chars().count() > 20 {
-                r.label.chars().take(19).chain(['…']).collect()
-            } else {
-                r.label.clone()
-            };
+            let label = crate::words::shorten(&r.label, 20);
             let finite = r.ci_low.is_finite() && r.ci_high.is_finite();
             view! {
                 <g

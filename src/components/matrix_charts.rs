@@ -90,17 +90,6 @@ pub fn Scatter(
 /// Characters of a heat map's label that fit its margin.
 const LABEL_CHARS: usize = 11;
 
-/// `name` cut to `n` characters with an ellipsis when longer.
-pub fn shorten(name: &str, n: usize) -> String {
-    if name.chars().count() <= n {
-        name.to_string()
-    } else {
-        let mut s: String = name.chars().take(n - 1).collect();
-        s.push('…');
-        s
-    }
-}
-
 /// A heat map: cell (i, j) is `values[i][j]`, blue for high and orange for
 /// low (colour-blind safe), grey where it is not finite (no data), with
 /// row labels; each `<rect>` has `data-value`.
@@ -182,7 +171,7 @@ pub fn Heatmap(
                     // rows on the left, columns upright along the top.
                     let rows = l.iter().enumerate().map(|(i, name)| view! {
                         <text class="tick" x=left - 4.0 y=left + (i as f64 + 0.6) * cell text-anchor="end">
-                            {shorten(name, LABEL_CHARS)}<title>{name.clone()}</title>
+                            {crate::words::shorten(name, LABEL_CHARS)}<title>{name.clone()}</title>
                         </text>
                     }).collect_view();
                     let columns = l.iter().enumerate().map(|(j, name)| {
@@ -190,7 +179,7 @@ pub fn Heatmap(
                         view! {
                             <text class="tick column-label" x=x y=left - 4.0 text-anchor="start"
                                 transform=format!("rotate(-90 {x} {})", left - 4.0)>
-                                {shorten(name, LABEL_CHARS)}<title>{name.clone()}</title>
+                                {crate::words::shorten(name, LABEL_CHARS)}<title>{name.clone()}</title>
                             </text>
                         }
                     }).collect_view();

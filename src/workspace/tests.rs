@@ -119,5 +119,4 @@ fn simulated_voters_show_only_on_the_decks_they_voted_on() {
     w.cast(pair_ballot(1));
     assert_eq!(names(&w), ["Me", "Sim 1", "Ann"]);
     assert!(w.is_simulated(1) && !w.is_simulated(2));
-    assert!(!w.deck_is_simulated());
 }
