@@ -76,9 +76,11 @@ pub async fn run_job(
             let result = crate::personal_lab::analysis::run(engine, &data, seed, scenario).await?;
             return Ok(JobResult::Personal(Box::new(result)));
         }
-        Job::Policy {
-            mut tracks, steps, ..
-        } => {
+        Job::Policy { starts, steps, .. } => {
+            let mut tracks = starts
+                .into_iter()
+                .map(runs::PolicyStart::into_track)
+                .collect::<Result<Vec<_>, String>>()?;
             let mut on_partial = |t: &[runs::PolicyTrack]| {
                 on_progress(Progress::Partial(Box::new(JobResult::Policy(t.to_vec()))))
             };

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analyses::Replay;
 use crate::fit_job::FitSummary;
-use crate::lab::runs::PolicyTrack;
+use crate::lab::runs::{PolicyStart, PolicyTrack};
 use crate::personal_lab::analysis::{PersonalResult, Scenario as PersonalScenario};
 use prefplay_core::models::personal::RaterVotes;
 
@@ -95,13 +95,13 @@ pub enum Job {
         scenario: Option<PersonalScenario>,
     },
     /// The loss lab: toy policies trained side by side up to `steps`
-    /// steps, from where each track stands (a paused job resumes), with
-    /// partial results streamed as they train.
+    /// steps, each made afresh or resumed where it stood, with partial
+    /// results streamed as they train.
     Policy {
         /// Training or a comparison (each has its own result).
         purpose: PolicyPurpose,
-        /// The runs as they stand.
-        tracks: Vec<PolicyTrack>,
+        /// Where each run starts.
+        starts: Vec<PolicyStart>,
         /// Steps to reach.
         steps: usize,
     },

@@ -127,6 +127,51 @@ impl PolicyTrack {
     }
 }
 
+/// Where a run of a training job starts: made afresh in the worker (the
+/// simulated problem of `config`, or the deck's votes as preferences on
+/// `n_items` responses), or resumed from a track as it stood. Making a
+/// large run (a 64 × 64 policy, thousands of labelled pairs) is work the
+/// page's thread does not do.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum PolicyStart {
+    /// A fresh run.
+    Fresh {
+        /// The line's name.
+        name: String,
+        /// Its settings.
+        config: ToyConfig,
+        /// The deck's item count and votes as preferences, when it trains
+        /// on them.
+        votes: Option<(usize, Vec<Preference>)>,
+    },
+    /// A paused run.
+    Resume(Box<PolicyTrack>),
+}
+
+impl PolicyStart {
+    /// The track this start stands for; a bad setting is an error naming
+    /// the run.
+    pub fn into_track(self) -> Result<PolicyTrack, String> {
+        match self {
+            PolicyStart::Resume(track) => Ok(*track),
+            PolicyStart::Fresh {
+                name,
+                config,
+                votes,
+            } => {
+                let run = match votes {
+                    Some((n_items, preferences)) => {
+                        run_on_preferences(config, n_items, preferences)
+                    }
+                    None => ToyRun::new(config),
+                };
+                run.and_then(|run| PolicyTrack::start(name.clone(), run))
+                    .map_err(|e| format!("could not start {name}: {e}"))
+            }
+        }
+    }
+}
+
 /// Trains every track up to `steps` steps, round robin in chunks of
 /// [`record_interval`] steps, recording after each chunk. Calls
 /// `on_partial` with the tracks as they stand at most every
@@ -233,6 +278,16 @@ pub fn run_on_votes(
     n_items: usize,
     ballots: &[Ballot],
 ) -> prefplay_core::Result<ToyRun> {
+    run_on_preferences(config, n_items, preferences_from_votes(n_items, ballots))
+}
+
+/// A run on `n_items` responses of one prompt trained on `preferences`
+/// (uniform reference).
+pub fn run_on_preferences(
+    config: ToyConfig,
+    n_items: usize,
+    preferences: Vec<Preference>,
+) -> prefplay_core::Result<ToyRun> {
     let problem = ToyProblem::from_items(n_items)?;
     let mut run = ToyRun::with_problem(
         ToyConfig {
@@ -243,7 +298,7 @@ pub fn run_on_votes(
         },
         problem,
     )?;
-    run.set_data(preferences_from_votes(n_items, ballots))?;
+    run.set_data(preferences)?;
     Ok(run)
 }
 
@@ -306,6 +361,43 @@ mod tests {
         assert_eq!(resumed, straight);
         assert_eq!(straight[0].recorded.steps.len(), 11);
         assert_eq!(straight[0].engine, "CPU");
+    }
+
+    #[test]
+    fn a_start_is_made_in_the_worker_or_resumed_as_it_stood() {
+        let prefs = vec![Preference {
+            prompt: 0,
+            chosen: 2,
+            rejected: 0,
+        }];
+        let fresh = PolicyStart::Fresh {
+            name: "votes".into(),
+            config: ToyConfig::default(),
+            votes: Some((3, prefs.clone())),
+        };
+        let track = fresh.into_track().unwrap();
+        assert_eq!(
+            (track.run.data.clone(), track.recorded.steps.len()),
+            (prefs, 1)
+        );
+        let resumed = PolicyStart::Resume(Box::new(track.clone())).into_track();
+        assert_eq!(resumed, Ok(track));
+        let bad = PolicyStart::Fresh {
+            name: "noisy".into(),
+            config: ToyConfig {
+                rater: prefplay_core::labs::toy_policy::Rater {
+                    noise: 0.7,
+                    ..Default::default()
+                },
+                ..ToyConfig::default()
+            },
+            votes: None,
+        };
+        let e = bad.into_track().unwrap_err();
+        assert!(
+            e.starts_with("could not start noisy") && e.contains("noise"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -5,10 +5,10 @@
 
 use leptos::prelude::*;
 use prefplay_core::labs::loss::{LossKind, LossParams};
-use prefplay_core::labs::toy_policy::{Rater, ToyConfig, ToyRun};
+use prefplay_core::labs::toy_policy::{Rater, ToyConfig};
 use prefplay_core::playground::collect::Ballot;
 
-use super::runs::{self, PolicyTrack, Recorded};
+use super::runs::{self, PolicyStart, Recorded};
 use crate::browser::url_parameter;
 use crate::fit_job::{EngineRequest, FitSummary};
 use crate::job_runner::{FitOutputs, JobRunner};
@@ -151,33 +151,41 @@ impl LabState {
         state
     }
 
-    /// A fresh run from the settings, on the deck's votes when asked.
-    pub fn new_run(self) -> Result<ToyRun, String> {
+    /// Where a fresh run from the settings starts: the simulated problem,
+    /// or the deck's votes as preferences (made here: a pass over the
+    /// ballots; the run itself is made in the worker).
+    pub fn fresh_start(self, name: &str) -> Result<PolicyStart, String> {
         let config = self.settings.config();
-        if !self.settings.from_votes.get_untracked() {
-            return ToyRun::new(config).map_err(|e| e.to_string());
-        }
-        let v = self.votes.get_value();
-        if v.labels.len() < 2 {
-            return Err("The playground's deck has fewer than two items.".into());
-        }
-        let run =
-            runs::run_on_votes(config, v.labels.len(), &v.ballots).map_err(|e| e.to_string())?;
-        if run.data.is_empty() {
-            return Err(format!(
-                "Deck \"{}\" has no decided votes yet: vote in the playground first.",
-                v.deck
-            ));
-        }
-        Ok(run)
+        let votes = if self.settings.from_votes.get_untracked() {
+            let v = self.votes.get_value();
+            if v.labels.len() < 2 {
+                return Err("The playground's deck has fewer than two items.".into());
+            }
+            let preferences = runs::preferences_from_votes(v.labels.len(), &v.ballots);
+            if preferences.is_empty() {
+                return Err(format!(
+                    "Deck \"{}\" has no decided votes yet: vote in the playground first.",
+                    v.deck
+                ));
+            }
+            Some((v.labels.len(), preferences))
+        } else {
+            None
+        };
+        Ok(PolicyStart::Fresh {
+            name: name.to_string(),
+            config,
+            votes,
+        })
     }
 
-    /// Asks the worker to train `tracks` up to `steps` for `purpose`.
-    pub fn train(self, purpose: PolicyPurpose, tracks: Vec<PolicyTrack>, steps: usize) {
+    /// Asks the worker to train the runs of `starts` up to `steps` for
+    /// `purpose`.
+    pub fn train(self, purpose: PolicyPurpose, starts: Vec<PolicyStart>, steps: usize) {
         self.runner.forget(AnalysisKind::Policy(purpose));
         let job = Job::Policy {
             purpose,
-            tracks,
+            starts,
             steps,
         };
         self.runner.request_analysis(job, Vec::new());
@@ -193,26 +201,21 @@ impl LabState {
         is_scenario: bool,
     ) {
         let c = self.comparison;
-        let tracks: Result<Vec<PolicyTrack>, String> = configs
+        let starts = configs
             .into_iter()
-            .map(|(name, config)| {
-                ToyRun::new(config)
-                    .and_then(|run| PolicyTrack::start(name.clone(), run))
-                    .map_err(|e| format!("Could not start {name}: {e}"))
+            .map(|(name, config)| PolicyStart::Fresh {
+                name,
+                config,
+                votes: None,
             })
             .collect();
         self.runner
             .cancel_kind(AnalysisKind::Policy(PolicyPurpose::Comparison));
-        match tracks {
-            Ok(tracks) => {
-                c.title.set(title);
-                c.lines.set(Vec::new());
-                c.status.set("Starting…".into());
-                c.is_scenario.set(is_scenario);
-                self.train(PolicyPurpose::Comparison, tracks, steps);
-            }
-            Err(e) => c.status.set(e),
-        }
+        c.title.set(title);
+        c.lines.set(Vec::new());
+        c.status.set("Starting…".into());
+        c.is_scenario.set(is_scenario);
+        self.train(PolicyPurpose::Comparison, starts, steps);
     }
 
     /// The latest result of `purpose`'s jobs, changing only when it does.

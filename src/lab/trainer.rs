@@ -10,7 +10,7 @@ use prefplay_core::labs::toy_policy::{Rater, ToyConfig, ToyMetrics};
 
 use super::catalogue::explain;
 use super::fields::NumberField;
-use super::runs::{self, PolicyTrack};
+use super::runs::{self, PolicyStart, PolicyTrack};
 use super::state::{LabState, Settings};
 use crate::components::{LineChart, Series};
 use crate::worker_protocol::{AnalysisKind, JobResult, PolicyPurpose};
@@ -32,22 +32,18 @@ pub fn Trainer() -> impl IntoView {
         if lab.busy(TRAINING) {
             return;
         }
-        let current = match track.get_untracked() {
-            Some(t) => t,
-            None => match lab
-                .new_run()
-                .and_then(|run| PolicyTrack::start("training", run).map_err(|e| e.to_string()))
-            {
-                Ok(t) => t,
+        let start = match track.get_untracked() {
+            Some(t) => PolicyStart::Resume(Box::new(t)),
+            None => match lab.fresh_start("training") {
+                Ok(start) => start,
                 Err(e) => {
                     status.set(e);
                     return;
                 }
             },
         };
-        track.set(Some(current.clone()));
         status.set(format!("Training to step {}…", lab.settings.target_steps()));
-        lab.train(TRAINING, vec![current], lab.settings.target_steps());
+        lab.train(TRAINING, vec![start], lab.settings.target_steps());
     };
     let reset = move || {
         let kind = AnalysisKind::Policy(TRAINING);
@@ -106,8 +102,8 @@ fn watch_training(lab: LabState, track: RwSignal<Option<PolicyTrack>>, status: R
             Some(Err(e)) if e == "Cancelled." && track.with_untracked(Option::is_some) => {
                 status.set(format!("Paused at step {}.", steps()));
             }
-            // Cancelled by a reset.
-            Some(Err(e)) if e == "Cancelled." => {}
+            // Cancelled by a reset, or before the first steps came back.
+            Some(Err(e)) if e == "Cancelled." => status.set("Not started.".into()),
             Some(Err(e)) => status.set(format!("Training stopped: {e}")),
             Some(Ok(_)) => status.set("Training stopped: an unexpected reply".into()),
             None => {}
