@@ -12,7 +12,11 @@ use super::{ChartExport, PALETTE};
 /// Most items drawn with their names (more are drawn without).
 const NAMED_NODES: usize = 24;
 const SIZE: f64 = 360.0;
-const RADIUS: f64 = 100.0;
+/// The circle's radius leaves 80 units for an outward label
+/// ([`LABEL_CHARS`] at 11 px) on each side.
+const RADIUS: f64 = 90.0;
+/// Characters of a node's label (full on hover).
+const LABEL_CHARS: usize = 11;
 
 /// The graph of `votes` over `n` items, and the winner → loser arcs'
 /// diagnosis (a tie draws both arcs).
@@ -124,7 +128,7 @@ fn drawing(l: Vec<String>, graph: PairGraph) -> impl IntoView {
             let (x, y) = at[i];
             let outward = if x >= SIZE / 2.0 { "start" } else { "end" };
             let dx = if x >= SIZE / 2.0 { 10.0 } else { -10.0 };
-            let name = crate::words::shorten(&l[i], 13);
+            let name = crate::words::shorten(&l[i], LABEL_CHARS);
             view! {
                 <g class="graph-node" tabindex="0" aria-label=aria data-component=c.to_string()>
                     <title>{tip}</title>

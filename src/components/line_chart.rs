@@ -145,8 +145,11 @@ pub fn LineChart(
                         .into_iter()
                         .map(|v| {
                             let x = LEFT + (v - xr.0) / (xr.1 - xr.0) * (WIDTH - LEFT - RIGHT);
+                            // A label centred on the last tick would run
+                            // past the drawing's right edge: end it there.
+                            let anchor = if x > WIDTH - RIGHT - 24.0 { "end" } else { "middle" };
                             view! {
-                                <text class="tick" x=x y=HEIGHT - BOTTOM + 16.0 text-anchor="middle">{tick_label(v)}</text>
+                                <text class="tick" x=x y=HEIGHT - BOTTOM + 16.0 text-anchor=anchor>{tick_label(v)}</text>
                             }
                         })
                         .collect_view();

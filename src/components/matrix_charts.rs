@@ -89,6 +89,9 @@ pub fn Scatter(
 
 /// Characters of a heat map's label that fit its margin.
 const LABEL_CHARS: usize = 11;
+/// The left and top margins for the labels: 11 characters at 11 px are
+/// up to about 78 units wide.
+const LABEL_MARGIN: f64 = 86.0;
 
 /// A heat map: cell (i, j) is `values[i][j]`, blue for high and orange for
 /// low (colour-blind safe), grey where it is not finite (no data), with
@@ -125,7 +128,7 @@ pub fn Heatmap(
                     let v = values.get();
                     let l = labels.get();
                     let n = v.len().max(1);
-                    let left = 70.0;
+                    let left = LABEL_MARGIN;
                     let cell = (SIZE - left) / n as f64;
                     let top = top.get();
                     let counts = top > 1.0;

@@ -1,7 +1,7 @@
 //! The walk-through: every page and every scenario opened as a new user
 //! would, at phone (390 × 844), laptop (1280 × 800) and projector
 //! (1920 × 1080) sizes, checked for what a person notices: sideways
-//! scrolling, text cut inside its box, the voting buttons off a phone's
+//! scrolling, text cut inside its box (or by a chart's edge), the voting buttons off a phone's
 //! first screen, console errors and warnings, charts without axis labels,
 //! legend or note, a value drawn past its axis unannounced, focus left in
 //! a menu, and serious or critical accessibility problems (axe-core, the
@@ -82,6 +82,18 @@ for (const el of document.querySelectorAll('button, label, th, td, h1, h2, h3, p
   if (el.closest('svg')) continue;
   if (el.scrollWidth > el.clientWidth + 1) {
     findings.push(`text cut: ${name(el)} "${text(el)}" needs ${el.scrollWidth} px, has ${el.clientWidth}`);
+  }
+}
+// Text inside a chart cut by the drawing's edge (an SVG clips what runs
+// past its box; scrollWidth cannot see it).
+for (const t of document.querySelectorAll('svg text')) {
+  const svg = t.ownerSVGElement;
+  if (!svg || !visible(t) || !visible(svg) || !t.textContent.trim()) continue;
+  if (getComputedStyle(svg).overflow === 'visible') continue;
+  const r = t.getBoundingClientRect(), box = svg.getBoundingClientRect();
+  if (r.width === 0) continue;
+  if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) {
+    findings.push(`chart text cut: ${name(svg.closest('figure') || svg)} "${text(t)}" spans x ${Math.round(r.left)}–${Math.round(r.right)}, y ${Math.round(r.top)}–${Math.round(r.bottom)}; the drawing x ${Math.round(box.left)}–${Math.round(box.right)}, y ${Math.round(box.top)}–${Math.round(box.bottom)}`);
   }
 }
 for (const fig of document.querySelectorAll('figure.chart')) {
