@@ -21,6 +21,8 @@ pub mod jobs;
 pub mod keys;
 pub mod lab;
 pub mod personal_lab;
+#[cfg(test)]
+mod readme_claims;
 pub mod scenario;
 pub mod session;
 pub mod share;

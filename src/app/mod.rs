@@ -9,7 +9,7 @@ mod keyboard;
 mod persistence;
 mod results_column;
 mod state;
-mod url;
+pub(crate) mod url;
 mod vote_column;
 
 use leptos::prelude::*;

@@ -10,6 +10,9 @@ pub fn engine() -> EngineRequest {
     EngineRequest::from_param(url_parameter("engine").as_deref())
 }
 
+/// Items of `?simulate=N` without `&items=`.
+pub const SIMULATED_ITEMS: usize = 12;
+
 /// `?simulate=N[&items=M][&seed=S]`: instead of the stored votes, the page
 /// fits N simulated votes on M items (default 12), made in the worker — a
 /// load test of the worker that keeps the page responsive.
@@ -17,7 +20,7 @@ pub fn simulation() -> Option<(usize, usize, u64)> {
     let votes = url_parameter("simulate")?.parse().ok()?;
     let items = url_parameter("items")
         .and_then(|v| v.parse().ok())
-        .unwrap_or(12);
+        .unwrap_or(SIMULATED_ITEMS);
     Some((votes, items, seed()))
 }
 

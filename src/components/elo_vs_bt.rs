@@ -13,7 +13,9 @@ use crate::job_runner::{RowView, use_analysis};
 use crate::worker_protocol::{AnalysisKind, Job, JobResult};
 
 /// K values offered (rating points per unit surprise).
-const K_CHOICES: [f64; 4] = [4.0, 16.0, 32.0, 64.0];
+pub const K_CHOICES: [f64; 4] = [4.0, 16.0, 32.0, 64.0];
+/// The K the panel opens with.
+pub const DEFAULT_K: f64 = 16.0;
 /// The shuffle's seed.
 const SHUFFLE_SEED: u64 = 7;
 
@@ -62,7 +64,7 @@ pub fn EloVsBt(
     open_at_start: bool,
 ) -> impl IntoView {
     let open = RwSignal::new(open_at_start);
-    let k = RwSignal::new(16.0);
+    let k = RwSignal::new(DEFAULT_K);
     // Asked again whenever the votes, the followed items or K change
     // while the panel is open.
     let answer = use_analysis(AnalysisKind::EloReplay, move || {

@@ -7,7 +7,7 @@ mod comparison_graph;
 mod controls;
 mod convergence;
 mod deck_bar;
-mod elo_vs_bt;
+pub(crate) mod elo_vs_bt;
 mod face;
 mod forest_plot;
 mod glossary;

@@ -5,7 +5,9 @@
 
 use crate::app::{AppState, Edit};
 use leptos::prelude::*;
-use prefplay_core::playground::model_choice::{IntervalChoice, ModelChoice, ModelKind, TieChoice};
+use prefplay_core::playground::model_choice::{
+    IntervalChoice, ModelChoice, ModelKind, REPLICATES_RANGE, TieChoice,
+};
 
 use crate::workspace::Workspace;
 
@@ -168,11 +170,11 @@ fn UncertaintyFields(choice: Memo<ModelChoice>, set: Callback<ModelChoice>) -> i
         </label>
         <Show when=move || choice.get().interval == IntervalChoice::Bootstrap>
             <label>"draws "
-                <input id="replicates" type="number" min="10" max="2000" step="10" aria-label="Bootstrap draws"
+                <input id="replicates" type="number" min=*REPLICATES_RANGE.start() max=*REPLICATES_RANGE.end() step="10" aria-label="Bootstrap draws"
                     prop:value=move || choice.get().bootstrap_replicates.to_string()
                     on:change=move |e| {
                         if let Ok(n) = event_target_value(&e).parse::<u32>() {
-                            set(&|c| c.bootstrap_replicates = n.clamp(10, 2000));
+                            set(&|c| c.bootstrap_replicates = n.clamp(*REPLICATES_RANGE.start(), *REPLICATES_RANGE.end()));
                         }
                     } />
             </label>

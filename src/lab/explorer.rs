@@ -9,11 +9,14 @@ use super::curves::{CurvePoint, curve};
 use super::fields::NumberField;
 use crate::components::{LineChart, Series};
 
+/// The explorer's β: 1 (not TRL's 0.1) so the curves' shapes show on
+/// ±10 nats.
+pub const EXPLORER_BETA: f64 = 1.0;
+
 /// The explorer section; `scenario`: scenario (9) shows only DPO and IPO.
 #[component]
 pub fn Explorer(scenario: bool) -> impl IntoView {
-    // β = 1 (not TRL's 0.1) so the curves' shapes show on ±10 nats.
-    let beta = RwSignal::new(1.0);
+    let beta = RwSignal::new(EXPLORER_BETA);
     let epsilon = RwSignal::new(0.0);
     let gamma = RwSignal::new(0.5);
     let tau = RwSignal::new(0.05);

@@ -11,11 +11,11 @@
 pub mod catalogue;
 mod comparison;
 pub mod curves;
-mod explorer;
+pub(crate) mod explorer;
 mod fields;
 mod page;
 pub mod runs;
-mod state;
-mod trainer;
+pub(crate) mod state;
+pub(crate) mod trainer;
 
 pub use page::LossLab;

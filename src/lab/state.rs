@@ -41,20 +41,29 @@ pub struct Settings {
     pub steps: RwSignal<f64>,
 }
 
+/// The trainer's β (TRL's 0.1 moves a toy policy too slowly to watch).
+pub const DEFAULT_BETA: f64 = 0.5;
+/// Steps a run trains to unless told otherwise.
+pub const DEFAULT_STEPS: usize = 500;
+
 impl Settings {
+    /// [`DEFAULT_BETA`], [`DEFAULT_STEPS`] and otherwise
+    /// [`ToyConfig::default`]'s problem (4 prompts, 8 responses, 8 pairs,
+    /// step size 1), with `seed`.
     fn new(seed: u64) -> Self {
+        let toy = ToyConfig::default();
         Self {
             kind: RwSignal::new(LossKind::Sigmoid),
-            beta: RwSignal::new(0.5),
-            learning_rate: RwSignal::new(1.0),
-            prompts: RwSignal::new(4.0),
-            responses: RwSignal::new(8.0),
-            pairs: RwSignal::new(8.0),
+            beta: RwSignal::new(DEFAULT_BETA),
+            learning_rate: RwSignal::new(toy.learning_rate),
+            prompts: RwSignal::new(toy.prompts as f64),
+            responses: RwSignal::new(toy.responses as f64),
+            pairs: RwSignal::new(toy.pairs as f64),
             noise: RwSignal::new(0.0),
             online: RwSignal::new(false),
             from_votes: RwSignal::new(false),
             seed: RwSignal::new(seed as f64),
-            steps: RwSignal::new(500.0),
+            steps: RwSignal::new(DEFAULT_STEPS as f64),
         }
     }
 

@@ -133,7 +133,7 @@ fn TrainerControls(settings: Settings) -> impl IntoView {
             <NumberField id="train-prompts" label="Prompts" value=s.prompts min=1.0 max=64.0 step=1.0 />
             <NumberField id="train-responses" label="Responses" value=s.responses min=2.0 max=64.0 step=1.0 />
             <NumberField id="train-pairs" label="Pairs" value=s.pairs min=1.0 max=4096.0 step=1.0 />
-            <NumberField id="train-noise" label="Label noise" value=s.noise min=0.0 max=0.45 step=0.01 />
+            <NumberField id="train-noise" label="Label noise" value=s.noise min=0.0 max=MAX_NOISE step=0.01 />
             <NumberField id="train-seed" label="Seed" value=s.seed min=0.0 max=1e9 step=1.0 />
             <label class="check"><input type="checkbox" id="train-online" prop:checked=move || s.online.get()
                 on:change=move |_| s.online.update(|o| *o = !*o) />"Online data"</label>
@@ -239,10 +239,19 @@ fn beta_sweep(lab: LabState) {
     );
 }
 
+/// The label noise the setting allows (its maximum), and the least the
+/// DPO-against-rDPO comparison runs at.
+pub const MAX_NOISE: f64 = 0.45;
+pub const COMPARISON_MIN_NOISE: f64 = 0.2;
+
 /// DPO against robust DPO told the noise rate, with 20–45% of labels
 /// flipped (the noise setting, raised to 20% if below).
 fn noise_compare(lab: LabState) {
-    let rate = lab.settings.noise.get_untracked().clamp(0.2, 0.45);
+    let rate = lab
+        .settings
+        .noise
+        .get_untracked()
+        .clamp(COMPARISON_MIN_NOISE, MAX_NOISE);
     let base = ToyConfig {
         rater: Rater {
             noise: rate,

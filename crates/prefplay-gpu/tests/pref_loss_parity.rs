@@ -114,14 +114,7 @@ async fn training_parity() {
         };
         let gpu = ctx
             .train_toy_policy(
-                &problem,
-                &start,
-                &reference,
-                &data,
-                kind,
-                &params,
-                0.5,
-                steps,
+                &problem, &start, &reference, &data, kind, &params, 0.5, steps,
             )
             .await
             .unwrap();
@@ -142,10 +135,7 @@ async fn training_parity() {
                 kind.name()
             );
         }
-        let moved = cpu
-            .iter()
-            .zip(&start)
-            .any(|(a, b)| (a - b).abs() > 1e-3);
+        let moved = cpu.iter().zip(&start).any(|(a, b)| (a - b).abs() > 1e-3);
         assert!(moved, "{} did not train", kind.name());
     }
 }
