@@ -60,15 +60,38 @@ pub struct Analysis {
     pub population: Fitted,
 }
 
+/// A deck's votes for the personalized models, and what they came from.
+#[derive(Debug, Clone)]
+pub struct DeckVotes {
+    /// The votes, by the voters who cast a ballot on this deck only.
+    pub data: RaterVotes,
+    /// The ballots they came from (a best-of-k or ranking ballot gives one
+    /// vote per pair it implies, so there are more votes than ballots).
+    pub ballots: usize,
+    /// Which of `data.raters` is the workspace's active voter, if they
+    /// voted here.
+    pub you: Option<usize>,
+}
+
 /// The deck's ballots as votes by participant (ties and "both bad" as
 /// y = ½), with the deck's item features ([`personal::deck_features`]).
-pub fn votes_of_ballots(deck: &Deck, participants: &[String], ballots: &[Ballot]) -> RaterVotes {
+/// Voters who cast nothing on this deck (another deck's, an imported
+/// file's) are left out; `active` is the workspace's active voter.
+pub fn votes_of_ballots(
+    deck: &Deck,
+    participants: &[String],
+    ballots: &[Ballot],
+    active: u32,
+) -> DeckVotes {
     let items = deck.labels();
+    let usable: Vec<&Ballot> = ballots
+        .iter()
+        .filter(|b| b.observation.check(items.len()).is_ok())
+        .collect();
+    let voters: std::collections::BTreeSet<u32> = usable.iter().map(|b| b.participant).collect();
+    let index = |p: u32| voters.iter().position(|&v| v == p).unwrap_or(0) as u32;
     let mut votes = Vec::new();
-    for b in ballots {
-        if b.observation.check(items.len()).is_err() {
-            continue;
-        }
+    for b in &usable {
         for (a, c, outcome) in b.implied_pairs() {
             let y = match outcome {
                 Outcome::A => 1.0,
@@ -76,33 +99,32 @@ pub fn votes_of_ballots(deck: &Deck, participants: &[String], ballots: &[Ballot]
                 _ => 0.5,
             };
             votes.push(PersonalVote {
-                rater: b.participant,
+                rater: index(b.participant),
                 a,
                 b: c,
                 y,
             });
         }
     }
-    let n_raters = votes
-        .iter()
-        .map(|v| v.rater as usize + 1)
-        .max()
-        .unwrap_or(0)
-        .max(participants.len());
     let (feature_names, features) = personal::deck_features(deck);
-    RaterVotes {
-        items,
-        features,
-        feature_names,
-        raters: (0..n_raters)
-            .map(|i| {
-                participants
-                    .get(i)
-                    .cloned()
-                    .unwrap_or_else(|| format!("Voter {}", i + 1))
-            })
-            .collect(),
-        votes,
+    DeckVotes {
+        data: RaterVotes {
+            items,
+            features,
+            feature_names,
+            raters: voters
+                .iter()
+                .map(|&i| {
+                    participants
+                        .get(i as usize)
+                        .cloned()
+                        .unwrap_or_else(|| format!("Voter {}", i + 1))
+                })
+                .collect(),
+            votes,
+        },
+        ballots: usable.len(),
+        you: voters.iter().position(|&v| v == active),
     }
 }
 
@@ -345,17 +367,33 @@ mod tests {
             },
         };
         let deck = crate::decks::deck_from_text("t".into(), "t", "", "a\nb\nc").unwrap();
-        let data = votes_of_ballots(
+        let best_of = Ballot {
+            observation: Observation::BestOf {
+                shown: vec![0, 1, 2],
+                chosen: 2,
+            },
+            ..ballot(3, 0, 0, Outcome::A)
+        };
+        let here = votes_of_ballots(
             &deck,
-            &["Ann".into()],
+            &["Ann".into(), "Imported".into(), "Bob".into()],
             &[
                 ballot(0, 0, 1, Outcome::A),
-                ballot(1, 2, 1, Outcome::Tie),
+                ballot(3, 2, 1, Outcome::Tie),
                 ballot(0, 0, 9, Outcome::A),
+                best_of,
             ],
+            3,
         );
-        assert_eq!(data.raters, vec!["Ann".to_string(), "Voter 2".to_string()]);
-        assert_eq!(data.votes.len(), 2);
+        // "Imported" (voter 1) cast nothing here and is left out; voter 3
+        // has no name; the bad ballot (item 9) counts nowhere.
+        let data = &here.data;
+        assert_eq!(data.raters, vec!["Ann".to_string(), "Voter 4".to_string()]);
+        assert_eq!(here.ballots, 3);
+        assert_eq!(here.you, Some(1));
+        // The best of three implies two pairs: 4 votes from 3 ballots.
+        assert_eq!(data.votes.len(), 4);
         assert_eq!(data.votes[1].y, 0.5);
+        assert!(data.votes[1..].iter().all(|v| v.rater == 1));
     }
 }

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use prefplay_core::models::personal::RaterVotes;
 
-use super::analysis::{Analysis, Scenario, scenario_data, votes_of_ballots};
+use super::analysis::{Analysis, DeckVotes, Scenario, scenario_data, votes_of_ballots};
 use super::quiz::{Quiz, QuizSection};
 use super::views::{Boards, Maps, ModelsTable, YourTop};
 use crate::browser::{url_parameter, yield_to_browser};
@@ -37,12 +37,24 @@ pub fn PersonalLab() -> impl IntoView {
     let ari = RwSignal::new(None::<f64>);
     let curves = RwSignal::new(None::<(Vec<f64>, Vec<f64>)>);
     let quiz = Quiz::new();
+    // Where the deck's votes came from (none for a scenario).
+    let source = RwSignal::new(None::<String>);
 
     // Every model trains in the worker (`Job::Personal`), on its engine.
     let (_, set_fit) = signal(Err::<FitSummary, String>(String::new()));
     let request = EngineRequest::from_param(url_parameter("engine").as_deref());
     let runner = JobRunner::start(FitOutputs::new(set_fit), request);
-    ask_for_analysis(runner, scenario, seed, you, status, done);
+    ask_for_analysis(
+        runner,
+        scenario,
+        seed,
+        Asked {
+            you,
+            status,
+            done,
+            source,
+        },
+    );
     let shown = Shown {
         analysis,
         status,
@@ -62,6 +74,7 @@ pub fn PersonalLab() -> impl IntoView {
         </header>
         <ScenarioIntro scenario ari />
         <p id="personal-status" class="fit-info" aria-live="polite" data-done=move || done.get().to_string() data-engines=move || engines.get()>{move || status.get()}</p>
+        {move || source.get().map(|s| view! { <p id="personal-source" class="fit-info">{s}</p> })}
         <section class="lab-section" aria-label="Models"><ModelsTable analysis=analysis /></section>
         <section class="lab-section" aria-label="Leaderboards side by side">
             <h2>"Leaderboards side by side"</h2>
@@ -95,6 +108,29 @@ fn ScenarioIntro(scenario: Option<Scenario>, ari: RwSignal<Option<f64>>) -> impl
         }.into_any(),
         None => ().into_any(),
     }
+}
+
+/// What asking for the analysis sets.
+#[derive(Clone, Copy)]
+struct Asked {
+    /// Which voter is "you".
+    you: RwSignal<usize>,
+    status: RwSignal<String>,
+    done: RwSignal<bool>,
+    /// Where the deck's votes came from.
+    source: RwSignal<Option<String>>,
+}
+
+/// Where a deck's votes came from, so the count can be matched with the
+/// voting page's (which counts ballots).
+fn source_note(here: &DeckVotes) -> String {
+    use crate::words::count;
+    format!(
+        "{} from {} on this deck (a best-of-k or ranking ballot gives one vote per pair it implies), by the {} who voted on it.",
+        count(here.data.votes.len(), "pairwise vote", "pairwise votes"),
+        count(here.ballots, "ballot", "ballots"),
+        count(here.data.raters.len(), "voter", "voters"),
+    )
 }
 
 /// What the page shows of the worker's analysis.
@@ -153,14 +189,13 @@ fn show_results(runner: JobRunner, shown: Shown) {
 
 /// Reads the votes (the scenario's, or the playground's deck) and asks the
 /// worker to fit every model to them; too few votes are said instead.
-fn ask_for_analysis(
-    runner: JobRunner,
-    scenario: Option<Scenario>,
-    seed: u64,
-    you: RwSignal<usize>,
-    status: RwSignal<String>,
-    done: RwSignal<bool>,
-) {
+fn ask_for_analysis(runner: JobRunner, scenario: Option<Scenario>, seed: u64, asked: Asked) {
+    let Asked {
+        you,
+        status,
+        done,
+        source,
+    } = asked;
     leptos::task::spawn_local(async move {
         yield_to_browser().await;
         let data: RaterVotes = match scenario {
@@ -168,14 +203,21 @@ fn ask_for_analysis(
             None => {
                 let loaded = crate::storage::load().await;
                 let w = loaded.workspace;
-                you.set(w.active_participant as usize);
-                votes_of_ballots(w.deck(), &w.participants, w.deck_ballots())
+                let here = votes_of_ballots(
+                    w.deck(),
+                    &w.participants,
+                    w.deck_ballots(),
+                    w.active_participant,
+                );
+                you.set(here.you.unwrap_or(0));
+                source.set(Some(source_note(&here)));
+                here.data
             }
         };
         if data.votes.len() < 10 {
             status.set(format!(
-                "{} votes on this deck: vote a little more (several voters) in the playground first.",
-                data.votes.len()
+                "{} on this deck: vote a little more (several voters) in the playground first.",
+                crate::words::count(data.votes.len(), "vote", "votes")
             ));
             done.set(true);
             return;

@@ -208,6 +208,17 @@ async fn the_page_reads_the_playgrounds_voters() -> Result<()> {
         ensure!(!csv.contains("Bo") && csv.contains("voter 2"), "{csv}");
         client.goto(&format!("{url}?page=personal")).await?;
         done(client).await?;
+        // The count is matched with the voting page's ballots.
+        let source = client
+            .find(Locator::Css("#personal-source"))
+            .await?
+            .text()
+            .await?;
+        ensure!(
+            source.starts_with("30 pairwise votes from 30 ballots on this deck")
+                && source.contains("by the 2 voters who voted on it"),
+            "{source}"
+        );
         let boards = client.find_all(Locator::Css("#rater-boards table")).await?;
         ensure!(boards.len() == 3, "pooled + two voters: {}", boards.len());
         ensure!(attr(client, "#rater-boards table:nth-child(3)", "data-rater").await? == "Bo");
