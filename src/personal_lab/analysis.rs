@@ -328,6 +328,32 @@ mod tests {
         assert_eq!(a.map.len(), TWO_GROUPS.0);
     }
 
+    /// The walk-through's small deck: one shared taste and item features
+    /// that say nothing about it. The reward head (features) predicts
+    /// worse than pooled BT there, and the table must not name it best.
+    #[test]
+    fn a_reward_head_that_predicts_worse_is_not_named_best() {
+        let (mut data, _) = prefplay_core::models::personal::simulate_groups(4, 8, 20, 1, 2.0, 3);
+        data.feature_names = vec!["f1".into(), "f2".into()];
+        data.features = (0..8)
+            .flat_map(|i| [(1.7 * i as f64).sin(), (2.3 * i as f64).cos()])
+            .collect();
+        let a = pollster::block_on(analyse(&data, 3, &CpuTrainer)).unwrap();
+        let loss = |k| a.models.iter().find(|m| m.kind == k).unwrap().log_loss;
+        assert!(
+            loss(PersonalKind::Features) > loss(PersonalKind::Bt),
+            "the case: the reward head worse than pooled BT: {:?}",
+            a.models
+        );
+        let lowest = a
+            .models
+            .iter()
+            .min_by(|x, y| x.log_loss.total_cmp(&y.log_loss))
+            .unwrap();
+        assert_eq!(a.best_overall, lowest.kind, "{:?}", a.models);
+        assert_ne!(a.best_overall, PersonalKind::Features);
+    }
+
     #[test]
     fn scenario_seven_is_a_cycle_that_gpm_fits() {
         let data = scenario_data(Scenario::Cycle, 7);
