@@ -6,8 +6,11 @@
 use prefplay_core::labs::toy_policy::{SCENARIO_NINE_STEPS, ToyConfig, ToyMetrics, ToyRun};
 use prefplay_core::playground::model_choice::{BOOTSTRAP_SEED, ModelChoice, REPLICATES_RANGE};
 
+use crate::analyses::{FOLLOWED, REPLAY_MAX_VOTES};
 use crate::app::url::SIMULATED_ITEMS;
+use crate::components::WIN_MATRIX_ITEMS;
 use crate::components::elo_vs_bt::{DEFAULT_K, K_CHOICES};
+use crate::components::model_controls::{ELO_KS, PRIORS};
 use crate::lab::explorer::EXPLORER_BETA;
 use crate::lab::runs::scenario_nine;
 use crate::lab::state::{DEFAULT_BETA, DEFAULT_STEPS};
@@ -111,6 +114,42 @@ fn the_model_menus_defaults_and_ranges_are_the_readmes() {
     assert_says(&format!("Elo's K from {} or {last}", rest.join(", ")));
     assert_says(&format!(
         "N simulated votes on M items (default {SIMULATED_ITEMS})"
+    ));
+    // The menus list their default first.
+    let menu = |values: &[f64], default: f64, zero: &str| {
+        std::iter::once(default)
+            .chain(values.iter().copied().filter(|&v| v != default))
+            .map(|v| {
+                if v == 0.0 {
+                    zero.to_string()
+                } else {
+                    v.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    assert_says(&format!(
+        "| Prior strength λ | {} |",
+        menu(&PRIORS, choice.prior, "0 (plain maximum likelihood)")
+    ));
+    assert_says(&format!(
+        "| K (Elo) | {} |",
+        menu(&ELO_KS, choice.elo_k, "0")
+    ));
+}
+
+#[test]
+fn the_charts_sizes_are_the_readmes() {
+    assert_says(&format!(
+        "(ties count half; grey where a pair was never compared), top {WIN_MATRIX_ITEMS} items;"
+    ));
+    assert_says(&format!(
+        "Elo's ratings of the top {FOLLOWED} items after every vote"
+    ));
+    assert_says(&format!(
+        "the first {} votes), Elo's K",
+        grouped(REPLAY_MAX_VOTES as u64)
     ));
 }
 

@@ -14,7 +14,7 @@ mod glossary;
 mod leaderboard;
 mod line_chart;
 mod matrix_charts;
-mod model_controls;
+pub(crate) mod model_controls;
 mod several;
 mod share_panel;
 mod simulation_charts;
