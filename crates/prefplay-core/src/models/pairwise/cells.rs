@@ -13,7 +13,8 @@ use crate::data::table::{Outcome, PairTable};
 pub(crate) struct Cells {
     pub item_a: Vec<u32>,
     pub item_b: Vec<u32>,
-    /// +1: `item_a` has the order advantage, −1: `item_b` has it, 0: neither.
+    /// +1: `item_a` has the order advantage, −1: `item_b` has it, 0: neither;
+    /// empty when aggregated without an order effect (nothing reads it then).
     pub advantage: Vec<f64>,
     pub counts: Vec<Counts>,
     /// Row-major, `n_features` per cell.
@@ -65,7 +66,7 @@ impl Cells {
             cells.push_cell(
                 row.item_a.min(row.item_b),
                 row.item_a.max(row.item_b),
-                sign * adv,
+                order_effect.then_some(sign * adv),
             );
             cells
                 .features
@@ -75,30 +76,51 @@ impl Cells {
         cells
     }
 
-    /// Counts straight into a key-indexed array (independent writes the
-    /// CPU can overlap), then sweeps it in key order.
+    /// Counts straight into an array indexed by (pair, side), the pairs
+    /// a < b in order (half the square's slots, so more of it stays in
+    /// cache: independent writes the CPU can overlap), then sweeps it in
+    /// that order, so the cells come sorted by pair.
     fn counted_densely(table: &PairTable, keys: Keys) -> Self {
         // Slot of (flip, outcome): a, b, tie; flipping swaps a and b.
         const SLOT: [[usize; 4]; 2] = [[0, 1, 2, 2], [1, 0, 2, 2]];
+        let n = keys.n_items;
+        let slots = n * n.saturating_sub(1) / 2 * keys.sides;
         let mut cells = Cells::default();
-        let mut dense = vec![[0u32; 3]; keys.count];
+        let mut dense = vec![[0u32; 3]; slots];
         for row in &table.rows {
-            let (key, flip) = keys.of(row);
-            let slot = &mut dense[key][SLOT[usize::from(flip)][outcome_index(row.outcome)]];
-            *slot = slot.saturating_add(row.count);
-        }
-        for (key, c) in dense.iter().enumerate() {
-            if c[0] == 0 && c[1] == 0 && c[2] == 0 {
+            // A self-comparison (refused by `PairTable::push`) has no slot.
+            let Some((slot, flip)) = keys.dense_of(row) else {
                 continue;
-            }
-            let (a, b, adv) = keys.cell(key);
-            cells.push_cell(a, b, adv);
-            if let Some(last) = cells.counts.last_mut() {
-                *last = Counts {
-                    wins_a: f64::from(c[0]),
-                    wins_b: f64::from(c[1]),
-                    ties: f64::from(c[2]),
-                };
+            };
+            let count = &mut dense[slot][SLOT[usize::from(flip)][outcome_index(row.outcome)]];
+            *count = count.saturating_add(row.count);
+        }
+        // Sized once for the most cells there can be (pages never written
+        // are never touched): growing four arrays of ~10⁶ cells by doubling
+        // copied them and faulted in fresh pages at every step.
+        let n_cells = table.rows.len().min(dense.len());
+        cells.reserve(n_cells);
+        if keys.order_effect {
+            cells.advantage.reserve_exact(n_cells);
+        }
+        let mut sweep = dense.iter();
+        for a in 0..n as u32 {
+            for b in a + 1..n as u32 {
+                for side in 0..keys.sides {
+                    let Some(c) = sweep.next() else { continue };
+                    if c[0] | c[1] | c[2] == 0 {
+                        continue;
+                    }
+                    let adv = keys.order_effect.then_some(side as f64 - 1.0);
+                    cells.push_cell(a, b, adv);
+                    if let Some(last) = cells.counts.last_mut() {
+                        *last = Counts {
+                            wins_a: f64::from(c[0]),
+                            wins_b: f64::from(c[1]),
+                            ties: f64::from(c[2]),
+                        };
+                    }
+                }
             }
         }
         cells
@@ -117,7 +139,7 @@ impl Cells {
             if *slot == u32::MAX {
                 *slot = cells.len() as u32;
                 let (a, b, adv) = keys.cell(key);
-                cells.push_cell(a, b, adv);
+                cells.push_cell(a, b, keys.order_effect.then_some(adv));
             }
             let idx = *slot as usize;
             add(cells.counts.get_mut(idx), row.outcome, flip, row.count);
@@ -125,10 +147,19 @@ impl Cells {
         cells
     }
 
-    fn push_cell(&mut self, a: u32, b: u32, advantage: f64) {
+    fn reserve(&mut self, n: usize) {
+        self.item_a.reserve_exact(n);
+        self.item_b.reserve_exact(n);
+        self.counts.reserve_exact(n);
+    }
+
+    /// A new cell with no counts; `advantage` with an order effect only.
+    fn push_cell(&mut self, a: u32, b: u32, advantage: Option<f64>) {
         self.item_a.push(a);
         self.item_b.push(b);
-        self.advantage.push(advantage);
+        if let Some(advantage) = advantage {
+            self.advantage.push(advantage);
+        }
         self.counts.push(Counts::default());
     }
 
@@ -174,6 +205,28 @@ impl Keys {
         let key = (lo as usize * self.n_items + hi as usize) * self.sides
             + (adv + 1) as usize * usize::from(self.order_effect);
         (key, flip)
+    }
+
+    /// The row's slot in [`Cells::counted_densely`]'s array (pairs a < b
+    /// in order, then the side), and whether the row lists the higher item
+    /// first; `None` for a self-comparison.
+    fn dense_of(self, row: &crate::data::table::PairRow) -> Option<(usize, bool)> {
+        let flip = row.item_a > row.item_b;
+        let (lo, hi) = (
+            row.item_a.min(row.item_b) as usize,
+            row.item_a.max(row.item_b) as usize,
+        );
+        if lo == hi {
+            return None;
+        }
+        // Pairs before lo's: (n − 1) + (n − 2) + … + (n − lo).
+        let pair = lo * (2 * self.n_items - lo - 1) / 2 + (hi - lo - 1);
+        if !self.order_effect {
+            return Some((pair, flip));
+        }
+        let s = row.advantage.sign();
+        let side = if flip { -s } else { s };
+        Some((pair * 3 + (side + 1) as usize, flip))
     }
 
     /// The cell of a key: (item a, item b, advantage of a).

@@ -58,12 +58,12 @@ pub(crate) fn run_on_cpu(
     if problem.settings.max_iterations == 0 {
         return FitStatus::MaxIterations;
     }
-    let mut ev = Evaluation::default();
     loop {
+        let mut ev = solver.take_spare();
         let request = solver.request();
         problem.likelihood_with(request.point, &mut ev, request.with_log_lik);
         let steps = solver.steps_taken();
-        let state = solver.advance_problem(problem, std::mem::take(&mut ev));
+        let state = solver.advance_problem(problem, ev);
         if solver.steps_taken() > steps {
             on_step(solver);
         }

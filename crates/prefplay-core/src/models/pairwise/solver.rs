@@ -84,6 +84,9 @@ pub struct NewtonCg {
     ev: Evaluation,
     trial: Vec<f64>,
     trial_ev: Evaluation,
+    /// An evaluation the solver is done with, whose buffers the next one
+    /// may reuse ([`Self::take_spare`]).
+    spare: Evaluation,
     direction: Vec<f64>,
     start_slope: f64,
     grad_norm: f64,
@@ -105,6 +108,7 @@ impl NewtonCg {
             theta,
             ev: Evaluation::default(),
             trial_ev: Evaluation::default(),
+            spare: Evaluation::default(),
             direction: Vec::new(),
             start_slope: 0.0,
             grad_norm: f64::NAN,
@@ -157,6 +161,14 @@ impl NewtonCg {
                 with_log_lik: true,
             },
         }
+    }
+
+    /// An evaluation the solver no longer needs (empty at first), to be
+    /// filled at [`Self::request`] and handed back to
+    /// [`Self::advance`]: reusing its buffers spares a fresh allocation
+    /// (and its page faults) of the per-cell arrays at every evaluation.
+    pub fn take_spare(&mut self) -> Evaluation {
+        std::mem::take(&mut self.spare)
     }
 
     /// The accepted point (the result once [`SolverState::Done`]).
@@ -224,14 +236,14 @@ impl NewtonCg {
             // θ's objective, asked for after inconclusive slope tests:
             // now the trial's.
             Phase::Accepted => {
-                self.ev = ev;
+                self.spare = std::mem::replace(&mut self.ev, ev);
                 self.phase = Phase::TrialObjective;
             }
             Phase::Trial => self.judge_slopes(problem, ev),
             Phase::TrialObjective => {
                 let slack = 1e-11 * (1.0 + self.ev.objective.abs());
                 let up = ev.objective.is_finite() && ev.objective >= self.ev.objective - slack;
-                self.trial_ev = ev;
+                self.spare = std::mem::replace(&mut self.trial_ev, ev);
                 self.settle(problem, up);
             }
             Phase::Finished(_) => {}
@@ -314,7 +326,7 @@ impl NewtonCg {
         } else {
             None
         };
-        self.trial_ev = trial_ev;
+        self.spare = std::mem::replace(&mut self.trial_ev, trial_ev);
         match accepted {
             Some(up) => self.settle(problem, up),
             None if self.ev.objective.is_nan() => self.phase = Phase::Accepted,
