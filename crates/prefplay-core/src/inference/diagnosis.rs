@@ -23,10 +23,17 @@ pub struct GraphDiagnosis {
 impl GraphDiagnosis {
     /// Builds the diagnosis from arcs `winner → loser` over `n_items`.
     pub fn from_arcs(n_items: usize, arcs: impl Iterator<Item = (usize, usize)>) -> Self {
-        let arcs: Vec<(u32, u32)> = arcs
-            .filter(|&(w, l)| w < n_items && l < n_items && w != l)
-            .map(|(w, l)| (w as u32, l as u32))
-            .collect();
+        let arcs = arcs.filter(move |&(w, l)| w < n_items && l < n_items && w != l);
+        if n_items <= BIT_MATRIX_MAX_ITEMS {
+            return Self::from_bit_matrix(n_items, arcs);
+        }
+        let arcs: Vec<(u32, u32)> = arcs.map(|(w, l)| (w as u32, l as u32)).collect();
+        Self::from_arc_list(n_items, &arcs)
+    }
+
+    /// The diagnosis from a list of valid arcs (Kosaraju over adjacency
+    /// lists).
+    fn from_arc_list(n_items: usize, arcs: &[(u32, u32)]) -> Self {
         let forward = Csr::new(n_items, arcs.iter().copied());
         let backward = Csr::new(n_items, arcs.iter().map(|&(w, l)| (l, w)));
         let seen = |i: usize| forward.degree(i) > 0 || backward.degree(i) > 0;
@@ -48,6 +55,114 @@ impl GraphDiagnosis {
     /// Whether the maximum-likelihood estimate exists (strongly connected).
     pub fn mle_exists(&self) -> bool {
         self.strong_components.len() <= 1
+    }
+
+    /// The diagnosis through two bit matrices (who beat whom, and its
+    /// transpose): one pass over the arcs, however many repeat, then the
+    /// common case — the items compared form one strongly connected
+    /// group — proved by one search each way over the rows (n²/64 words).
+    /// Any other graph is handed to [`Self::from_arc_list`] with its
+    /// distinct arcs.
+    fn from_bit_matrix(n_items: usize, arcs: impl Iterator<Item = (usize, usize)>) -> Self {
+        let (mut beat, mut beaten_by) = (BitMatrix::new(n_items), BitMatrix::new(n_items));
+        for (w, l) in arcs {
+            beat.set(w, l);
+            beaten_by.set(l, w);
+        }
+        let won = |i: usize| beat.row(i).iter().any(|&w| w != 0);
+        let lost = |i: usize| beaten_by.row(i).iter().any(|&w| w != 0);
+        let never_won: Vec<usize> = (0..n_items).filter(|&i| lost(i) && !won(i)).collect();
+        let never_lost: Vec<usize> = (0..n_items).filter(|&i| won(i) && !lost(i)).collect();
+        let unseen: Vec<usize> = (0..n_items).filter(|&i| !won(i) && !lost(i)).collect();
+        let seen: Vec<usize> = (0..n_items).filter(|&i| won(i) || lost(i)).collect();
+        let one_group = seen.first().is_some_and(|&root| {
+            beat.reach(root) == seen.len() && beaten_by.reach(root) == seen.len()
+        });
+        if !one_group {
+            let mut diagnosis = Self::from_arc_list(n_items, &beat.arcs());
+            diagnosis.never_won = never_won;
+            diagnosis.never_lost = never_lost;
+            diagnosis.unseen = unseen;
+            return diagnosis;
+        }
+        // The compared items, then each item never compared on its own.
+        let mut strong_components = Vec::with_capacity(1 + unseen.len());
+        if !seen.is_empty() {
+            strong_components.push(seen);
+        }
+        strong_components.extend(unseen.iter().map(|&i| vec![i]));
+        strong_components.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
+        Self {
+            strong_components,
+            never_won,
+            never_lost,
+            unseen,
+        }
+    }
+}
+
+/// Most items whose win graph is held as bit matrices (2 × 2 MB at 4,096).
+const BIT_MATRIX_MAX_ITEMS: usize = 4096;
+
+/// An n × n matrix of bits, row-major, 64 columns a word.
+struct BitMatrix {
+    n: usize,
+    words: usize,
+    bits: Vec<u64>,
+}
+
+impl BitMatrix {
+    fn new(n: usize) -> Self {
+        let words = n.div_ceil(64);
+        Self {
+            n,
+            words,
+            bits: vec![0; n * words],
+        }
+    }
+
+    fn set(&mut self, i: usize, j: usize) {
+        self.bits[i * self.words + j / 64] |= 1 << (j % 64);
+    }
+
+    fn row(&self, i: usize) -> &[u64] {
+        &self.bits[i * self.words..(i + 1) * self.words]
+    }
+
+    /// How many nodes a search along the rows reaches from `root`
+    /// (itself included).
+    fn reach(&self, root: usize) -> usize {
+        let mut reached = vec![0u64; self.words];
+        reached[root / 64] |= 1 << (root % 64);
+        let mut stack = vec![root];
+        let mut count = 1;
+        while let Some(node) = stack.pop() {
+            for (w, (word, done)) in self.row(node).iter().zip(reached.iter_mut()).enumerate() {
+                let mut new = word & !*done;
+                *done |= new;
+                while new != 0 {
+                    stack.push(w * 64 + new.trailing_zeros() as usize);
+                    count += 1;
+                    new &= new - 1;
+                }
+            }
+        }
+        count
+    }
+
+    /// Every set bit (i, j) as an arc i → j.
+    fn arcs(&self) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        for i in 0..self.n {
+            for (w, &word) in self.row(i).iter().enumerate() {
+                let mut rest = word;
+                while rest != 0 {
+                    out.push((i as u32, (w * 64 + rest.trailing_zeros() as usize) as u32));
+                    rest &= rest - 1;
+                }
+            }
+        }
+        out
     }
 }
 
@@ -218,6 +333,43 @@ mod tests {
     fn two_cycles_joined_one_way_are_two_components() {
         let d = GraphDiagnosis::from_arcs(4, [(0, 1), (1, 0), (2, 3), (3, 2), (1, 2)].into_iter());
         assert_eq!(d.strong_components, vec![vec![0, 1], vec![2, 3]]);
+    }
+
+    #[test]
+    fn the_bit_matrix_and_the_arc_list_agree() {
+        // Random digraphs from dense (one group) to sparse (many), with
+        // repeated arcs and unseen items.
+        let mut state = 12345u64;
+        let mut next = move |m: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize % m
+        };
+        for (n, arcs) in [
+            (5, 0),
+            (6, 3),
+            (12, 20),
+            (40, 60),
+            (40, 400),
+            (200, 3000),
+            (300, 200),
+        ] {
+            for _ in 0..5 {
+                let list: Vec<(usize, usize)> = (0..arcs).map(|_| (next(n), next(n))).collect();
+                let fast = GraphDiagnosis::from_arcs(n, list.iter().copied());
+                let valid: Vec<(u32, u32)> = list
+                    .iter()
+                    .filter(|(w, l)| w != l)
+                    .map(|&(w, l)| (w as u32, l as u32))
+                    .collect();
+                assert_eq!(
+                    fast,
+                    GraphDiagnosis::from_arc_list(n, &valid),
+                    "{n} items, {list:?}"
+                );
+            }
+        }
     }
 
     #[test]
