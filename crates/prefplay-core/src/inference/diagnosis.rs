@@ -23,11 +23,30 @@ pub struct GraphDiagnosis {
 impl GraphDiagnosis {
     /// Builds the diagnosis from arcs `winner → loser` over `n_items`.
     pub fn from_arcs(n_items: usize, arcs: impl Iterator<Item = (usize, usize)>) -> Self {
-        let arcs = arcs.filter(move |&(w, l)| w < n_items && l < n_items && w != l);
+        Self::from_duels(n_items, arcs.map(|(w, l)| (w, l, true, false)))
+    }
+
+    /// Builds the diagnosis from duels `(a, b, a beat b, b beat a)` over
+    /// `n_items`: one item per compared pair rather than one per arc, for
+    /// the fits' aggregated cells (duels naming an item out of range, or an
+    /// item with itself, are skipped).
+    pub fn from_duels(
+        n_items: usize,
+        duels: impl Iterator<Item = (usize, usize, bool, bool)>,
+    ) -> Self {
+        let duels = duels.filter(move |&(a, b, _, _)| a < n_items && b < n_items && a != b);
         if n_items <= BIT_MATRIX_MAX_ITEMS {
-            return Self::from_bit_matrix(n_items, arcs);
+            return Self::from_bit_matrix(n_items, duels);
         }
-        let arcs: Vec<(u32, u32)> = arcs.map(|(w, l)| (w as u32, l as u32)).collect();
+        let mut arcs: Vec<(u32, u32)> = Vec::new();
+        for (a, b, a_won, b_won) in duels {
+            if a_won {
+                arcs.push((a as u32, b as u32));
+            }
+            if b_won {
+                arcs.push((b as u32, a as u32));
+            }
+        }
         Self::from_arc_list(n_items, &arcs)
     }
 
@@ -58,16 +77,25 @@ impl GraphDiagnosis {
     }
 
     /// The diagnosis through two bit matrices (who beat whom, and its
-    /// transpose): one pass over the arcs, however many repeat, then the
+    /// transpose): one pass over the duels, however many repeat, then the
     /// common case — the items compared form one strongly connected
     /// group — proved by one search each way over the rows (n²/64 words).
     /// Any other graph is handed to [`Self::from_arc_list`] with its
     /// distinct arcs.
-    fn from_bit_matrix(n_items: usize, arcs: impl Iterator<Item = (usize, usize)>) -> Self {
+    fn from_bit_matrix(
+        n_items: usize,
+        duels: impl Iterator<Item = (usize, usize, bool, bool)>,
+    ) -> Self {
         let (mut beat, mut beaten_by) = (BitMatrix::new(n_items), BitMatrix::new(n_items));
-        for (w, l) in arcs {
-            beat.set(w, l);
-            beaten_by.set(l, w);
+        for (a, b, a_won, b_won) in duels {
+            if a_won {
+                beat.set(a, b);
+                beaten_by.set(b, a);
+            }
+            if b_won {
+                beat.set(b, a);
+                beaten_by.set(a, b);
+            }
         }
         let won = |i: usize| beat.row(i).iter().any(|&w| w != 0);
         let lost = |i: usize| beaten_by.row(i).iter().any(|&w| w != 0);

@@ -7,15 +7,17 @@ use crate::inference::diagnosis::GraphDiagnosis;
 
 pub(super) fn diagnose(cells: &Cells, ties: TieModel, n_items: usize) -> GraphDiagnosis {
     let ties_count = ties != TieModel::Drop;
-    let arcs = (0..cells.len()).flat_map(move |k| {
-        let (a, b) = (cells.item_a[k] as usize, cells.item_b[k] as usize);
+    let duels = (0..cells.len()).map(move |k| {
         let c = cells.counts[k];
         let tie = ties_count && c.ties > 0.0;
-        let forward = (c.wins_a > 0.0 || tie).then_some((a, b));
-        let backward = (c.wins_b > 0.0 || tie).then_some((b, a));
-        forward.into_iter().chain(backward)
+        (
+            cells.item_a[k] as usize,
+            cells.item_b[k] as usize,
+            c.wins_a > 0.0 || tie,
+            c.wins_b > 0.0 || tie,
+        )
     });
-    GraphDiagnosis::from_arcs(n_items, arcs)
+    GraphDiagnosis::from_duels(n_items, duels)
 }
 
 pub(super) fn name_list(items: &[String], list: &[usize]) -> String {
