@@ -88,7 +88,8 @@ async fn the_pages_fit_against_the_cli_on_the_same_votes() -> Result<()> {
                 .and_then(|s| s.split(" ms").next())
                 .and_then(|s| s.parse().ok())
                 .context("the fit line's time")?;
-            println!("page fit: {info}");
+            let phases = attr(client, "#fit-info", "data-phase-ms").await?;
+            println!("page fit: {info} (aggregate, solve, intervals: {phases} ms)");
             times.push(ms);
         }
         let page = median(times);
