@@ -1,7 +1,8 @@
 //! The walk-through: every page and every scenario opened as a new user
 //! would, at phone (390 × 844), laptop (1280 × 800) and projector
 //! (1920 × 1080) sizes, checked for what a person notices: sideways
-//! scrolling, text cut inside its box (or by a chart's edge), the voting buttons off a phone's
+//! scrolling, text cut inside its box (or by a chart's edge), a link
+//! within the page that leads nowhere, the voting buttons off a phone's
 //! first screen, console errors and warnings, charts without axis labels,
 //! legend or note, a value drawn past its axis unannounced, focus left in
 //! a menu, and serious or critical accessibility problems (axe-core, the
@@ -94,6 +95,13 @@ for (const t of document.querySelectorAll('svg text')) {
   if (r.width === 0) continue;
   if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) {
     findings.push(`chart text cut: ${name(svg.closest('figure') || svg)} "${text(t)}" spans x ${Math.round(r.left)}–${Math.round(r.right)}, y ${Math.round(r.top)}–${Math.round(r.bottom)}; the drawing x ${Math.round(box.left)}–${Math.round(box.right)}, y ${Math.round(box.top)}–${Math.round(box.bottom)}`);
+  }
+}
+// A link within the page that leads nowhere (a scenario's "Go to …").
+for (const a of document.querySelectorAll("a[href^='#']")) {
+  const target = a.getAttribute('href').slice(1);
+  if (target && visible(a) && !document.getElementById(target)) {
+    findings.push(`dead link: ${name(a)} "${text(a)}" points at #${target}, which is not on the page`);
   }
 }
 for (const fig of document.querySelectorAll('figure.chart')) {
