@@ -267,7 +267,7 @@ impl GpuContext {
             wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
         );
         let bind_group = self.bind_group(
-            &self.bt_batch_fit,
+            &self.pipelines("bt_batch_fit", create_pipeline),
             "bt_batch_fit bindings",
             &[
                 &params, &row_start, &entries, &weights, &scores, &work, &step, &status,
@@ -321,7 +321,7 @@ impl GpuContext {
                         label: Some("bt_batch_fit"),
                         timestamp_writes: None,
                     });
-                    pass.set_pipeline(&self.bt_batch_fit);
+                    pass.set_pipeline(&self.pipelines("bt_batch_fit", create_pipeline));
                     pass.set_bind_group(0, &bind_group, &[]);
                     for _ in 0..round {
                         pass.dispatch_workgroups(count, 1, 1);

@@ -130,7 +130,7 @@ impl GpuContext {
             binding_bytes(n_items, 16) + binding_bytes(n_entries, 4),
         );
         let bind_group = self.bind_group(
-            &self.bt_pieces,
+            &self.pipelines("bt_pieces", create_pipeline),
             "bt_pieces bindings",
             &[
                 &params, &row_start, &opponent, &wins, &scores, &item_out, &offdiag,
@@ -185,7 +185,7 @@ impl GpuContext {
                 label: Some("bt_pieces"),
                 timestamp_writes: None,
             });
-            pass.set_pipeline(&self.bt_pieces);
+            pass.set_pipeline(&self.pipelines("bt_pieces", create_pipeline));
             pass.set_bind_group(0, &problem.bind_group, &[]);
             pass.dispatch_workgroups(problem.workgroups, 1, 1);
         }

@@ -1,5 +1,7 @@
-//! [`GpuContext`]: adapter, device, queue and compiled pipelines, built once.
+//! [`GpuContext`]: adapter, device and queue, built once, and the
+//! pipelines, each family compiled the first time it is asked for.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use crate::GpuError;
@@ -14,13 +16,8 @@ type Failure = Arc<Mutex<Option<String>>>;
 pub struct GpuContext {
     pub(crate) device: wgpu::Device,
     pub(crate) queue: wgpu::Queue,
-    pub(crate) bt_pieces: wgpu::ComputePipeline,
-    pub(crate) poisson_weights: wgpu::ComputePipeline,
-    pub(crate) bt_batch_fit: wgpu::ComputePipeline,
-    pub(crate) loss_sweep: wgpu::ComputePipeline,
-    pub(crate) reward: crate::reward_train::RewardPipelines,
-    pub(crate) pref_loss: crate::pref_loss::PrefLossPipelines,
-    pub(crate) lowrank: crate::personal_train::LowRankPipelines,
+    /// Compiled pipelines by kernel family ([`Self::pipelines`]).
+    pipelines: Mutex<HashMap<&'static str, shared::Any>>,
     adapter_name: String,
     software: bool,
     limits: wgpu::Limits,
@@ -30,9 +27,11 @@ pub struct GpuContext {
 }
 
 impl GpuContext {
-    /// Finds an adapter (natively honouring `WGPU_BACKEND` and friends),
-    /// creates a device with the adapter's own limits, and compiles the
-    /// pipelines.
+    /// Finds an adapter (natively honouring `WGPU_BACKEND` and friends) and
+    /// creates a device with the adapter's own limits. No pipeline is
+    /// compiled here: each family is compiled when first used
+    /// ([`Self::pipelines`]), so a context that only probes the adapter,
+    /// or serves one lab, compiles nothing it does not run.
     pub async fn new() -> Result<Self, GpuError> {
         let instance =
             wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
@@ -62,17 +61,6 @@ impl GpuContext {
         device.on_uncaptured_error(Arc::new(move |error| {
             record_failure(&on_error, error.to_string())
         }));
-        let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let bt_pieces = crate::bt_pieces::create_pipeline(&device);
-        let poisson_weights = crate::poisson_weights::create_pipeline(&device);
-        let bt_batch_fit = crate::bt_bootstrap::create_pipeline(&device);
-        let loss_sweep = crate::loss_sweep::create_pipeline(&device);
-        let reward = crate::reward_train::create_pipelines(&device);
-        let pref_loss = crate::pref_loss::create_pipelines(&device);
-        let lowrank = crate::personal_train::create_pipelines(&device);
-        if let Some(error) = scope.pop().await {
-            return Err(GpuError::Validation(error.to_string()));
-        }
         let software = info.device_type == wgpu::DeviceType::Cpu;
         let adapter_name = match (info.name.is_empty(), info.device_type) {
             (false, _) => info.name,
@@ -83,19 +71,35 @@ impl GpuContext {
         Ok(Self {
             device,
             queue,
-            bt_pieces,
-            poisson_weights,
-            bt_batch_fit,
-            loss_sweep,
-            reward,
-            pref_loss,
-            lowrank,
+            pipelines: Mutex::default(),
             adapter_name,
             software,
             limits,
             failure,
             pool: Mutex::default(),
         })
+    }
+
+    /// The pipelines of kernel family `family`, made by `make` the first
+    /// time they are asked for and kept for the context's life. A shader
+    /// the device rejects is reported through the uncaptured-error
+    /// handler: the context then fails its health check and the engine
+    /// falls back to the CPU.
+    pub(crate) fn pipelines<T: shared::Kept>(
+        &self,
+        family: &'static str,
+        make: fn(&wgpu::Device) -> T,
+    ) -> shared::Shared<T> {
+        let mut cache = self
+            .pipelines
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(found) = cache.get(family).and_then(|p| shared::downcast(p)) {
+            return found;
+        }
+        let made = shared::Shared::new(make(&self.device));
+        cache.insert(family, made.clone());
+        made
     }
 
     /// The adapter's name as the driver reports it (e.g. "llvmpipe (LLVM 15.0.6, 256 bits)").
@@ -157,5 +161,32 @@ pub(crate) fn compute_pipeline(
 fn record_failure(failure: &Failure, message: String) {
     if let Ok(mut slot) = failure.lock() {
         slot.get_or_insert(message);
+    }
+}
+
+/// Shared ownership of a pipeline family: `Arc` natively (the context is
+/// `Send + Sync`), `Rc` in the browser, where wgpu's types are neither.
+mod shared {
+    #[cfg(not(target_arch = "wasm32"))]
+    pub type Shared<T> = std::sync::Arc<T>;
+    #[cfg(not(target_arch = "wasm32"))]
+    pub type Any = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+    #[cfg(not(target_arch = "wasm32"))]
+    pub trait Kept: std::any::Any + Send + Sync {}
+    #[cfg(not(target_arch = "wasm32"))]
+    impl<T: std::any::Any + Send + Sync> Kept for T {}
+
+    #[cfg(target_arch = "wasm32")]
+    pub type Shared<T> = std::rc::Rc<T>;
+    #[cfg(target_arch = "wasm32")]
+    pub type Any = std::rc::Rc<dyn std::any::Any>;
+    #[cfg(target_arch = "wasm32")]
+    pub trait Kept: std::any::Any {}
+    #[cfg(target_arch = "wasm32")]
+    impl<T: std::any::Any> Kept for T {}
+
+    /// The family as `T`, if it was made as one.
+    pub fn downcast<T: Kept>(kept: &Any) -> Option<Shared<T>> {
+        kept.clone().downcast::<T>().ok()
     }
 }

@@ -63,7 +63,7 @@ impl GpuContext {
             wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
         );
         let bind_group = self.bind_group(
-            &self.loss_sweep,
+            &self.pipelines("loss_sweep", create_pipeline),
             "loss_sweep bindings",
             &[&params, &margins, &betas_buffer, &out],
         );
@@ -73,7 +73,7 @@ impl GpuContext {
                 label: Some("loss_sweep"),
                 timestamp_writes: None,
             });
-            pass.set_pipeline(&self.loss_sweep);
+            pass.set_pipeline(&self.pipelines("loss_sweep", create_pipeline));
             pass.set_bind_group(0, &bind_group, &[]);
             pass.dispatch_workgroups(groups_x as u32, betas.len() as u32, 1);
         }

@@ -71,7 +71,7 @@ impl GpuContext {
             bytemuck::cast_slice(&[tables.n_slots, replicates, seed, first]),
         );
         let bind_group = self.bind_group(
-            &self.poisson_weights,
+            &self.pipelines("poisson_weights", create_pipeline),
             "poisson_weights bindings",
             &[
                 &params,
@@ -89,7 +89,7 @@ impl GpuContext {
             label: Some("poisson_weights"),
             timestamp_writes: None,
         });
-        pass.set_pipeline(&self.poisson_weights);
+        pass.set_pipeline(&self.pipelines("poisson_weights", create_pipeline));
         pass.set_bind_group(0, &bind_group, &[]);
         pass.dispatch_workgroups(groups_x, replicates, 1);
         Ok(())

@@ -154,7 +154,8 @@ impl GpuContext {
     /// The bind groups of the context and row kernels over `rows` (a
     /// buffer in the 8-float layout).
     fn loss_groups(&self, buffers: &LossBuffers, rows: &wgpu::Buffer) -> [wgpu::BindGroup; 2] {
-        let p = &self.pref_loss;
+        let pipelines = self.pipelines("pref_loss", create_pipelines);
+        let p = &*pipelines;
         [
             self.bind_group(
                 &p.context,
@@ -184,7 +185,8 @@ impl GpuContext {
 
     /// Records the context and row dispatches of `n` rows into `pass`.
     fn record_losses(&self, pass: &mut wgpu::ComputePass, groups: &[wgpu::BindGroup; 2], n: usize) {
-        let p = &self.pref_loss;
+        let pipelines = self.pipelines("pref_loss", create_pipelines);
+        let p = &*pipelines;
         pass.set_pipeline(&p.context);
         pass.set_bind_group(0, &groups[0], &[]);
         pass.dispatch_workgroups(1, 1, 1);
@@ -334,7 +336,8 @@ impl GpuContext {
         let data_buffer = self.storage_init("policy data", bytemuck::cast_slice(&triples))?;
         let offsets = self.storage_init("policy offsets", bytemuck::cast_slice(&offsets))?;
         let rows = self.pooled_buffer("policy rows", n as u64 * 32, wgpu::BufferUsages::STORAGE);
-        let p = &self.pref_loss;
+        let pipelines = self.pipelines("pref_loss", create_pipelines);
+        let p = &*pipelines;
         let gather: Vec<wgpu::BindGroup> = theta
             .iter()
             .map(|t| {

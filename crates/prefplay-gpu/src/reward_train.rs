@@ -196,7 +196,8 @@ impl GpuContext {
         let row_start = self.storage_init("reward row_start", bytemuck::cast_slice(&row_start))?;
         let opponent = self.storage_init("reward opponent", bytemuck::cast_slice(&opponent))?;
         let wins = self.storage_init("reward wins", bytemuck::cast_slice(&wins))?;
-        let k = &self.reward.kernels;
+        let pipelines = self.pipelines("reward", create_pipelines);
+        let k = &pipelines.kernels;
         let d = &dims_buffer;
         let bind_groups = vec![
             self.bind_group(
@@ -242,7 +243,8 @@ impl GpuContext {
     fn encode_gradient(&self, encoder: &mut wgpu::CommandEncoder, up: &Uploaded) {
         let tiles = |len: u32| len.div_ceil(REWARD_TILE).max(1);
         let rows = up.n_items.div_ceil(REWARD_WORKGROUP_SIZE).max(1);
-        let k = &self.reward.kernels;
+        let pipelines = self.pipelines("reward", create_pipelines);
+        let k = &pipelines.kernels;
         let dispatches: [(usize, (u32, u32)); 5] = [
             (0, (tiles(up.hidden), tiles(up.n_items))),
             (1, (rows, 1)),
@@ -346,7 +348,7 @@ impl GpuContext {
                     label: Some("adam_step"),
                     timestamp_writes: None,
                 });
-                pass.set_pipeline(&self.reward.kernels[5]);
+                pass.set_pipeline(&self.pipelines("reward", create_pipelines).kernels[5]);
                 pass.set_bind_group(0, &up.bind_groups[5], &[]);
                 pass.dispatch_workgroups(groups, 1, 1);
             }

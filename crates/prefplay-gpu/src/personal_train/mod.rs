@@ -452,7 +452,8 @@ impl GpuContext {
         self.check_health()?;
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
         let up = self.upload_personal(data, settings, shape, params)?;
-        let pipelines = &self.lowrank.kernels;
+        let family = self.pipelines("personal", create_pipelines);
+        let pipelines = &family.kernels;
         // Bind groups by kernel index, for the kernels the schedule uses.
         let mut groups: Vec<Option<wgpu::BindGroup>> = (0..KERNELS.len()).map(|_| None).collect();
         for &k in &kernels {
