@@ -38,6 +38,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    quiet_vulkan_device_select();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Fit(args) => fit::run(&args),
@@ -52,5 +53,21 @@ fn main() -> ExitCode {
             eprintln!("prefplay: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Mesa's Vulkan `device_select` layer asks the display server to order
+/// the adapters and, with none (a server, CI, a terminal over SSH), prints
+/// "error: XDG_RUNTIME_DIR is invalid or not set in the environment."
+/// twice whenever `--engine auto` probes the GPU, on a run that then
+/// succeeds. The command line is not a display client, so it turns the
+/// layer off (Mesa reads `NODEVICE_SELECT`) unless the user set it;
+/// wgpu still picks the high-performance adapter itself.
+#[allow(unsafe_code)]
+fn quiet_vulkan_device_select() {
+    if std::env::var_os("NODEVICE_SELECT").is_none() {
+        // SAFETY: the first thing `main` does, before any thread exists,
+        // so nothing reads the environment while it changes.
+        unsafe { std::env::set_var("NODEVICE_SELECT", "1") };
     }
 }

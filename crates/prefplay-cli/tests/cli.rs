@@ -36,6 +36,29 @@ fn failure(args: &[&str]) -> String {
 }
 
 #[test]
+fn a_run_that_probes_the_gpu_prints_no_error_lines() {
+    // 100 items × 200 bootstrap replicates is past the GPU crossover, so
+    // `--engine auto` probes the adapter; on Mesa without a display its
+    // device-select layer used to print two "error: XDG_RUNTIME_DIR …"
+    // lines before the run went on to succeed on the CPU.
+    let out = prefplay(&["simulate", "--items", "100", "--votes", "3000"]);
+    assert!(out.status.success());
+    let csv = temp_file("probe.csv", &out.stdout);
+    let out = Command::new(env!("CARGO_BIN_EXE_prefplay"))
+        .args(["fit", csv.to_str().unwrap(), "--ci", "bootstrap"])
+        .env_remove("NODEVICE_SELECT")
+        .env_remove("XDG_RUNTIME_DIR")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        !stderr.lines().any(|l| l.starts_with("error")),
+        "a successful run printed errors:\n{stderr}"
+    );
+}
+
+#[test]
 fn fit_prints_a_ranked_table_and_the_documented_json() {
     let csv = temp_file(
         "votes.csv",
