@@ -127,7 +127,10 @@ async fn mixture_parity() {
             .zip(cpu.responsibilities.concat())
             .map(|(a, b)| (a - b).abs())
             .fold(0.0, f64::max);
-        assert!(worst <= 2.5e-2, "{what}: responsibilities differ by {worst}");
+        assert!(
+            worst <= 2.5e-2,
+            "{what}: responsibilities differ by {worst}"
+        );
         // A full fit of the two true groups: soft responsibilities let EM
         // amplify f32 rounding in the parameters, but the likelihood it
         // reaches agrees. (With a spare group EM can settle in a
