@@ -15,6 +15,7 @@ use crate::lab::explorer::EXPLORER_BETA;
 use crate::lab::runs::scenario_nine;
 use crate::lab::state::{DEFAULT_BETA, DEFAULT_STEPS};
 use crate::lab::trainer::{COMPARISON_MIN_NOISE, MAX_NOISE};
+use crate::words::grouped;
 
 /// The README with every run of white space made one space.
 fn readme() -> String {
@@ -29,19 +30,6 @@ fn assert_says(claim: &str) {
         readme().contains(claim),
         "README.md no longer says (or the code changed): {claim}"
     );
-}
-
-/// 56818 → "56,818".
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn percent(x: f64) -> String {
@@ -157,12 +145,4 @@ fn the_charts_sizes_are_the_readmes() {
 fn the_gpu_crossover_is_the_readmes() {
     let crossover = prefplay_gpu::engine::choice::HARDWARE_CROSSOVER_CELL_FITS;
     assert_says(&format!("crossover ({}; see", grouped(crossover)));
-}
-
-#[test]
-fn grouping_writes_thousands_as_the_readme_does() {
-    assert_eq!(grouped(56_818), "56,818");
-    assert_eq!(grouped(1_500), "1,500");
-    assert_eq!(grouped(200), "200");
-    assert_eq!(grouped(1_000_000), "1,000,000");
 }

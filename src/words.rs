@@ -25,6 +25,19 @@ pub fn value(v: f64) -> String {
     }
 }
 
+/// A whole number with thousands separated by commas: 56818 → "56,818".
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `name` cut to `n` characters with an ellipsis when longer.
 pub fn shorten(name: &str, n: usize) -> String {
     if name.chars().count() <= n {
@@ -39,6 +52,15 @@ pub fn shorten(name: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_are_grouped_as_the_readme_writes_them() {
+        assert_eq!(grouped(56_818), "56,818");
+        assert_eq!(grouped(1_500), "1,500");
+        assert_eq!(grouped(200), "200");
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(1_000_000), "1,000,000");
+    }
 
     #[test]
     fn counts_and_values_read_as_words() {

@@ -177,15 +177,7 @@ fn round_for_reading(m: u64) -> String {
     }
     let scale = 10u64.pow(m.ilog10());
     let rounded = (m + scale / 2) / scale * scale;
-    let digits = rounded.to_string();
-    let mut out = String::new();
-    for (k, c) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::words::grouped(rounded)
 }
 
 #[cfg(test)]
