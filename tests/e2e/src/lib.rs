@@ -311,6 +311,25 @@ pub async fn attr(client: &Client, css: &str, name: &str) -> Result<String> {
         .with_context(|| format!("{css} has no {name}"))
 }
 
+/// Waits (up to `timeout`) until the attribute `name` of the element
+/// matching `css` parses as a `T` that passes `ok`, and returns it.
+pub async fn wait_attr<T: std::str::FromStr + Copy>(
+    client: &Client,
+    css: &str,
+    name: &str,
+    timeout: Duration,
+    ok: impl Fn(T) -> bool,
+) -> Result<T> {
+    eventually(&format!("{css} {name}"), timeout, || async {
+        let v = attr(client, css, name)
+            .await
+            .ok()
+            .and_then(|v| v.parse::<T>().ok());
+        Ok(v.filter(|&v| ok(v)))
+    })
+    .await
+}
+
 /// Sets the value of the input matching `css` and fires `event` on it
 /// ("input" for sliders that follow dragging, "change" otherwise).
 pub async fn set_value(client: &Client, css: &str, value: &str, event: &str) -> Result<()> {

@@ -10,31 +10,15 @@ use anyhow::{Result, ensure};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use prefplay_e2e::{
-    attr, click, eventually, foreign_requests, press, set_value, wait_for, wait_saved, with_page,
+    attr, click, eventually, foreign_requests, press, set_value, wait_attr, wait_for, wait_saved,
+    with_page,
 };
 
 const WAIT: Duration = Duration::from_secs(120);
 
-/// Sets an `<input>` and fires `input` (what a slider or typing does).
+/// How many series the chart matching `chart` draws.
 async fn series_count(client: &Client, chart: &str) -> Result<usize> {
     Ok(attr(client, chart, "data-series-count").await?.parse()?)
-}
-
-/// Waits until `css`'s attribute `name` parses and passes `ok`.
-async fn wait_attr<T: std::str::FromStr + Copy>(
-    client: &Client,
-    css: &str,
-    name: &str,
-    ok: impl Fn(T) -> bool,
-) -> Result<T> {
-    eventually(&format!("{css} {name}"), WAIT, || async {
-        let v = attr(client, css, name)
-            .await
-            .ok()
-            .and_then(|v| v.parse::<T>().ok());
-        Ok(v.filter(|&v| ok(v)))
-    })
-    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -132,8 +116,8 @@ async fn a_toy_policy_trains_on_the_cpu_the_gpu_and_the_class_votes() -> Result<
 async fn train(client: &Client, steps: usize) -> Result<()> {
     set_value(client, "#train-steps", &steps.to_string(), "input").await?;
     click(client, "#train-start").await?;
-    wait_attr::<usize>(client, "#train-status", "data-step", |s| s == steps).await?;
-    wait_attr::<bool>(client, "#train-status", "data-running", |r| !r).await?;
+    wait_attr::<usize>(client, "#train-status", "data-step", WAIT, |s| s == steps).await?;
+    wait_attr::<bool>(client, "#train-status", "data-running", WAIT, |r| !r).await?;
     Ok(())
 }
 
@@ -154,14 +138,14 @@ async fn training(client: &Client, url: &str) -> Result<()> {
     // Pause and resume continue the same run.
     set_value(client, "#train-steps", "3000", "input").await?;
     click(client, "#train-start").await?;
-    wait_attr::<usize>(client, "#train-status", "data-step", |s| s >= 150).await?;
+    wait_attr::<usize>(client, "#train-status", "data-step", WAIT, |s| s >= 150).await?;
     click(client, "#train-pause").await?;
-    let paused = wait_attr::<bool>(client, "#train-status", "data-running", |r| !r).await;
+    let paused = wait_attr::<bool>(client, "#train-status", "data-running", WAIT, |r| !r).await;
     paused?;
     let held: usize = attr(client, "#train-status", "data-step").await?.parse()?;
     ensure!(held < 3000, "paused at {held}");
     click(client, "#train-reset").await?;
-    wait_attr::<usize>(client, "#train-status", "data-step", |s| s == 0).await?;
+    wait_attr::<usize>(client, "#train-status", "data-step", WAIT, |s| s == 0).await?;
 
     // The β sweep and the noise comparison.
     set_value(client, "#train-steps", "60", "input").await?;
@@ -203,7 +187,7 @@ async fn training(client: &Client, url: &str) -> Result<()> {
     wait_for(client, "#choice-left").await?;
     for k in 0..8 {
         press(client, [&*Key::Left, &*Key::Right][k % 2]).await?;
-        wait_attr::<usize>(client, "#vote-count", "data-ballots", |n| n == k + 1).await?;
+        wait_attr::<usize>(client, "#vote-count", "data-ballots", WAIT, |n| n == k + 1).await?;
     }
     wait_saved(client).await?;
     client.goto(&format!("{url}?page=loss&engine=cpu")).await?;
@@ -236,7 +220,7 @@ async fn training(client: &Client, url: &str) -> Result<()> {
 async fn scenario_nine_loads_from_its_url_and_shows_its_claims() -> Result<()> {
     with_page("lab-scenario", async |client, url, _| {
         client.goto(&format!("{url}?scenario=9&seed=9")).await?;
-        wait_attr::<bool>(client, "#scenario-status", "data-done", |d| d).await?;
+        wait_attr::<bool>(client, "#scenario-status", "data-done", WAIT, |d| d).await?;
         let value = async |name: &str| -> Result<f64> {
             Ok(attr(client, "#scenario-status", name).await?.parse()?)
         };

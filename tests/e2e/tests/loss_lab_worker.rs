@@ -9,26 +9,9 @@ use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use fantoccini::{Client, Locator};
-use prefplay_e2e::{attr, click, eventually, set_value, wait_for, with_page};
+use prefplay_e2e::{attr, click, set_value, wait_attr, wait_for, with_page};
 
 const WAIT: Duration = Duration::from_secs(120);
-
-/// Waits until `css`'s attribute `name` parses and passes `ok`.
-async fn wait_attr<T: std::str::FromStr + Copy>(
-    client: &Client,
-    css: &str,
-    name: &str,
-    ok: impl Fn(T) -> bool,
-) -> Result<T> {
-    eventually(&format!("{css} {name}"), WAIT, || async {
-        let v = attr(client, css, name)
-            .await
-            .ok()
-            .and_then(|v| v.parse::<T>().ok());
-        Ok(v.filter(|&v| ok(v)))
-    })
-    .await
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_heavy_policy_trains_in_the_worker_without_blocking_the_page() -> Result<()> {
@@ -55,10 +38,10 @@ async fn heavy(client: &Client, url: &str) -> Result<()> {
         .as_f64()
         .unwrap_or(0.0);
     click(client, "#train-start").await?;
-    wait_attr::<usize>(client, "#train-status", "data-step", |s| s >= 400).await?;
+    wait_attr::<usize>(client, "#train-status", "data-step", WAIT, |s| s >= 400).await?;
     tokio::time::sleep(Duration::from_secs(2)).await;
     click(client, "#train-pause").await?;
-    wait_attr::<bool>(client, "#train-status", "data-running", |r| !r).await?;
+    wait_attr::<bool>(client, "#train-status", "data-running", WAIT, |r| !r).await?;
     let held: usize = attr(client, "#train-status", "data-step").await?.parse()?;
     let tasks = client
         .execute(
