@@ -194,39 +194,36 @@ impl Keys {
 
     /// The row's key, and whether the row lists the higher item first.
     fn of(self, row: &crate::data::table::PairRow) -> (usize, bool) {
-        let flip = row.item_a > row.item_b;
-        let (lo, hi) = (row.item_a.min(row.item_b), row.item_a.max(row.item_b));
-        let adv = if self.order_effect {
-            let s = row.advantage.sign();
-            if flip { -s } else { s }
-        } else {
-            0
-        };
-        let key = (lo as usize * self.n_items + hi as usize) * self.sides
-            + (adv + 1) as usize * usize::from(self.order_effect);
-        (key, flip)
+        let (lo, hi, side, flip) = self.oriented(row);
+        ((lo * self.n_items + hi) * self.sides + side, flip)
     }
 
     /// The row's slot in [`Cells::counted_densely`]'s array (pairs a < b
     /// in order, then the side), and whether the row lists the higher item
     /// first; `None` for a self-comparison.
     fn dense_of(self, row: &crate::data::table::PairRow) -> Option<(usize, bool)> {
-        let flip = row.item_a > row.item_b;
-        let (lo, hi) = (
-            row.item_a.min(row.item_b) as usize,
-            row.item_a.max(row.item_b) as usize,
-        );
+        let (lo, hi, side, flip) = self.oriented(row);
         if lo == hi {
             return None;
         }
         // Pairs before lo's: (n − 1) + (n − 2) + … + (n − lo).
         let pair = lo * (2 * self.n_items - lo - 1) / 2 + (hi - lo - 1);
-        if !self.order_effect {
-            return Some((pair, flip));
-        }
-        let s = row.advantage.sign();
-        let side = if flip { -s } else { s };
-        Some((pair * 3 + (side + 1) as usize, flip))
+        Some((pair * self.sides + side, flip))
+    }
+
+    /// The row as its cell sees it: (lower item, higher item, side — 0
+    /// without an order effect, else 0, 1, 2 for the advantage −1, 0, +1
+    /// of the lower item —, whether the row lists the higher item first).
+    fn oriented(self, row: &crate::data::table::PairRow) -> (usize, usize, usize, bool) {
+        let flip = row.item_a > row.item_b;
+        let (lo, hi) = (row.item_a.min(row.item_b), row.item_a.max(row.item_b));
+        let side = if self.order_effect {
+            let s = row.advantage.sign();
+            (if flip { -s } else { s } + 1) as usize
+        } else {
+            0
+        };
+        (lo as usize, hi as usize, side, flip)
     }
 
     /// The cell of a key: (item a, item b, advantage of a).
