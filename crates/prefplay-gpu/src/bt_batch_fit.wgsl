@@ -28,7 +28,8 @@
 // (projected preconditioned CG), which changes nothing in exact arithmetic.
 // log1p_exp and sigmoid come from numerics.wgsl.
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 // Longest Newton step, in logits (larger steps are scaled down to it).
 const MAX_STEP: f32 = 4.0;
 // Step halvings before a step is taken anyway.
@@ -130,69 +131,6 @@ fn entry_wins(r: u32, packed: u32) -> vec2<f32> {
     return vec2<f32>(second + half_ties, first + half_ties);
 }
 
-// Numerical Recipes' erfc fit: erfc(z) = t·exp(−z² + erfc_exponent(t)),
-// t = 1 / (1 + z/2), z ≥ 0, relative error below 1.2e-7 everywhere
-// (Press et al., *Numerical Recipes*, 3rd ed., §6.2.2) — and its
-// logarithm never underflows.
-fn erfc_exponent(t: f32) -> f32 {
-    return -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-        + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-        + t * (-0.82215223 + t * 0.17087277))))))));
-}
-
-// log Φ(−|x|) = log(erfc(|x|/√2) / 2).
-fn log_lower_tail(x: f32) -> f32 {
-    let z = abs(x) * 0.70710678;
-    let t = 1.0 / (1.0 + 0.5 * z);
-    return log(0.5 * t) - z * z + erfc_exponent(t);
-}
-
-// log Φ(x).
-fn log_ndtr(x: f32) -> f32 {
-    let tail = log_lower_tail(x);
-    if (x < 0.0) {
-        return tail;
-    }
-    // log(1 − e), e = Φ(−x) ≤ 1/2; the series for small e keeps its digits.
-    let e = exp(tail);
-    if (e < 1e-3) {
-        return -e - 0.5 * e * e;
-    }
-    return log(1.0 - e);
-}
-
-// The inverse Mills ratio λ(x) = φ(x) / Φ(x).
-fn inverse_mills(x: f32) -> f32 {
-    if (x < 0.0) {
-        // φ(x) / (erfc(z)/2) with z = −x/√2: the exp(−z²) factors cancel.
-        let z = -x * 0.70710678;
-        let t = 1.0 / (1.0 + 0.5 * z);
-        return 0.79788456 / (t * exp(erfc_exponent(t)));
-    }
-    return 0.39894228 * exp(-0.5 * x * x) / exp(log_ndtr(x));
-}
-
-// (log-likelihood, gradient, information h_e) of an entry with score
-// difference d and wins w = (w_ij, w_ji), under the batch's link.
-fn entry_terms(d: f32, w: vec2<f32>) -> vec3<f32> {
-    if (params.link == 1u) {
-        let up = inverse_mills(d);
-        let down = inverse_mills(-d);
-        return vec3<f32>(
-            w.x * log_ndtr(d) + w.y * log_ndtr(-d),
-            w.x * up - w.y * down,
-            w.x * up * (d + up) + w.y * down * (down - d),
-        );
-    }
-    let p = sigmoid(d);
-    let n = w.x + w.y;
-    return vec3<f32>(
-        -w.x * log1p_exp(-d) - w.y * log1p_exp(d),
-        w.x - n * p,
-        n * p * (1.0 - p),
-    );
-}
-
 // Score of item i in dataset r: the current point, or the trial point.
 fn score_at(r: u32, i: u32, trial: bool) -> f32 {
     let k = r * params.n_items + i;
@@ -209,7 +147,7 @@ fn row_pieces(r: u32, i: u32, trial: bool) -> vec3<f32> {
     for (var e = row_start[i]; e < row_start[i + 1u]; e = e + 1u) {
         let entry = entries[e];
         let w = entry_wins(r, entry.y);
-        out = out + entry_terms(s_i - score_at(r, entry.x, trial), w);
+        out = out + binary_terms(params.link == 1u, s_i - score_at(r, entry.x, trial), w);
     }
     return out;
 }
@@ -223,7 +161,7 @@ fn hessian_times_direction(r: u32, i: u32) -> f32 {
     for (var e = row_start[i]; e < row_start[i + 1u]; e = e + 1u) {
         let entry = entries[e];
         let w = entry_wins(r, entry.y);
-        let h = entry_terms(s_i - scores[base + entry.x], w).z;
+        let h = binary_terms(params.link == 1u, s_i - scores[base + entry.x], w).z;
         out = out + h * (v_i - work[base + entry.x].y);
     }
     return out;

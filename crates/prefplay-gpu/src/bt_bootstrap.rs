@@ -7,11 +7,9 @@
 use prefplay_core::inference::counter_rng::PoissonTables;
 use prefplay_core::models::pairwise::{BootstrapCells, Link};
 
+use crate::context::Kernel;
 use crate::pair_rows::pair_rows;
 use crate::{GpuContext, GpuError};
-
-/// Invocations per workgroup; equals `WORKGROUP_SIZE` in `bt_batch_fit.wgsl`.
-pub const BT_BATCH_FIT_WORKGROUP_SIZE: u32 = 64;
 
 /// Newton steps per replicate at most.
 pub const BATCH_MAX_ITERATIONS: u32 = 60;
@@ -51,14 +49,16 @@ pub const BATCH_ACCEPT_SLACK: f32 = 1e-6;
 /// (browsers and drivers reset a GPU whose work runs for seconds).
 pub const BATCH_CHUNK: u32 = 2048;
 
-pub(crate) const SHADER: &str = concat!(
-    include_str!("numerics.wgsl"),
-    include_str!("bt_batch_fit.wgsl")
-);
-
-pub(crate) fn create_pipeline(device: &wgpu::Device) -> wgpu::ComputePipeline {
-    crate::context::compute_pipeline(device, "bt_batch_fit", SHADER)
-}
+/// One workgroup per replicate (a power of two: its sums are trees).
+pub(crate) static BT_BATCH_FIT: Kernel = Kernel {
+    name: "bt_batch_fit",
+    source: concat!(
+        include_str!("numerics.wgsl"),
+        include_str!("binary_terms.wgsl"),
+        include_str!("bt_batch_fit.wgsl")
+    ),
+    workgroup_size: 64,
+};
 
 /// Every replicate's fit.
 #[derive(Debug, Clone, PartialEq)]
@@ -267,7 +267,7 @@ impl GpuContext {
             wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
         );
         let bind_group = self.bind_group(
-            &self.pipelines("bt_batch_fit", create_pipeline),
+            &self.pipeline(&BT_BATCH_FIT),
             "bt_batch_fit bindings",
             &[
                 &params, &row_start, &entries, &weights, &scores, &work, &step, &status,
@@ -321,7 +321,7 @@ impl GpuContext {
                         label: Some("bt_batch_fit"),
                         timestamp_writes: None,
                     });
-                    pass.set_pipeline(&self.pipelines("bt_batch_fit", create_pipeline));
+                    pass.set_pipeline(&self.pipeline(&BT_BATCH_FIT));
                     pass.set_bind_group(0, &bind_group, &[]);
                     for _ in 0..round {
                         pass.dispatch_workgroups(count, 1, 1);

@@ -1,5 +1,6 @@
 //! [`GpuContext`]: adapter, device and queue, built once, and the
-//! pipelines, each family compiled the first time it is asked for.
+//! pipelines, each compiled the first time it is asked for from the
+//! [`Kernel`] its module declares. The context names no kernel.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,8 +17,8 @@ type Failure = Arc<Mutex<Option<String>>>;
 pub struct GpuContext {
     pub(crate) device: wgpu::Device,
     pub(crate) queue: wgpu::Queue,
-    /// Compiled pipelines by kernel family ([`Self::pipelines`]).
-    pipelines: Mutex<HashMap<&'static str, shared::Any>>,
+    /// Compiled pipelines by kernel name ([`Self::pipeline`]).
+    pipelines: Mutex<HashMap<&'static str, Shared<wgpu::ComputePipeline>>>,
     adapter_name: String,
     software: bool,
     limits: wgpu::Limits,
@@ -29,8 +30,8 @@ pub struct GpuContext {
 impl GpuContext {
     /// Finds an adapter (natively honouring `WGPU_BACKEND` and friends) and
     /// creates a device with the adapter's own limits. No pipeline is
-    /// compiled here: each family is compiled when first used
-    /// ([`Self::pipelines`]), so a context that only probes the adapter,
+    /// compiled here: each kernel is compiled when first used
+    /// ([`Self::pipeline`]), so a context that only probes the adapter,
     /// or serves one lab, compiles nothing it does not run.
     pub async fn new() -> Result<Self, GpuError> {
         let instance =
@@ -80,26 +81,27 @@ impl GpuContext {
         })
     }
 
-    /// The pipelines of kernel family `family`, made by `make` the first
-    /// time they are asked for and kept for the context's life. A shader
+    /// The pipeline of `kernel`, compiled the first time it is asked for
+    /// and kept for the context's life (by the kernel's name). A shader
     /// the device rejects is reported through the uncaptured-error
     /// handler: the context then fails its health check and the engine
     /// falls back to the CPU.
-    pub(crate) fn pipelines<T: shared::Kept>(
-        &self,
-        family: &'static str,
-        make: fn(&wgpu::Device) -> T,
-    ) -> shared::Shared<T> {
+    pub(crate) fn pipeline(&self, kernel: &'static Kernel) -> Shared<wgpu::ComputePipeline> {
         let mut cache = self
             .pipelines
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(found) = cache.get(family).and_then(|p| shared::downcast(p)) {
-            return found;
+        if let Some(found) = cache.get(kernel.name) {
+            return found.clone();
         }
-        let made = shared::Shared::new(make(&self.device));
-        cache.insert(family, made.clone());
+        let made = Shared::new(kernel.compile(&self.device));
+        cache.insert(kernel.name, made.clone());
         made
+    }
+
+    /// How many pipelines this context has compiled so far.
+    pub fn compiled_pipelines(&self) -> usize {
+        self.pipelines.lock().map_or(0, |cache| cache.len())
     }
 
     /// The adapter's name as the driver reports it (e.g. "llvmpipe (LLVM 15.0.6, 256 bits)").
@@ -137,25 +139,45 @@ impl GpuContext {
     }
 }
 
-/// The compute pipeline of kernel `name`: the entry point `name` in the
-/// WGSL `source` (the file `name.wgsl`), bindings laid out by the shader.
-pub(crate) fn compute_pipeline(
-    device: &wgpu::Device,
-    name: &str,
-    source: &str,
-) -> wgpu::ComputePipeline {
-    let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-        label: Some(&format!("{name}.wgsl")),
-        source: wgpu::ShaderSource::Wgsl(source.into()),
-    });
-    device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-        label: Some(name),
-        layout: None,
-        module: &module,
-        entry_point: Some(name),
-        compilation_options: Default::default(),
-        cache: None,
-    })
+/// What a compute kernel is, declared by its module: the context
+/// compiles it on first use ([`GpuContext::pipeline`]). Bindings are laid
+/// out by the shader (group 0, in the order its comments list them).
+#[derive(Debug)]
+pub(crate) struct Kernel {
+    /// The entry point, also the pipeline's label and cache key.
+    pub name: &'static str,
+    /// The WGSL module: the shared helpers it needs, then the kernel.
+    pub source: &'static str,
+    /// Invocations per workgroup: the shader's `override WORKGROUP_SIZE`,
+    /// set here at compilation, so the host's dispatch arithmetic and the
+    /// shader read the one number.
+    pub workgroup_size: u32,
+}
+
+impl Kernel {
+    /// Workgroups to cover `invocations` invocations, one per item.
+    pub fn workgroups_for(&self, invocations: usize) -> usize {
+        invocations.div_ceil(self.workgroup_size as usize)
+    }
+
+    fn compile(&self, device: &wgpu::Device) -> wgpu::ComputePipeline {
+        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some(self.name),
+            source: wgpu::ShaderSource::Wgsl(self.source.into()),
+        });
+        let constants = [("WORKGROUP_SIZE", f64::from(self.workgroup_size))];
+        device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+            label: Some(self.name),
+            layout: None,
+            module: &module,
+            entry_point: Some(self.name),
+            compilation_options: wgpu::PipelineCompilationOptions {
+                constants: &constants,
+                ..Default::default()
+            },
+            cache: None,
+        })
+    }
 }
 
 fn record_failure(failure: &Failure, message: String) {
@@ -164,29 +186,9 @@ fn record_failure(failure: &Failure, message: String) {
     }
 }
 
-/// Shared ownership of a pipeline family: `Arc` natively (the context is
+/// Shared ownership of a pipeline: `Arc` natively (the context is
 /// `Send + Sync`), `Rc` in the browser, where wgpu's types are neither.
-mod shared {
-    #[cfg(not(target_arch = "wasm32"))]
-    pub type Shared<T> = std::sync::Arc<T>;
-    #[cfg(not(target_arch = "wasm32"))]
-    pub type Any = std::sync::Arc<dyn std::any::Any + Send + Sync>;
-    #[cfg(not(target_arch = "wasm32"))]
-    pub trait Kept: std::any::Any + Send + Sync {}
-    #[cfg(not(target_arch = "wasm32"))]
-    impl<T: std::any::Any + Send + Sync> Kept for T {}
-
-    #[cfg(target_arch = "wasm32")]
-    pub type Shared<T> = std::rc::Rc<T>;
-    #[cfg(target_arch = "wasm32")]
-    pub type Any = std::rc::Rc<dyn std::any::Any>;
-    #[cfg(target_arch = "wasm32")]
-    pub trait Kept: std::any::Any {}
-    #[cfg(target_arch = "wasm32")]
-    impl<T: std::any::Any> Kept for T {}
-
-    /// The family as `T`, if it was made as one.
-    pub fn downcast<T: Kept>(kept: &Any) -> Option<Shared<T>> {
-        kept.clone().downcast::<T>().ok()
-    }
-}
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) type Shared<T> = std::sync::Arc<T>;
+#[cfg(target_arch = "wasm32")]
+pub(crate) type Shared<T> = std::rc::Rc<T>;

@@ -2,7 +2,8 @@
 // features_common): invocations 0 … N−1 each write item i's θ̄_i and
 // V_i·, invocations N … N+R−1 each write rater u's W_u·.
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // Sizes and settings.
 @group(0) @binding(0) var<uniform> dims: LowRankDims;

@@ -5,7 +5,8 @@
 // all of PAL and on b̄; dims.basis_l2 on the head's δ (its λ) and on
 // low-rank's V and W.
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // Sizes and settings.
 @group(0) @binding(0) var<uniform> dims: LowRankDims;

@@ -2,7 +2,8 @@
 // list of the item's votes: as a, ∂z/∂v_a = R v_b; as b, ∂z/∂v_b = Rᵀ v_a
 // (R skew, so −R v_a); plus the penalty. No float atomics.
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // Sizes and settings (rank is the embedding dimension D).
 @group(0) @binding(0) var<uniform> dims: LowRankDims;

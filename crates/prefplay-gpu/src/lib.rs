@@ -12,13 +12,13 @@
 #![deny(missing_docs)]
 
 mod bt_bootstrap;
-mod bt_pieces;
 mod buffers;
 mod context;
 pub mod engine;
 mod error;
 mod loss_sweep;
 mod pair_rows;
+mod pairwise;
 mod personal_train;
 mod poisson_weights;
 mod pref_loss;
@@ -27,52 +27,65 @@ mod reward_train;
 
 pub use bt_bootstrap::{
     BATCH_ACCEPT_SLACK, BATCH_CG_TOLERANCE, BATCH_CHUNK, BATCH_MAX_CG, BATCH_MAX_ITERATIONS,
-    BATCH_STALL_TOLERANCE, BATCH_TOLERANCE, BT_BATCH_FIT_WORKGROUP_SIZE, BatchCounts, BatchFits,
-    BatchModel,
+    BATCH_STALL_TOLERANCE, BATCH_TOLERANCE, BatchCounts, BatchFits, BatchModel,
 };
-pub use bt_pieces::{BT_PIECES_WORKGROUP_SIZE, BtGpuProblem};
 pub use context::GpuContext;
 pub use engine::{
     Engine, EngineBootstrap, EngineOutput, EngineRun, EngineTrainer, F32_PHASE_TOLERANCE, Step,
     gpu_bootstrap_refusal,
 };
 pub use error::GpuError;
-pub use loss_sweep::LOSS_SWEEP_WORKGROUP_SIZE;
-pub use personal_train::{LOWRANK_WORKGROUP_SIZE, MIXTURE_MAX_GROUPS};
-pub use poisson_weights::POISSON_WEIGHTS_WORKGROUP_SIZE;
-pub use pref_loss::{AOT_MAX_ROWS, PREF_LOSS_CONTEXT_WORKGROUP_SIZE, PREF_LOSS_WORKGROUP_SIZE};
-pub use reward_train::{REWARD_TILE, REWARD_WORKGROUP_SIZE};
+pub use pairwise::PairwiseGpuProblem;
+pub use personal_train::MIXTURE_MAX_GROUPS;
+pub use pref_loss::AOT_MAX_ROWS;
 
 #[cfg(test)]
 mod tests {
-    /// Every kernel's Rust-side workgroup size is the one its WGSL declares.
+    use crate::context::Kernel;
+
+    /// Every kernel the crate declares, for the checks below.
+    fn kernels() -> Vec<&'static Kernel> {
+        let mut all: Vec<&'static Kernel> = vec![
+            &crate::bt_bootstrap::BT_BATCH_FIT,
+            &crate::loss_sweep::LOSS_SWEEP,
+            &crate::poisson_weights::POISSON_WEIGHTS,
+            &crate::pairwise::CELLS,
+            &crate::pairwise::ITEMS,
+            &crate::pairwise::EXTRAS,
+            &crate::pref_loss::CONTEXT,
+            &crate::pref_loss::ROWS,
+            &crate::pref_loss::POLICY_ROWS,
+            &crate::pref_loss::POLICY_UPDATE,
+        ];
+        all.extend(crate::personal_train::KERNELS.iter());
+        all.extend(crate::reward_train::KERNELS.iter());
+        all
+    }
+
+    /// Each kernel takes its workgroup size from its descriptor (an
+    /// `override`, never a number of its own), has its entry point, and
+    /// has a name no other kernel has (names key the pipeline cache).
     #[test]
-    fn every_kernel_declares_its_workgroup_size() {
-        for (source, size) in [
-            (crate::bt_pieces::SHADER, crate::BT_PIECES_WORKGROUP_SIZE),
-            (
-                crate::bt_bootstrap::SHADER,
-                crate::BT_BATCH_FIT_WORKGROUP_SIZE,
-            ),
-            (crate::loss_sweep::SHADER, crate::LOSS_SWEEP_WORKGROUP_SIZE),
-            (
-                crate::poisson_weights::SHADER,
-                crate::POISSON_WEIGHTS_WORKGROUP_SIZE,
-            ),
-        ] {
-            let line = format!("const WORKGROUP_SIZE: u32 = {size}u;");
-            assert!(source.contains(&line), "{line} missing");
-        }
-        for (name, source) in crate::personal_train::KERNELS {
-            let line = format!(
-                "const WORKGROUP_SIZE: u32 = {}u;",
-                crate::LOWRANK_WORKGROUP_SIZE
+    fn every_kernel_is_declared_once_and_sized_by_its_descriptor() {
+        let mut names = std::collections::HashSet::new();
+        for kernel in kernels() {
+            assert!(names.insert(kernel.name), "{} twice", kernel.name);
+            assert!(
+                kernel.source.contains("override WORKGROUP_SIZE: u32;"),
+                "{}: no override WORKGROUP_SIZE",
+                kernel.name
             );
-            assert!(source.contains(&line), "{name}: {line} missing");
-        }
-        for (name, source, size) in crate::pref_loss::KERNELS {
-            let line = format!("const WORKGROUP_SIZE: u32 = {size}u;");
-            assert!(source.contains(&line), "{name}: {line} missing");
+            assert!(
+                !kernel.source.contains("const WORKGROUP_SIZE"),
+                "{}: a workgroup size of its own",
+                kernel.name
+            );
+            assert!(
+                kernel.source.contains(&format!("fn {}(", kernel.name)),
+                "{}: no entry point",
+                kernel.name
+            );
+            assert!(kernel.workgroup_size > 0);
         }
     }
 }

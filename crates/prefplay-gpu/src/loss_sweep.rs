@@ -3,19 +3,18 @@
 
 use prefplay_core::labs::loss_sweep::{MarginLoss, check_sweep};
 
+use crate::context::Kernel;
 use crate::{GpuContext, GpuError};
 
-/// Invocations per workgroup; equals `WORKGROUP_SIZE` in `loss_sweep.wgsl`.
-pub const LOSS_SWEEP_WORKGROUP_SIZE: u32 = 64;
-
-pub(crate) const SHADER: &str = concat!(
-    include_str!("numerics.wgsl"),
-    include_str!("loss_sweep.wgsl")
-);
-
-pub(crate) fn create_pipeline(device: &wgpu::Device) -> wgpu::ComputePipeline {
-    crate::context::compute_pipeline(device, "loss_sweep", SHADER)
-}
+/// One invocation per (margin, β).
+pub(crate) static LOSS_SWEEP: Kernel = Kernel {
+    name: "loss_sweep",
+    source: concat!(
+        include_str!("numerics.wgsl"),
+        include_str!("loss_sweep.wgsl")
+    ),
+    workgroup_size: 64,
+};
 
 impl GpuContext {
     /// (loss, slope) at every (β, margin) pair on the GPU in `f32`,
@@ -30,7 +29,7 @@ impl GpuContext {
     ) -> Result<Vec<(f64, f64)>, GpuError> {
         check_sweep(betas, epsilon)?;
         let limit = self.limits().max_compute_workgroups_per_dimension;
-        let groups_x = margins.len().div_ceil(LOSS_SWEEP_WORKGROUP_SIZE as usize);
+        let groups_x = LOSS_SWEEP.workgroups_for(margins.len());
         let points = margins.len() as u64 * betas.len() as u64;
         if groups_x > limit as usize || betas.len() > limit as usize {
             return Err(GpuError::TooLarge(format!(
@@ -63,7 +62,7 @@ impl GpuContext {
             wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
         );
         let bind_group = self.bind_group(
-            &self.pipelines("loss_sweep", create_pipeline),
+            &self.pipeline(&LOSS_SWEEP),
             "loss_sweep bindings",
             &[&params, &margins, &betas_buffer, &out],
         );
@@ -73,7 +72,7 @@ impl GpuContext {
                 label: Some("loss_sweep"),
                 timestamp_writes: None,
             });
-            pass.set_pipeline(&self.pipelines("loss_sweep", create_pipeline));
+            pass.set_pipeline(&self.pipeline(&LOSS_SWEEP));
             pass.set_bind_group(0, &bind_group, &[]);
             pass.dispatch_workgroups(groups_x as u32, betas.len() as u32, 1);
         }

@@ -3,7 +3,8 @@
 // CPU twin: prefplay_core::loss_sweep::MarginLoss::value_and_slope.
 // log1p_exp and sigmoid come from numerics.wgsl.
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 struct Params {
     // 0: sigmoid (DPO, label smoothing ε), 1: IPO, 2: hinge (SLiC).

@@ -1,7 +1,8 @@
 // One bias-corrected Adam step (Kingma & Ba 2015) per parameter, the
 // step number t from the counter lowrank_slopes advanced.
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 const BETA1: f32 = 0.9;
 const BETA2: f32 = 0.999;
 const EPSILON: f32 = 1e-8;

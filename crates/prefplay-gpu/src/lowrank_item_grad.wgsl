@@ -2,7 +2,8 @@
 // slopes of the votes the item is in (a CSR list per item), plus the
 // penalties (none when it sees a feature model's view; see own_prior). No float atomics: each invocation owns its item's entries.
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // Sizes and settings.
 @group(0) @binding(0) var<uniform> dims: LowRankDims;

@@ -2,7 +2,8 @@
 // the rater's votes (a CSR list per rater), plus the penalty (none when
 // it sees a feature model's view).
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // Sizes and settings.
 @group(0) @binding(0) var<uniform> dims: LowRankDims;

@@ -3,7 +3,8 @@
 // invocation per vote. The first invocation also advances Adam's step
 // counter (read by lowrank_adam, a later dispatch).
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // Sizes and settings.
 @group(0) @binding(0) var<uniform> dims: LowRankDims;

@@ -3,7 +3,8 @@
 // resp_u·; the rater's log-likelihood log Σ_j π_j Π_v p_j(v) goes to
 // log_lik[u].
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // Sizes and settings.
 @group(0) @binding(0) var<uniform> dims: LowRankDims;

@@ -1,7 +1,8 @@
 // The M step's gradient of θ_ji (invocation j · N + i) over item i's
 // votes (a CSR list), plus the prior (λ₀ / W_j) θ_ji. No float atomics.
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // Sizes and settings.
 @group(0) @binding(0) var<uniform> dims: LowRankDims;

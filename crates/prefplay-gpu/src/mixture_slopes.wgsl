@@ -2,7 +2,8 @@
 // resp_uj (σ(θ_ja − θ_jb) − y) / W_j. The first invocation also advances
 // Adam's step counter.
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // Sizes and settings.
 @group(0) @binding(0) var<uniform> dims: LowRankDims;

@@ -2,7 +2,8 @@
 // weight the M step divides by, and the mixing weight π_j = (Σ_u resp_uj
 // + 1) / (R + K) the E step uses.
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // Sizes and settings.
 @group(0) @binding(0) var<uniform> dims: LowRankDims;

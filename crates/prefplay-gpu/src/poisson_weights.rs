@@ -5,16 +5,15 @@
 
 use prefplay_core::inference::counter_rng::PoissonTables;
 
+use crate::context::Kernel;
 use crate::{GpuContext, GpuError};
 
-/// Invocations per workgroup; equals `WORKGROUP_SIZE` in `poisson_weights.wgsl`.
-pub const POISSON_WEIGHTS_WORKGROUP_SIZE: u32 = 64;
-
-pub(crate) const SHADER: &str = include_str!("poisson_weights.wgsl");
-
-pub(crate) fn create_pipeline(device: &wgpu::Device) -> wgpu::ComputePipeline {
-    crate::context::compute_pipeline(device, "poisson_weights", SHADER)
-}
+/// Invocations stride over the weights (a grid-stride loop).
+pub(crate) static POISSON_WEIGHTS: Kernel = Kernel {
+    name: "poisson_weights",
+    source: include_str!("poisson_weights.wgsl"),
+    workgroup_size: 64,
+};
 
 /// Poisson tables on the device, uploaded once per bootstrap.
 #[derive(Debug)]
@@ -71,7 +70,7 @@ impl GpuContext {
             bytemuck::cast_slice(&[tables.n_slots, replicates, seed, first]),
         );
         let bind_group = self.bind_group(
-            &self.pipelines("poisson_weights", create_pipeline),
+            &self.pipeline(&POISSON_WEIGHTS),
             "poisson_weights bindings",
             &[
                 &params,
@@ -83,13 +82,13 @@ impl GpuContext {
         );
         let groups_x = tables
             .n_slots
-            .div_ceil(POISSON_WEIGHTS_WORKGROUP_SIZE)
+            .div_ceil(POISSON_WEIGHTS.workgroup_size)
             .clamp(1, limit);
         let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
             label: Some("poisson_weights"),
             timestamp_writes: None,
         });
-        pass.set_pipeline(&self.pipelines("poisson_weights", create_pipeline));
+        pass.set_pipeline(&self.pipeline(&POISSON_WEIGHTS));
         pass.set_bind_group(0, &bind_group, &[]);
         pass.dispatch_workgroups(groups_x, replicates, 1);
         Ok(())

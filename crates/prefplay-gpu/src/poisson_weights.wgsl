@@ -3,7 +3,8 @@
 // Poisson table at a counter-based uniform; 32-bit integers only.
 // CPU twin: prefplay_core::counter_rng::PoissonTables::weight (bit for bit).
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 struct Params {
     n_slots: u32,

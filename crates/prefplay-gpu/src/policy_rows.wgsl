@@ -3,7 +3,8 @@
 // responses, the reference's, and the responses' lengths; one invocation
 // per preference. CPU twin: prefplay_core::toy_policy::ToyProblem::loss_rows.
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // Sizes and the step.
 @group(0) @binding(0) var<uniform> toy: ToyParams;

@@ -5,7 +5,8 @@
 // no invocation reads a logit another has written).
 // CPU twin: prefplay_core::toy_policy::train_step.
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // Sizes and the step.
 @group(0) @binding(0) var<uniform> toy: ToyParams;

@@ -10,13 +10,8 @@
 use prefplay_core::labs::loss::{LossBatch, LossKind, LossParams, LossRow, RowLoss, check_rows};
 use prefplay_core::labs::toy_policy::{Preference, ToyProblem};
 
+use crate::context::Kernel;
 use crate::{GpuContext, GpuError};
-
-/// Invocations per workgroup of the per-row and per-logit kernels.
-pub const PREF_LOSS_WORKGROUP_SIZE: u32 = 64;
-
-/// Invocations of the one-workgroup context kernel.
-pub const PREF_LOSS_CONTEXT_WORKGROUP_SIZE: u32 = 256;
 
 /// Rows the context kernel sorts for AOT in one workgroup (O(n²)).
 pub const AOT_MAX_ROWS: usize = 16_384;
@@ -31,48 +26,34 @@ macro_rules! loss_shader {
     };
 }
 
-pub(crate) const KERNELS: [(&str, &str, u32); 4] = [
-    (
-        "pref_loss_context",
-        loss_shader!("pref_loss_context.wgsl"),
-        PREF_LOSS_CONTEXT_WORKGROUP_SIZE,
-    ),
-    (
-        "pref_loss_rows",
-        loss_shader!("pref_loss_rows.wgsl"),
-        PREF_LOSS_WORKGROUP_SIZE,
-    ),
-    (
-        "policy_rows",
-        loss_shader!("policy_rows.wgsl"),
-        PREF_LOSS_WORKGROUP_SIZE,
-    ),
-    (
-        "policy_update",
-        loss_shader!("policy_update.wgsl"),
-        PREF_LOSS_WORKGROUP_SIZE,
-    ),
-];
+/// The batch's detached quantities and AOT's sort: one workgroup (a power
+/// of two: its sums are trees).
+pub(crate) static CONTEXT: Kernel = Kernel {
+    name: "pref_loss_context",
+    source: loss_shader!("pref_loss_context.wgsl"),
+    workgroup_size: 256,
+};
 
-/// The four pipelines, compiled once with the context.
-#[derive(Debug)]
-pub(crate) struct PrefLossPipelines {
-    context: wgpu::ComputePipeline,
-    rows: wgpu::ComputePipeline,
-    policy_rows: wgpu::ComputePipeline,
-    policy_update: wgpu::ComputePipeline,
-}
+/// Every row's loss and gradients, one invocation per row.
+pub(crate) static ROWS: Kernel = Kernel {
+    name: "pref_loss_rows",
+    source: loss_shader!("pref_loss_rows.wgsl"),
+    workgroup_size: 64,
+};
 
-pub(crate) fn create_pipelines(device: &wgpu::Device) -> PrefLossPipelines {
-    let [context, rows, policy_rows, policy_update] =
-        KERNELS.map(|(name, source, _)| crate::context::compute_pipeline(device, name, source));
-    PrefLossPipelines {
-        context,
-        rows,
-        policy_rows,
-        policy_update,
-    }
-}
+/// The toy policy's rows gathered from log softmax θ, one invocation per row.
+pub(crate) static POLICY_ROWS: Kernel = Kernel {
+    name: "policy_rows",
+    source: loss_shader!("policy_rows.wgsl"),
+    workgroup_size: 64,
+};
+
+/// One gradient-descent step of the toy policy, one invocation per logit.
+pub(crate) static POLICY_UPDATE: Kernel = Kernel {
+    name: "policy_update",
+    source: loss_shader!("policy_update.wgsl"),
+    workgroup_size: 64,
+};
 
 /// `LossParams` in `pref_loss.wgsl`'s layout.
 fn params_words(kind: LossKind, params: &LossParams, n_rows: usize) -> [u32; 12] {
@@ -130,7 +111,7 @@ impl GpuContext {
             )));
         }
         let limit = self.limits().max_compute_workgroups_per_dimension as usize;
-        if n.div_ceil(PREF_LOSS_WORKGROUP_SIZE as usize) > limit {
+        if ROWS.workgroups_for(n) > limit {
             return Err(GpuError::TooLarge(format!(
                 "{n} rows exceed the dispatch limit"
             )));
@@ -154,11 +135,9 @@ impl GpuContext {
     /// The bind groups of the context and row kernels over `rows` (a
     /// buffer in the 8-float layout).
     fn loss_groups(&self, buffers: &LossBuffers, rows: &wgpu::Buffer) -> [wgpu::BindGroup; 2] {
-        let pipelines = self.pipelines("pref_loss", create_pipelines);
-        let p = &*pipelines;
         [
             self.bind_group(
-                &p.context,
+                &self.pipeline(&CONTEXT),
                 "pref_loss_context bindings",
                 &[
                     &buffers.params,
@@ -169,7 +148,7 @@ impl GpuContext {
                 ],
             ),
             self.bind_group(
-                &p.rows,
+                &self.pipeline(&ROWS),
                 "pref_loss_rows bindings",
                 &[
                     &buffers.params,
@@ -185,14 +164,12 @@ impl GpuContext {
 
     /// Records the context and row dispatches of `n` rows into `pass`.
     fn record_losses(&self, pass: &mut wgpu::ComputePass, groups: &[wgpu::BindGroup; 2], n: usize) {
-        let pipelines = self.pipelines("pref_loss", create_pipelines);
-        let p = &*pipelines;
-        pass.set_pipeline(&p.context);
+        pass.set_pipeline(&self.pipeline(&CONTEXT));
         pass.set_bind_group(0, &groups[0], &[]);
         pass.dispatch_workgroups(1, 1, 1);
-        pass.set_pipeline(&p.rows);
+        pass.set_pipeline(&self.pipeline(&ROWS));
         pass.set_bind_group(0, &groups[1], &[]);
-        pass.dispatch_workgroups(n.div_ceil(PREF_LOSS_WORKGROUP_SIZE as usize) as u32, 1, 1);
+        pass.dispatch_workgroups(ROWS.workgroups_for(n) as u32, 1, 1);
     }
 
     /// Every row's loss and gradients on the GPU in `f32`, as
@@ -279,7 +256,7 @@ impl GpuContext {
         self.check_health()?;
         let n = data.len();
         let limit = self.limits().max_compute_workgroups_per_dimension as usize;
-        if cells.div_ceil(PREF_LOSS_WORKGROUP_SIZE as usize) > limit {
+        if POLICY_UPDATE.workgroups_for(cells) > limit {
             return Err(GpuError::TooLarge(format!(
                 "{cells} logits exceed the dispatch limit"
             )));
@@ -336,13 +313,11 @@ impl GpuContext {
         let data_buffer = self.storage_init("policy data", bytemuck::cast_slice(&triples))?;
         let offsets = self.storage_init("policy offsets", bytemuck::cast_slice(&offsets))?;
         let rows = self.pooled_buffer("policy rows", n as u64 * 32, wgpu::BufferUsages::STORAGE);
-        let pipelines = self.pipelines("pref_loss", create_pipelines);
-        let p = &*pipelines;
         let gather: Vec<wgpu::BindGroup> = theta
             .iter()
             .map(|t| {
                 self.bind_group(
-                    &p.policy_rows,
+                    &self.pipeline(&POLICY_ROWS),
                     "policy_rows bindings",
                     &[&toy, t, &reference, &lengths, &data_buffer, &rows],
                 )
@@ -351,7 +326,7 @@ impl GpuContext {
         let update: Vec<wgpu::BindGroup> = (0..2)
             .map(|from| {
                 self.bind_group(
-                    &p.policy_update,
+                    &self.pipeline(&POLICY_UPDATE),
                     "policy_update bindings",
                     &[
                         &toy,
@@ -371,15 +346,15 @@ impl GpuContext {
                 label: Some("train_toy_policy"),
                 timestamp_writes: None,
             });
-            let row_groups = n.div_ceil(PREF_LOSS_WORKGROUP_SIZE as usize) as u32;
-            let cell_groups = cells.div_ceil(PREF_LOSS_WORKGROUP_SIZE as usize) as u32;
+            let row_groups = POLICY_ROWS.workgroups_for(n) as u32;
+            let cell_groups = POLICY_UPDATE.workgroups_for(cells) as u32;
             for step in 0..steps {
                 let from = step % 2;
-                pass.set_pipeline(&p.policy_rows);
+                pass.set_pipeline(&self.pipeline(&POLICY_ROWS));
                 pass.set_bind_group(0, &gather[from], &[]);
                 pass.dispatch_workgroups(row_groups, 1, 1);
                 self.record_losses(&mut pass, &loss_groups, n);
-                pass.set_pipeline(&p.policy_update);
+                pass.set_pipeline(&self.pipeline(&POLICY_UPDATE));
                 pass.set_bind_group(0, &update[from], &[]);
                 pass.dispatch_workgroups(cell_groups, 1, 1);
             }

@@ -5,7 +5,8 @@
 // CPU twin: prefplay_core::loss::BatchContext::from_rows and
 // loss::kinds::sorted_losses' ranks.
 
-const WORKGROUP_SIZE: u32 = 256u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // The loss and its parameters.
 @group(0) @binding(0) var<uniform> params: LossParams;

@@ -2,7 +2,8 @@
 // rejected log-probabilities, one invocation per row, given the context
 // from pref_loss_context. CPU twin: prefplay_core::loss::evaluate_with.
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // The loss and its parameters.
 @group(0) @binding(0) var<uniform> params: LossParams;

@@ -2,7 +2,8 @@
 // items in workgroup memory: ∂b1[k] = Σ_i δ[i][k] + λ b1[k],
 // ∂w2[k] = Σ_i g_i A[i][k] + λ w2[k].
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // Sizes, activation, λ.
 @group(0) @binding(0) var<uniform> dims: Dims;

@@ -1,7 +1,8 @@
 // Hidden activations A = act(X W1ᵀ + b1), n × h: a tiled matrix product,
 // 16 × 16 tiles of X and W1 staged in workgroup memory.
 
-const WORKGROUP_SIZE: u32 = 16u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // Sizes and activation.
 @group(0) @binding(0) var<uniform> dims: Dims;

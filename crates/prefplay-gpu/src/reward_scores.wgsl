@@ -1,6 +1,7 @@
 // Rewards r_i = Σ_k A[i][k] w2[k], one invocation per item.
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // Sizes.
 @group(0) @binding(0) var<uniform> dims: Dims;

@@ -3,7 +3,8 @@
 // row's share of the negative log-likelihood (each pair is in two rows).
 // log1p_exp and sigmoid come from numerics.wgsl.
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // Sizes and 1/N.
 @group(0) @binding(0) var<uniform> dims: Dims;

@@ -8,15 +8,14 @@ use prefplay_core::models::reward_model::{
     ADAM_BETA1, ADAM_BETA2, RewardHead, RewardModel, RewardPairs, RewardSettings, check_training,
 };
 
+use crate::context::Kernel;
 use crate::pair_rows::pair_rows;
 use crate::{GpuContext, GpuError};
 
 /// Side of the square tiles staged in workgroup memory (`TILE` in
-/// `reward_common.wgsl`; the tiled kernels' workgroups are TILE × TILE).
-pub const REWARD_TILE: u32 = 16;
-
-/// Invocations per workgroup of the one-dimensional reward kernels.
-pub const REWARD_WORKGROUP_SIZE: u32 = 64;
+/// `reward_common.wgsl`, which sizes the tiles' arrays; the tiled kernels'
+/// workgroups are TILE × TILE, their `WORKGROUP_SIZE` set from here).
+pub(crate) const REWARD_TILE: u32 = 16;
 
 macro_rules! reward_shader {
     ($file:literal) => {
@@ -28,32 +27,32 @@ macro_rules! reward_shader {
     };
 }
 
-const KERNELS: [(&str, &str); 6] = [
-    ("reward_hidden", reward_shader!("reward_hidden.wgsl")),
-    ("reward_scores", reward_shader!("reward_scores.wgsl")),
-    ("reward_slopes", reward_shader!("reward_slopes.wgsl")),
-    (
-        "reward_weight_grad",
-        reward_shader!("reward_weight_grad.wgsl"),
-    ),
-    ("reward_head_grad", reward_shader!("reward_head_grad.wgsl")),
-    ("adam_step", reward_shader!("adam_step.wgsl")),
-];
-
-/// The six pipelines, compiled once with the context.
-#[derive(Debug)]
-pub(crate) struct RewardPipelines {
-    kernels: Vec<wgpu::ComputePipeline>,
-}
-
-pub(crate) fn create_pipelines(device: &wgpu::Device) -> RewardPipelines {
-    RewardPipelines {
-        kernels: KERNELS
-            .iter()
-            .map(|(name, source)| crate::context::compute_pipeline(device, name, source))
-            .collect(),
+/// A reward kernel: tiled (TILE × TILE) or one invocation per element.
+const fn reward_kernel(name: &'static str, source: &'static str, tiled: bool) -> Kernel {
+    Kernel {
+        name,
+        source,
+        workgroup_size: if tiled { REWARD_TILE } else { 64 },
     }
 }
+
+/// The kernels, in dispatch order (the bind groups follow it).
+pub(crate) static KERNELS: [Kernel; 6] = [
+    reward_kernel("reward_hidden", reward_shader!("reward_hidden.wgsl"), true),
+    reward_kernel("reward_scores", reward_shader!("reward_scores.wgsl"), false),
+    reward_kernel("reward_slopes", reward_shader!("reward_slopes.wgsl"), false),
+    reward_kernel(
+        "reward_weight_grad",
+        reward_shader!("reward_weight_grad.wgsl"),
+        true,
+    ),
+    reward_kernel(
+        "reward_head_grad",
+        reward_shader!("reward_head_grad.wgsl"),
+        false,
+    ),
+    reward_kernel("adam_step", reward_shader!("adam_step.wgsl"), false),
+];
 
 /// A training problem on the device.
 struct Uploaded {
@@ -151,7 +150,7 @@ impl GpuContext {
             || tiles(hidden) > limit
             || tiles(inputs) > limit
             || hidden > limit
-            || n.div_ceil(REWARD_WORKGROUP_SIZE as usize) > limit
+            || KERNELS[1].workgroups_for(n) > limit
         {
             return Err(too_large());
         }
@@ -196,36 +195,38 @@ impl GpuContext {
         let row_start = self.storage_init("reward row_start", bytemuck::cast_slice(&row_start))?;
         let opponent = self.storage_init("reward opponent", bytemuck::cast_slice(&opponent))?;
         let wins = self.storage_init("reward wins", bytemuck::cast_slice(&wins))?;
-        let pipelines = self.pipelines("reward", create_pipelines);
-        let k = &pipelines.kernels;
         let d = &dims_buffer;
         let bind_groups = vec![
             self.bind_group(
-                &k[0],
+                &self.pipeline(&KERNELS[0]),
                 "reward_hidden",
                 &[d, &features, &params_buffer, &activations],
             ),
             self.bind_group(
-                &k[1],
+                &self.pipeline(&KERNELS[1]),
                 "reward_scores",
                 &[d, &activations, &params_buffer, &rewards],
             ),
             self.bind_group(
-                &k[2],
+                &self.pipeline(&KERNELS[2]),
                 "reward_slopes",
                 &[d, &row_start, &opponent, &wins, &rewards, &slopes, &row_nll],
             ),
             self.bind_group(
-                &k[3],
+                &self.pipeline(&KERNELS[3]),
                 "reward_weight_grad",
                 &[d, &features, &params_buffer, &activations, &slopes, &grad],
             ),
             self.bind_group(
-                &k[4],
+                &self.pipeline(&KERNELS[4]),
                 "reward_head_grad",
                 &[d, &params_buffer, &activations, &slopes, &grad],
             ),
-            self.bind_group(&k[5], "adam_step", &[d, &grad, &params_buffer, &moments]),
+            self.bind_group(
+                &self.pipeline(&KERNELS[5]),
+                "adam_step",
+                &[d, &grad, &params_buffer, &moments],
+            ),
         ];
         Ok(Uploaded {
             dims: dims_buffer,
@@ -242,9 +243,7 @@ impl GpuContext {
     /// Records the forward and backward passes (the gradient lands in `grad`).
     fn encode_gradient(&self, encoder: &mut wgpu::CommandEncoder, up: &Uploaded) {
         let tiles = |len: u32| len.div_ceil(REWARD_TILE).max(1);
-        let rows = up.n_items.div_ceil(REWARD_WORKGROUP_SIZE).max(1);
-        let pipelines = self.pipelines("reward", create_pipelines);
-        let k = &pipelines.kernels;
+        let rows = KERNELS[1].workgroups_for(up.n_items as usize).max(1) as u32;
         let dispatches: [(usize, (u32, u32)); 5] = [
             (0, (tiles(up.hidden), tiles(up.n_items))),
             (1, (rows, 1)),
@@ -257,7 +256,7 @@ impl GpuContext {
             timestamp_writes: None,
         });
         for (kernel, (x, y)) in dispatches {
-            pass.set_pipeline(&k[kernel]);
+            pass.set_pipeline(&self.pipeline(&KERNELS[kernel]));
             pass.set_bind_group(0, &up.bind_groups[kernel], &[]);
             pass.dispatch_workgroups(x, y, 1);
         }
@@ -327,7 +326,7 @@ impl GpuContext {
         let up =
             self.upload_reward(features, pairs, &model, settings.l2, settings.learning_rate)?;
         let inv_total = 1.0 / pairs.total().max(f64::MIN_POSITIVE);
-        let groups = (up.n_params as u32).div_ceil(REWARD_WORKGROUP_SIZE).max(1);
+        let groups = KERNELS[5].workgroups_for(up.n_params).max(1) as u32;
         for step in 1..=settings.steps {
             let dims = dims_words(
                 up.n_items,
@@ -348,7 +347,7 @@ impl GpuContext {
                     label: Some("adam_step"),
                     timestamp_writes: None,
                 });
-                pass.set_pipeline(&self.pipelines("reward", create_pipelines).kernels[5]);
+                pass.set_pipeline(&self.pipeline(&KERNELS[5]));
                 pass.set_bind_group(0, &up.bind_groups[5], &[]);
                 pass.dispatch_workgroups(groups, 1, 1);
             }

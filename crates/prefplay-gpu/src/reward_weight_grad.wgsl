@@ -2,7 +2,8 @@
 // δ[i][k] = g_i w2[k] act'(A[i][k]): a tiled product over items, 16 × 16
 // tiles of δ and X staged in workgroup memory.
 
-const WORKGROUP_SIZE: u32 = 16u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // Sizes, activation, λ.
 @group(0) @binding(0) var<uniform> dims: Dims;

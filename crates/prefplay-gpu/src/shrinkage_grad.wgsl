@@ -3,7 +3,8 @@
 // own rater u's row δ_u· (zeroed, then summed over the rater's votes);
 // plus the penalties (λ₀ on θ̄, λ = basis_l2 on δ). No float atomics.
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // Sizes and settings.
 @group(0) @binding(0) var<uniform> dims: LowRankDims;

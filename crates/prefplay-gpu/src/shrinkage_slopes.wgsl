@@ -3,7 +3,8 @@
 // invocation per vote; the first also advances Adam's step counter.
 // CPU twin: prefplay_core::personal::train_shrinkage.
 
-const WORKGROUP_SIZE: u32 = 64u;
+// Set by the host from the kernel's descriptor (context.rs, Kernel).
+override WORKGROUP_SIZE: u32;
 
 // Sizes and settings (rank unused; basis_l2 is the shrinkage λ).
 @group(0) @binding(0) var<uniform> dims: LowRankDims;

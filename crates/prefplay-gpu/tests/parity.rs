@@ -1,7 +1,8 @@
 //! GPU kernels against their CPU twins, natively (Vulkan; lavapipe in CI)
-//! and in the browser (WebGPU; SwiftShader in CI): the single-graph pieces
-//! and fit, the engine's fallback, and the loss sweep. The batch kernels
-//! are in `batch_parity.rs`, reward training in `reward_parity.rs`.
+//! and in the browser (WebGPU; SwiftShader in CI): the plain fit, the
+//! engine's fallback, and the loss sweep. Every pairwise model's
+//! evaluation and fit are in `pairwise_parity.rs`, the batch kernels in
+//! `batch_parity.rs`, reward training in `reward_parity.rs`.
 //!
 //! Tolerance for `f32` pieces vs `f64`: |gpu − cpu| ≤ 1e-4 + 1e-4·|cpu|.
 //! Under `CI=true` a missing adapter fails the test instead of skipping it.
@@ -26,48 +27,6 @@ use common::{assert_close, context_or_skip, fresh_seed, random_dataset};
 fn random_model(rng: &mut Pcg64Mcg, n_items: usize, n_votes: usize) -> PairwiseModel {
     let table = PairTable::from_dataset(&random_dataset(rng, n_items, n_votes));
     PairwiseModel::new(&table, PairwiseSettings::default()).expect("model")
-}
-
-async fn pieces_parity() {
-    let Some(ctx) = context_or_skip().await else {
-        return;
-    };
-    // Fixed seeds for reproducible cases plus one fresh seed (printed on failure).
-    for seed in [1, 2, 3, fresh_seed()] {
-        let mut rng = Pcg64Mcg::seed_from_u64(seed);
-        let n_items = rng.random_range(2..300);
-        // Seed 1 has no votes at all (empty bindings).
-        let n_votes = if seed == 1 {
-            0
-        } else {
-            rng.random_range(0..4000)
-        };
-        let model = random_model(&mut rng, n_items, n_votes);
-        let scores: Vec<f64> = (0..n_items).map(|_| rng.random_range(-3.0..3.0)).collect();
-        let problem = ctx.upload_bt(&model).await.expect("upload");
-        let gpu = ctx
-            .bt_pieces(&problem, &scores, true)
-            .await
-            .expect("gpu pieces");
-        let cpu = model.likelihood_pieces(&scores, true);
-        assert_close("log_lik", gpu.log_lik, cpu.log_lik, seed);
-        for i in 0..n_items {
-            assert_close("grad", gpu.grad[i], cpu.grad[i], seed);
-            assert_close("diag", gpu.diag[i], cpu.diag[i], seed);
-        }
-        assert_eq!(gpu.info_eta.len(), cpu.info_eta.len());
-        for (g, c) in gpu.info_eta.iter().zip(&cpu.info_eta) {
-            assert_close("info_eta", *g, *c, seed);
-        }
-        let without = ctx
-            .bt_pieces(&problem, &scores, false)
-            .await
-            .expect("gpu pieces");
-        assert!(
-            without.log_lik.is_nan(),
-            "seed {seed}: log-lik not asked for"
-        );
-    }
 }
 
 /// The engine's fit (GPU phase, then the CPU's f64 finish) against the
@@ -108,32 +67,6 @@ async fn fallback_after_device_loss() {
     let run = engine.fit_pairwise(&mut model).await;
     assert_eq!(run.engine, "CPU");
     assert!(run.fallback_reason.is_some());
-    assert_eq!(run.value, cpu);
-}
-
-/// A model the kernel does not cover (Thurstone) runs on the CPU under a
-/// forced GPU, and says why.
-async fn uncovered_models_run_on_the_cpu() {
-    let Some(ctx) = context_or_skip().await else {
-        return;
-    };
-    let mut rng = Pcg64Mcg::seed_from_u64(4);
-    let table = PairTable::from_dataset(&random_dataset(&mut rng, 8, 60));
-    let settings = PairwiseSettings {
-        link: prefplay_core::models::pairwise::Link::Probit,
-        ..PairwiseSettings::default()
-    };
-    let mut model = PairwiseModel::new(&table, settings).expect("model");
-    let cpu = model.clone().fit(None);
-    let run = Engine::Gpu(Box::new(ctx)).fit_pairwise(&mut model).await;
-    assert_eq!(run.engine, "CPU");
-    assert!(
-        run.fallback_reason
-            .as_deref()
-            .is_some_and(|r| r.contains("plain Bradley–Terry")),
-        "{:?}",
-        run.fallback_reason
-    );
     assert_eq!(run.value, cpu);
 }
 
@@ -194,11 +127,6 @@ mod native {
     }
 
     #[test]
-    fn bt_pieces_matches_cpu() {
-        pollster::block_on(super::pieces_parity());
-    }
-
-    #[test]
     fn gpu_fit_matches_cpu_fit() {
         pollster::block_on(super::fit_parity());
     }
@@ -206,11 +134,6 @@ mod native {
     #[test]
     fn device_loss_falls_back_to_the_cpu_with_the_same_answer() {
         pollster::block_on(super::fallback_after_device_loss());
-    }
-
-    #[test]
-    fn uncovered_models_run_on_the_cpu_and_say_why() {
-        pollster::block_on(super::uncovered_models_run_on_the_cpu());
     }
 }
 
@@ -224,11 +147,6 @@ mod browser {
     }
 
     #[wasm_bindgen_test]
-    async fn bt_pieces_matches_cpu() {
-        super::pieces_parity().await;
-    }
-
-    #[wasm_bindgen_test]
     async fn gpu_fit_matches_cpu_fit() {
         super::fit_parity().await;
     }
@@ -236,10 +154,5 @@ mod browser {
     #[wasm_bindgen_test]
     async fn device_loss_falls_back_to_the_cpu_with_the_same_answer() {
         super::fallback_after_device_loss().await;
-    }
-
-    #[wasm_bindgen_test]
-    async fn uncovered_models_run_on_the_cpu_and_say_why() {
-        super::uncovered_models_run_on_the_cpu().await;
     }
 }

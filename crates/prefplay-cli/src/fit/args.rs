@@ -75,15 +75,17 @@ pub enum ScaleArg {
 /// `--engine`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum EngineArg {
-    /// The GPU for plain Bradley–Terry work (cells × bootstrap replicates)
-    /// above the crossover on a hardware adapter, else the CPU: software
+    /// The GPU for pairwise work (cells × bootstrap replicates) above the
+    /// crossover on a hardware adapter, else the CPU: software
     /// adapters were measured slower at every size (see
     /// prefplay_gpu::engine::choice).
     Auto,
     /// The exact f64 CPU path.
     Cpu,
-    /// The GPU (plain Bradley–Terry, Fisher or bootstrap intervals; falls
-    /// back to the CPU with a warning when no adapter is found).
+    /// The GPU for every pairwise model (bt or thurstone, any --ties,
+    /// --order-effect, --reference, f_ features; the bootstrap's replicates
+    /// on the GPU for plain Bradley–Terry with a prior); falls back to the
+    /// CPU with a warning when no adapter is found.
     Gpu,
 }
 

@@ -1,8 +1,8 @@
 //! `prefplay fit`: scores with uncertainty, as a table or JSON.
 //!
-//! `args` holds the flags, `models` one fit per model on the CPU, `gpu`
-//! the Bradley–Terry fit on the GPU engine; this file turns any of them
-//! into the report.
+//! `args` holds the flags, `models` one fit per model (the pairwise ones
+//! on the engine `gpu` picks, when it picks the GPU); this file turns any
+//! of them into the report.
 
 mod args;
 mod gpu;
@@ -68,24 +68,19 @@ pub fn run(args: &FitArgs) -> Result<()> {
     if args.quasi && !matches!(args.model, ModelArg::Bt | ModelArg::Thurstone) {
         bail!("--quasi works with --model bt or thurstone");
     }
-    let gpu_engine = match args.engine {
-        EngineArg::Gpu => Some(pollster::block_on(prefplay_gpu::Engine::gpu())),
-        EngineArg::Auto => gpu::auto_engine(args, &table).map(|e| (e, None)),
+    let gpu = match args.engine {
+        EngineArg::Gpu => Some(gpu::forced_engine(args)?),
+        EngineArg::Auto => gpu::auto_engine(args, &table),
         EngineArg::Cpu => None,
     };
-    let (out, engine, adapter) = if let Some((gpu_engine, no_gpu)) = gpu_engine {
-        let run = gpu::bt(args, &table, gpu_engine, no_gpu)?;
-        (run.outcomes, run.engine, run.adapter)
-    } else {
-        let out = match args.model {
-            ModelArg::Bt if args.raters => with_raters(args, &table)?,
-            ModelArg::Bt | ModelArg::Thurstone => pairwise(args, &table)?,
-            ModelArg::PlackettLuce => plackett_luce(args, &table, rankings)?,
-            ModelArg::Elo => elo(args, &table)?,
-            ModelArg::RankCentrality => spectral(args, &table)?,
-        };
-        (out, "cpu", None)
+    let (out, adapter) = match args.model {
+        ModelArg::Bt if args.raters => (with_raters(args, &table)?, None),
+        ModelArg::Bt | ModelArg::Thurstone => pairwise(args, &table, gpu.as_ref())?,
+        ModelArg::PlackettLuce => (plackett_luce(args, &table, rankings)?, None),
+        ModelArg::Elo => (elo(args, &table)?, None),
+        ModelArg::RankCentrality => (spectral(args, &table)?, None),
     };
+    let engine = if adapter.is_some() { "gpu" } else { "cpu" };
     let to_scale = |x: f64, shift: bool| match args.scale {
         ScaleArg::Logit => x,
         ScaleArg::Elo => ELO_PER_LOGIT * x + if shift { 1000.0 } else { 0.0 },

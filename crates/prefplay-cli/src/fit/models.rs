@@ -13,9 +13,16 @@ use prefplay_core::models::plackett_luce::{PlSettings, PlackettLuce};
 use prefplay_core::models::rank_centrality::{RankCentralitySettings, rank_centrality};
 use serde_json::{Value, json};
 
+use super::gpu::GpuChoice;
 use super::{CiArg, ELO_PER_LOGIT, FitArgs, ModelArg, Outcomes};
 
-pub(super) fn pairwise(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
+/// A pairwise fit (`--model bt|thurstone`), on `gpu`'s engine when given
+/// ([`super::gpu`]); also returns the adapter's label when the GPU fitted it.
+pub(super) fn pairwise(
+    args: &FitArgs,
+    table: &PairTable,
+    gpu: Option<&GpuChoice>,
+) -> Result<(Outcomes, Option<String>)> {
     let reference = match &args.reference {
         Some(name) => Some(table.find_item(name).ok_or_else(|| {
             anyhow::anyhow!(
@@ -39,7 +46,20 @@ pub(super) fn pairwise(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
     };
     let started = Instant::now();
     let mut model = PairwiseModel::new(table, settings)?;
-    let fit = model.fit(None);
+    let mut warnings = Vec::new();
+    let (fit, adapter) = match gpu {
+        None => (model.fit(None), None),
+        Some(gpu) => {
+            let run = pollster::block_on(gpu.engine.fit_pairwise(&mut model));
+            let why = gpu.no_gpu.clone().or(run.fallback_reason);
+            if let Some(why) = &why {
+                warnings.push(format!(
+                    "--engine gpu: the GPU did not run ({why}); the CPU fitted the same model"
+                ));
+            }
+            (run.value, why.is_none().then(|| gpu.engine.label()))
+        }
+    };
     let fit_ms = started.elapsed().as_secs_f64() * 1e3;
     let started = Instant::now();
     let method = match args.ci {
@@ -51,9 +71,21 @@ pub(super) fn pairwise(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
             seed: args.seed,
         }),
     };
-    let unc = match method {
-        Some(m) => Some(model.uncertainty(&fit, m, args.level)?),
-        None => None,
+    let unc = match (method, gpu) {
+        (Some(Method::Bootstrap { replicates, seed }), Some(gpu)) => {
+            let boot = pollster::block_on(
+                gpu.engine
+                    .bootstrap_bt(&model, &fit, replicates, seed, args.level),
+            )?;
+            if let (Some(why), Some(_)) = (boot.fallback_reason, &adapter) {
+                warnings.push(format!(
+                    "--engine gpu: the bootstrap ran on the CPU ({why}); it draws the same replicates"
+                ));
+            }
+            Some(boot.value)
+        }
+        (Some(m), _) => Some(model.uncertainty(&fit, m, args.level)?),
+        (None, _) => None,
     };
     let quasi = match (args.quasi, method) {
         (false, _) => None,
@@ -64,7 +96,7 @@ pub(super) fn pairwise(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
         (true, _) => bail!("--quasi needs --ci fisher or --ci sandwich"),
     };
     let ci_ms = started.elapsed().as_secs_f64() * 1e3;
-    let mut warnings = model.warnings().to_vec();
+    warnings.splice(0..0, model.warnings().iter().cloned());
     if !fit.converged() {
         warnings.push(format!(
             "the fit stopped without converging: {:?} after {} steps",
@@ -78,7 +110,7 @@ pub(super) fn pairwise(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
         .enumerate()
         .map(|(k, name)| json!({"name": name, "estimate": fit.feature_coefficients[k], "se": unc.as_ref().map(|u| u.feature_se[k])}))
         .collect();
-    Ok(Outcomes {
+    let outcomes = Outcomes {
         raters: Value::Null,
         quasi,
         order_effect: match fit.order_effect {
@@ -101,7 +133,8 @@ pub(super) fn pairwise(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {
         warnings,
         fit_ms,
         ci_ms,
-    })
+    };
+    Ok((outcomes, adapter))
 }
 
 pub(super) fn with_raters(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {

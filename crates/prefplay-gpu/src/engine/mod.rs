@@ -100,11 +100,12 @@ impl Engine {
     }
 
     /// Fits `model` on this engine: one solver ([`prefplay_core::models::pairwise::NewtonCg`])
-    /// whose evaluations come from the GPU's `f32` kernel until its steps
-    /// are below [`F32_PHASE_TOLERANCE`], then from the CPU in `f64` from
-    /// that point ([`PairwiseModel::fit`]), so both engines give the same
-    /// scores to the solver tolerance. Models the kernel does not cover,
-    /// and any GPU failure, run on the CPU and say why.
+    /// whose evaluations come from the GPU's `f32` kernels (every pairwise
+    /// model: link, tie model, order effect, reference item, features)
+    /// until its steps are below [`F32_PHASE_TOLERANCE`], then from the
+    /// CPU in `f64` from that point ([`PairwiseModel::fit`]), so both
+    /// engines give the same estimates to the solver tolerance. Any GPU
+    /// failure runs the fit on the CPU and says why.
     pub async fn fit_pairwise(&self, model: &mut PairwiseModel) -> EngineRun {
         self.fit_pairwise_observed(model, &mut |_| {}).await
     }
@@ -121,16 +122,10 @@ impl Engine {
         let on_step = std::cell::RefCell::new(on_step);
         let phase = {
             let model: &PairwiseModel = model;
-            let covered = model.plain_bt_cells().is_some();
             self.dispatch(
                 choice::Workload::Fits,
                 cells,
                 async |ctx| {
-                    if !covered {
-                        return Err(GpuError::Unsupported(
-                            "the GPU kernel fits plain Bradley–Terry only".into(),
-                        ));
-                    }
                     let mut relay = |step: Step| (on_step.borrow_mut())(step);
                     gpu_phase(ctx, model, &mut relay).await
                 },
@@ -215,21 +210,21 @@ pub struct Step {
 }
 
 /// The GPU phase of [`Engine::fit_pairwise`]: the model's solver driven
-/// by the `bt_pieces` kernel to [`F32_PHASE_TOLERANCE`]; returns its point
+/// by the pairwise kernels to [`F32_PHASE_TOLERANCE`]; returns its point
 /// (the CPU's warm start) and the steps it took.
 async fn gpu_phase(
     ctx: &GpuContext,
     model: &PairwiseModel,
     on_step: &mut dyn FnMut(Step),
 ) -> Result<(Vec<f64>, u32), GpuError> {
-    let problem = ctx.upload_bt(model).await?;
+    let problem = ctx.upload_pairwise(model).await?;
     let mut solver = model.solver(None).with_tolerance(F32_PHASE_TOLERANCE);
     loop {
         let request = solver.request();
         let mut ev = ctx
-            .bt_pieces(&problem, request.point, request.with_log_lik)
+            .pairwise_pieces(&problem, request.point, request.with_log_lik)
             .await?;
-        remove_gradient_mean(&mut ev.grad);
+        remove_gradient_mean(&mut ev.grad[..model.items().len()]);
         let steps = solver.steps_taken();
         let state = solver.advance(model, ev)?;
         if solver.steps_taken() > steps {
@@ -245,8 +240,8 @@ async fn gpu_phase(
     }
 }
 
-/// The likelihood's gradient sums to zero exactly (every comparison adds
-/// as much to one item as it takes from the other). Along the all-ones
+/// The likelihood's gradient in the item scores sums to zero exactly
+/// (every comparison adds as much to one item as it takes from the other). Along the all-ones
 /// direction the posterior's curvature is only the prior's λ, so `f32`
 /// rounding in that sum would move every Newton step by noise/λ and keep
 /// the GPU phase from converging on large data; the mean is removed.

@@ -26,10 +26,11 @@ use prefplay_core::models::personal::{PersonalSettings, RaterVotes};
 
 use crate::{GpuContext, GpuError};
 
-/// Invocations per workgroup of the personalized models' kernels.
-pub const LOWRANK_WORKGROUP_SIZE: u32 = 64;
+/// Invocations per workgroup of the personalized models' kernels (each
+/// runs one invocation per vote, item, rater or parameter).
+const WORKGROUP_SIZE: u32 = 64;
 
-macro_rules! lowrank_shader {
+macro_rules! personal_shader {
     ($($file:literal),+) => {
         concat!(
             include_str!("../numerics.wgsl"),
@@ -39,48 +40,57 @@ macro_rules! lowrank_shader {
     };
 }
 
-/// The kernels, by name; [`Kernel`] indexes them.
-pub(crate) const KERNELS: [(&str, &str); 14] = [
-    ("lowrank_slopes", lowrank_shader!("../lowrank_slopes.wgsl")),
-    (
+/// One of the personalized models' kernels.
+const fn personal_kernel(name: &'static str, source: &'static str) -> crate::context::Kernel {
+    crate::context::Kernel {
+        name,
+        source,
+        workgroup_size: WORKGROUP_SIZE,
+    }
+}
+
+/// The kernels; [`Kernel`] indexes them.
+pub(crate) static KERNELS: [crate::context::Kernel; 14] = [
+    personal_kernel("lowrank_slopes", personal_shader!("../lowrank_slopes.wgsl")),
+    personal_kernel(
         "lowrank_item_grad",
-        lowrank_shader!("../lowrank_item_grad.wgsl"),
+        personal_shader!("../lowrank_item_grad.wgsl"),
     ),
-    (
+    personal_kernel(
         "lowrank_rater_grad",
-        lowrank_shader!("../lowrank_rater_grad.wgsl"),
+        personal_shader!("../lowrank_rater_grad.wgsl"),
     ),
-    ("lowrank_adam", lowrank_shader!("../lowrank_adam.wgsl")),
-    (
+    personal_kernel("lowrank_adam", personal_shader!("../lowrank_adam.wgsl")),
+    personal_kernel(
         "shrinkage_slopes",
-        lowrank_shader!("../shrinkage_slopes.wgsl"),
+        personal_shader!("../shrinkage_slopes.wgsl"),
     ),
-    ("shrinkage_grad", lowrank_shader!("../shrinkage_grad.wgsl")),
-    ("gpm_slopes", lowrank_shader!("../gpm_slopes.wgsl")),
-    ("gpm_item_grad", lowrank_shader!("../gpm_item_grad.wgsl")),
-    (
+    personal_kernel("shrinkage_grad", personal_shader!("../shrinkage_grad.wgsl")),
+    personal_kernel("gpm_slopes", personal_shader!("../gpm_slopes.wgsl")),
+    personal_kernel("gpm_item_grad", personal_shader!("../gpm_item_grad.wgsl")),
+    personal_kernel(
         "features_expand",
-        lowrank_shader!("../features_common.wgsl", "../features_expand.wgsl"),
+        personal_shader!("../features_common.wgsl", "../features_expand.wgsl"),
     ),
-    (
+    personal_kernel(
         "features_project",
-        lowrank_shader!("../features_common.wgsl", "../features_project.wgsl"),
+        personal_shader!("../features_common.wgsl", "../features_project.wgsl"),
     ),
-    (
+    personal_kernel(
         "mixture_totals",
-        lowrank_shader!("../mixture_common.wgsl", "../mixture_totals.wgsl"),
+        personal_shader!("../mixture_common.wgsl", "../mixture_totals.wgsl"),
     ),
-    (
+    personal_kernel(
         "mixture_slopes",
-        lowrank_shader!("../mixture_common.wgsl", "../mixture_slopes.wgsl"),
+        personal_shader!("../mixture_common.wgsl", "../mixture_slopes.wgsl"),
     ),
-    (
+    personal_kernel(
         "mixture_item_grad",
-        lowrank_shader!("../mixture_common.wgsl", "../mixture_item_grad.wgsl"),
+        personal_shader!("../mixture_common.wgsl", "../mixture_item_grad.wgsl"),
     ),
-    (
+    personal_kernel(
         "mixture_estep",
-        lowrank_shader!("../mixture_common.wgsl", "../mixture_estep.wgsl"),
+        personal_shader!("../mixture_common.wgsl", "../mixture_estep.wgsl"),
     ),
 ];
 
@@ -187,21 +197,6 @@ impl Kernel {
                 &u.log_lik,
             ],
         }
-    }
-}
-
-/// The pipelines, compiled once with the context.
-#[derive(Debug)]
-pub(crate) struct LowRankPipelines {
-    kernels: Vec<wgpu::ComputePipeline>,
-}
-
-pub(crate) fn create_pipelines(device: &wgpu::Device) -> LowRankPipelines {
-    LowRankPipelines {
-        kernels: KERNELS
-            .iter()
-            .map(|(name, source)| crate::context::compute_pipeline(device, name, source))
-            .collect(),
     }
 }
 
@@ -440,11 +435,11 @@ impl GpuContext {
         let mut workgroups = [0u32; KERNELS.len()];
         for &k in &kernels {
             let count = Self::invocations(k, data, shape, params.len());
-            let needed = count.div_ceil(LOWRANK_WORKGROUP_SIZE as usize).max(1);
+            let needed = KERNELS[k.index()].workgroups_for(count).max(1);
             if needed > limit {
                 return Err(GpuError::TooLarge(format!(
                     "{} needs {count} invocations, over the dispatch limit",
-                    KERNELS[k.index()].0
+                    KERNELS[k.index()].name
                 )));
             }
             workgroups[k.index()] = needed as u32;
@@ -452,13 +447,14 @@ impl GpuContext {
         self.check_health()?;
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
         let up = self.upload_personal(data, settings, shape, params)?;
-        let family = self.pipelines("personal", create_pipelines);
-        let pipelines = &family.kernels;
         // Bind groups by kernel index, for the kernels the schedule uses.
         let mut groups: Vec<Option<wgpu::BindGroup>> = (0..KERNELS.len()).map(|_| None).collect();
         for &k in &kernels {
-            groups[k.index()] =
-                Some(self.bind_group(&pipelines[k.index()], KERNELS[k.index()].0, &k.buffers(&up)));
+            groups[k.index()] = Some(self.bind_group(
+                &self.pipeline(&KERNELS[k.index()]),
+                KERNELS[k.index()].name,
+                &k.buffers(&up),
+            ));
         }
         let mut encoder = self.encoder("train_personal");
         for (index, segment) in schedule.split(|s| matches!(s, Step::FreshAdam)).enumerate() {
@@ -480,7 +476,7 @@ impl GpuContext {
                 };
                 for _ in 0..repeat {
                     for &k in list {
-                        pass.set_pipeline(&pipelines[k.index()]);
+                        pass.set_pipeline(&self.pipeline(&KERNELS[k.index()]));
                         pass.set_bind_group(0, groups[k.index()].as_ref(), &[]);
                         pass.dispatch_workgroups(workgroups[k.index()], 1, 1);
                     }

@@ -1,16 +1,21 @@
 use super::*;
 
+/// The tiled kernels run TILE × TILE workgroups over tiles that
+/// `reward_common.wgsl` sizes with its TILE, the one number the shader
+/// keeps (workgroup memory is sized by it).
 #[test]
-fn tile_and_workgroup_sizes_match_the_shaders() {
+fn tiled_kernels_run_workgroups_of_the_shaders_tile() {
     let tile = format!("const TILE: u32 = {REWARD_TILE}u;");
-    let wg = format!("const WORKGROUP_SIZE: u32 = {REWARD_WORKGROUP_SIZE}u;");
-    let tiled = format!("const WORKGROUP_SIZE: u32 = {REWARD_TILE}u;");
-    for (name, source) in KERNELS {
-        assert!(source.contains(&tile), "{name}");
-        let tiled_kernel = matches!(name, "reward_hidden" | "reward_weight_grad");
-        assert!(
-            source.contains(if tiled_kernel { &tiled } else { &wg }),
-            "{name}"
+    for kernel in &KERNELS {
+        assert!(kernel.source.contains(&tile), "{}", kernel.name);
+        let tiled = kernel
+            .source
+            .contains("@workgroup_size(WORKGROUP_SIZE, WORKGROUP_SIZE)");
+        assert_eq!(
+            tiled,
+            kernel.workgroup_size == REWARD_TILE,
+            "{}",
+            kernel.name
         );
     }
 }

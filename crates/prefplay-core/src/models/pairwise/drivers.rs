@@ -1,11 +1,11 @@
 //! The model as the one solver's drivers see it: a [`NewtonCg`] to drive
 //! with any evaluator (the GPU engine's kernel, then the CPU's finish), the
-//! CPU's `f64` evaluation that is every kernel's twin, the cells a plain
-//! Bradley–Terry kernel reads, and the Newton path the convergence
+//! CPU's `f64` evaluation that is every kernel's twin, the cells and
+//! layout an evaluation kernel reads, and the Newton path the convergence
 //! animation replays.
 
 use super::problem::Evaluation;
-use super::settings::TieModel;
+use super::settings::{Link, TieModel};
 use super::solver::{DIVERGED_AT, NewtonCg};
 use super::{PairwiseModel, cpu};
 
@@ -65,32 +65,68 @@ impl PairwiseModel {
         self.problem.layout.dim
     }
 
-    /// The cells as plain Bradley–Terry sees them — (item a, item b, wins
-    /// of a, wins of b), ties as halves — when the model is plain BT
-    /// (logit link, ties as halves or dropped, no order effect, no
-    /// features): what the GPU's evaluation kernel reads. `None` otherwise.
-    pub fn plain_bt_cells(&self) -> Option<Vec<(u32, u32, f64, f64)>> {
-        if !self.problem.plain_logit() {
-            return None;
-        }
-        let c = &self.problem.cells;
-        let tie_weight = if self.problem.settings.ties == TieModel::Half {
-            0.5
-        } else {
-            0.0
-        };
-        Some(
-            (0..c.len())
-                .map(|k| {
-                    let n = c.counts[k];
-                    (
-                        c.item_a[k],
-                        c.item_b[k],
-                        n.wins_a + tie_weight * n.ties,
-                        n.wins_b + tie_weight * n.ties,
-                    )
-                })
+    /// The model as an evaluation kernel reads it: the cells, the link
+    /// and tie model, and where each parameter sits in θ. What the GPU's
+    /// pairwise kernels upload; [`Self::likelihood_pieces`] is their twin.
+    pub fn kernel_view(&self) -> KernelView<'_> {
+        let (c, layout) = (&self.problem.cells, &self.problem.layout);
+        KernelView {
+            item_a: &c.item_a,
+            item_b: &c.item_b,
+            advantage: if layout.order.is_some() {
+                &c.advantage
+            } else {
+                &[]
+            },
+            counts: c
+                .counts
+                .iter()
+                .map(|n| [n.wins_a, n.wins_b, n.ties])
                 .collect(),
-        )
+            features: &c.features,
+            n_features: c.n_features,
+            link: self.problem.settings.link,
+            ties: self.problem.settings.ties,
+            n_items: layout.n_items,
+            order_index: layout.order,
+            tie_index: layout.tie,
+            features_start: layout.features_start,
+            dim: layout.dim,
+        }
     }
+}
+
+/// A pairwise model's cells and parameter layout, for an evaluation
+/// kernel ([`PairwiseModel::kernel_view`]). θ = [item scores, order
+/// effect?, tie parameter?, feature coefficients]; η of cell k is
+/// θ[a] − θ[b] + h·advantage + β·features.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KernelView<'a> {
+    /// Cell k's first item (the lower index).
+    pub item_a: &'a [u32],
+    /// Cell k's second item.
+    pub item_b: &'a [u32],
+    /// Cell k's order advantage (+1: a has it, −1: b has it, 0: neither);
+    /// empty without an order effect.
+    pub advantage: &'a [f64],
+    /// Cell k's (wins of a, wins of b, ties).
+    pub counts: Vec<[f64; 3]>,
+    /// Cell k's features, `n_features` per cell, row-major.
+    pub features: &'a [f64],
+    /// Features per cell.
+    pub n_features: usize,
+    /// The link (logit: Bradley–Terry, probit: Thurstone).
+    pub link: Link,
+    /// The tie model.
+    pub ties: TieModel,
+    /// Number of items (θ's first entries).
+    pub n_items: usize,
+    /// θ's index of the order effect, if the model has one.
+    pub order_index: Option<usize>,
+    /// θ's index of the tie parameter, if the model has one.
+    pub tie_index: Option<usize>,
+    /// θ's index of the first feature coefficient.
+    pub features_start: usize,
+    /// θ's length.
+    pub dim: usize,
 }

@@ -27,6 +27,7 @@ pub mod uncertainty;
 mod tests;
 
 pub use bootstrap::BootstrapCells;
+pub use drivers::KernelView;
 pub use problem::Evaluation;
 pub use settings::{DEFAULT_L2, Link, PairwiseSettings, TieModel};
 pub use solver::{FitStatus, NewtonCg, Request, SolverState};
