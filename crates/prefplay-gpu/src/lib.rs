@@ -3,14 +3,20 @@
 //! Conventions:
 //! - Kernels compute in `f32`; every kernel has a CPU twin in
 //!   `prefplay-core` (`f64`) and a parity test in `tests/`.
-//! - WGSL lives in sibling `.wgsl` files, one entry point each, bindings
-//!   commented, workgroup size a named constant.
+//! - A kernel family is a folder: its Rust module and its `.wgsl` files,
+//!   one entry point each, bindings commented (`pairwise/`,
+//!   `bt_bootstrap/`, `personal_train/`, `reward_train/`, `pref_loss/`,
+//!   `loss_sweep/`, `adam/`; helpers every family may prepend in
+//!   `shared/`). Each kernel is declared once as a `context::Kernel`
+//!   (name, source, workgroup size) and compiled on first use; its
+//!   shader's `override WORKGROUP_SIZE` is set from the descriptor.
 //! - GPU state is built once ([`GpuContext`]) and passed in; nothing here
 //!   blocks on the web: read-backs await `map_async`.
 //! - [`Engine`] picks the GPU when an adapter exists and falls back to the
 //!   exact CPU path on any GPU error, saying why.
 #![deny(missing_docs)]
 
+mod adam;
 mod bt_bootstrap;
 mod buffers;
 mod context;
@@ -20,7 +26,6 @@ mod loss_sweep;
 mod pair_rows;
 mod pairwise;
 mod personal_train;
-mod poisson_weights;
 mod pref_loss;
 mod readback;
 mod reward_train;
@@ -46,9 +51,10 @@ mod tests {
     /// Every kernel the crate declares, for the checks below.
     fn kernels() -> Vec<&'static Kernel> {
         let mut all: Vec<&'static Kernel> = vec![
+            &crate::adam::ADAM,
             &crate::bt_bootstrap::BT_BATCH_FIT,
             &crate::loss_sweep::LOSS_SWEEP,
-            &crate::poisson_weights::POISSON_WEIGHTS,
+            &crate::bt_bootstrap::poisson_weights::POISSON_WEIGHTS,
             &crate::pairwise::CELLS,
             &crate::pairwise::ITEMS,
             &crate::pairwise::EXTRAS,
@@ -57,8 +63,15 @@ mod tests {
             &crate::pref_loss::POLICY_ROWS,
             &crate::pref_loss::POLICY_UPDATE,
         ];
-        all.extend(crate::personal_train::KERNELS.iter());
-        all.extend(crate::reward_train::KERNELS.iter());
+        // The families that share a kernel (Adam) list it once.
+        for kernel in crate::personal_train::KERNELS
+            .iter()
+            .chain(&crate::reward_train::KERNELS)
+        {
+            if !all.iter().any(|k| std::ptr::eq(*k, *kernel)) {
+                all.push(kernel);
+            }
+        }
         all
     }
 

@@ -1,9 +1,11 @@
-//! Pairs listed by item in CSR form, the layout the pair kernels read:
-//! row i's entries are `row_start[i]..row_start[i + 1]`, one for every
-//! pair that has i on a side.
+//! Pairs listed by item in CSR form ([`Csr`]), the layout the pair
+//! kernels read: row i's entries are `row_start[i]..row_start[i + 1]`, one
+//! for every pair that has i on a side.
+
+use prefplay_core::data::csr::Csr;
 
 /// One entry of a row: the pair seen from the row's item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct PairEntry {
     /// The other item.
     pub opponent: u32,
@@ -20,32 +22,23 @@ pub(crate) fn pair_rows(
     item_a: &[u32],
     item_b: &[u32],
 ) -> (Vec<u32>, Vec<PairEntry>) {
-    let mut row_start = vec![0u32; n_items + 1];
-    for (&a, &b) in item_a.iter().zip(item_b) {
-        row_start[a as usize + 1] += 1;
-        row_start[b as usize + 1] += 1;
-    }
-    for i in 0..n_items {
-        row_start[i + 1] += row_start[i];
-    }
-    let mut next = row_start.clone();
-    let blank = PairEntry {
-        opponent: 0,
-        pair: 0,
-        flipped: false,
-    };
-    let mut entries = vec![blank; 2 * item_a.len()];
-    for (k, (&a, &b)) in item_a.iter().zip(item_b).enumerate() {
-        for (row, opponent, flipped) in [(a, b, false), (b, a, true)] {
-            entries[next[row as usize] as usize] = PairEntry {
-                opponent,
-                pair: k as u32,
-                flipped,
-            };
-            next[row as usize] += 1;
-        }
-    }
-    (row_start, entries)
+    let sides = item_a
+        .iter()
+        .zip(item_b)
+        .enumerate()
+        .flat_map(|(k, (&a, &b))| {
+            let k = k as u32;
+            [(a, b, false), (b, a, true)].map(|(row, opponent, flipped)| {
+                let entry = PairEntry {
+                    opponent,
+                    pair: k,
+                    flipped,
+                };
+                (row as usize, entry)
+            })
+        });
+    let csr = Csr::build(n_items, sides);
+    (csr.start, csr.entries)
 }
 
 #[cfg(test)]

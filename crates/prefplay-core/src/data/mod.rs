@@ -1,5 +1,6 @@
-//! Data and formats: the data model (`dataset`, `table`, `rankings`, `deck`), label interning, every file format's reader and writer, and the class simulator.
+//! Data and formats: the data model (`dataset`, `table`, `rankings`, `deck`), compressed sparse rows (`csr`), label interning, every file format's reader and writer, and the class simulator.
 
+pub mod csr;
 pub mod dataset;
 pub mod deck;
 pub mod formats;

@@ -7,6 +7,8 @@
 //! Assumption 1). Otherwise some item never lost, never won, or a group
 //! beat everyone outside it, and its score runs off to ±∞.
 
+use crate::data::csr::Csr;
+
 /// The diagnosis of one comparison digraph.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GraphDiagnosis {
@@ -53,8 +55,8 @@ impl GraphDiagnosis {
     /// The diagnosis from a list of valid arcs (Kosaraju over adjacency
     /// lists).
     fn from_arc_list(n_items: usize, arcs: &[(u32, u32)]) -> Self {
-        let forward = Csr::new(n_items, arcs.iter().copied());
-        let backward = Csr::new(n_items, arcs.iter().map(|&(w, l)| (l, w)));
+        let forward = Csr::build(n_items, arcs.iter().map(|&(w, l)| (w as usize, l)));
+        let backward = Csr::build(n_items, arcs.iter().map(|&(w, l)| (l as usize, w)));
         let seen = |i: usize| forward.degree(i) > 0 || backward.degree(i) > 0;
         let never_won = (0..n_items)
             .filter(|&i| seen(i) && forward.degree(i) == 0)
@@ -194,42 +196,9 @@ impl BitMatrix {
     }
 }
 
-/// Adjacency in compressed sparse rows.
-struct Csr {
-    start: Vec<usize>,
-    target: Vec<u32>,
-}
-
-impl Csr {
-    fn new(n: usize, arcs: impl Iterator<Item = (u32, u32)> + Clone) -> Self {
-        let mut start = vec![0usize; n + 1];
-        for (from, _) in arcs.clone() {
-            start[from as usize + 1] += 1;
-        }
-        for i in 0..n {
-            start[i + 1] += start[i];
-        }
-        let mut fill = start.clone();
-        let mut target = vec![0u32; start[n]];
-        for (from, to) in arcs {
-            target[fill[from as usize]] = to;
-            fill[from as usize] += 1;
-        }
-        Self { start, target }
-    }
-
-    fn degree(&self, i: usize) -> usize {
-        self.start[i + 1] - self.start[i]
-    }
-
-    fn row(&self, i: usize) -> &[u32] {
-        &self.target[self.start[i]..self.start[i + 1]]
-    }
-}
-
 /// Kosaraju's algorithm with explicit stacks (no recursion depth limit).
-fn strong_components(out_adj: &Csr, in_adj: &Csr) -> Vec<Vec<usize>> {
-    let n = out_adj.start.len() - 1;
+fn strong_components(out_adj: &Csr<u32>, in_adj: &Csr<u32>) -> Vec<Vec<usize>> {
+    let n = out_adj.rows();
     let mut visited = vec![false; n];
     let mut finish_order = Vec::with_capacity(n);
     for root in 0..n {

@@ -19,8 +19,8 @@ macro_rules! pairwise_source {
     ($kernel:literal) => {
         concat!(
             include_str!("common.wgsl"),
-            include_str!("../numerics.wgsl"),
-            include_str!("../binary_terms.wgsl"),
+            include_str!("../shared/numerics.wgsl"),
+            include_str!("../shared/binary_terms.wgsl"),
             include_str!("terms.wgsl"),
             include_str!($kernel)
         )

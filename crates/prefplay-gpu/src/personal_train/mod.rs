@@ -4,15 +4,15 @@
 //! points are in `models.rs`:
 //! - low-rank: `lowrank_slopes` (one invocation per vote),
 //!   `lowrank_item_grad` (per item, over a CSR list of its votes),
-//!   `lowrank_rater_grad` (per rater) and `lowrank_adam` (per parameter);
-//! - shrinkage: `shrinkage_slopes`, `shrinkage_grad` and `lowrank_adam`;
-//! - GPM: `gpm_slopes`, `gpm_item_grad` and `lowrank_adam`;
+//!   `lowrank_rater_grad` (per rater) and `adam` (per parameter, the one Adam);
+//! - shrinkage: `shrinkage_slopes`, `shrinkage_grad` and `adam`;
+//! - GPM: `gpm_slopes`, `gpm_item_grad` and `adam`;
 //! - feature models (head, PAL, low-rank on features): `features_expand`
 //!   writes the model's item-space view [θ̄ | V | W], the low-rank kernels
 //!   differentiate it, `features_project` carries the gradient back to the
-//!   model's parameters, `lowrank_adam` steps them;
+//!   model's parameters, `adam` steps them;
 //! - the mixture's EM: `mixture_totals`, then M-step rounds of
-//!   `mixture_slopes`, `mixture_item_grad` and `lowrank_adam` from fresh
+//!   `mixture_slopes`, `mixture_item_grad` and `adam` from fresh
 //!   Adam state, then `mixture_estep`.
 //!
 //! CPU twins in `prefplay_core::models::personal`: `train_low_rank`,
@@ -33,8 +33,8 @@ const WORKGROUP_SIZE: u32 = 64;
 macro_rules! personal_shader {
     ($($file:literal),+) => {
         concat!(
-            include_str!("../numerics.wgsl"),
-            include_str!("../lowrank_common.wgsl"),
+            include_str!("../shared/numerics.wgsl"),
+            include_str!("lowrank_common.wgsl"),
             $(include_str!($file)),+
         )
     };
@@ -50,47 +50,47 @@ const fn personal_kernel(name: &'static str, source: &'static str) -> crate::con
 }
 
 /// The kernels; [`Kernel`] indexes them.
-pub(crate) static KERNELS: [crate::context::Kernel; 14] = [
-    personal_kernel("lowrank_slopes", personal_shader!("../lowrank_slopes.wgsl")),
-    personal_kernel(
+pub(crate) static KERNELS: [&crate::context::Kernel; 14] = [
+    &personal_kernel("lowrank_slopes", personal_shader!("lowrank_slopes.wgsl")),
+    &personal_kernel(
         "lowrank_item_grad",
-        personal_shader!("../lowrank_item_grad.wgsl"),
+        personal_shader!("lowrank_item_grad.wgsl"),
     ),
-    personal_kernel(
+    &personal_kernel(
         "lowrank_rater_grad",
-        personal_shader!("../lowrank_rater_grad.wgsl"),
+        personal_shader!("lowrank_rater_grad.wgsl"),
     ),
-    personal_kernel("lowrank_adam", personal_shader!("../lowrank_adam.wgsl")),
-    personal_kernel(
+    &crate::adam::ADAM,
+    &personal_kernel(
         "shrinkage_slopes",
-        personal_shader!("../shrinkage_slopes.wgsl"),
+        personal_shader!("shrinkage_slopes.wgsl"),
     ),
-    personal_kernel("shrinkage_grad", personal_shader!("../shrinkage_grad.wgsl")),
-    personal_kernel("gpm_slopes", personal_shader!("../gpm_slopes.wgsl")),
-    personal_kernel("gpm_item_grad", personal_shader!("../gpm_item_grad.wgsl")),
-    personal_kernel(
+    &personal_kernel("shrinkage_grad", personal_shader!("shrinkage_grad.wgsl")),
+    &personal_kernel("gpm_slopes", personal_shader!("gpm_slopes.wgsl")),
+    &personal_kernel("gpm_item_grad", personal_shader!("gpm_item_grad.wgsl")),
+    &personal_kernel(
         "features_expand",
-        personal_shader!("../features_common.wgsl", "../features_expand.wgsl"),
+        personal_shader!("features_common.wgsl", "features_expand.wgsl"),
     ),
-    personal_kernel(
+    &personal_kernel(
         "features_project",
-        personal_shader!("../features_common.wgsl", "../features_project.wgsl"),
+        personal_shader!("features_common.wgsl", "features_project.wgsl"),
     ),
-    personal_kernel(
+    &personal_kernel(
         "mixture_totals",
-        personal_shader!("../mixture_common.wgsl", "../mixture_totals.wgsl"),
+        personal_shader!("mixture_common.wgsl", "mixture_totals.wgsl"),
     ),
-    personal_kernel(
+    &personal_kernel(
         "mixture_slopes",
-        personal_shader!("../mixture_common.wgsl", "../mixture_slopes.wgsl"),
+        personal_shader!("mixture_common.wgsl", "mixture_slopes.wgsl"),
     ),
-    personal_kernel(
+    &personal_kernel(
         "mixture_item_grad",
-        personal_shader!("../mixture_common.wgsl", "../mixture_item_grad.wgsl"),
+        personal_shader!("mixture_common.wgsl", "mixture_item_grad.wgsl"),
     ),
-    personal_kernel(
+    &personal_kernel(
         "mixture_estep",
-        personal_shader!("../mixture_common.wgsl", "../mixture_estep.wgsl"),
+        personal_shader!("mixture_common.wgsl", "mixture_estep.wgsl"),
     ),
 ];
 
@@ -103,7 +103,7 @@ enum Kernel {
     LowRankItemGrad,
     /// dims, view, votes, slopes, rater CSR, view grad.
     LowRankRaterGrad,
-    /// dims, grad, params, moments, counter.
+    /// Adam's settings, grad, params, moments, counter (the one `adam`).
     Adam,
     /// As `LowRankSlopes`.
     ShrinkageSlopes,
@@ -157,7 +157,7 @@ impl Kernel {
                 &u.rater_votes,
                 view_grad,
             ],
-            Kernel::Adam => vec![&u.dims, &u.grad, &u.params, &u.moments, &u.counter],
+            Kernel::Adam => vec![&u.adam, &u.grad, &u.params, &u.moments, &u.counter],
             Kernel::ShrinkageGrad => vec![
                 &u.dims,
                 &u.params,
@@ -202,20 +202,8 @@ impl Kernel {
 
 /// CSR lists: (start per row, entries).
 fn csr(rows: usize, pairs: impl Iterator<Item = (usize, u32)> + Clone) -> (Vec<u32>, Vec<u32>) {
-    let mut start = vec![0u32; rows + 1];
-    for (r, _) in pairs.clone() {
-        start[r + 1] += 1;
-    }
-    for i in 0..rows {
-        start[i + 1] += start[i];
-    }
-    let mut fill = start.clone();
-    let mut entries = vec![0u32; start[rows] as usize];
-    for (r, e) in pairs {
-        entries[fill[r] as usize] = e;
-        fill[r] += 1;
-    }
-    (start, entries)
+    let csr = prefplay_core::data::csr::Csr::build(rows, pairs);
+    (csr.start, csr.entries)
 }
 
 /// A model's shape on the device: what the shared dims say and what
@@ -256,6 +244,8 @@ struct Uploaded {
     rater_start: wgpu::Buffer,
     rater_votes: wgpu::Buffer,
     params: wgpu::Buffer,
+    /// `adam`'s settings.
+    adam: wgpu::Buffer,
     moments: wgpu::Buffer,
     counter: wgpu::Buffer,
     slopes: wgpu::Buffer,
@@ -364,6 +354,7 @@ impl GpuContext {
             rater_votes: self
                 .storage_init("personal rater votes", bytemuck::cast_slice(&rater_votes))?,
             params: filled("personal params", &start),
+            adam: self.adam_settings(settings.adam.learning_rate, n_params),
             moments: zeros("personal moments", n_params * 2),
             counter: zeros("personal counter", 1),
             slopes: zeros("personal slopes", votes * shape.slopes_per_vote.max(1)),
@@ -451,7 +442,7 @@ impl GpuContext {
         let mut groups: Vec<Option<wgpu::BindGroup>> = (0..KERNELS.len()).map(|_| None).collect();
         for &k in &kernels {
             groups[k.index()] = Some(self.bind_group(
-                &self.pipeline(&KERNELS[k.index()]),
+                &self.pipeline(KERNELS[k.index()]),
                 KERNELS[k.index()].name,
                 &k.buffers(&up),
             ));
@@ -476,7 +467,7 @@ impl GpuContext {
                 };
                 for _ in 0..repeat {
                     for &k in list {
-                        pass.set_pipeline(&self.pipeline(&KERNELS[k.index()]));
+                        pass.set_pipeline(&self.pipeline(KERNELS[k.index()]));
                         pass.set_bind_group(0, groups[k.index()].as_ref(), &[]);
                         pass.dispatch_workgroups(workgroups[k.index()], 1, 1);
                     }

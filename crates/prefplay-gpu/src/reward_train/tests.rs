@@ -6,7 +6,10 @@ use super::*;
 #[test]
 fn tiled_kernels_run_workgroups_of_the_shaders_tile() {
     let tile = format!("const TILE: u32 = {REWARD_TILE}u;");
-    for kernel in &KERNELS {
+    let own = KERNELS
+        .iter()
+        .filter(|k| !std::ptr::eq(**k, &crate::adam::ADAM));
+    for kernel in own {
         assert!(kernel.source.contains(&tile), "{}", kernel.name);
         let tiled = kernel
             .source

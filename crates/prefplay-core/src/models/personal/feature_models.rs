@@ -20,10 +20,10 @@
 //! The head and PAL return one score per (rater, item) ([`Fitted::PerRater`]).
 //! Features are standardised per column first ([`standardise`]).
 
-use super::adam::adam;
 use super::data::{PersonalVote, RaterVotes};
 use super::features::standardise;
 use super::fits::{Fitted, PersonalSettings, data_term, normal_start, penalty};
+use crate::models::adam::adam;
 
 /// Dimensions of PAL's preference space.
 pub const PAL_DIMS: usize = 2;

@@ -6,8 +6,8 @@ use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
 
 use super::PersonalMetrics;
-use super::adam::AdamSettings;
 use super::data::{PersonalVote, RaterVotes};
+use crate::models::adam::AdamSettings;
 use crate::numerics::{log_sigmoid, sigmoid};
 
 /// Which model.

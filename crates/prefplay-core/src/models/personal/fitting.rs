@@ -2,7 +2,6 @@
 //! training votes, its training loops run by a [`Trainer`] (the CPU twins
 //! by default, the GPU engine when `prefplay-gpu` injects it).
 
-use super::adam::{AdamSettings, adam};
 use super::data::{RaterVotes, split_within_raters};
 use super::feature_models::{FeatureModel, feature_start, features_from_params};
 use super::fits::{
@@ -12,6 +11,7 @@ use super::loops::{gpm_start, low_rank_from_params, low_rank_start};
 use super::mixture::{EM_ITERATIONS, EM_RESTARTS, MixtureState, mixture_start};
 use super::trainer::{CpuTrainer, Trainer, run_ready};
 use super::{MAX_GROUPS, MAX_RANK, SHRINKAGE_GRID};
+use crate::models::adam::{AdamSettings, adam};
 use crate::{Error, Result};
 
 /// Fits `kind` on `data` on the CPU.

@@ -1,9 +1,9 @@
 //! The CPU training loops of the shrinkage, low-rank and GPM models (the
 //! twins of `prefplay-gpu`'s training kernels) and their starting points.
 
-use super::adam::adam;
 use super::data::{PersonalVote, RaterVotes};
 use super::fits::{Fitted, PersonalSettings, data_term, gpm_logit, normal_start, penalty};
+use crate::models::adam::adam;
 
 /// `settings.adam.steps` Adam steps of the shrinkage model with strength
 /// `lambda` from `params` = [θ̄ (N) | δ (R × N)] (the CPU twin of

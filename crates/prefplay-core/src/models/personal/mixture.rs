@@ -4,9 +4,9 @@
 
 use rand::{Rng, SeedableRng};
 
-use super::adam::{AdamSettings, adam};
 use super::data::RaterVotes;
 use super::fits::{PersonalSettings, cross_entropy};
+use crate::models::adam::{AdamSettings, adam};
 
 /// EM iterations of the mixture.
 pub const EM_ITERATIONS: usize = 30;

@@ -28,7 +28,6 @@
 //!
 //! Gradient fits use full-batch Adam ([`adam`]) from a seeded start.
 
-mod adam;
 mod data;
 mod feature_models;
 mod features;
@@ -43,7 +42,7 @@ mod tests;
 mod trainer;
 mod views;
 
-pub use adam::{AdamSettings, adam};
+pub use crate::models::adam::{AdamSettings, adam};
 pub use data::{PersonalVote, RaterVotes, split_within_raters};
 pub use feature_models::{
     FeatureModel, PAL_DIMS, feature_start, features_from_params, train_features,

@@ -86,12 +86,7 @@ impl Default for RewardSettings {
     }
 }
 
-/// Adam's decay rates and ε, as in the paper.
-pub const ADAM_BETA1: f64 = 0.9;
-/// Second-moment decay.
-pub const ADAM_BETA2: f64 = 0.999;
-/// Denominator guard.
-pub const ADAM_EPSILON: f64 = 1e-8;
+pub use crate::models::adam::{ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, Adam};
 
 /// A reward model's parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -232,45 +227,6 @@ impl RewardModel {
         }
         let penalty = 0.5 * l2 * self.params.iter().map(|p| p * p).sum::<f64>();
         (nll / total + penalty, grad)
-    }
-}
-
-/// Adam's state for one parameter vector.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Adam {
-    /// First moments.
-    pub m: Vec<f64>,
-    /// Second moments.
-    pub v: Vec<f64>,
-    /// Steps taken.
-    pub t: u32,
-    /// Step size.
-    pub learning_rate: f64,
-}
-
-impl Adam {
-    /// Zero moments for `n` parameters.
-    pub fn new(n: usize, learning_rate: f64) -> Self {
-        Self {
-            m: vec![0.0; n],
-            v: vec![0.0; n],
-            t: 0,
-            learning_rate,
-        }
-    }
-
-    /// One bias-corrected Adam step of `params` along `grad`.
-    pub fn step(&mut self, params: &mut [f64], grad: &[f64]) {
-        self.t += 1;
-        let c1 = 1.0 - ADAM_BETA1.powi(self.t as i32);
-        let c2 = 1.0 - ADAM_BETA2.powi(self.t as i32);
-        for k in 0..params.len() {
-            self.m[k] = ADAM_BETA1 * self.m[k] + (1.0 - ADAM_BETA1) * grad[k];
-            self.v[k] = ADAM_BETA2 * self.v[k] + (1.0 - ADAM_BETA2) * grad[k] * grad[k];
-            let m_hat = self.m[k] / c1;
-            let v_hat = self.v[k] / c2;
-            params[k] -= self.learning_rate * m_hat / (v_hat.sqrt() + ADAM_EPSILON);
-        }
     }
 }
 

@@ -1,7 +1,7 @@
 // Each vote's slope of the mean cross-entropy in its logit,
 // (σ(z) − y) / votes, z = θ̄_a − θ̄_b + Σ_j (V_aj − V_bj) W_uj; one
 // invocation per vote. The first invocation also advances Adam's step
-// counter (read by lowrank_adam, a later dispatch).
+// counter (read by adam, a later dispatch).
 
 // Set by the host from the kernel's descriptor (context.rs, Kernel).
 override WORKGROUP_SIZE: u32;

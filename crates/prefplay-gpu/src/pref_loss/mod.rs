@@ -19,7 +19,7 @@ pub const AOT_MAX_ROWS: usize = 16_384;
 macro_rules! loss_shader {
     ($file:literal) => {
         concat!(
-            include_str!("numerics.wgsl"),
+            include_str!("../shared/numerics.wgsl"),
             include_str!("pref_loss.wgsl"),
             include_str!($file)
         )

@@ -4,6 +4,8 @@
 //! pairwise model's bootstrap ([`prefplay_core::models::pairwise::uncertainty::Method::Bootstrap`]),
 //! which draws the same counts from the same seed and fits in `f64`.
 
+pub(crate) mod poisson_weights;
+
 use prefplay_core::inference::counter_rng::PoissonTables;
 use prefplay_core::models::pairwise::{BootstrapCells, Link};
 
@@ -53,8 +55,8 @@ pub const BATCH_CHUNK: u32 = 2048;
 pub(crate) static BT_BATCH_FIT: Kernel = Kernel {
     name: "bt_batch_fit",
     source: concat!(
-        include_str!("numerics.wgsl"),
-        include_str!("binary_terms.wgsl"),
+        include_str!("../shared/numerics.wgsl"),
+        include_str!("../shared/binary_terms.wgsl"),
         include_str!("bt_batch_fit.wgsl")
     ),
     workgroup_size: 64,

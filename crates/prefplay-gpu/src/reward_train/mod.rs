@@ -1,11 +1,11 @@
 //! Reward-model training on the GPU: the kernels `reward_hidden` (tiled
 //! X·W1ᵀ), `reward_scores`, `reward_slopes` (dL/dr over the pairs),
-//! `reward_weight_grad` (tiled δᵀ·X), `reward_head_grad` and `adam_step`.
+//! `reward_weight_grad` (tiled δᵀ·X), `reward_head_grad` and the one `adam`.
 //! One Adam step is one submission of these six dispatches; nothing is
 //! read back until the end. CPU twin: [`prefplay_core::models::reward_model`].
 
 use prefplay_core::models::reward_model::{
-    ADAM_BETA1, ADAM_BETA2, RewardHead, RewardModel, RewardPairs, RewardSettings, check_training,
+    RewardHead, RewardModel, RewardPairs, RewardSettings, check_training,
 };
 
 use crate::context::Kernel;
@@ -20,7 +20,7 @@ pub(crate) const REWARD_TILE: u32 = 16;
 macro_rules! reward_shader {
     ($file:literal) => {
         concat!(
-            include_str!("numerics.wgsl"),
+            include_str!("../shared/numerics.wgsl"),
             include_str!("reward_common.wgsl"),
             include_str!($file)
         )
@@ -37,26 +37,27 @@ const fn reward_kernel(name: &'static str, source: &'static str, tiled: bool) ->
 }
 
 /// The kernels, in dispatch order (the bind groups follow it).
-pub(crate) static KERNELS: [Kernel; 6] = [
-    reward_kernel("reward_hidden", reward_shader!("reward_hidden.wgsl"), true),
-    reward_kernel("reward_scores", reward_shader!("reward_scores.wgsl"), false),
-    reward_kernel("reward_slopes", reward_shader!("reward_slopes.wgsl"), false),
-    reward_kernel(
+pub(crate) static KERNELS: [&Kernel; 6] = [
+    &reward_kernel("reward_hidden", reward_shader!("reward_hidden.wgsl"), true),
+    &reward_kernel("reward_scores", reward_shader!("reward_scores.wgsl"), false),
+    &reward_kernel("reward_slopes", reward_shader!("reward_slopes.wgsl"), false),
+    &reward_kernel(
         "reward_weight_grad",
         reward_shader!("reward_weight_grad.wgsl"),
         true,
     ),
-    reward_kernel(
+    &reward_kernel(
         "reward_head_grad",
         reward_shader!("reward_head_grad.wgsl"),
         false,
     ),
-    reward_kernel("adam_step", reward_shader!("adam_step.wgsl"), false),
+    &crate::adam::ADAM,
 ];
 
 /// A training problem on the device.
 struct Uploaded {
-    dims: wgpu::Buffer,
+    /// Adam's step number, written before each step.
+    counter: wgpu::Buffer,
     params: wgpu::Buffer,
     grad: wgpu::Buffer,
     bind_groups: Vec<wgpu::BindGroup>,
@@ -75,16 +76,11 @@ fn dims_words(
     head: RewardHead,
     l2: f64,
     inv_total: f64,
-    learning_rate: f64,
-    step: u32,
-) -> [u32; 12] {
+) -> [u32; 8] {
     let (activation, trainable) = match head {
         RewardHead::Linear => (0, inputs),
         RewardHead::Mlp { .. } => (1, hidden * inputs + 2 * hidden),
     };
-    let t = step.max(1) as i32;
-    let c1 = 1.0 - ADAM_BETA1.powi(t);
-    let c2 = 1.0 - ADAM_BETA2.powi(t);
     [
         n_items,
         inputs,
@@ -93,10 +89,6 @@ fn dims_words(
         trainable,
         (l2 as f32).to_bits(),
         (inv_total as f32).to_bits(),
-        (learning_rate as f32).to_bits(),
-        (c1 as f32).to_bits(),
-        (c2 as f32).to_bits(),
-        0,
         0,
     ]
 }
@@ -165,9 +157,9 @@ impl GpuContext {
             model.head,
             l2,
             inv_total,
-            learning_rate,
-            1,
         );
+        // The linear reward trains W1 only: the first `trainable` parameters.
+        let trainable = dims[4] as usize;
         let (row_start, opponent, wins) = reward_rows(n, pairs);
         let features: Vec<f32> = features.iter().map(|&x| x as f32).collect();
         let storage = wgpu::BufferUsages::STORAGE;
@@ -195,41 +187,48 @@ impl GpuContext {
         let row_start = self.storage_init("reward row_start", bytemuck::cast_slice(&row_start))?;
         let opponent = self.storage_init("reward opponent", bytemuck::cast_slice(&opponent))?;
         let wins = self.storage_init("reward wins", bytemuck::cast_slice(&wins))?;
+        let counter = self.empty_buffer("reward adam step", 16, storage | copy_dst);
         let d = &dims_buffer;
         let bind_groups = vec![
             self.bind_group(
-                &self.pipeline(&KERNELS[0]),
+                &self.pipeline(KERNELS[0]),
                 "reward_hidden",
                 &[d, &features, &params_buffer, &activations],
             ),
             self.bind_group(
-                &self.pipeline(&KERNELS[1]),
+                &self.pipeline(KERNELS[1]),
                 "reward_scores",
                 &[d, &activations, &params_buffer, &rewards],
             ),
             self.bind_group(
-                &self.pipeline(&KERNELS[2]),
+                &self.pipeline(KERNELS[2]),
                 "reward_slopes",
                 &[d, &row_start, &opponent, &wins, &rewards, &slopes, &row_nll],
             ),
             self.bind_group(
-                &self.pipeline(&KERNELS[3]),
+                &self.pipeline(KERNELS[3]),
                 "reward_weight_grad",
                 &[d, &features, &params_buffer, &activations, &slopes, &grad],
             ),
             self.bind_group(
-                &self.pipeline(&KERNELS[4]),
+                &self.pipeline(KERNELS[4]),
                 "reward_head_grad",
                 &[d, &params_buffer, &activations, &slopes, &grad],
             ),
             self.bind_group(
-                &self.pipeline(&KERNELS[5]),
-                "adam_step",
-                &[d, &grad, &params_buffer, &moments],
+                &self.pipeline(KERNELS[5]),
+                "adam",
+                &[
+                    &self.adam_settings(learning_rate, trainable),
+                    &grad,
+                    &params_buffer,
+                    &moments,
+                    &counter,
+                ],
             ),
         ];
         Ok(Uploaded {
-            dims: dims_buffer,
+            counter,
             params: params_buffer,
             grad,
             bind_groups,
@@ -256,7 +255,7 @@ impl GpuContext {
             timestamp_writes: None,
         });
         for (kernel, (x, y)) in dispatches {
-            pass.set_pipeline(&self.pipeline(&KERNELS[kernel]));
+            pass.set_pipeline(&self.pipeline(KERNELS[kernel]));
             pass.set_bind_group(0, &up.bind_groups[kernel], &[]);
             pass.dispatch_workgroups(x, y, 1);
         }
@@ -325,29 +324,18 @@ impl GpuContext {
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
         let up =
             self.upload_reward(features, pairs, &model, settings.l2, settings.learning_rate)?;
-        let inv_total = 1.0 / pairs.total().max(f64::MIN_POSITIVE);
         let groups = KERNELS[5].workgroups_for(up.n_params).max(1) as u32;
         for step in 1..=settings.steps {
-            let dims = dims_words(
-                up.n_items,
-                up.inputs,
-                up.hidden,
-                settings.head,
-                settings.l2,
-                inv_total,
-                settings.learning_rate,
-                step,
-            );
             self.queue
-                .write_buffer(&up.dims, 0, bytemuck::cast_slice(&dims));
+                .write_buffer(&up.counter, 0, bytemuck::cast_slice(&[step, 0, 0, 0]));
             let mut encoder = self.encoder("reward step");
             self.encode_gradient(&mut encoder, &up);
             {
                 let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                    label: Some("adam_step"),
+                    label: Some("adam"),
                     timestamp_writes: None,
                 });
-                pass.set_pipeline(&self.pipeline(&KERNELS[5]));
+                pass.set_pipeline(&self.pipeline(KERNELS[5]));
                 pass.set_bind_group(0, &up.bind_groups[5], &[]);
                 pass.dispatch_workgroups(groups, 1, 1);
             }

@@ -14,18 +14,14 @@ struct Dims {
     hidden: u32,
     // 0: identity (linear reward), 1: tanh (MLP).
     activation: u32,
-    // Parameters Adam updates (all for the MLP; W1 for the linear reward).
+    // Parameters Adam updates (all for the MLP; W1 for the linear reward;
+    // the host gives adam.wgsl the same number).
     trainable: u32,
     // Weight decay λ.
     l2: f32,
     // 1 / N, N the total count of the pairs.
     inv_total: f32,
-    // Adam: step size, and the bias corrections 1 − β₁ᵗ, 1 − β₂ᵗ of this step.
-    learning_rate: f32,
-    correction1: f32,
-    correction2: f32,
     _pad0: u32,
-    _pad1: u32,
 }
 
 fn w1_index(k: u32, c: u32, inputs: u32) -> u32 {

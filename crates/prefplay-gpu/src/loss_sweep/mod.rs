@@ -10,7 +10,7 @@ use crate::{GpuContext, GpuError};
 pub(crate) static LOSS_SWEEP: Kernel = Kernel {
     name: "loss_sweep",
     source: concat!(
-        include_str!("numerics.wgsl"),
+        include_str!("../shared/numerics.wgsl"),
         include_str!("loss_sweep.wgsl")
     ),
     workgroup_size: 64,
