@@ -9,8 +9,10 @@
 //! 3. A table with the ratios is printed.
 //! 4. The same fits compiled to wasm32 (`benches/wasm.rs`) run in headless
 //!    Chromium through wasm-bindgen-test-runner, beside the native times.
-//! 5. The GPU benches run: one fit per engine, the bootstrap per engine
-//!    with the GPU's throughput, then the loss sweep and reward training.
+//! 5. The GPU benches run: creating a context (natively and in Chromium:
+//!    alone, and with every kernel compiled, as contexts once did), one
+//!    fit per engine, the bootstrap per engine with the GPU's throughput,
+//!    then the loss sweep and reward training.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -118,7 +120,7 @@ pub fn run(root: &Path) -> Result<()> {
         println!("| {task} | {v:.1} {rest} | | | | |");
     }
     println!();
-    let wasm = browser_bench(root)?;
+    let wasm = browser_bench(root, "prefplay-core", "wasm")?;
     println!();
     println!("| task | native | wasm32 in headless Chromium | wasm ÷ native (target ≤ 2.5) |");
     println!("|---|---|---|---|");
@@ -138,6 +140,12 @@ pub fn run(root: &Path) -> Result<()> {
     println!();
     page_bench(root)?;
     println!();
+    run_plain(
+        "cargo",
+        &["bench", "-p", "prefplay-gpu", "--bench", "context"],
+    )?;
+    // Its BENCH lines are echoed as it runs.
+    browser_bench(root, "prefplay-gpu", "context")?;
     run_plain("cargo", &["bench", "-p", "prefplay-gpu", "--bench", "fit"])?;
     run_plain(
         "cargo",
@@ -175,10 +183,11 @@ fn page_bench(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Builds `benches/wasm.rs` for wasm32 and runs it in headless Chromium
-/// (wasm-bindgen-test-runner drives it through chromedriver, with the
-/// browser flags in webdriver.json); returns its `BENCH` lines.
-fn browser_bench(root: &Path) -> Result<Lines> {
+/// Builds `package`'s `benches/<bench>.rs` for wasm32 and runs it in
+/// headless Chromium (wasm-bindgen-test-runner drives it through
+/// chromedriver, with the browser flags in webdriver.json); returns its
+/// `BENCH` lines.
+fn browser_bench(root: &Path, package: &str, bench: &str) -> Result<Lines> {
     crate::setup::ensure_build_tools()?;
     crate::setup::ensure_test_packages()?;
     let out = crate::setup::command("cargo")
@@ -187,9 +196,9 @@ fn browser_bench(root: &Path) -> Result<Lines> {
             "--target",
             "wasm32-unknown-unknown",
             "-p",
-            "prefplay-core",
+            package,
             "--bench",
-            "wasm",
+            bench,
             "--no-run",
         ])
         .output()
@@ -198,9 +207,10 @@ fn browser_bench(root: &Path) -> Result<Lines> {
     if !out.status.success() {
         bail!("building the browser benchmark failed:\n{log}");
     }
-    // Cargo names the artifact on stderr: `Executable benches/wasm.rs (PATH)`.
+    // Cargo names the artifact on stderr: `Executable benches/<bench>.rs (PATH)`.
+    let named = format!("Executable benches/{bench}.rs (");
     let Some(wasm) = log.lines().find_map(|l| {
-        let rest = l.trim().strip_prefix("Executable benches/wasm.rs (")?;
+        let rest = l.trim().strip_prefix(named.as_str())?;
         rest.strip_suffix(')')
     }) else {
         bail!("cargo did not name the browser benchmark's wasm file:\n{log}");

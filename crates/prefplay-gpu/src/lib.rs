@@ -44,44 +44,68 @@ pub use pairwise::PairwiseGpuProblem;
 pub use personal_train::MIXTURE_MAX_GROUPS;
 pub use pref_loss::AOT_MAX_ROWS;
 
-#[cfg(test)]
-mod tests {
-    use crate::context::Kernel;
-
-    /// Every kernel the crate declares, for the checks below.
-    fn kernels() -> Vec<&'static Kernel> {
-        let mut all: Vec<&'static Kernel> = vec![
-            &crate::adam::ADAM,
-            &crate::bt_bootstrap::BT_BATCH_FIT,
-            &crate::loss_sweep::LOSS_SWEEP,
-            &crate::bt_bootstrap::poisson_weights::POISSON_WEIGHTS,
-            &crate::pairwise::CELLS,
-            &crate::pairwise::ITEMS,
-            &crate::pairwise::EXTRAS,
-            &crate::pref_loss::CONTEXT,
-            &crate::pref_loss::ROWS,
-            &crate::pref_loss::POLICY_ROWS,
-            &crate::pref_loss::POLICY_UPDATE,
-        ];
-        // The families that share a kernel (Adam) list it once.
-        for kernel in crate::personal_train::KERNELS
-            .iter()
-            .chain(&crate::reward_train::KERNELS)
-        {
-            if !all.iter().any(|k| std::ptr::eq(*k, *kernel)) {
-                all.push(kernel);
-            }
+/// Every kernel the crate declares, each once (families that share a
+/// kernel, Adam, list it once): for [`GpuContext::compile_every_kernel`]
+/// and the descriptor checks.
+pub(crate) fn every_kernel() -> Vec<&'static context::Kernel> {
+    let mut all: Vec<&'static context::Kernel> = vec![
+        &adam::ADAM,
+        &bt_bootstrap::BT_BATCH_FIT,
+        &loss_sweep::LOSS_SWEEP,
+        &bt_bootstrap::poisson_weights::POISSON_WEIGHTS,
+        &pairwise::CELLS,
+        &pairwise::ITEMS,
+        &pairwise::EXTRAS,
+        &pref_loss::CONTEXT,
+        &pref_loss::ROWS,
+        &pref_loss::POLICY_ROWS,
+        &pref_loss::POLICY_UPDATE,
+    ];
+    for kernel in personal_train::KERNELS.iter().chain(&reward_train::KERNELS) {
+        if !all.iter().any(|k| std::ptr::eq(*k, *kernel)) {
+            all.push(kernel);
         }
-        all
+    }
+    all
+}
+
+impl GpuContext {
+    /// Compiles every kernel now (what creating a context did before
+    /// kernels were compiled on first use); returns how many. For
+    /// measuring that cost (`benches/context.rs`), or warming a context
+    /// up before timing work.
+    pub fn compile_every_kernel(&self) -> usize {
+        let all = every_kernel();
+        for kernel in &all {
+            self.pipeline(kernel);
+        }
+        all.len()
     }
 
+    /// Waits until the device has done everything asked of it so far
+    /// (pipelines compiled, work submitted); for timing.
+    pub async fn wait_idle(&self) {
+        let (sender, receiver) = futures_channel::oneshot::channel();
+        self.queue.on_submitted_work_done(move || {
+            // The receiver only goes when the caller was dropped.
+            let _ = sender.send(());
+        });
+        self.queue.submit([]);
+        // Natively the callback runs from a poll; on the web the browser runs it.
+        let _ = self.device.poll(wgpu::PollType::wait_indefinitely());
+        let _ = receiver.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
     /// Each kernel takes its workgroup size from its descriptor (an
     /// `override`, never a number of its own), has its entry point, and
     /// has a name no other kernel has (names key the pipeline cache).
     #[test]
     fn every_kernel_is_declared_once_and_sized_by_its_descriptor() {
         let mut names = std::collections::HashSet::new();
-        for kernel in kernels() {
+        for kernel in crate::every_kernel() {
             assert!(names.insert(kernel.name), "{} twice", kernel.name);
             assert!(
                 kernel.source.contains("override WORKGROUP_SIZE: u32;"),
