@@ -1,5 +1,6 @@
 //! `prefplay`: the command line on prefplay-core.
 
+mod calibrate;
 mod convert;
 mod eval;
 mod fit;
@@ -35,6 +36,9 @@ enum Command {
     Convert(convert::ConvertArgs),
     /// A preference loss (DPO, IPO, KTO, …) and its gradients for each row of a CSV.
     Loss(loss::LossArgs),
+    /// Time this machine's GPU against its CPU for each kind of work and
+    /// cache the result, which `fit --engine auto` then follows.
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +50,7 @@ fn main() -> ExitCode {
         Command::Simulate(args) => simulate::run(&args),
         Command::Convert(args) => convert::run(&args),
         Command::Loss(args) => loss::run(&args),
+        Command::Calibrate(args) => calibrate::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

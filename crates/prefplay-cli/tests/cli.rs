@@ -4,9 +4,21 @@
 
 use std::process::Command;
 
+/// Runs `prefplay` with no calibration cache (an empty cache folder of
+/// its own), so `--engine auto` takes the committed first guess whatever
+/// this machine has cached.
 fn prefplay(args: &[&str]) -> std::process::Output {
+    prefplay_cached(
+        args,
+        &std::env::temp_dir().join("prefplay-cli-test-no-cache"),
+    )
+}
+
+/// Runs `prefplay` with its calibration cache in `cache`.
+fn prefplay_cached(args: &[&str], cache: &std::path::Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_prefplay"))
         .args(args)
+        .env("PREFPLAY_CACHE_DIR", cache)
         .output()
         .expect("run prefplay")
 }
@@ -600,6 +612,91 @@ fn the_gpu_engine_matches_the_cpu_on_every_pairwise_model() {
         let err = failure(&args);
         assert!(err.contains("--engine gpu"), "{flags:?}: {err}");
     }
+}
+
+/// `prefplay calibrate` measures every family within its budget and
+/// caches it; `fit --engine auto` then follows the cached predictions
+/// (shown by a calibration that makes the GPU win) and says so, and does
+/// not probe the GPU when the calibration says the CPU is faster.
+#[test]
+fn calibrate_caches_the_costs_and_auto_follows_them() {
+    let cache = std::env::temp_dir().join(format!("prefplay-cli-cal-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&cache);
+    let out = prefplay_cached(&["calibrate", "--json", "--budget-ms", "300"], &cache);
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "calibrate failed under CI=true: {err}"
+        );
+        assert!(err.contains("no GPU adapter"), "{err}");
+        return;
+    }
+    let cal: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let adapter = cal["adapter"].as_str().unwrap().to_string();
+    assert!(!cal["families"].as_array().unwrap().is_empty(), "{cal}");
+    let cached: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(cache.join("calibration.json")).unwrap()).unwrap();
+    assert_eq!(cached[&adapter]["adapter"], cal["adapter"]);
+    let sim = prefplay(&["simulate", "--items", "12", "--votes", "200", "--seed", "3"]);
+    let csv = temp_file("calibrated.csv", &sim.stdout);
+    let path = csv.to_str().unwrap();
+    let fit = |cache: &std::path::Path| {
+        let out = prefplay_cached(&["fit", path, "--json"], cache);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    // A calibration whose GPU costs nothing: auto runs the fit there.
+    let free = serde_json::json!({
+        &adapter: {
+            "adapter": adapter,
+            "took_ms": 1.0,
+            "families": [{
+                "workload": "Fits",
+                "cpu_samples": [[10.0, 1.0], [100.0, 10.0]],
+                "gpu_samples": [[10.0, 0.0], [100.0, 0.0]],
+                "cpu": {"fixed_ms": 0.0, "per_unit_ms": 0.1},
+                "gpu": {"fixed_ms": 0.0, "per_unit_ms": 0.0}
+            }]
+        }
+    });
+    let rigged = cache.join("rigged");
+    std::fs::create_dir_all(&rigged).unwrap();
+    std::fs::write(rigged.join("calibration.json"), free.to_string()).unwrap();
+    let on_gpu = fit(&rigged);
+    assert_eq!(on_gpu["engine"], "gpu", "{on_gpu}");
+    let why = on_gpu["engine_choice"].as_str().unwrap();
+    assert!(
+        why.starts_with("auto: GPU:") && why.contains("predicted"),
+        "{why}"
+    );
+    // The same votes on the CPU: the same scores.
+    let cpu = fit(&cache.join("none"));
+    for (x, y) in cpu["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(on_gpu["items"].as_array().unwrap())
+    {
+        let (p, q) = (x["score"].as_f64().unwrap(), y["score"].as_f64().unwrap());
+        assert!((p - q).abs() < 1e-6, "{p} vs {q}");
+    }
+    // A calibration that makes the GPU dear: the CPU, without a probe.
+    let dear = free.to_string().replace(
+        r#""gpu":{"fixed_ms":0.0,"per_unit_ms":0.0}"#,
+        r#""gpu":{"fixed_ms":1000.0,"per_unit_ms":1.0}"#,
+    );
+    assert_ne!(dear, free.to_string());
+    std::fs::write(rigged.join("calibration.json"), dear).unwrap();
+    let off = fit(&rigged);
+    assert_eq!(
+        (off["engine"].as_str(), off["adapter"].as_str()),
+        (Some("cpu"), None)
+    );
 }
 
 /// `prefplay loss` on every case of the published-formula table

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use crate::GpuError;
+use crate::engine::calibration::{Calibration, Prediction};
+use crate::engine::choice::Workload;
 
 /// The first fatal problem the driver reported outside an error scope
 /// (device lost, uncaptured error); once set, every call fails fast.
@@ -20,6 +22,10 @@ pub struct GpuContext {
     /// Compiled pipelines by kernel name ([`Self::pipeline`]).
     pipelines: Mutex<HashMap<&'static str, Shared<wgpu::ComputePipeline>>>,
     adapter_name: String,
+    /// The adapter's identity, which keys its calibration.
+    identity: String,
+    /// This adapter's calibration, once one is measured or loaded.
+    calibration: Mutex<Option<Calibration>>,
     software: bool,
     limits: wgpu::Limits,
     failure: Failure,
@@ -69,11 +75,19 @@ impl GpuContext {
             (true, wgpu::DeviceType::Cpu) => "WebGPU software adapter".to_string(),
             (true, _) => "WebGPU adapter".to_string(),
         };
+        let identity = format!(
+            "{adapter_name} · {:?} · {:04x}:{:04x} · {} {}",
+            info.backend, info.vendor, info.device, info.driver, info.driver_info
+        )
+        .trim()
+        .to_string();
         Ok(Self {
             device,
             queue,
             pipelines: Mutex::default(),
             adapter_name,
+            identity,
+            calibration: Mutex::default(),
             software,
             limits,
             failure,
@@ -107,6 +121,49 @@ impl GpuContext {
     /// The adapter's name as the driver reports it (e.g. "llvmpipe (LLVM 15.0.6, 256 bits)").
     pub fn adapter_name(&self) -> &str {
         &self.adapter_name
+    }
+
+    /// The adapter's identity: its name, backend, vendor and device ids
+    /// and driver; a calibration is kept under it.
+    pub fn adapter_identity(&self) -> &str {
+        &self.identity
+    }
+
+    /// This adapter's calibration, if one was measured or given.
+    pub fn calibration(&self) -> Option<Calibration> {
+        self.calibration.lock().ok()?.clone()
+    }
+
+    /// Uses `calibration` from now on, when it was measured on this
+    /// adapter (same identity); returns whether it was taken.
+    pub fn set_calibration(&self, calibration: Calibration) -> bool {
+        if calibration.adapter != self.identity {
+            return false;
+        }
+        if let Ok(mut slot) = self.calibration.lock() {
+            *slot = Some(calibration);
+        }
+        true
+    }
+
+    /// Predicted times of `units` of `workload` on each engine, when the
+    /// calibration measured that family.
+    pub fn predict(&self, workload: Workload, units: u64) -> Option<Prediction> {
+        self.calibration
+            .lock()
+            .ok()?
+            .as_ref()?
+            .predict(workload, units)
+    }
+
+    /// A real run took `ms`: refits the calibration's cost when the run
+    /// was far from its prediction ([`Calibration::observe`]).
+    pub(crate) fn observe(&self, workload: Workload, on_gpu: bool, units: u64, ms: f64) {
+        if let Ok(mut slot) = self.calibration.lock()
+            && let Some(calibration) = slot.as_mut()
+        {
+            calibration.observe(workload, on_gpu, units, ms);
+        }
     }
 
     /// Whether the adapter is a software renderer (llvmpipe, SwiftShader):

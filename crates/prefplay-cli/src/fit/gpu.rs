@@ -34,10 +34,14 @@ pub(super) fn forced_engine(args: &FitArgs) -> Result<GpuChoice> {
     Ok(GpuChoice { engine, no_gpu })
 }
 
-/// The GPU engine `--engine auto` uses, when it uses one: a pairwise
-/// model, the work (cells × bootstrap replicates) above the crossover and
-/// a hardware adapter ([`choice::auto_choice`]). Adapters are probed only
-/// when the work is above the crossover.
+/// The engine `--engine auto` uses for a pairwise model, when it may use
+/// a GPU. With a calibration cached by `prefplay calibrate`: the adapter
+/// is probed only when a cached calibration predicts the GPU faster for
+/// this fit or its bootstrap, and the engine is `Auto` with that
+/// calibration (it picks per piece of work and says why). Without one:
+/// the committed first guess (cells × replicates above the crossover and
+/// a hardware adapter). Adapters are never probed for work that could not
+/// go to the GPU.
 pub(super) fn auto_engine(args: &FitArgs, table: &PairTable) -> Option<GpuChoice> {
     check(args).ok()?;
     let settings = PairwiseSettings {
@@ -45,18 +49,32 @@ pub(super) fn auto_engine(args: &FitArgs, table: &PairTable) -> Option<GpuChoice
         ..PairwiseSettings::default()
     };
     let cells = PairwiseModel::new(table, settings).ok()?.n_cells() as u64;
-    let datasets = if args.ci == CiArg::Bootstrap {
-        u64::from(args.bootstrap)
+    let replicates = u64::from(args.bootstrap) * u64::from(args.ci == CiArg::Bootstrap);
+    let cached = crate::calibrate::cached();
+    let engine = if cached.is_empty() {
+        let work = cells * replicates.max(1);
+        if work < choice::HARDWARE_CROSSOVER_CELL_FITS {
+            return None;
+        }
+        let ctx = pollster::block_on(GpuContext::new()).ok()?;
+        choice::auto_choice(choice::Workload::Fits, ctx.is_software(), work).ok()?;
+        Engine::Gpu(Box::new(ctx))
     } else {
-        1
+        let gpu_may_win = cached.values().any(|c| {
+            let faster = |w, units| c.predict(w, units).is_some_and(|p| p.gpu_faster());
+            faster(choice::Workload::Fits, cells)
+                || (replicates > 0 && faster(choice::Workload::Bootstrap, cells * replicates))
+        });
+        if !gpu_may_win {
+            return None;
+        }
+        let ctx = pollster::block_on(GpuContext::new()).ok()?;
+        let calibration = cached.get(ctx.adapter_identity())?.clone();
+        ctx.set_calibration(calibration);
+        Engine::Auto(Box::new(ctx))
     };
-    if cells * datasets < choice::HARDWARE_CROSSOVER_CELL_FITS {
-        return None;
-    }
-    let ctx = pollster::block_on(GpuContext::new()).ok()?;
-    choice::auto_choice(choice::Workload::Fits, ctx.is_software(), cells * datasets).ok()?;
     Some(GpuChoice {
-        engine: Engine::Gpu(Box::new(ctx)),
+        engine,
         no_gpu: None,
     })
 }

@@ -14,7 +14,7 @@ use prefplay_core::models::pairwise::uncertainty::rank_intervals;
 use serde_json::{Value, json};
 
 pub use args::*;
-use models::{elo, pairwise, plackett_luce, spectral, with_raters};
+use models::{Ran, elo, pairwise, plackett_luce, spectral, with_raters};
 
 use crate::input::{Loaded, load_any};
 
@@ -73,14 +73,23 @@ pub fn run(args: &FitArgs) -> Result<()> {
         EngineArg::Auto => gpu::auto_engine(args, &table),
         EngineArg::Cpu => None,
     };
-    let (out, adapter) = match args.model {
-        ModelArg::Bt if args.raters => (with_raters(args, &table)?, None),
+    let cpu = |out| (out, Ran::default());
+    let (out, ran) = match args.model {
+        ModelArg::Bt if args.raters => cpu(with_raters(args, &table)?),
         ModelArg::Bt | ModelArg::Thurstone => pairwise(args, &table, gpu.as_ref())?,
-        ModelArg::PlackettLuce => (plackett_luce(args, &table, rankings)?, None),
-        ModelArg::Elo => (elo(args, &table)?, None),
-        ModelArg::RankCentrality => (spectral(args, &table)?, None),
+        ModelArg::PlackettLuce => cpu(plackett_luce(args, &table, rankings)?),
+        ModelArg::Elo => cpu(elo(args, &table)?),
+        ModelArg::RankCentrality => cpu(spectral(args, &table)?),
     };
-    let engine = if adapter.is_some() { "gpu" } else { "cpu" };
+    let engine = if ran.adapter.is_some() { "gpu" } else { "cpu" };
+    // What `Auto` learned from this run (a prediction far off) is kept.
+    if let Some(prefplay_gpu::Engine::Auto(ctx)) = gpu.as_ref().map(|g| &g.engine)
+        && let Some(calibration) = ctx.calibration()
+        && crate::calibrate::cached().get(&calibration.adapter) != Some(&calibration)
+    {
+        crate::calibrate::save(&calibration)?;
+    }
+    let adapter = ran.adapter;
     let to_scale = |x: f64, shift: bool| match args.scale {
         ScaleArg::Logit => x,
         ScaleArg::Elo => ELO_PER_LOGIT * x + if shift { 1000.0 } else { 0.0 },
@@ -126,6 +135,7 @@ pub fn run(args: &FitArgs) -> Result<()> {
         "ties": ties_name,
         "engine": engine,
         "adapter": adapter,
+        "engine_choice": ran.choice,
         "scale": if args.scale == ScaleArg::Elo { "elo" } else { "logit" },
         "items": items,
         "order_effect": out.order_effect,
@@ -207,6 +217,12 @@ fn print_table(report: &Value, args: &FitArgs) {
         report["timings_ms"]["fit"].as_f64().unwrap_or(0.0),
         report["timings_ms"]["ci"].as_f64().unwrap_or(0.0),
     );
+    if let Some(choice) = report["engine_choice"].as_str() {
+        println!(
+            "engine: {} ({choice})",
+            report["adapter"].as_str().unwrap_or("CPU")
+        );
+    }
     for w in report["warnings"].as_array().into_iter().flatten() {
         eprintln!("warning: {}", w.as_str().unwrap_or(""));
     }

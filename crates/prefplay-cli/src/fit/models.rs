@@ -16,13 +16,22 @@ use serde_json::{Value, json};
 use super::gpu::GpuChoice;
 use super::{CiArg, ELO_PER_LOGIT, FitArgs, ModelArg, Outcomes};
 
+/// Where a fit ran.
+#[derive(Debug, Default)]
+pub(super) struct Ran {
+    /// "GPU: <adapter>" when the GPU fitted it.
+    pub adapter: Option<String>,
+    /// How `--engine auto` chose, when it chose by a calibration.
+    pub choice: Option<String>,
+}
+
 /// A pairwise fit (`--model bt|thurstone`), on `gpu`'s engine when given
-/// ([`super::gpu`]); also returns the adapter's label when the GPU fitted it.
+/// ([`super::gpu`]), and where it ran.
 pub(super) fn pairwise(
     args: &FitArgs,
     table: &PairTable,
     gpu: Option<&GpuChoice>,
-) -> Result<(Outcomes, Option<String>)> {
+) -> Result<(Outcomes, Ran)> {
     let reference = match &args.reference {
         Some(name) => Some(table.find_item(name).ok_or_else(|| {
             anyhow::anyhow!(
@@ -47,17 +56,18 @@ pub(super) fn pairwise(
     let started = Instant::now();
     let mut model = PairwiseModel::new(table, settings)?;
     let mut warnings = Vec::new();
+    let mut choice = None;
     let (fit, adapter) = match gpu {
         None => (model.fit(None), None),
         Some(gpu) => {
             let run = pollster::block_on(gpu.engine.fit_pairwise(&mut model));
-            let why = gpu.no_gpu.clone().or(run.fallback_reason);
-            if let Some(why) = &why {
+            if let Some(why) = gpu.no_gpu.clone().or(run.fallback_reason) {
                 warnings.push(format!(
                     "--engine gpu: the GPU did not run ({why}); the CPU fitted the same model"
                 ));
             }
-            (run.value, why.is_none().then(|| gpu.engine.label()))
+            choice = run.choice;
+            (run.value, (run.engine != "CPU").then_some(run.engine))
         }
     };
     let fit_ms = started.elapsed().as_secs_f64() * 1e3;
@@ -81,6 +91,12 @@ pub(super) fn pairwise(
                 warnings.push(format!(
                     "--engine gpu: the bootstrap ran on the CPU ({why}); it draws the same replicates"
                 ));
+            }
+            if let Some(why) = boot.choice {
+                choice = Some(match choice {
+                    Some(fit) => format!("fit {fit}; bootstrap {why}"),
+                    None => format!("bootstrap {why}"),
+                });
             }
             Some(boot.value)
         }
@@ -134,7 +150,7 @@ pub(super) fn pairwise(
         fit_ms,
         ci_ms,
     };
-    Ok((outcomes, adapter))
+    Ok((outcomes, Ran { adapter, choice }))
 }
 
 pub(super) fn with_raters(args: &FitArgs, table: &PairTable) -> Result<Outcomes> {

@@ -43,7 +43,7 @@ impl Engine {
     ) -> prefplay_core::Result<EngineBootstrap> {
         let work = model.n_cells() as u64 * u64::from(replicates);
         self.dispatch(
-            super::choice::Workload::Fits,
+            super::choice::Workload::Bootstrap,
             work,
             async |ctx| match gpu_bootstrap_refusal(model) {
                 Some(why) => Err(GpuError::Unsupported(why.to_string())),
@@ -55,7 +55,7 @@ impl Engine {
     }
 }
 
-async fn gpu_bootstrap(
+pub(super) async fn gpu_bootstrap(
     ctx: &GpuContext,
     model: &PairwiseModel,
     replicates: u32,

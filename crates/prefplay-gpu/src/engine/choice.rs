@@ -1,4 +1,5 @@
-//! What `Engine::Auto` runs where, from the committed benchmarks.
+//! What `Engine::Auto` runs where before a calibration of the adapter
+//! exists ([`super::calibration`]): the committed benchmarks' first guess.
 //!
 //! Work is counted per [`Workload`]: for fits and bootstraps in cell fits
 //! (the cells, i.e. compared pairs, times the datasets fitted: 1 for a
@@ -35,11 +36,13 @@
 //! sweep points and [`HARDWARE_CROSSOVER_REWARD_FLOPS`] training flops.
 
 /// What the work is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Workload {
-    /// Bradley–Terry or Thurstone fits (one, or a batch such as a
-    /// bootstrap); work in cell fits.
+    /// A pairwise model's fit; work in cells.
     Fits,
+    /// A bootstrap (all replicates' fits at once); work in cell fits
+    /// (cells × replicates).
+    Bootstrap,
     /// Reward-model training; work in flops.
     RewardTraining,
     /// A loss sweep, or a batch of preference losses; work in grid points
@@ -49,6 +52,31 @@ pub enum Workload {
     PolicyTraining,
     /// Personalized low-rank training; work in vote-steps (votes × steps).
     PersonalTraining,
+}
+
+impl Workload {
+    /// Every workload, in the order a calibration measures them (the
+    /// page's most common work first).
+    pub const ALL: [Workload; 6] = [
+        Workload::Fits,
+        Workload::Bootstrap,
+        Workload::PersonalTraining,
+        Workload::LossSweep,
+        Workload::RewardTraining,
+        Workload::PolicyTraining,
+    ];
+
+    /// The family in words, and its unit.
+    pub fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Workload::Fits => ("pairwise fit", "cells"),
+            Workload::Bootstrap => ("bootstrap", "cell fits"),
+            Workload::RewardTraining => ("reward training", "flops"),
+            Workload::LossSweep => ("loss sweep", "grid points"),
+            Workload::PolicyTraining => ("toy policy training", "row-steps"),
+            Workload::PersonalTraining => ("personalized training", "vote-steps"),
+        }
+    }
 }
 
 /// CPU time per vote-step of personalized low-rank training, nanoseconds
@@ -110,7 +138,9 @@ pub fn auto_choice(workload: Workload, software_adapter: bool, work: u64) -> Res
                     .to_string(),
             );
         }
-        (Workload::Fits, false) => (HARDWARE_CROSSOVER_CELL_FITS, "cell fits"),
+        (Workload::Fits | Workload::Bootstrap, false) => {
+            (HARDWARE_CROSSOVER_CELL_FITS, "cell fits")
+        }
         (Workload::LossSweep, false) => (HARDWARE_CROSSOVER_SWEEP_POINTS, "sweep points"),
         (Workload::RewardTraining, false) => (HARDWARE_CROSSOVER_REWARD_FLOPS, "training flops"),
         (Workload::PolicyTraining, false) => (HARDWARE_CROSSOVER_POLICY_ROW_STEPS, "row-steps"),

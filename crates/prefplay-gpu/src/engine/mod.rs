@@ -4,11 +4,14 @@
 //! answer, and the run says which engine ran and why.
 
 mod bootstrap;
+mod calibrate;
+pub mod calibration;
 pub mod choice;
 mod personal;
 mod work;
 
 pub use bootstrap::{EngineBootstrap, gpu_bootstrap_refusal};
+pub use calibrate::{CALIBRATED, PAGE_BUDGET_MS};
 pub use personal::EngineTrainer;
 
 use prefplay_core::models::pairwise::{PairwiseFit, PairwiseModel, SolverState};
@@ -46,7 +49,9 @@ pub struct EngineOutput<T> {
     /// Why the CPU ran although the GPU was tried (a GPU error, or work
     /// its kernels do not cover), if it did.
     pub fallback_reason: Option<String>,
-    /// Why `Auto` chose the CPU, if it did.
+    /// How `Auto` chose: the calibration's predictions ("auto: GPU: 38 ms
+    /// predicted against 410 ms on the CPU"), or why it kept to the CPU
+    /// without one (a software adapter, work below the crossover).
     pub choice: Option<String>,
 }
 
@@ -81,21 +86,36 @@ impl Engine {
         }
     }
 
-    /// The GPU to run `work` (in `workload`'s unit) on, or why not:
-    /// `Err(None)` for the CPU engine, `Err(Some(reason))` when `Auto`
-    /// picks the CPU.
+    /// The GPU to run `work` (in `workload`'s unit) on, with how `Auto`
+    /// chose it, or why not: `Err(None)` for the CPU engine,
+    /// `Err(Some(reason))` when `Auto` picks the CPU. `Auto` follows the
+    /// adapter's calibration where it measured the family (the engine
+    /// predicted faster), else the committed crossovers
+    /// ([`choice::auto_choice`]).
     pub(crate) fn gpu_for(
         &self,
         workload: choice::Workload,
         work: u64,
-    ) -> Result<&GpuContext, Option<String>> {
+    ) -> Result<(&GpuContext, Option<String>), Option<String>> {
         match self {
-            Engine::Gpu(ctx) => Ok(ctx),
-            Engine::Auto(ctx) => match choice::auto_choice(workload, ctx.is_software(), work) {
-                Ok(()) => Ok(ctx),
-                Err(why) => Err(Some(why)),
+            Engine::Gpu(ctx) => Ok((ctx, None)),
+            Engine::Auto(ctx) => match ctx.predict(workload, work) {
+                Some(p) if p.gpu_faster() => Ok((ctx, Some(format!("auto: {}", p.words())))),
+                Some(p) => Err(Some(format!("auto: {}", p.words()))),
+                None => match choice::auto_choice(workload, ctx.is_software(), work) {
+                    Ok(()) => Ok((ctx, None)),
+                    Err(why) => Err(Some(why)),
+                },
             },
             Engine::Cpu => Err(None),
+        }
+    }
+
+    /// The context `Auto` learns from (its calibration), if this is `Auto`.
+    fn learning(&self) -> Option<&GpuContext> {
+        match self {
+            Engine::Auto(ctx) => Some(ctx),
+            _ => None,
         }
     }
 
@@ -119,28 +139,22 @@ impl Engine {
         on_step: &mut dyn FnMut(Step),
     ) -> EngineRun {
         let cells = model.n_cells() as u64;
+        let started = web_time::Instant::now();
         let on_step = std::cell::RefCell::new(on_step);
-        let phase = {
-            let model: &PairwiseModel = model;
-            self.dispatch(
-                choice::Workload::Fits,
-                cells,
-                async |ctx| {
+        let no_start = || (Vec::new(), 0);
+        let (phase, engine, fallback_reason, choice) =
+            match self.gpu_for(choice::Workload::Fits, cells) {
+                Ok((ctx, choice)) => {
                     let mut relay = |step: Step| (on_step.borrow_mut())(step);
-                    gpu_phase(ctx, model, &mut relay).await
-                },
-                || Ok((Vec::new(), 0)),
-            )
-            .await
-        };
-        // The CPU phase cannot fail with a GPU error: dispatch's CPU arm is Ok.
-        let phase = phase.unwrap_or_else(|e| EngineOutput {
-            value: (Vec::new(), 0),
-            engine: "CPU".into(),
-            fallback_reason: Some(e.to_string()),
-            choice: None,
-        });
-        let (start, gpu_steps) = phase.value;
+                    match gpu_phase(ctx, model, &mut relay).await {
+                        Ok(phase) => (phase, gpu_label(ctx), None, choice),
+                        Err(e) => (no_start(), "CPU".to_string(), Some(e.to_string()), None),
+                    }
+                }
+                Err(why) => (no_start(), "CPU".to_string(), None, why),
+            };
+        let on_gpu = fallback_reason.is_none() && !phase.0.is_empty();
+        let (start, gpu_steps) = phase;
         let start = (!start.is_empty()).then_some(start.as_slice());
         let mut fit = model.fit_observed(start, &mut |solver| {
             (on_step.borrow_mut())(Step {
@@ -150,11 +164,15 @@ impl Engine {
             });
         });
         fit.iterations += gpu_steps;
+        if let Some(ctx) = self.learning() {
+            let ms = started.elapsed().as_secs_f64() * 1e3;
+            ctx.observe(choice::Workload::Fits, on_gpu, cells, ms);
+        }
         EngineOutput {
             value: fit,
-            engine: phase.engine,
-            fallback_reason: phase.fallback_reason,
-            choice: phase.choice,
+            engine,
+            fallback_reason,
+            choice,
         }
     }
 
@@ -168,14 +186,19 @@ impl Engine {
         on_gpu: impl AsyncFnOnce(&GpuContext) -> Result<T, GpuError>,
         on_cpu: impl FnOnce() -> prefplay_core::Result<T>,
     ) -> prefplay_core::Result<EngineOutput<T>> {
+        let started = web_time::Instant::now();
+        let elapsed_ms = || started.elapsed().as_secs_f64() * 1e3;
         let (fallback_reason, choice) = match self.gpu_for(workload, work) {
-            Ok(ctx) => match on_gpu(ctx).await {
+            Ok((ctx, choice)) => match on_gpu(ctx).await {
                 Ok(value) => {
+                    if let Some(ctx) = self.learning() {
+                        ctx.observe(workload, true, work, elapsed_ms());
+                    }
                     return Ok(EngineOutput {
                         value,
                         engine: gpu_label(ctx),
                         fallback_reason: None,
-                        choice: None,
+                        choice,
                     });
                 }
                 Err(GpuError::Core(e)) => return Err(e),
@@ -183,8 +206,13 @@ impl Engine {
             },
             Err(why) => (None, why),
         };
+        let started = web_time::Instant::now();
+        let value = on_cpu()?;
+        if let Some(ctx) = self.learning() {
+            ctx.observe(workload, false, work, started.elapsed().as_secs_f64() * 1e3);
+        }
         Ok(EngineOutput {
-            value: on_cpu()?,
+            value,
             engine: "CPU".into(),
             fallback_reason,
             choice,
@@ -207,6 +235,18 @@ pub struct Step {
     pub log_lik: f64,
     /// Whether the step's evaluations came from the GPU.
     pub on_gpu: bool,
+}
+
+/// A fit as [`Engine::fit_pairwise`] runs it on the GPU: the GPU phase,
+/// then the CPU's `f64` finish from its point.
+pub(crate) async fn fit_on_gpu(
+    ctx: &GpuContext,
+    model: &mut PairwiseModel,
+) -> Result<prefplay_core::models::pairwise::PairwiseFit, GpuError> {
+    let (start, steps) = gpu_phase(ctx, model, &mut |_| {}).await?;
+    let mut fit = model.fit(Some(&start));
+    fit.iterations += steps;
+    Ok(fit)
 }
 
 /// The GPU phase of [`Engine::fit_pairwise`]: the model's solver driven

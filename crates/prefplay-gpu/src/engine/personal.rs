@@ -141,7 +141,7 @@ impl<'a> EngineTrainer<'a> {
     fn note<T>(&self, output: EngineOutput<T>) -> T {
         let label = match (&output.fallback_reason, &output.choice) {
             (Some(why), _) => format!("CPU (the GPU failed: {why})"),
-            (None, Some(why)) => format!("CPU ({why})"),
+            (None, Some(why)) => format!("{} ({why})", output.engine),
             _ => output.engine.clone(),
         };
         let mut used = self.used.borrow_mut();

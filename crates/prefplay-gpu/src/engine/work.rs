@@ -14,7 +14,12 @@ use super::{Engine, EngineOutput};
 
 /// Flops of training `settings.steps` Adam steps (the unit of
 /// [`Workload::RewardTraining`]): 4·n·d·h + 40·pairs per step.
-fn training_flops(n_items: usize, inputs: usize, pairs: usize, settings: &RewardSettings) -> u64 {
+pub(super) fn training_flops(
+    n_items: usize,
+    inputs: usize,
+    pairs: usize,
+    settings: &RewardSettings,
+) -> u64 {
     let hidden = match settings.head {
         RewardHead::Linear => 1,
         RewardHead::Mlp { hidden } => hidden,
