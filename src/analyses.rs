@@ -96,7 +96,12 @@ pub fn replay(
 pub fn run(job: &Job, votes: &[Vote]) -> Option<Result<JobResult, String>> {
     let text = |e: prefplay_core::Error| e.to_string();
     Some(match job {
-        Job::Fit { .. } | Job::Simulate { .. } | Job::Personal { .. } | Job::Policy { .. } => {
+        Job::Fit { .. }
+        | Job::Simulate { .. }
+        | Job::Personal { .. }
+        | Job::Policy { .. }
+        | Job::Calibrate { .. }
+        | Job::StopCalibration => {
             return None;
         }
         Job::NewtonPath {

@@ -38,13 +38,15 @@ impl Progress {
 
 /// Runs `job` on `votes` (the votes it reads) with `engine`, reporting
 /// each Newton step of a fit and each partial result; `thread` ("worker"
-/// or "page") is named in a fit's result.
+/// or "page") is named in a fit's result. `stop` ends a calibration slice
+/// early.
 pub async fn run_job(
     engine: &Engine,
     job: Job,
     votes: Vec<Vote>,
     thread: &str,
     on_progress: &mut dyn FnMut(Progress),
+    stop: &dyn Fn() -> bool,
 ) -> Result<JobResult, String> {
     if let Some(result) = analyses::run(&job, &votes) {
         return result;
@@ -75,6 +77,25 @@ pub async fn run_job(
         } => {
             let result = crate::personal_lab::analysis::run(engine, &data, seed, scenario).await?;
             return Ok(JobResult::Personal(Box::new(result)));
+        }
+        Job::Calibrate {
+            known,
+            share_ms,
+            measure,
+        } => {
+            let ctx = engine.gpu_context().ok_or("no GPU to calibrate")?;
+            if let Some(known) = known {
+                ctx.set_calibration(known);
+            }
+            let calibration = if measure {
+                engine.calibrate_next(share_ms, stop).await
+            } else {
+                ctx.calibration()
+            };
+            let calibration = calibration.unwrap_or_else(|| {
+                prefplay_gpu::engine::calibration::Calibration::new(ctx.adapter_identity())
+            });
+            return Ok(JobResult::Calibration(calibration));
         }
         Job::Policy { starts, steps, .. } => {
             let mut tracks = starts

@@ -28,6 +28,8 @@ struct State {
     engine: Option<Rc<Engine>>,
     /// A request that arrived before the engine was ready.
     waiting: Option<Incoming>,
+    /// Set by `Job::StopCalibration`: the running calibration slice stops.
+    stop_calibration: Rc<std::cell::Cell<bool>>,
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -107,11 +109,23 @@ fn read(event: &MessageEvent) -> Result<Incoming, String> {
     Ok((request, words))
 }
 
-async fn handle(engine: Rc<Engine>, (request, words): Incoming) {
+async fn handle(engine: Rc<Engine>, stop: Rc<std::cell::Cell<bool>>, (request, words): Incoming) {
     let id = request.id;
     let mut on_progress = |progress: Progress| post(&progress.reply(id));
+    stop.set(false);
+    let stop_now = || stop.get();
     let result = match unpack_votes(&words) {
-        Ok(votes) => run_job(&engine, request.job, votes, "worker", &mut on_progress).await,
+        Ok(votes) => {
+            run_job(
+                &engine,
+                request.job,
+                votes,
+                "worker",
+                &mut on_progress,
+                &stop_now,
+            )
+            .await
+        }
         Err(e) => Err(e),
     };
     post(&match result {
@@ -137,9 +151,14 @@ pub fn run() {
                     return;
                 }
             };
+            let stop = Rc::clone(&state.borrow().stop_calibration);
+            if incoming.0.job == crate::worker_protocol::Job::StopCalibration {
+                stop.set(true);
+                return;
+            }
             let engine = state.borrow().engine.clone();
             match engine {
-                Some(engine) => wasm_bindgen_futures::spawn_local(handle(engine, incoming)),
+                Some(engine) => wasm_bindgen_futures::spawn_local(handle(engine, stop, incoming)),
                 None => state.borrow_mut().waiting = Some(incoming),
             }
         })
@@ -154,6 +173,10 @@ pub fn run() {
             engine: engine.label(),
             note,
             has_gpu: !matches!(*engine, Engine::Cpu),
+            calibrate: match &*engine {
+                Engine::Auto(ctx) => Some(ctx.adapter_identity().to_string()),
+                _ => None,
+            },
         });
         let waiting = {
             let mut s = state.borrow_mut();
@@ -161,7 +184,8 @@ pub fn run() {
             s.waiting.take()
         };
         if let Some(incoming) = waiting {
-            handle(engine, incoming).await;
+            let stop = Rc::clone(&state.borrow().stop_calibration);
+            handle(engine, stop, incoming).await;
         }
     });
 }

@@ -19,11 +19,27 @@ use crate::fit_job::FitSummary;
 use crate::lab::runs::{PolicyStart, PolicyTrack};
 use crate::personal_lab::analysis::{PersonalResult, Scenario as PersonalScenario};
 use prefplay_core::models::personal::RaterVotes;
+use prefplay_gpu::engine::calibration::Calibration;
 
 /// What the worker is asked to do. The votes (where a job reads them)
 /// travel beside the JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Job {
+    /// Ends the running calibration slice at its next check (a fit is
+    /// waiting). Never queued: the runner posts it beside the slice, and
+    /// the worker answers nothing.
+    StopCalibration,
+    /// One slice of the engine's calibration: the next family its
+    /// adapter's calibration lacks (`prefplay_gpu::Engine::calibrate_next`),
+    /// after taking what the page stored from earlier visits.
+    Calibrate {
+        /// This adapter's calibration as the page stored it.
+        known: Option<Calibration>,
+        /// Milliseconds of work the slice may grow into past its two sizes.
+        share_ms: f64,
+        /// Whether to measure; `false` only hands `known` to the engine.
+        measure: bool,
+    },
     /// Fit the votes on these items.
     Fit {
         /// Item labels.
@@ -132,19 +148,22 @@ pub enum AnalysisKind {
     Personal,
     /// [`Job::Policy`] for one purpose.
     Policy(PolicyPurpose),
+    /// [`Job::Calibrate`].
+    Calibration,
 }
 
 impl Job {
     /// The analysis this job is, or `None` for a fit or simulation.
     pub fn analysis_kind(&self) -> Option<AnalysisKind> {
         match self {
-            Job::Fit { .. } | Job::Simulate { .. } => None,
+            Job::Fit { .. } | Job::Simulate { .. } | Job::StopCalibration => None,
             Job::NewtonPath { .. } => Some(AnalysisKind::NewtonPath),
             Job::HeldOut { .. } => Some(AnalysisKind::HeldOut),
             Job::EloReplay { .. } => Some(AnalysisKind::EloReplay),
             Job::Race { .. } => Some(AnalysisKind::Race),
             Job::Personal { .. } => Some(AnalysisKind::Personal),
             Job::Policy { purpose, .. } => Some(AnalysisKind::Policy(*purpose)),
+            Job::Calibrate { .. } => Some(AnalysisKind::Calibration),
         }
     }
 }
@@ -166,6 +185,8 @@ pub enum JobResult {
     Personal(Box<PersonalResult>),
     /// The loss lab's runs as they stand.
     Policy(Vec<PolicyTrack>),
+    /// The engine's calibration as it stands after a slice.
+    Calibration(Calibration),
 }
 
 /// One request; `id` matches its replies.
@@ -189,6 +210,10 @@ pub enum Reply {
         /// Whether the worker has a GPU adapter at all (if not, the page
         /// may run fits on its own GPU).
         has_gpu: bool,
+        /// The adapter's identity when the engine is `Auto`, which
+        /// follows a calibration (the page keeps one per adapter).
+        #[serde(default)]
+        calibrate: Option<String>,
     },
     /// A Newton step of request `id` finished.
     Progress {
@@ -283,5 +308,29 @@ mod tests {
             unpack_votes(&[0, 1, 0, 1, 0, 7]),
             Err("vote 2: outcome code 7".to_string())
         );
+    }
+
+    /// A calibration slice's request, with the stored calibration, reads
+    /// back as it was sent.
+    #[test]
+    fn a_calibration_job_round_trips() {
+        use prefplay_gpu::engine::calibration::{Calibration, FamilyCosts};
+        use prefplay_gpu::engine::choice::Workload;
+        let mut known = Calibration::new("an adapter");
+        known.record(FamilyCosts::new(
+            Workload::Fits,
+            vec![(190.0, 0.05), (4000.0, 0.4)],
+            vec![(190.0, 16.0), (4000.0, 22.0)],
+        ));
+        let request = Request {
+            id: 3,
+            job: Job::Calibrate {
+                known: Some(known),
+                share_ms: 60.0,
+                measure: true,
+            },
+        };
+        let json = serde_json::to_string(&request).unwrap();
+        assert_eq!(serde_json::from_str::<Request>(&json).unwrap(), request);
     }
 }

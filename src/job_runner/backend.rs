@@ -101,7 +101,16 @@ impl JobRunner {
                 engine,
                 note,
                 has_gpu,
+                calibrate,
             } => {
+                {
+                    let cell = self.cell();
+                    let state = &mut cell.borrow_mut().calibration;
+                    state.adapter = calibrate;
+                    state.given = false;
+                }
+                // A stored calibration is handed over before the first job.
+                self.calibrate_when_due();
                 if !has_gpu && self.cell().borrow().engine_request != EngineRequest::Cpu {
                     self.try_page_gpu(engine, note);
                     return;

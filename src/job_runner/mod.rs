@@ -28,8 +28,10 @@ use crate::jobs::{Progress, run_job};
 use crate::worker_protocol::{AnalysisKind, Job, JobResult, Request, pack_votes};
 
 mod backend;
+mod calibration;
 
 use backend::Backend;
+use calibration::CalibrationState;
 
 /// The worker's script, written by Trunk next to index.html.
 pub const WORKER_URL: &str = "./prefplay-worker_loader.js";
@@ -104,6 +106,9 @@ struct Running {
 
 struct Inner {
     backend: Backend,
+    /// A job that goes before every other: the stored calibration handed
+    /// to a fresh worker, so its first fit follows it.
+    handover: Option<Work>,
     /// The fit waiting (newest votes).
     pending_fit: Option<Work>,
     /// At most one waiting job per analysis kind, oldest first.
@@ -111,11 +116,16 @@ struct Inner {
     running: Option<Running>,
     next_id: u64,
     engine_request: EngineRequest,
+    calibration: CalibrationState,
 }
 
 impl Inner {
-    /// The next job to run: the fit first, then the oldest analysis.
+    /// The next job to run: a calibration handover, then the fit, then
+    /// the oldest analysis.
     fn take_next(&mut self) -> Option<Work> {
+        if let Some(work) = self.handover.take() {
+            return Some(work);
+        }
         self.pending_fit.take().or_else(|| {
             (!self.pending_analyses.is_empty()).then(|| self.pending_analyses.remove(0))
         })
@@ -135,11 +145,13 @@ impl JobRunner {
     pub fn start(out: FitOutputs, engine_request: EngineRequest) -> Self {
         let inner = Inner {
             backend: Backend::Page(None),
+            handover: None,
             pending_fit: None,
             pending_analyses: Vec::new(),
             running: None,
             next_id: 1,
             engine_request,
+            calibration: CalibrationState::default(),
         };
         let runner = Self {
             inner: StoredValue::new_local(Rc::new(RefCell::new(inner))),
@@ -170,8 +182,14 @@ impl JobRunner {
                 }));
                 self.out.state.set(FitState::Idle);
             }
-            Some(kind) => self.settle_analysis(kind, result),
+            Some(kind) => {
+                if kind == AnalysisKind::Calibration {
+                    self.calibrated(running.started_ms, &result);
+                }
+                self.settle_analysis(kind, result);
+            }
         }
+        self.calibrate_when_due();
         self.pump();
     }
 
@@ -204,6 +222,7 @@ impl JobRunner {
             rankings: input.rankings,
         };
         self.cell().borrow_mut().pending_fit = Some((job, input.votes));
+        self.stop_calibration();
         self.pump();
     }
 
@@ -212,6 +231,7 @@ impl JobRunner {
     pub fn request_simulation(self, votes: usize, items: usize, seed: u64) {
         self.cell().borrow_mut().pending_fit =
             Some((Job::Simulate { votes, items, seed }, Vec::new()));
+        self.stop_calibration();
         self.pump();
     }
 
@@ -350,7 +370,8 @@ impl JobRunner {
             (Some(engine), _) => {
                 leptos::task::spawn_local(async move {
                     let mut on_progress = |p: Progress| self.on_reply(p.reply(id));
-                    let result = run_job(&engine, job, votes, "page", &mut on_progress).await;
+                    let result =
+                        run_job(&engine, job, votes, "page", &mut on_progress, &|| false).await;
                     self.finish(id, result);
                 });
             }

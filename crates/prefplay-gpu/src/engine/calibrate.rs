@@ -1,5 +1,5 @@
 //! Measuring an adapter ([`Engine::calibrate`]): each workload family's
-//! real work on both engines at growing sizes — at least two, more while
+//! real work on both engines at growing sizes — at least one, more while
 //! the family's share of the budget lasts (the page's 300 ms reach only
 //! the small ones; `prefplay calibrate`'s 10 s reach 50,000-vote fits) —
 //! and a fixed-plus-per-unit cost fitted to each ([`super::calibration`]).
@@ -49,26 +49,15 @@ impl Engine {
     /// left out). Keeps the result in the context, where `Auto` reads it,
     /// and returns it; `None` for the CPU engine.
     pub async fn calibrate(&self, budget_ms: f64, stop: &dyn Fn() -> bool) -> Option<Calibration> {
-        let ctx = match self {
-            Engine::Auto(ctx) | Engine::Gpu(ctx) => ctx,
-            Engine::Cpu => return None,
-        };
-        let mut calibration = ctx
-            .calibration()
-            .unwrap_or_else(|| Calibration::new(ctx.adapter_identity()));
+        let ctx = self.gpu_context()?;
+        let mut calibration = calibration_of(ctx);
         let start = Instant::now();
         let out_of_time = || stop() || since(start) >= budget_ms;
-        for workload in CALIBRATED {
-            if calibration.family(workload).is_some() {
-                continue;
-            }
+        for workload in calibration.missing() {
             if out_of_time() {
                 break;
             }
-            let left = CALIBRATED
-                .iter()
-                .filter(|&&w| calibration.family(w).is_none())
-                .count();
+            let left = calibration.missing().len();
             let share_ms = (budget_ms - since(start)) / left.max(1) as f64;
             // A family the GPU cannot run here is left to the constants.
             if let Ok(Some(family)) = measure(ctx, workload, share_ms, &out_of_time).await {
@@ -79,6 +68,40 @@ impl Engine {
         ctx.set_calibration(calibration.clone());
         Some(calibration)
     }
+
+    /// Measures the next family the calibration lacks (one size, more
+    /// while they fit in `share_ms`, until `stop()`): one slice of the
+    /// page's calibration, which runs between other jobs. Returns the
+    /// calibration as it then stands; `None` for the CPU engine.
+    pub async fn calibrate_next(
+        &self,
+        share_ms: f64,
+        stop: &dyn Fn() -> bool,
+    ) -> Option<Calibration> {
+        let ctx = self.gpu_context()?;
+        let mut calibration = calibration_of(ctx);
+        let start = Instant::now();
+        let mut missing = calibration.missing().into_iter();
+        if let Some(workload) = missing.next() {
+            match measure(ctx, workload, share_ms, stop).await {
+                Ok(Some(family)) => calibration.record(family),
+                // Stopped before a size was measured: next time.
+                Ok(None) => {}
+                // The GPU cannot run it here: the CPU's costs alone, so
+                // the family counts as measured and `Auto` keeps off it.
+                _ => calibration.record(FamilyCosts::new(workload, Vec::new(), vec![(0.0, 1e12)])),
+            }
+        }
+        calibration.took_ms += since(start);
+        ctx.set_calibration(calibration.clone());
+        Some(calibration)
+    }
+}
+
+/// The context's calibration so far, or an empty one of its adapter.
+fn calibration_of(ctx: &GpuContext) -> Calibration {
+    ctx.calibration()
+        .unwrap_or_else(|| Calibration::new(ctx.adapter_identity()))
 }
 
 /// Times `f` once, in milliseconds, with its result.
@@ -93,8 +116,8 @@ const SIZES: usize = 5;
 
 /// One family's samples at growing sizes, after an untimed run of the
 /// smallest on each engine (which compiles the GPU's kernels and warms the
-/// CPU's caches): two sizes at least, more while the next one's predicted
-/// time fits in `share_ms`. `Ok(None)` when time ran out before two.
+/// CPU's caches): one size at least, more while the next one's predicted
+/// time fits in `share_ms`. `Ok(None)` when time ran out before one.
 async fn measure(
     ctx: &GpuContext,
     workload: Workload,
@@ -114,7 +137,7 @@ async fn measure(
         if let (Some(&(units, cpu_ms)), Some(&(_, gpu_ms))) = (cpu.last(), gpu.last()) {
             // Time grows with the work; stop before a size that would not fit.
             let next_ms = (cpu_ms + gpu_ms) * work.units as f64 / units;
-            if cpu.len() >= 2 && since(start) + next_ms > share_ms {
+            if since(start) + next_ms > share_ms {
                 break;
             }
         }
@@ -127,7 +150,7 @@ async fn measure(
         cpu.push((work.units as f64, cpu_ms));
         gpu.push((work.units as f64, gpu_ms));
     }
-    Ok((cpu.len() >= 2).then(|| FamilyCosts::new(workload, cpu, gpu)))
+    Ok((!cpu.is_empty()).then(|| FamilyCosts::new(workload, cpu, gpu)))
 }
 
 /// One piece of calibration work and its size in the family's unit.

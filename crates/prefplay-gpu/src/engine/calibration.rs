@@ -37,11 +37,19 @@ impl Cost {
 
     /// The least-squares line through `(units, ms)` samples, kept
     /// non-negative: a negative slope (noise) becomes a flat cost at the
-    /// mean, a negative intercept a line through the origin.
+    /// mean, a negative intercept a line through the origin. One sample
+    /// gives the line through the origin (time proportional to work).
     pub fn fit(samples: &[(f64, f64)]) -> Cost {
         let n = samples.len() as f64;
-        if samples.is_empty() {
-            return Cost::default();
+        match samples {
+            [] => return Cost::default(),
+            [(units, ms)] if *units > 0.0 => {
+                return Cost {
+                    fixed_ms: 0.0,
+                    per_unit_ms: ms.max(0.0) / units,
+                };
+            }
+            _ => {}
         }
         let mean_u = samples.iter().map(|s| s.0).sum::<f64>() / n;
         let mean_t = samples.iter().map(|s| s.1).sum::<f64>() / n;
@@ -153,7 +161,9 @@ impl Prediction {
     /// round.
     pub fn words(&self) -> String {
         let ms = |t: f64| {
-            if t < 10.0 {
+            if t < 0.1 {
+                format!("{t:.3} ms")
+            } else if t < 10.0 {
                 format!("{t:.1} ms")
             } else {
                 format!("{t:.0} ms")

@@ -111,6 +111,14 @@ impl Engine {
         }
     }
 
+    /// The GPU context of a GPU or `Auto` engine.
+    pub fn gpu_context(&self) -> Option<&GpuContext> {
+        match self {
+            Engine::Gpu(ctx) | Engine::Auto(ctx) => Some(ctx),
+            Engine::Cpu => None,
+        }
+    }
+
     /// The context `Auto` learns from (its calibration), if this is `Auto`.
     fn learning(&self) -> Option<&GpuContext> {
         match self {
