@@ -222,7 +222,25 @@ impl JobRunner {
             rankings: input.rankings,
         };
         self.cell().borrow_mut().pending_fit = Some((job, input.votes));
+        self.fit_on_its_way();
+    }
+
+    /// A fit was asked for: a calibration slice in its way stops at its
+    /// next check, the fit line says a fit is running from now (it may
+    /// wait for the analysis in front of it), and the queue moves.
+    fn fit_on_its_way(self) {
         self.stop_calibration();
+        let behind_analysis = self
+            .cell()
+            .borrow()
+            .running
+            .is_some_and(|r| r.kind.is_some());
+        if behind_analysis {
+            self.out.state.set(FitState::Running {
+                started_ms: now_ms(),
+                step: 0,
+            });
+        }
         self.pump();
     }
 
@@ -231,8 +249,7 @@ impl JobRunner {
     pub fn request_simulation(self, votes: usize, items: usize, seed: u64) {
         self.cell().borrow_mut().pending_fit =
             Some((Job::Simulate { votes, items, seed }, Vec::new()));
-        self.stop_calibration();
-        self.pump();
+        self.fit_on_its_way();
     }
 
     /// Asks for an analysis of `votes` (replacing a waiting one of the
