@@ -91,6 +91,8 @@ fn fit_prints_a_ranked_table_and_the_documented_json() {
         "model",
         "ties",
         "engine",
+        "adapter",
+        "engine_choice",
         "items",
         "order_effect",
         "tie_parameter",

@@ -117,7 +117,20 @@ pub struct ChromeDriver {
 
 impl ChromeDriver {
     /// Starts `chromedriver` (Debian's `chromium-driver`) and waits for it.
+    /// Tests run side by side, so two may pick the same free port: the one
+    /// whose chromedriver exits (the port was taken) tries another port.
     pub fn start() -> Result<Self> {
+        let mut last = None;
+        for _ in 0..5 {
+            match Self::start_on_free_port() {
+                Ok(driver) => return Ok(driver),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| anyhow::anyhow!("chromedriver did not start")))
+    }
+
+    fn start_on_free_port() -> Result<Self> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let child = Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -125,17 +138,26 @@ impl ChromeDriver {
             .stderr(Stdio::null())
             .spawn()
             .context("starting chromedriver (Debian package chromium-driver)")?;
-        let driver = Self {
+        let mut driver = Self {
             url: format!("http://127.0.0.1:{port}"),
             child,
         };
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let deadline = Instant::now() + Duration::from_secs(20);
+        let exited = |d: &mut Self| d.child.try_wait().ok().flatten().is_some();
         while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+            if exited(&mut driver) {
+                bail!("chromedriver exited before listening on port {port}");
+            }
             if Instant::now() > deadline {
                 bail!("chromedriver did not listen on port {port} within 20 s");
             }
             std::thread::sleep(Duration::from_millis(100));
+        }
+        // Another test's chromedriver may be the one listening there.
+        std::thread::sleep(Duration::from_millis(300));
+        if exited(&mut driver) {
+            bail!("chromedriver exited: port {port} was taken");
         }
         Ok(driver)
     }
