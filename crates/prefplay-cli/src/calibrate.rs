@@ -37,19 +37,30 @@ pub fn cache_path() -> Option<PathBuf> {
     Some(dir.join("calibration.json"))
 }
 
-/// The cached calibrations by adapter identity (none when there is no
-/// cache or it cannot be read: the committed guess is used then).
-pub fn cached() -> BTreeMap<String, Calibration> {
-    cache_path()
-        .and_then(|path| std::fs::read(path).ok())
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default()
+/// The cached calibrations by adapter identity: none when there is no
+/// cache; an error naming the file when it cannot be read or is not a
+/// calibration cache (it is then left as it is).
+pub fn cached() -> Result<BTreeMap<String, Calibration>> {
+    let Some(path) = cache_path() else {
+        return Ok(BTreeMap::new());
+    };
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) => bail!("{}: {e}", path.display()),
+    };
+    serde_json::from_slice(&bytes).with_context(|| {
+        format!(
+            "{}: not a calibration cache (move it away, then run `prefplay calibrate`)",
+            path.display()
+        )
+    })
 }
 
 /// Stores `calibration` under its adapter, keeping the others'.
 pub fn save(calibration: &Calibration) -> Result<PathBuf> {
     let path = cache_path().context("no cache folder: set PREFPLAY_CACHE_DIR or HOME")?;
-    let mut all = cached();
+    let mut all = cached()?;
     all.insert(calibration.adapter.clone(), calibration.clone());
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -71,8 +82,10 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
             no_gpu.unwrap_or_default()
         );
     };
+    // A cache that cannot be read stops here, before anything overwrites it.
+    let mut known = cached()?;
     if !args.fresh
-        && let Some(old) = cached().remove(ctx.adapter_identity())
+        && let Some(old) = known.remove(ctx.adapter_identity())
     {
         ctx.set_calibration(old);
     }

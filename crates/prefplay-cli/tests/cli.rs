@@ -699,6 +699,23 @@ fn calibrate_caches_the_costs_and_auto_follows_them() {
         (off["engine"].as_str(), off["adapter"].as_str()),
         (Some("cpu"), None)
     );
+    // A cache that is not one: fit warns, naming the file, and runs;
+    // calibrate refuses and leaves the file as it was.
+    let broken = cache.join("broken");
+    std::fs::create_dir_all(&broken).unwrap();
+    let file = broken.join("calibration.json");
+    std::fs::write(&file, "{not json").unwrap();
+    let warned = fit(&broken);
+    let warnings = warned["warnings"].to_string();
+    assert!(
+        warnings.contains("calibration.json") && warnings.contains("not a calibration cache"),
+        "{warnings}"
+    );
+    let out = prefplay_cached(&["calibrate", "--budget-ms", "50"], &broken);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("calibration.json"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "{not json");
 }
 
 /// `prefplay loss` on every case of the published-formula table

@@ -13,9 +13,12 @@
 //! `--model plackett-luce|elo|rank-centrality` and `--raters` are refused
 //! under `--engine gpu`, naming the flag.
 
+use std::collections::BTreeMap;
+
 use anyhow::{Result, bail};
 use prefplay_core::data::table::PairTable;
 use prefplay_core::models::pairwise::{PairwiseModel, PairwiseSettings};
+use prefplay_gpu::engine::calibration::Calibration;
 use prefplay_gpu::engine::choice;
 use prefplay_gpu::{Engine, GpuContext};
 
@@ -42,7 +45,11 @@ pub(super) fn forced_engine(args: &FitArgs) -> Result<GpuChoice> {
 /// the committed first guess (cells × replicates above the crossover and
 /// a hardware adapter). Adapters are never probed for work that could not
 /// go to the GPU.
-pub(super) fn auto_engine(args: &FitArgs, table: &PairTable) -> Option<GpuChoice> {
+pub(super) fn auto_engine(
+    args: &FitArgs,
+    table: &PairTable,
+    cached: &BTreeMap<String, Calibration>,
+) -> Option<GpuChoice> {
     check(args).ok()?;
     let settings = PairwiseSettings {
         l2: args.l2,
@@ -50,7 +57,6 @@ pub(super) fn auto_engine(args: &FitArgs, table: &PairTable) -> Option<GpuChoice
     };
     let cells = PairwiseModel::new(table, settings).ok()?.n_cells() as u64;
     let replicates = u64::from(args.bootstrap) * u64::from(args.ci == CiArg::Bootstrap);
-    let cached = crate::calibrate::cached();
     let engine = if cached.is_empty() {
         let work = cells * replicates.max(1);
         if work < choice::HARDWARE_CROSSOVER_CELL_FITS {
