@@ -16,8 +16,6 @@
 use std::collections::BTreeMap;
 
 use anyhow::{Result, bail};
-use prefplay_core::data::table::PairTable;
-use prefplay_core::models::pairwise::{PairwiseModel, PairwiseSettings};
 use prefplay_gpu::engine::calibration::Calibration;
 use prefplay_gpu::engine::choice;
 use prefplay_gpu::{Engine, GpuContext};
@@ -28,6 +26,17 @@ use super::{CiArg, FitArgs, ModelArg};
 pub(super) struct GpuChoice {
     pub engine: Engine,
     pub no_gpu: Option<String>,
+}
+
+/// Where a pairwise fit may run, as `--engine` and the cache say.
+pub(super) enum EngineSource {
+    /// `--engine cpu`.
+    Cpu,
+    /// `--engine gpu`.
+    Forced(GpuChoice),
+    /// `--engine auto`, with this machine's cached calibrations (empty
+    /// when there is no cache, or it could not be read).
+    Auto(BTreeMap<String, Calibration>),
 }
 
 /// The GPU engine for `--engine gpu` (refusing what it does not fit).
@@ -44,18 +53,12 @@ pub(super) fn forced_engine(args: &FitArgs) -> Result<GpuChoice> {
 /// calibration (it picks per piece of work and says why). Without one:
 /// the committed first guess (cells × replicates above the crossover and
 /// a hardware adapter). Adapters are never probed for work that could not
-/// go to the GPU.
+/// go to the GPU. `cells`: the model's, so its votes are aggregated once.
 pub(super) fn auto_engine(
     args: &FitArgs,
-    table: &PairTable,
+    cells: u64,
     cached: &BTreeMap<String, Calibration>,
 ) -> Option<GpuChoice> {
-    check(args).ok()?;
-    let settings = PairwiseSettings {
-        l2: args.l2,
-        ..PairwiseSettings::default()
-    };
-    let cells = PairwiseModel::new(table, settings).ok()?.n_cells() as u64;
     let replicates = u64::from(args.bootstrap) * u64::from(args.ci == CiArg::Bootstrap);
     let engine = if cached.is_empty() {
         let work = cells * replicates.max(1);
@@ -83,6 +86,18 @@ pub(super) fn auto_engine(
         engine,
         no_gpu: None,
     })
+}
+
+/// Keeps what `Auto` learned from this run (a prediction far off): the
+/// context's calibration is saved when it differs from the cache's.
+pub(super) fn keep_learned(gpu: &GpuChoice, cached: &BTreeMap<String, Calibration>) -> Result<()> {
+    if let Engine::Auto(ctx) = &gpu.engine
+        && let Some(calibration) = ctx.calibration()
+        && cached.get(&calibration.adapter) != Some(&calibration)
+    {
+        crate::calibrate::save(&calibration)?;
+    }
+    Ok(())
 }
 
 /// Refuses the fits the GPU engine does not run.

@@ -14,6 +14,7 @@ use prefplay_core::models::pairwise::uncertainty::rank_intervals;
 use serde_json::{Value, json};
 
 pub use args::*;
+use gpu::EngineSource;
 use models::{Ran, elo, pairwise, plackett_luce, spectral, with_raters};
 
 use crate::input::{Loaded, load_any};
@@ -68,42 +69,29 @@ pub fn run(args: &FitArgs) -> Result<()> {
     if args.quasi && !matches!(args.model, ModelArg::Bt | ModelArg::Thurstone) {
         bail!("--quasi works with --model bt or thurstone");
     }
-    // A calibration cache that cannot be read is reported, not used.
-    let (cached, cache_problem) = match args.engine {
-        EngineArg::Auto => match crate::calibrate::cached() {
-            Ok(cached) => (Some(cached), None),
-            Err(e) => (
-                None,
-                Some(format!(
-                    "--engine auto ignored the calibration cache: {e:#}"
-                )),
-            ),
-        },
-        _ => (None, None),
-    };
-    let gpu = match args.engine {
-        EngineArg::Gpu => Some(gpu::forced_engine(args)?),
-        EngineArg::Auto => gpu::auto_engine(args, &table, &cached.clone().unwrap_or_default()),
-        EngineArg::Cpu => None,
+    // A calibration cache that cannot be read is reported, not used
+    // (and, being empty here, nothing is saved over it).
+    let mut cache_problem = None;
+    let source = match args.engine {
+        EngineArg::Gpu => EngineSource::Forced(gpu::forced_engine(args)?),
+        EngineArg::Auto => EngineSource::Auto(crate::calibrate::cached().unwrap_or_else(|e| {
+            cache_problem = Some(format!(
+                "--engine auto ignored the calibration cache: {e:#}"
+            ));
+            Default::default()
+        })),
+        EngineArg::Cpu => EngineSource::Cpu,
     };
     let cpu = |out| (out, Ran::default());
     let (mut out, ran) = match args.model {
         ModelArg::Bt if args.raters => cpu(with_raters(args, &table)?),
-        ModelArg::Bt | ModelArg::Thurstone => pairwise(args, &table, gpu.as_ref())?,
+        ModelArg::Bt | ModelArg::Thurstone => pairwise(args, &table, &source)?,
         ModelArg::PlackettLuce => cpu(plackett_luce(args, &table, rankings)?),
         ModelArg::Elo => cpu(elo(args, &table)?),
         ModelArg::RankCentrality => cpu(spectral(args, &table)?),
     };
     out.warnings.extend(cache_problem);
     let engine = if ran.adapter.is_some() { "gpu" } else { "cpu" };
-    // What `Auto` learned from this run (a prediction far off) is kept.
-    if let Some(prefplay_gpu::Engine::Auto(ctx)) = gpu.as_ref().map(|g| &g.engine)
-        && let Some(calibration) = ctx.calibration()
-        && let Some(cached) = &cached
-        && cached.get(&calibration.adapter) != Some(&calibration)
-    {
-        crate::calibrate::save(&calibration)?;
-    }
     let adapter = ran.adapter;
     let to_scale = |x: f64, shift: bool| match args.scale {
         ScaleArg::Logit => x,

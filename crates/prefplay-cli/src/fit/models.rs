@@ -13,7 +13,7 @@ use prefplay_core::models::plackett_luce::{PlSettings, PlackettLuce};
 use prefplay_core::models::rank_centrality::{RankCentralitySettings, rank_centrality};
 use serde_json::{Value, json};
 
-use super::gpu::GpuChoice;
+use super::gpu::EngineSource;
 use super::{CiArg, ELO_PER_LOGIT, FitArgs, ModelArg, Outcomes};
 
 /// Where a fit ran.
@@ -25,12 +25,12 @@ pub(super) struct Ran {
     pub choice: Option<String>,
 }
 
-/// A pairwise fit (`--model bt|thurstone`), on `gpu`'s engine when given
+/// A pairwise fit (`--model bt|thurstone`), on the engine `source` gives
 /// ([`super::gpu`]), and where it ran.
 pub(super) fn pairwise(
     args: &FitArgs,
     table: &PairTable,
-    gpu: Option<&GpuChoice>,
+    source: &EngineSource,
 ) -> Result<(Outcomes, Ran)> {
     let reference = match &args.reference {
         Some(name) => Some(table.find_item(name).ok_or_else(|| {
@@ -55,6 +55,17 @@ pub(super) fn pairwise(
     };
     let started = Instant::now();
     let mut model = PairwiseModel::new(table, settings)?;
+    let build_ms = started.elapsed().as_secs_f64() * 1e3;
+    let auto;
+    let gpu = match source {
+        EngineSource::Cpu => None,
+        EngineSource::Forced(gpu) => Some(gpu),
+        EngineSource::Auto(cached) => {
+            auto = super::gpu::auto_engine(args, model.n_cells() as u64, cached);
+            auto.as_ref()
+        }
+    };
+    let started = Instant::now();
     let mut warnings = Vec::new();
     let mut choice = None;
     let (fit, adapter) = match gpu {
@@ -70,7 +81,7 @@ pub(super) fn pairwise(
             (run.value, (run.engine != "CPU").then_some(run.engine))
         }
     };
-    let fit_ms = started.elapsed().as_secs_f64() * 1e3;
+    let fit_ms = build_ms + started.elapsed().as_secs_f64() * 1e3;
     let started = Instant::now();
     let method = match args.ci {
         CiArg::None => None,
@@ -150,6 +161,9 @@ pub(super) fn pairwise(
         fit_ms,
         ci_ms,
     };
+    if let (Some(gpu), EngineSource::Auto(cached)) = (gpu, source) {
+        super::gpu::keep_learned(gpu, cached)?;
+    }
     Ok((outcomes, Ran { adapter, choice }))
 }
 
