@@ -113,11 +113,6 @@ impl GpuContext {
         made
     }
 
-    /// How many pipelines this context has compiled so far.
-    pub fn compiled_pipelines(&self) -> usize {
-        self.pipelines.lock().map_or(0, |cache| cache.len())
-    }
-
     /// The adapter's name as the driver reports it (e.g. "llvmpipe (LLVM 15.0.6, 256 bits)").
     pub fn adapter_name(&self) -> &str {
         &self.adapter_name
@@ -167,7 +162,8 @@ impl GpuContext {
     }
 
     /// Whether the adapter is a software renderer (llvmpipe, SwiftShader):
-    /// `Engine::Auto` never uses one (measured slower than the CPU).
+    /// without a calibration, `Engine::Auto` uses one only for large loss
+    /// sweeps (measured slower than the CPU for everything else).
     pub fn is_software(&self) -> bool {
         self.software
     }

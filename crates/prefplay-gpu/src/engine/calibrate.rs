@@ -46,27 +46,26 @@ impl Engine {
     /// Measures, on this engine's adapter, the families its calibration
     /// does not have yet, until about `budget_ms` of work is done or
     /// `stop()` returns true (checked between runs; a family cut short is
-    /// left out). Keeps the result in the context, where `Auto` reads it,
-    /// and returns it; `None` for the CPU engine.
+    /// left out): [`Self::calibrate_next`] family after family, each with
+    /// an equal share of the budget left. Keeps the result in the
+    /// context, where `Auto` reads it, and returns it; `None` for the CPU
+    /// engine.
     pub async fn calibrate(&self, budget_ms: f64, stop: &dyn Fn() -> bool) -> Option<Calibration> {
-        let ctx = self.gpu_context()?;
-        let mut calibration = calibration_of(ctx);
         let start = Instant::now();
         let out_of_time = || stop() || since(start) >= budget_ms;
-        for workload in calibration.missing() {
-            if out_of_time() {
-                break;
-            }
+        let mut calibration = calibration_of(self.gpu_context()?);
+        loop {
             let left = calibration.missing().len();
-            let share_ms = (budget_ms - since(start)) / left.max(1) as f64;
-            // A family the GPU cannot run here is left to the constants.
-            if let Ok(Some(family)) = measure(ctx, workload, share_ms, &out_of_time).await {
-                calibration.record(family);
+            if left == 0 || out_of_time() {
+                return Some(calibration);
+            }
+            let share_ms = (budget_ms - since(start)) / left as f64;
+            calibration = self.calibrate_next(share_ms, &out_of_time).await?;
+            if calibration.missing().len() == left {
+                // Nothing measured (stopped, or out of time): done.
+                return Some(calibration);
             }
         }
-        calibration.took_ms += since(start);
-        ctx.set_calibration(calibration.clone());
-        Some(calibration)
     }
 
     /// Measures the next family the calibration lacks (one size, more
@@ -81,8 +80,7 @@ impl Engine {
         let ctx = self.gpu_context()?;
         let mut calibration = calibration_of(ctx);
         let start = Instant::now();
-        let mut missing = calibration.missing().into_iter();
-        if let Some(workload) = missing.next() {
+        if let Some(&workload) = calibration.missing().first() {
             match measure(ctx, workload, share_ms, stop).await {
                 Ok(Some(family)) => calibration.record(family),
                 // Stopped before a size was measured: next time.

@@ -108,17 +108,6 @@ impl FamilyCosts {
         }
     }
 
-    /// Units of work above which the GPU is predicted faster (`None`
-    /// when it is not faster for all large work).
-    pub fn crossover(&self) -> Option<f64> {
-        let slope_gain = self.cpu.per_unit_ms - self.gpu.per_unit_ms;
-        let fixed_loss = self.gpu.fixed_ms - self.cpu.fixed_ms;
-        if fixed_loss <= 0.0 {
-            return (slope_gain >= 0.0).then_some(0.0);
-        }
-        (slope_gain > 0.0).then(|| fixed_loss / slope_gain)
-    }
-
     /// Where the GPU is predicted faster, in words: "any size", "from
     /// 5,000 cells", "below 700 cells" or "never".
     pub fn gpu_faster_words(&self) -> String {
@@ -287,11 +276,12 @@ mod tests {
             vec![(0.0, 0.0), (1000.0, 10.0)],
             vec![(0.0, 5.0), (1000.0, 6.0)],
         );
-        let x = f.crossover().unwrap();
-        assert!((x - 5000.0 / 9.0).abs() < 1e-6, "{x}");
         let mut cal = Calibration::new("test");
         cal.record(f);
         assert!(!cal.predict(Workload::Fits, 100).unwrap().gpu_faster());
+        // The crossover is 5,000/9 ≈ 555.6 cells.
+        assert!(!cal.predict(Workload::Fits, 555).unwrap().gpu_faster());
+        assert!(cal.predict(Workload::Fits, 556).unwrap().gpu_faster());
         let p = cal.predict(Workload::Fits, 10_000).unwrap();
         assert!(p.gpu_faster());
         assert_eq!(p.words(), "GPU: 15 ms predicted against 100 ms on the CPU");
@@ -304,7 +294,6 @@ mod tests {
             vec![(0.0, 0.0), (10.0, 1.0)],
             vec![(0.0, 5.0), (10.0, 7.0)],
         );
-        assert_eq!(slow.crossover(), None);
         assert_eq!(slow.gpu_faster_words(), "never");
         // Cheaper to start, dearer per unit: faster on small work only.
         let small = FamilyCosts::new(

@@ -55,17 +55,6 @@ pub enum Workload {
 }
 
 impl Workload {
-    /// Every workload, in the order a calibration measures them (the
-    /// page's most common work first).
-    pub const ALL: [Workload; 6] = [
-        Workload::Fits,
-        Workload::Bootstrap,
-        Workload::PersonalTraining,
-        Workload::LossSweep,
-        Workload::RewardTraining,
-        Workload::PolicyTraining,
-    ];
-
     /// The family in words, and its unit.
     pub fn words(self) -> (&'static str, &'static str) {
         match self {
