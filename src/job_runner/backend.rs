@@ -103,12 +103,7 @@ impl JobRunner {
                 has_gpu,
                 calibrate,
             } => {
-                {
-                    let cell = self.cell();
-                    let state = &mut cell.borrow_mut().calibration;
-                    state.adapter = calibrate;
-                    state.given = false;
-                }
+                self.cell().borrow_mut().calibration.new_worker(calibrate);
                 // A stored calibration is handed over before the first job.
                 self.calibrate_when_due();
                 if !has_gpu && self.cell().borrow().engine_request != EngineRequest::Cpu {

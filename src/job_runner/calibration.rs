@@ -30,10 +30,24 @@ pub(super) struct CalibrationState {
     pub spent_ms: f64,
     /// Whether the worker has this adapter's stored calibration.
     pub given: bool,
+    /// This adapter's calibration as last stored (read from localStorage
+    /// once, when the worker is ready; then each slice's answer).
+    pub known: Option<Calibration>,
+}
+
+impl CalibrationState {
+    /// A fresh worker is ready on `adapter` (`None`: no calibration, the
+    /// engine is not `Auto` on a GPU): it has not been given what this
+    /// device stored, read here. The visit's time spent stays counted.
+    pub fn new_worker(&mut self, adapter: Option<String>) {
+        self.known = adapter.as_deref().and_then(stored);
+        self.adapter = adapter;
+        self.given = false;
+    }
 }
 
 /// The stored calibration of `adapter`.
-pub fn stored(adapter: &str) -> Option<Calibration> {
+fn stored(adapter: &str) -> Option<Calibration> {
     LocalStorage::get::<BTreeMap<String, Calibration>>(KEY)
         .ok()?
         .remove(adapter)
@@ -53,23 +67,16 @@ impl JobRunner {
     /// missing and this visit's budget is not spent. Nothing when the
     /// engine is not `Auto` on a GPU, or a slice is already on its way.
     pub(super) fn calibrate_when_due(self) {
-        let (adapter, spent_ms, given) = {
+        let (known, spent_ms, given) = {
             let cell = self.cell();
             let inner = cell.borrow();
             let c = &inner.calibration;
-            (c.adapter.clone(), c.spent_ms, c.given)
+            let busy = self.calibrating() || inner.handover.is_some();
+            if c.adapter.is_none() || busy || self.is_pending(AnalysisKind::Calibration) {
+                return;
+            }
+            (c.known.clone(), c.spent_ms, c.given)
         };
-        let Some(adapter) = adapter else { return };
-        let running = self
-            .cell()
-            .borrow()
-            .running
-            .is_some_and(|r| r.kind == Some(AnalysisKind::Calibration));
-        let handing_over = self.cell().borrow().handover.is_some();
-        if running || handing_over || self.is_pending(AnalysisKind::Calibration) {
-            return;
-        }
-        let known = stored(&adapter);
         let missing = known
             .as_ref()
             .map_or(prefplay_gpu::engine::CALIBRATED.len(), |c| {
@@ -107,10 +114,7 @@ impl JobRunner {
     pub(super) fn stop_calibration(self) {
         let cell = self.cell();
         let inner = cell.borrow();
-        let calibrating = inner
-            .running
-            .is_some_and(|r| r.kind == Some(AnalysisKind::Calibration));
-        if let (true, super::Backend::Worker(h)) = (calibrating, &inner.backend) {
+        if let (true, super::Backend::Worker(h)) = (self.calibrating(), &inner.backend) {
             let request = crate::worker_protocol::Request {
                 id: 0,
                 job: Job::StopCalibration,
@@ -121,6 +125,14 @@ impl JobRunner {
                 let _ = h.worker.post_message(&message);
             }
         }
+    }
+
+    /// Whether a calibration slice is the running job.
+    fn calibrating(self) -> bool {
+        self.cell()
+            .borrow()
+            .running
+            .is_some_and(|r| r.kind == Some(AnalysisKind::Calibration))
     }
 
     /// A slice's answer, which started at `started_ms`: stored, and its
@@ -135,6 +147,7 @@ impl JobRunner {
             Ok(JobResult::Calibration(calibration)) => {
                 state.given = true;
                 store(calibration);
+                state.known = Some(calibration.clone());
             }
             _ => state.adapter = None,
         }
