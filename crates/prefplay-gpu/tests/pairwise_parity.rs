@@ -12,7 +12,7 @@
 #![allow(clippy::unwrap_used)]
 
 use prefplay_core::data::table::{Advantage, Outcome, PairRow, PairTable};
-use prefplay_core::models::pairwise::{Link, PairwiseModel, PairwiseSettings, TieModel};
+use prefplay_core::models::pairwise::{Link, MODELS, PairwiseModel, PairwiseSettings, TieModel};
 use prefplay_core::numerics::sigmoid;
 use prefplay_gpu::Engine;
 use rand::{Rng, SeedableRng};
@@ -23,16 +23,6 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
 use common::{assert_close, context_or_skip, fresh_seed};
-
-/// The (link, tie model) pairs the core fits (probit has no tie parameter).
-const MODELS: [(Link, TieModel); 6] = [
-    (Link::Logit, TieModel::Half),
-    (Link::Logit, TieModel::Drop),
-    (Link::Probit, TieModel::Half),
-    (Link::Probit, TieModel::Drop),
-    (Link::Logit, TieModel::Davidson),
-    (Link::Logit, TieModel::RaoKupper),
-];
 
 /// One case: a model and what it adds to η.
 #[derive(Debug, Clone, Copy)]

@@ -120,15 +120,6 @@ fn rao_kupper(eta: f64, alpha: f64, c: Counts) -> CellTerms {
 mod tests {
     use super::*;
 
-    const MODELS: [(Link, TieModel); 6] = [
-        (Link::Logit, TieModel::Half),
-        (Link::Logit, TieModel::Drop),
-        (Link::Probit, TieModel::Half),
-        (Link::Probit, TieModel::Drop),
-        (Link::Logit, TieModel::Davidson),
-        (Link::Logit, TieModel::RaoKupper),
-    ];
-
     #[test]
     fn derivatives_match_finite_differences() {
         let c = Counts {
@@ -137,7 +128,7 @@ mod tests {
             ties: 1.5,
         };
         let h = 1e-5;
-        for (link, ties) in MODELS {
+        for (link, ties) in super::super::MODELS {
             for (eta, tie) in [(0.3, 0.4), (-2.0, 1.1), (4.0, 0.05)] {
                 let f = |e: f64, t: f64| cell_terms(link, ties, e, t, c);
                 let at = f(eta, tie);
@@ -190,7 +181,7 @@ mod tests {
             wins_b: 1.0,
             ties: 1.0,
         };
-        for (link, ties) in MODELS {
+        for (link, ties) in super::super::MODELS {
             for eta in [-800.0, 800.0] {
                 let t = cell_terms(link, ties, eta, 0.5, c);
                 assert!(

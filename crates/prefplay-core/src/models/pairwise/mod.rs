@@ -29,7 +29,7 @@ mod tests;
 pub use bootstrap::BootstrapCells;
 pub use drivers::KernelView;
 pub use problem::Evaluation;
-pub use settings::{DEFAULT_L2, Link, PairwiseSettings, TieModel};
+pub use settings::{DEFAULT_L2, Link, MODELS, PairwiseSettings, TieModel};
 pub use solver::{FitStatus, NewtonCg, Request, SolverState};
 
 /// |parameter| beyond which a fit counts as diverged (shared by the

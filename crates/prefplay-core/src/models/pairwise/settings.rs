@@ -14,6 +14,18 @@ pub enum Link {
     Probit,
 }
 
+/// Every (link, tie model) pair a pairwise model can be: the probit link
+/// has no tie parameter ([`PairwiseSettings`] refuses it with Davidson or
+/// Rao–Kupper).
+pub const MODELS: [(Link, TieModel); 6] = [
+    (Link::Logit, TieModel::Half),
+    (Link::Logit, TieModel::Drop),
+    (Link::Logit, TieModel::Davidson),
+    (Link::Logit, TieModel::RaoKupper),
+    (Link::Probit, TieModel::Half),
+    (Link::Probit, TieModel::Drop),
+];
+
 /// How ties (and `both_bad`) enter the likelihood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TieModel {

@@ -42,15 +42,6 @@ fn sample_table() -> PairTable {
     t
 }
 
-const ALL: [(Link, TieModel); 6] = [
-    (Link::Logit, TieModel::Half),
-    (Link::Logit, TieModel::Drop),
-    (Link::Logit, TieModel::Davidson),
-    (Link::Logit, TieModel::RaoKupper),
-    (Link::Probit, TieModel::Half),
-    (Link::Probit, TieModel::Drop),
-];
-
 fn settings(link: Link, ties: TieModel, order_effect: bool, l2: f64) -> PairwiseSettings {
     PairwiseSettings {
         link,
@@ -64,7 +55,7 @@ fn settings(link: Link, ties: TieModel, order_effect: bool, l2: f64) -> Pairwise
 #[test]
 fn fisher_errors_from_the_factor_equal_those_of_the_full_inverse() {
     let table = sample_table();
-    for (link, ties) in ALL {
+    for (link, ties) in super::MODELS {
         for (order, l2, reference) in [(false, 0.1, None), (true, 0.0, None), (true, 0.5, Some(3))]
         {
             let mut s = settings(link, ties, order, l2);
@@ -97,7 +88,7 @@ fn fisher_errors_from_the_factor_equal_those_of_the_full_inverse() {
 #[test]
 fn every_model_converges_and_beats_small_perturbations() {
     let table = sample_table();
-    for (link, ties) in ALL {
+    for (link, ties) in super::MODELS {
         for (order, l2) in [(false, 0.0), (true, 0.0), (true, 0.5)] {
             let mut model = PairwiseModel::new(&table, settings(link, ties, order, l2)).unwrap();
             let fit = model.fit(None);
@@ -157,7 +148,7 @@ fn relabelling_and_swapping_sides_change_nothing() {
             )
             .unwrap();
     }
-    for (link, ties) in ALL {
+    for (link, ties) in super::MODELS {
         let s = settings(link, ties, true, 0.0);
         let a = PairwiseModel::new(&table, s.clone()).unwrap().fit(None);
         let b = PairwiseModel::new(&swapped, s).unwrap().fit(None);
