@@ -245,11 +245,14 @@ async fn convergence_calibration_counts_and_the_race_show_and_export() -> Result
             exports(client, downloads, id).await?;
         }
         // A vote moves every chart that shows the votes (the race is a
-        // simulation of its own and does not).
+        // simulation of its own and does not). The observed win shares are
+        // left out: a vote for the item that won every earlier comparison
+        // of its pair leaves them as they were (1 of 1 is 2 of 2), which
+        // failed this check on a clean clone; the count matrix below
+        // shows the vote arrived.
         let charts = [
             "forest",
             "win-model",
-            "win-observed",
             "count-matrix",
             "comparison-graph",
             "convergence-chart",
