@@ -4,9 +4,11 @@
 use prefplay_core::data::rankings::Ranking;
 use prefplay_core::data::simulate::{SimulationSettings, simulate};
 use prefplay_core::inference::leaderboard::{ItemRecord, Z_95, rank_rows};
-use prefplay_core::models::pairwise::{Link, PairwiseModel, PairwiseSettings};
+use prefplay_core::models::pairwise::uncertainty::Method;
+use prefplay_core::models::pairwise::{Link, PairwiseFit, PairwiseModel, PairwiseSettings};
 use prefplay_core::playground::model_choice::{
-    ChoiceFit, ModelChoice, finish_pairwise, fit_choice, pairwise_model,
+    BOOTSTRAP_SEED, ChoiceFit, LEVEL, ModelChoice, finish_pairwise, finish_pairwise_with,
+    fit_choice, pairwise_model,
 };
 use prefplay_core::{LeaderboardRow, Vote};
 use prefplay_gpu::{Engine, EngineOutput, Step};
@@ -195,10 +197,16 @@ pub async fn fit_votes(
     let (fit, run) = match pairwise_model(&items, &votes, &choice).map_err(|e| e.to_string())? {
         Some(mut model) => {
             phases.aggregate = now_ms() - started;
-            let run = engine.fit_pairwise_observed(&mut model, on_step).await;
+            let mut run = engine.fit_pairwise_observed(&mut model, on_step).await;
             phases.solve = now_ms() - started - phases.aggregate;
-            let fit = finish_pairwise(&model, &run.value, &choice);
+            let (fit, bootstrap_note) = finish(engine, &model, &run.value, &choice).await;
             phases.intervals = now_ms() - started - phases.aggregate - phases.solve;
+            if let Some(note) = bootstrap_note {
+                run.choice = Some(match run.choice.take() {
+                    Some(fit) => format!("fit {fit}; {note}"),
+                    None => note,
+                });
+            }
             (fit, Some(run))
         }
         None => {
@@ -217,6 +225,31 @@ pub async fn fit_votes(
     );
     summary.phase_ms = phases;
     Ok(summary)
+}
+
+/// The pairwise fit's intervals under `choice` and the typed result: a
+/// bootstrap runs on `engine` (every replicate at once on the GPU where
+/// the engine chooses it), the other methods on the CPU. The note says
+/// where the bootstrap ran and why.
+async fn finish(
+    engine: &Engine,
+    model: &PairwiseModel,
+    fit: &PairwiseFit,
+    choice: &ModelChoice,
+) -> (ChoiceFit, Option<String>) {
+    let Method::Bootstrap { replicates, seed } = choice.method(BOOTSTRAP_SEED) else {
+        return (finish_pairwise(model, fit, choice), None);
+    };
+    match engine.bootstrap(model, fit, replicates, seed, LEVEL).await {
+        Ok(boot) => {
+            let mut note = format!("bootstrap on the {}", boot.engine);
+            if let Some(why) = boot.choice.as_ref().or(boot.fallback_reason.as_ref()) {
+                note.push_str(&format!(" ({why})"));
+            }
+            (finish_pairwise_with(model, fit, Ok(boot.value)), Some(note))
+        }
+        Err(e) => (finish_pairwise_with(model, fit, Err(e)), None),
+    }
 }
 
 /// Simulates `n_votes` votes on `n_items` items (hidden utilities,

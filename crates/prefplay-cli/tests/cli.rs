@@ -474,62 +474,96 @@ fn check_the_gpu_ran(gpu: &serde_json::Value) {
 }
 
 /// `--ci bootstrap --seed S` gives the same intervals on both engines
-/// (1e-4): the GPU fits the same Poisson replicates in f32.
+/// (1e-4), for plain Bradley–Terry and for Davidson ties with an order
+/// effect: the GPU fits the same Poisson replicates in f32, and the
+/// order effect's and tie parameter's standard errors agree too.
 #[test]
 fn the_gpu_bootstrap_matches_the_cpu_bootstrap() {
     let sim = prefplay(&[
-        "simulate", "--items", "25", "--votes", "3000", "--seed", "8",
+        "simulate",
+        "--items",
+        "25",
+        "--votes",
+        "3000",
+        "--seed",
+        "8",
+        "--tie-rate",
+        "0.15",
+        "--position-bias",
+        "0.3",
     ]);
     assert!(sim.status.success());
     let csv = temp_file("gpu_boot.csv", &sim.stdout);
     let path = csv.to_str().unwrap();
-    let run = |engine: &str, seed: &str| {
-        ok_json(&[
-            "fit",
-            path,
-            "--engine",
-            engine,
-            "--ci",
-            "bootstrap",
-            "--bootstrap",
-            "300",
-            "--seed",
-            seed,
-            "--json",
-        ])
-    };
-    let (cpu, gpu) = (run("cpu", "11"), run("gpu", "11"));
-    check_the_gpu_ran(&gpu);
-    // 300 cells × 300 replicates is above the hardware crossover; over a
-    // software adapter (lavapipe) auto keeps to the CPU. Same answer.
-    let auto = run("auto", "11");
-    if std::env::var("CI").as_deref() == Ok("true") {
-        assert_eq!(
-            auto["engine"], "cpu",
-            "auto over lavapipe: {}",
-            auto["adapter"]
+    for flags in [&[][..], &["--ties", "davidson", "--order-effect"]] {
+        let run = |engine: &str, seed: &str| {
+            let mut args = vec![
+                "fit",
+                path,
+                "--engine",
+                engine,
+                "--ci",
+                "bootstrap",
+                "--bootstrap",
+                "300",
+                "--seed",
+                seed,
+                "--json",
+            ];
+            args.extend_from_slice(flags);
+            ok_json(&args)
+        };
+        let (cpu, gpu) = (run("cpu", "11"), run("gpu", "11"));
+        check_the_gpu_ran(&gpu);
+        assert!(
+            !gpu["warnings"]
+                .to_string()
+                .contains("bootstrap ran on the CPU"),
+            "{flags:?}: {}",
+            gpu["warnings"]
         );
-    }
-    assert_eq!(
-        auto["items"], cpu["items"],
-        "auto on the CPU gives the CPU's answer"
-    );
-    let other_seed = run("cpu", "12");
-    let mut seed_moved = false;
-    for ((x, y), z) in cpu["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(gpu["items"].as_array().unwrap())
-        .zip(other_seed["items"].as_array().unwrap())
-    {
-        for key in ["se", "ci_low", "ci_high"] {
-            let (p, q) = (x[key].as_f64().unwrap(), y[key].as_f64().unwrap());
-            assert!((p - q).abs() < 1e-4, "{key} of {}: {p} vs {q}", x["name"]);
-            seed_moved |= (p - z[key].as_f64().unwrap()).abs() > 1e-3;
+        // 300 cells × 300 replicates is above the hardware crossover; over a
+        // software adapter (lavapipe) auto keeps to the CPU. Same answer.
+        let auto = run("auto", "11");
+        if std::env::var("CI").as_deref() == Ok("true") {
+            assert_eq!(
+                auto["engine"], "cpu",
+                "auto over lavapipe: {}",
+                auto["adapter"]
+            );
+        }
+        assert_eq!(
+            auto["items"], cpu["items"],
+            "auto on the CPU gives the CPU's answer"
+        );
+        let other_seed = run("cpu", "12");
+        let mut seed_moved = false;
+        for ((x, y), z) in cpu["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(gpu["items"].as_array().unwrap())
+            .zip(other_seed["items"].as_array().unwrap())
+        {
+            for key in ["se", "ci_low", "ci_high"] {
+                let (p, q) = (x[key].as_f64().unwrap(), y[key].as_f64().unwrap());
+                assert!(
+                    (p - q).abs() < 1e-4,
+                    "{flags:?}: {key} of {}: {p} vs {q}",
+                    x["name"]
+                );
+                seed_moved |= (p - z[key].as_f64().unwrap()).abs() > 1e-3;
+            }
+        }
+        assert!(seed_moved, "another seed should draw other replicates");
+        for key in ["order_effect", "tie_parameter"] {
+            let (p, q) = (cpu[key]["se"].as_f64(), gpu[key]["se"].as_f64());
+            assert_eq!(p.is_some(), q.is_some(), "{flags:?}: {key}");
+            if let (Some(p), Some(q)) = (p, q) {
+                assert!((p - q).abs() < 1e-4, "{flags:?}: {key} se {p} vs {q}");
+            }
         }
     }
-    assert!(seed_moved, "another seed should draw other replicates");
 }
 
 /// `--engine gpu` gives the CPU's estimates and intervals for every

@@ -5,7 +5,7 @@
 //!   `prefplay-core` (`f64`) and a parity test in `tests/`.
 //! - A kernel family is a folder: its Rust module and its `.wgsl` files,
 //!   one entry point each, bindings commented (`pairwise/`,
-//!   `bt_bootstrap/`, `personal_train/`, `reward_train/`, `pref_loss/`,
+//!   `batch_fit/`, `personal_train/`, `reward_train/`, `pref_loss/`,
 //!   `loss_sweep/`, `adam/`; helpers every family may prepend in
 //!   `shared/`). Each kernel is declared once as a `context::Kernel`
 //!   (name, source, workgroup size) and compiled on first use; its
@@ -17,7 +17,7 @@
 #![deny(missing_docs)]
 
 mod adam;
-mod bt_bootstrap;
+mod batch_fit;
 mod buffers;
 mod context;
 pub mod engine;
@@ -30,14 +30,13 @@ mod pref_loss;
 mod readback;
 mod reward_train;
 
-pub use bt_bootstrap::{
+pub use batch_fit::{
     BATCH_ACCEPT_SLACK, BATCH_CG_TOLERANCE, BATCH_CHUNK, BATCH_MAX_CG, BATCH_MAX_ITERATIONS,
-    BATCH_STALL_TOLERANCE, BATCH_TOLERANCE, BatchCounts, BatchFits, BatchModel,
+    BATCH_STALL_TOLERANCE, BATCH_TOLERANCE, BatchCounts, BatchFits,
 };
 pub use context::GpuContext;
 pub use engine::{
     Engine, EngineBootstrap, EngineOutput, EngineRun, EngineTrainer, F32_PHASE_TOLERANCE, Step,
-    gpu_bootstrap_refusal,
 };
 pub use error::GpuError;
 pub use pairwise::PairwiseGpuProblem;
@@ -50,9 +49,9 @@ pub use pref_loss::AOT_MAX_ROWS;
 pub(crate) fn every_kernel() -> Vec<&'static context::Kernel> {
     let mut all: Vec<&'static context::Kernel> = vec![
         &adam::ADAM,
-        &bt_bootstrap::BT_BATCH_FIT,
+        &batch_fit::BATCH_FIT,
         &loss_sweep::LOSS_SWEEP,
-        &bt_bootstrap::poisson_weights::POISSON_WEIGHTS,
+        &batch_fit::poisson_weights::POISSON_WEIGHTS,
         &pairwise::CELLS,
         &pairwise::ITEMS,
         &pairwise::EXTRAS,

@@ -1,8 +1,8 @@
 //! The batch kernels against their CPU twins, natively (Vulkan; lavapipe
 //! in CI) and in the browser (WebGPU; SwiftShader in CI): the bootstrap's
-//! Poisson counts, the batched Bradley–Terry and Thurstone fits of
-//! bootstrap replicates and of given datasets, and the fallback when the
-//! device is lost mid-bootstrap.
+//! Poisson counts, the batched fits of every pairwise model's bootstrap
+//! replicates and of given datasets, and the fallback when the device is
+//! lost mid-bootstrap.
 //!
 //! Under `CI=true` a missing adapter fails the test instead of skipping it.
 
@@ -10,10 +10,10 @@
 
 use prefplay_core::data::table::PairTable;
 use prefplay_core::inference::counter_rng::{PoissonTables, fold_seed};
-use prefplay_core::models::pairwise::uncertainty::{Method, Uncertainty};
-use prefplay_core::models::pairwise::{BootstrapCells, Link, PairwiseModel, PairwiseSettings};
+use prefplay_core::models::pairwise::uncertainty::Method;
+use prefplay_core::models::pairwise::{Link, PairwiseModel, PairwiseSettings, TieModel};
 use prefplay_core::{Dataset, Outcome, Vote};
-use prefplay_gpu::{BatchCounts, BatchModel};
+use prefplay_gpu::BatchCounts;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
@@ -21,6 +21,7 @@ use rand_pcg::Pcg64Mcg;
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
+use common::models::{cases, model_of, random_table};
 use common::{assert_close, context_or_skip, fresh_seed, random_dataset};
 
 /// Poisson bootstrap weights drawn on the GPU equal the CPU twin's bit for
@@ -64,9 +65,10 @@ async fn poisson_weights_parity() {
     }
 }
 
-/// One dataset per rater: given counts over shared cells, fitted as a
-/// batch on the GPU, against the CPU's fit of each dataset (both links);
-/// tolerance ABS_TOL + REL_TOL·|cpu| on every score.
+/// One dataset per rater: given counts over a model's cells, fitted as a
+/// batch on the GPU from a shared start, against the CPU's fit of each
+/// dataset's votes (both links); tolerance ABS_TOL + REL_TOL·|cpu| on
+/// every score.
 async fn per_dataset_parity() {
     let Some(ctx) = context_or_skip().await else {
         return;
@@ -74,37 +76,24 @@ async fn per_dataset_parity() {
     let seed = fresh_seed();
     let mut rng = Pcg64Mcg::seed_from_u64(seed);
     let n_items = rng.random_range(2..40);
-    let n_cells = rng.random_range(1..200);
+    let pooled = PairTable::from_dataset(&random_dataset(&mut rng, n_items, 400));
     let datasets = rng.random_range(1..30u32);
-    let (mut item_a, mut item_b) = (Vec::new(), Vec::new());
-    for _ in 0..n_cells {
-        let a = rng.random_range(0..n_items as u32);
-        let b = (a + rng.random_range(1..n_items as u32)) % n_items as u32;
-        item_a.push(a.min(b));
-        item_b.push(a.max(b));
-    }
-    let counts: Vec<u32> = (0..datasets as usize * 3 * n_cells)
-        .map(|_| rng.random_range(0..4))
-        .collect();
-    let cells = BootstrapCells {
-        item_a: item_a.clone(),
-        item_b: item_b.clone(),
-        tables: PoissonTables::default(),
-    };
     for link in [Link::Logit, Link::Probit] {
         let settings = PairwiseSettings {
             link,
             ..PairwiseSettings::default()
         };
-        let batch = BatchModel {
-            link,
-            l2: settings.l2,
-        };
+        let model = PairwiseModel::new(&pooled, settings.clone()).expect("model");
+        let view = model.kernel_view();
+        let n_cells = view.item_a.len();
+        let counts: Vec<u32> = (0..datasets as usize * 3 * n_cells)
+            .map(|_| rng.random_range(0..4))
+            .collect();
+        let start = vec![0.0; model.n_parameters()];
         let gpu = ctx
-            .bt_fit_batch(
-                n_items,
-                &cells,
-                batch,
+            .fit_batch(
+                &view,
+                &start,
                 BatchCounts::Given {
                     counts: &counts,
                     datasets,
@@ -115,7 +104,7 @@ async fn per_dataset_parity() {
         for (r, dataset) in counts.chunks_exact(3 * n_cells).enumerate() {
             let mut votes = Vec::new();
             for (c, w) in dataset.chunks_exact(3).enumerate() {
-                let (a, b) = (item_a[c] as usize, item_b[c] as usize);
+                let (a, b) = (view.item_a[c] as usize, view.item_b[c] as usize);
                 for (count, winner) in w.iter().zip([Outcome::A, Outcome::B, Outcome::Tie]) {
                     votes.extend(std::iter::repeat_n(
                         Vote::new(a, b, winner),
@@ -129,97 +118,130 @@ async fn per_dataset_parity() {
                 .unwrap()
                 .fit(None);
             assert!(gpu.converged[r], "seed {seed}: {link:?} dataset {r}");
-            for (i, (&g, &c)) in gpu.scores[r].iter().zip(&cpu.scores).enumerate() {
+            let scores = model.bootstrap_draw(&gpu.parameters[r]);
+            for (i, (&g, &c)) in scores.iter().zip(&cpu.scores).enumerate() {
                 assert_close(&format!("{link:?} dataset {r} item {i}"), g, c, seed);
             }
         }
     }
 }
 
-/// Tolerance of a GPU bootstrap replicate's scores (`f32` Newton-CG) against
-/// the CPU's `f64` fit of the same counts: |gpu − cpu| ≤ 1e-4 + 1e-4·|cpu|.
-/// The percentile intervals are then within the same bound.
+/// Every pairwise model's GPU bootstrap against the CPU's, replicate by
+/// replicate and through the engine. Tolerances: each replicate's draw
+/// (the scores and every other parameter; `f32` Newton-CG against the
+/// CPU's `f64` refit of the same counts from the same start) within
+/// ABS_TOL + REL_TOL·|cpu|; the same replicates converge on both; the
+/// engine's standard errors and percentile intervals within 2e-3 (the
+/// bound `prefplay fit --engine gpu` promises; they come out within the
+/// draws' bound).
 async fn bootstrap_parity() {
     let Some(ctx) = context_or_skip().await else {
         return;
     };
-    // Two seeds that once showed f32 stalls on lavapipe are replayed
-    // natively; the browser (SwiftShader, slower) runs the fixed and the
-    // fresh seed.
-    let replayed: &[u64] = if cfg!(target_arch = "wasm32") {
-        &[]
-    } else {
-        &[1_795_914_693_266_346_317, 1_795_914_749_969_675_659]
+    let seed = fresh_seed();
+    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    let engine = prefplay_gpu::Engine::Gpu(Box::new(ctx));
+    let prefplay_gpu::Engine::Gpu(ctx) = &engine else {
+        unreachable!("built as Gpu")
     };
-    for (seed, link) in [4, fresh_seed()]
-        .into_iter()
-        .chain(replayed.iter().copied())
-        .flat_map(|seed| [(seed, Link::Logit), (seed, Link::Probit)])
-    {
-        let mut rng = Pcg64Mcg::seed_from_u64(seed);
-        let n_items = rng.random_range(3..300);
-        let n_votes = rng.random_range(1..3000);
-        let table = PairTable::from_dataset(&random_dataset(&mut rng, n_items, n_votes));
-        let settings = PairwiseSettings {
-            link,
-            ..PairwiseSettings::default()
+    for case in cases() {
+        // Plain models also on sparse graphs (up to 300 items, from one
+        // vote), where f32 rounding once stalled the solver on lavapipe.
+        let plain = case.ties == TieModel::Half
+            && !case.order_effect
+            && case.features == 0
+            && !case.reference;
+        let (n_items, n_votes) = if plain {
+            (rng.random_range(3..300), rng.random_range(1..3000))
+        } else {
+            (rng.random_range(3..40), rng.random_range(300..2000))
         };
-        let batch = BatchModel {
-            link,
-            l2: settings.l2,
-        };
-        let mut model = PairwiseModel::new(&table, settings).expect("model");
+        let table = random_table(&mut rng, n_items, n_votes, case.features);
+        let mut model = model_of(case, &table);
         let fit = model.fit(None);
-        let replicates = rng.random_range(2..40u32);
+        let replicates = rng.random_range(2..16u32);
         let boot_seed: u64 = rng.random();
-        let cells = model.bootstrap_cells();
-        let n = table.items().len();
+        let tables = model.bootstrap_tables();
+        let counts = BatchCounts::Poisson {
+            tables: &tables,
+            seed: fold_seed(boot_seed),
+            replicates,
+        };
         let gpu = ctx
-            .bt_bootstrap(n, &cells, batch, fold_seed(boot_seed), replicates)
+            .fit_batch(&model.kernel_view(), &fit.parameters, counts)
             .await
             .expect("GPU bootstrap");
+        let what = |r: u32, k: usize| format!("{case:?}, {n_items} items: replicate {r} θ{k}");
         let mut largest = 0.0f64;
         for r in 0..replicates {
-            let cpu = model
-                .bootstrap_replicate_scores(&fit, boot_seed, r)
-                .expect("CPU replicate converged");
-            assert!(gpu.converged[r as usize], "seed {seed}: replicate {r}");
-            for (i, (&g, &c)) in gpu.scores[r as usize].iter().zip(&cpu).enumerate() {
-                assert_close(&format!("replicate {r} item {i}"), g, c, seed);
+            let cpu = model.bootstrap_replicate(&fit, boot_seed, r);
+            assert_eq!(
+                gpu.converged[r as usize],
+                cpu.is_some(),
+                "seed {seed}: {case:?}: replicate {r} converged on one engine only \
+                 (GPU: {} steps, {} CG steps)",
+                gpu.iterations[r as usize],
+                gpu.cg_steps[r as usize]
+            );
+            let Some(cpu) = cpu else { continue };
+            let draw = model.bootstrap_draw(&gpu.parameters[r as usize]);
+            for (k, (&g, &c)) in draw.iter().zip(&cpu).enumerate() {
+                assert_close(&what(r, k), g, c, seed);
                 largest = largest.max((g - c).abs());
             }
         }
         eprintln!(
-            "bootstrap parity ({link:?}): {n_items} items, {n_votes} votes, {replicates} replicates: \
-             largest |gpu − cpu| score {largest:.2e}"
+            "bootstrap parity ({case:?}): {n_items} items, {n_votes} votes, {replicates} \
+             replicates: largest |gpu − cpu| {largest:.2e}"
         );
         let level = 0.95;
-        let cpu = model
-            .uncertainty(
-                &fit,
-                Method::Bootstrap {
-                    replicates,
-                    seed: boot_seed,
-                },
-                level,
-            )
-            .expect("CPU bootstrap");
-        let gpu = Uncertainty::from_score_draws(&gpu.converged_scores(), level);
-        for i in 0..n {
-            assert_close(
+        let method = Method::Bootstrap {
+            replicates,
+            seed: boot_seed,
+        };
+        let Ok(cpu) = model.uncertainty(&fit, method, level) else {
+            // Fewer than 2 replicates converged, on both engines alike.
+            continue;
+        };
+        let run = engine
+            .bootstrap(&model, &fit, replicates, boot_seed, level)
+            .await
+            .expect("engine bootstrap");
+        assert!(
+            run.fallback_reason.is_none(),
+            "seed {seed}, {case:?}: {run:?}"
+        );
+        let gpu = run.value;
+        let near = |what: &str, g: f64, c: f64| {
+            assert!(
+                (g - c).abs() <= 2e-3,
+                "seed {seed}, {case:?}: {what}: gpu {g} vs cpu {c}"
+            );
+        };
+        for i in 0..n_items {
+            near(
                 "interval low",
                 gpu.score_interval[i].0,
                 cpu.score_interval[i].0,
-                seed,
             );
-            assert_close(
+            near(
                 "interval high",
                 gpu.score_interval[i].1,
                 cpu.score_interval[i].1,
-                seed,
             );
-            assert_close("se", gpu.score_se[i], cpu.score_se[i], seed);
+            near("se", gpu.score_se[i], cpu.score_se[i]);
         }
+        for (name, g, c) in [
+            ("order se", gpu.order_effect_se, cpu.order_effect_se),
+            ("tie se", gpu.tie_se, cpu.tie_se),
+        ] {
+            assert_eq!(g.is_some(), c.is_some(), "{name}");
+            near(name, g.unwrap_or(0.0), c.unwrap_or(0.0));
+        }
+        for (g, c) in gpu.feature_se.iter().zip(&cpu.feature_se) {
+            near("feature se", *g, *c);
+        }
+        assert_eq!(gpu.replicates_converged, cpu.replicates_converged);
     }
 }
 
@@ -263,7 +285,7 @@ mod native {
                     ctx.destroy_device();
                 }
             });
-            pollster::block_on(engine.bootstrap_bt(&model, &fit, 300, 5, 0.95))
+            pollster::block_on(engine.bootstrap(&model, &fit, 300, 5, 0.95))
         })
         .expect("bootstrap");
         eprintln!(

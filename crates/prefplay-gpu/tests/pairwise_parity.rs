@@ -11,9 +11,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use prefplay_core::data::table::{Advantage, Outcome, PairRow, PairTable};
-use prefplay_core::models::pairwise::{Link, MODELS, PairwiseModel, PairwiseSettings, TieModel};
-use prefplay_core::numerics::sigmoid;
+use prefplay_core::models::pairwise::{PairwiseModel, TieModel};
 use prefplay_gpu::Engine;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -22,96 +20,8 @@ use rand_pcg::Pcg64Mcg;
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
+use common::models::{Case, cases, model_of, random_table};
 use common::{assert_close, context_or_skip, fresh_seed};
-
-/// One case: a model and what it adds to η.
-#[derive(Debug, Clone, Copy)]
-struct Case {
-    link: Link,
-    ties: TieModel,
-    order_effect: bool,
-    features: usize,
-    /// A reference item held at 0 (no prior) instead of the default prior.
-    reference: bool,
-}
-
-/// Every model, alone and with an order effect and two features, and
-/// plain Bradley–Terry and Thurstone against a reference item.
-fn cases() -> Vec<Case> {
-    let mut cases = Vec::new();
-    for (link, ties) in MODELS {
-        for (order_effect, features) in [(false, 0), (true, 2)] {
-            cases.push(Case {
-                link,
-                ties,
-                order_effect,
-                features,
-                reference: false,
-            });
-        }
-    }
-    for link in [Link::Logit, Link::Probit] {
-        cases.push(Case {
-            link,
-            ties: TieModel::Half,
-            order_effect: true,
-            features: 1,
-            reference: true,
-        });
-    }
-    cases
-}
-
-/// `n_votes` rows on random pairs of `n_items` items: outcomes from
-/// Bradley–Terry strengths in ±2 plus a home advantage of 0.3 and feature
-/// effects, 10% ties, the advantage on either side or neither.
-fn random_table(rng: &mut Pcg64Mcg, n_items: usize, n_votes: usize, features: usize) -> PairTable {
-    let items: Vec<String> = (0..n_items).map(|i| format!("item {i}")).collect();
-    let mut table = PairTable::with_items(&items);
-    table.feature_names = (0..features).map(|j| format!("f{j}")).collect();
-    let strength: Vec<f64> = (0..n_items).map(|_| rng.random_range(-2.0..2.0)).collect();
-    for _ in 0..n_votes {
-        let a = rng.random_range(0..n_items);
-        let b = (a + rng.random_range(1..n_items)) % n_items;
-        let advantage = [Advantage::A, Advantage::B, Advantage::None][rng.random_range(0..3)];
-        let x: Vec<f64> = (0..features).map(|_| rng.random_range(-1.0..1.0)).collect();
-        let eta = strength[a] - strength[b]
-            + 0.3 * f64::from(advantage.sign())
-            + x.iter().map(|v| 0.5 * v).sum::<f64>();
-        let outcome = if rng.random_bool(0.1) {
-            Outcome::Tie
-        } else if rng.random_bool(sigmoid(eta)) {
-            Outcome::A
-        } else {
-            Outcome::B
-        };
-        let row = PairRow {
-            item_a: a as u32,
-            item_b: b as u32,
-            outcome,
-            advantage,
-            count: rng.random_range(1..3),
-            rater: None,
-        };
-        table.push(row, &x).unwrap();
-    }
-    table
-}
-
-fn model_of(case: Case, table: &PairTable) -> PairwiseModel {
-    let mut settings = PairwiseSettings {
-        link: case.link,
-        ties: case.ties,
-        order_effect: case.order_effect,
-        use_features: case.features > 0,
-        ..PairwiseSettings::default()
-    };
-    if case.reference {
-        settings.reference = Some(0);
-        settings.l2 = 0.0;
-    }
-    PairwiseModel::new(table, settings).unwrap()
-}
 
 /// A point in θ: scores in ±3, the extras near where fits end.
 fn random_theta(rng: &mut Pcg64Mcg, model: &PairwiseModel, case: Case) -> Vec<f64> {

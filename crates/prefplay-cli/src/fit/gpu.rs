@@ -5,10 +5,10 @@
 //! there: `--model bt|thurstone`, every `--ties`, `--order-effect`,
 //! `--reference`, `f_` feature columns, any `--l2`. The intervals come from
 //! that fit: Fisher, sandwich and `--quasi` in `f64` on the CPU;
-//! `--ci bootstrap` fits all replicates on the GPU at once for plain
-//! Bradley–Terry with a prior (the CPU draws the same Poisson replicates
-//! from the same `--seed`, so both engines agree to 1e-4) and runs on the
-//! CPU, with a warning, for the other models. With no adapter, or on any
+//! `--ci bootstrap` fits all replicates of any of these models on the
+//! GPU at once (the CPU draws the same Poisson replicates from the same
+//! `--seed` and refits them from the same start, so both engines agree to
+//! 1e-4). With no adapter, or on any
 //! GPU error, the same fit runs on the CPU and a warning says why.
 //! `--model plackett-luce|elo|rank-centrality` and `--raters` are refused
 //! under `--engine gpu`, naming the flag.

@@ -96,7 +96,7 @@ pub(super) fn pairwise(
         (Some(Method::Bootstrap { replicates, seed }), Some(gpu)) => {
             let boot = pollster::block_on(
                 gpu.engine
-                    .bootstrap_bt(&model, &fit, replicates, seed, args.level),
+                    .bootstrap(&model, &fit, replicates, seed, args.level),
             )?;
             if let (Some(why), Some(_)) = (boot.fallback_reason, &adapter) {
                 warnings.push(format!(

@@ -17,8 +17,8 @@ use crate::models::pairwise::uncertainty::Method;
 mod fit;
 
 pub use fit::{
-    BOOTSTRAP_SEED, ChoiceFit, LEVEL, finish_pairwise, fit_choice, held_out, newton_frames,
-    pairwise_model,
+    BOOTSTRAP_SEED, ChoiceFit, LEVEL, finish_pairwise, finish_pairwise_with, fit_choice, held_out,
+    newton_frames, pairwise_model,
 };
 
 /// Which model ranks the items.
@@ -180,7 +180,8 @@ impl ModelChoice {
         parts.join(", ")
     }
 
-    fn method(&self, seed: u64) -> Method {
+    /// The interval method chosen, a bootstrap drawing from `seed`.
+    pub fn method(&self, seed: u64) -> Method {
         match self.interval {
             IntervalChoice::Fisher => Method::Fisher,
             IntervalChoice::Sandwich => Method::Sandwich,

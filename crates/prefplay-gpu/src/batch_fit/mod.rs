@@ -1,34 +1,36 @@
-//! The GPU bootstrap of Bradley–Terry: `poisson_weights` draws every
-//! replicate's counts on the device, `bt_batch_fit` fits all replicates at
-//! once (one workgroup each), and only the scores come back. CPU twin: the
-//! pairwise model's bootstrap ([`prefplay_core::models::pairwise::uncertainty::Method::Bootstrap`]),
-//! which draws the same counts from the same seed and fits in `f64`.
+//! Batched fits of any pairwise model on the GPU: `poisson_weights` draws
+//! every bootstrap replicate's counts on the device, `batch_fit` fits all
+//! datasets at once (one workgroup each, one Newton step per dispatch),
+//! and only the parameters come back. CPU twin: the pairwise model's
+//! bootstrap ([`prefplay_core::models::pairwise::uncertainty::Method::Bootstrap`]),
+//! which draws the same counts from the same seed and refits each
+//! replicate in `f64` from the same start.
 
 pub(crate) mod poisson_weights;
 
 use prefplay_core::inference::counter_rng::PoissonTables;
-use prefplay_core::models::pairwise::{BootstrapCells, Link};
+use prefplay_core::models::pairwise::{DIVERGED_AT, KernelView, Link, TieModel};
 
 use crate::context::Kernel;
-use crate::pair_rows::pair_rows;
+use crate::pairwise::item_rows;
 use crate::{GpuContext, GpuError};
 
-/// Newton steps per replicate at most.
+/// Newton steps per dataset at most.
 pub const BATCH_MAX_ITERATIONS: u32 = 60;
 
-/// A replicate has converged when its largest Newton step is at most this
-/// (logits): near the `f32` floor of the scores' rounding, and well inside
-/// the 1e-4 at which GPU and CPU intervals are promised to agree.
+/// A dataset has converged when its largest Newton step is at most this:
+/// near the `f32` floor of the parameters' rounding, and well inside the
+/// 1e-4 at which GPU and CPU intervals are promised to agree.
 pub const BATCH_TOLERANCE: f32 = 2e-6;
 
-/// A replicate has also converged when its Newton steps stop shrinking
-/// (by half or more per step) while at most this large (logits): the
-/// `f32` noise floor of an ill-conditioned (sparse) problem, where step
-/// noise grows with the condition number.
+/// A dataset has also converged when its Newton steps stop shrinking
+/// (by half or more per step) while at most this large: the `f32` noise
+/// floor of an ill-conditioned (sparse) problem, where step noise grows
+/// with the condition number.
 pub const BATCH_STALL_TOLERANCE: f32 = 1e-4;
 
 /// Newton steps (dispatches) per round; after each round the host reads
-/// the datasets' states and stops when all are done (most converge in 5–8).
+/// the datasets' states and stops when all are done (most converge in 3–8).
 pub const BATCH_ROUND: u32 = 8;
 
 /// Conjugate-gradient steps per Newton step at most (truncated Newton:
@@ -47,44 +49,86 @@ pub const BATCH_CG_TOLERANCE: f32 = 1e-5;
 /// share of its magnitude (the `f32` rounding of a sum of many terms).
 pub const BATCH_ACCEPT_SLACK: f32 = 1e-6;
 
-/// Replicates fitted per dispatch at most, so one dispatch stays short
+/// Ridge on the information of the parameters other than the scores, in
+/// the solve only (the CPU's is 1e-9, below `f32`'s resolution here).
+const BATCH_EXTRAS_RIDGE: f32 = 1e-6;
+
+/// Datasets fitted per dispatch at most, so one dispatch stays short
 /// (browsers and drivers reset a GPU whose work runs for seconds).
 pub const BATCH_CHUNK: u32 = 2048;
 
-/// One workgroup per replicate (a power of two: its sums are trees).
-pub(crate) static BT_BATCH_FIT: Kernel = Kernel {
-    name: "bt_batch_fit",
+/// One workgroup per dataset (a power of two: its sums are trees).
+pub(crate) static BATCH_FIT: Kernel = Kernel {
+    name: "batch_fit",
     source: concat!(
         include_str!("../shared/numerics.wgsl"),
         include_str!("../shared/binary_terms.wgsl"),
-        include_str!("bt_batch_fit.wgsl")
+        include_str!("../pairwise/terms.wgsl"),
+        include_str!("batch_fit.wgsl")
     ),
     workgroup_size: 64,
 };
 
-/// Every replicate's fit.
+/// `Params` in `batch_fit.wgsl`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+struct Params {
+    n_items: u32,
+    n_cells: u32,
+    n_features: u32,
+    dim: u32,
+    link: u32,
+    ties: u32,
+    order_index: u32,
+    tie_index: u32,
+    features_start: u32,
+    gauge: u32,
+    max_iterations: u32,
+    max_cg: u32,
+    rows_at: u32,
+    features_at: u32,
+    start_at: u32,
+    pad0: u32,
+    l2: f32,
+    extras_l2: f32,
+    tolerance: f32,
+    cg_tolerance: f32,
+    accept_slack: f32,
+    stall_tolerance: f32,
+    diverged_at: f32,
+    extras_ridge: f32,
+}
+
+/// `NONE` in `batch_fit.wgsl`.
+const NONE: u32 = u32::MAX;
+
+/// Status bits of a dataset (`batch_fit.wgsl`).
+const CONVERGED: u32 = 1 << 31;
+const DIVERGED: u32 = 1 << 30;
+
+/// Every dataset's fit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BatchFits {
-    /// Per replicate, the scores (centred to mean 0), in replicate order.
-    pub scores: Vec<Vec<f64>>,
-    /// Per replicate, the Newton steps taken.
+    /// Per dataset, the fitted parameter vector θ (the model's layout:
+    /// scores, then the other parameters), in dataset order.
+    pub parameters: Vec<Vec<f64>>,
+    /// Per dataset, the Newton steps taken.
     pub iterations: Vec<u32>,
-    /// Per replicate, the conjugate-gradient steps (Hessian-vector
+    /// Per dataset, the conjugate-gradient steps (information-vector
     /// products) over all its Newton steps.
     pub cg_steps: Vec<u32>,
-    /// Per replicate, whether it converged.
+    /// Per dataset, whether it converged (not diverged, not out of steps).
     pub converged: Vec<bool>,
 }
 
 impl BatchFits {
-    /// The scores of the replicates that converged, in replicate order.
-    pub fn converged_scores(&self) -> Vec<Vec<f64>> {
-        self.scores
+    /// The parameter vectors of the datasets that converged, in order.
+    pub fn converged_parameters(&self) -> impl Iterator<Item = &[f64]> {
+        self.parameters
             .iter()
             .zip(&self.converged)
             .filter(|&(_, &ok)| ok)
-            .map(|(s, _)| s.clone())
-            .collect()
+            .map(|(p, _)| p.as_slice())
     }
 }
 
@@ -94,7 +138,8 @@ pub enum BatchCounts<'a> {
     /// Poisson-bootstrap replicates `0..replicates` of the cells' counts,
     /// drawn on the device from `seed` (the CPU bootstrap's replicates).
     Poisson {
-        /// Per-slot Poisson tables (3 slots per cell).
+        /// Per-slot Poisson tables (3 slots per cell), the model's
+        /// [`prefplay_core::models::pairwise::PairwiseModel::bootstrap_tables`].
         tables: &'a PoissonTables,
         /// Seed of the counter hash.
         seed: u32,
@@ -120,15 +165,6 @@ impl BatchCounts<'_> {
     }
 }
 
-/// The model fitted to every dataset of a batch.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BatchModel {
-    /// Logit (Bradley–Terry) or probit (Thurstone–Mosteller).
-    pub link: Link,
-    /// Prior strength λ > 0.
-    pub l2: f64,
-}
-
 fn invalid(name: &'static str, value: String, reason: &'static str) -> GpuError {
     GpuError::Core(prefplay_core::Error::InvalidParameter {
         name,
@@ -137,122 +173,150 @@ fn invalid(name: &'static str, value: String, reason: &'static str) -> GpuError 
     })
 }
 
-impl GpuContext {
-    /// Fits Bradley–Terry (prior strength `l2` > 0, ties half a win) to
-    /// `replicates` Poisson-bootstrap replicates of `cells` drawn from
-    /// `seed`, on the GPU; replicate r uses the same counts as the CPU
-    /// bootstrap's replicate r. Items are `0..n_items`.
-    pub async fn bt_bootstrap(
-        &self,
-        n_items: usize,
-        cells: &BootstrapCells,
-        model: BatchModel,
-        seed: u32,
-        replicates: u32,
-    ) -> Result<BatchFits, GpuError> {
-        let counts = BatchCounts::Poisson {
-            tables: &cells.tables,
-            seed,
-            replicates,
-        };
-        self.bt_fit_batch(n_items, cells, model, counts).await
+/// The model's words in `batch_fit.wgsl`'s `model` binding, and the
+/// uniform parameters that locate them.
+fn model_words(view: &KernelView, start: &[f64]) -> Result<(Vec<u32>, Params), GpuError> {
+    let n_cells = view.item_a.len();
+    let index = |i: Option<usize>| i.map_or(NONE, |i| i as u32);
+    let too_large = || GpuError::TooLarge(format!("{n_cells} cells"));
+    let mut words = Vec::with_capacity(4 * n_cells + 3 * n_cells + view.n_items + 1);
+    for k in 0..n_cells {
+        let adv = view.advantage.get(k).copied().unwrap_or(0.0) as f32;
+        words.extend([view.item_a[k], view.item_b[k], adv.to_bits(), 0]);
     }
+    let rows_at = u32::try_from(words.len()).map_err(|_| too_large())?;
+    let (row_start, row_cells) = item_rows(view);
+    words.extend(row_start);
+    words.extend(row_cells);
+    let features_at = u32::try_from(words.len()).map_err(|_| too_large())?;
+    words.extend(view.features.iter().map(|&x| (x as f32).to_bits()));
+    let start_at = u32::try_from(words.len()).map_err(|_| too_large())?;
+    words.extend(start.iter().map(|&x| (x as f32).to_bits()));
+    let max_cg = (view.dim as u32).clamp(10, BATCH_MAX_CG);
+    let params = Params {
+        n_items: view.n_items as u32,
+        n_cells: n_cells as u32,
+        n_features: view.n_features as u32,
+        dim: view.dim as u32,
+        link: match view.link {
+            Link::Logit => 0,
+            Link::Probit => 1,
+        },
+        ties: match view.ties {
+            TieModel::Half => 0,
+            TieModel::Drop => 1,
+            TieModel::Davidson => 2,
+            TieModel::RaoKupper => 3,
+        },
+        order_index: index(view.order_index),
+        tie_index: index(view.tie_index),
+        features_start: view.features_start as u32,
+        gauge: index(view.gauge),
+        max_iterations: BATCH_MAX_ITERATIONS,
+        max_cg,
+        rows_at,
+        features_at,
+        start_at,
+        pad0: 0,
+        l2: view.l2 as f32,
+        extras_l2: view.extras_l2 as f32,
+        tolerance: BATCH_TOLERANCE,
+        cg_tolerance: BATCH_CG_TOLERANCE,
+        accept_slack: BATCH_ACCEPT_SLACK,
+        stall_tolerance: BATCH_STALL_TOLERANCE,
+        diverged_at: DIVERGED_AT as f32,
+        extras_ridge: BATCH_EXTRAS_RIDGE,
+    };
+    Ok((words, params))
+}
 
-    /// Fits `model` to every dataset of `counts` over the cells
-    /// (`cells.item_a[c]` vs `cells.item_b[c]`; `cells.tables` is used
-    /// only by [`BatchCounts::Poisson`]), all datasets at once, one
-    /// workgroup each. Items are `0..n_items`.
-    pub async fn bt_fit_batch(
+/// Checks the start and the counts against the model.
+fn check_inputs(view: &KernelView, start: &[f64], counts: &BatchCounts) -> Result<(), GpuError> {
+    let n_cells = view.item_a.len();
+    if start.len() != view.dim || start.iter().any(|x| !x.is_finite()) {
+        return Err(invalid(
+            "start",
+            format!("{} values", start.len()),
+            "needs one finite value per parameter",
+        ));
+    }
+    if let (Some(t), TieModel::RaoKupper) = (view.tie_index, view.ties)
+        && start[t] <= 0.0
+    {
+        return Err(invalid(
+            "start",
+            start[t].to_string(),
+            "Rao–Kupper's α must start above 0",
+        ));
+    }
+    let counts_fit = match counts {
+        BatchCounts::Poisson { tables, .. } => tables.n_slots() == 3 * n_cells,
+        BatchCounts::Given { counts, datasets } => counts.len() == *datasets as usize * 3 * n_cells,
+    };
+    if !counts_fit {
+        return Err(invalid(
+            "counts",
+            format!("{n_cells} cells"),
+            "need 3 counts per cell and dataset",
+        ));
+    }
+    Ok(())
+}
+
+impl GpuContext {
+    /// Fits the model of `view` to every dataset of `counts` (its prior,
+    /// gauge and parameters; its own counts are not used) from `start`
+    /// (a θ of the model's layout, e.g. the fit to all the data), all
+    /// datasets at once, one workgroup each. With
+    /// [`BatchCounts::Poisson`] of the model's bootstrap tables, replicate
+    /// r uses the same counts as the CPU bootstrap's replicate r.
+    pub async fn fit_batch(
         &self,
-        n_items: usize,
-        cells: &BootstrapCells,
-        model: BatchModel,
+        view: &KernelView<'_>,
+        start: &[f64],
         counts: BatchCounts<'_>,
     ) -> Result<BatchFits, GpuError> {
-        if !(model.l2.is_finite() && model.l2 > 0.0) {
-            return Err(invalid(
-                "l2",
-                model.l2.to_string(),
-                "the GPU batch fit needs a prior, l2 > 0",
-            ));
-        }
-        let n_cells = cells.item_a.len();
+        check_inputs(view, start, &counts)?;
+        let (n_cells, dim) = (view.item_a.len(), view.dim);
         let datasets = counts.datasets();
-        let counts_fit = match counts {
-            BatchCounts::Poisson { tables, .. } => tables.n_slots() == 3 * n_cells,
-            BatchCounts::Given { counts, datasets } => {
-                counts.len() == datasets as usize * 3 * n_cells
-            }
-        };
-        if !counts_fit
-            || cells.item_b.len() != n_cells
-            || cells
-                .item_a
-                .iter()
-                .chain(&cells.item_b)
-                .any(|&i| i as usize >= n_items)
-        {
-            return Err(invalid(
-                "cells",
-                format!("{n_cells} cells"),
-                "need 3 counts per cell and dataset, and items below n_items",
-            ));
-        }
         let limits = self.limits();
-        let per_dataset = (12 * n_cells).max(16 * n_items) as u64;
+        let per_dataset = (16 * n_cells).max(16 * dim).max(1) as u64;
         let binding = limits
             .max_storage_buffer_binding_size
             .min(limits.max_buffer_size);
         let chunk = datasets
             .min(BATCH_CHUNK)
             .min(limits.max_compute_workgroups_per_dimension)
-            .min(u32::try_from(binding / per_dataset.max(1)).unwrap_or(u32::MAX));
+            .min(u32::try_from(binding / per_dataset).unwrap_or(u32::MAX));
         if chunk == 0 && datasets > 0 {
             return Err(GpuError::TooLarge(format!(
-                "one dataset of {n_items} items and {n_cells} cells exceeds the storage limit"
+                "one dataset of {dim} parameters and {n_cells} cells exceeds the storage limit"
             )));
         }
+        let (words, params) = model_words(view, start)?;
+        self.check_binding_size(4 * words.len() as u64)?;
         self.check_health()?;
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let (row_start, rows) = pair_rows(n_items, &cells.item_a, &cells.item_b);
-        // Entry e: (opponent, 2 · cell + 1 if the row's item is the cell's second).
-        let entries: Vec<[u32; 2]> = rows
-            .iter()
-            .map(|e| [e.opponent, 2 * e.pair + u32::from(e.flipped)])
-            .collect();
         let tables = match counts {
             BatchCounts::Poisson { tables, .. } => Some(self.upload_tables(tables)?),
             BatchCounts::Given { .. } => None,
         };
-        let row_start = self.storage_init("batch row_start", bytemuck::cast_slice(&row_start))?;
-        let entries = self.storage_init("batch entries", bytemuck::cast_slice(&entries))?;
-        let max_cg = (n_items as u32).clamp(10, BATCH_MAX_CG);
-        let mut params = [0u32; 12];
-        params[..4].copy_from_slice(&[
-            n_items as u32,
-            n_cells as u32,
-            BATCH_MAX_ITERATIONS,
-            max_cg,
-        ]);
-        params[4] = (model.l2 as f32).to_bits();
-        params[5] = BATCH_TOLERANCE.to_bits();
-        params[6] = BATCH_CG_TOLERANCE.to_bits();
-        params[7] = BATCH_ACCEPT_SLACK.to_bits();
-        params[8] = BATCH_STALL_TOLERANCE.to_bits();
-        params[9] = u32::from(model.link == Link::Probit);
-        let params = self.uniform_init("batch params", bytemuck::cast_slice(&params));
+        let model = self.storage_init("batch model", bytemuck::cast_slice(&words))?;
+        let params = self.uniform_init("batch params", bytemuck::bytes_of(&params));
         let chunk = u64::from(chunk.max(1));
+        let (cells, dim64) = (n_cells.max(1) as u64, dim.max(1) as u64);
         let storage = wgpu::BufferUsages::STORAGE;
+        let out = storage | wgpu::BufferUsages::COPY_SRC;
         let weights = self.pooled_buffer(
             "batch weights",
-            chunk * 12 * n_cells as u64,
+            chunk * 12 * cells,
             storage | wgpu::BufferUsages::COPY_DST,
         );
-        let score_bytes = chunk * 4 * n_items as u64;
-        let out = storage | wgpu::BufferUsages::COPY_SRC;
-        let scores = self.pooled_buffer("batch scores", score_bytes, out);
-        let work = self.pooled_buffer("batch work", chunk * 16 * n_items as u64, storage);
-        let step = self.pooled_buffer("batch step", chunk * 8 * n_items as u64, storage);
+        let theta_bytes = chunk * 4 * dim64;
+        let theta = self.pooled_buffer("batch theta", theta_bytes, out);
+        let work = self.pooled_buffer("batch work", chunk * 16 * dim64, storage);
+        let step = self.pooled_buffer("batch step", chunk * 8 * dim64, storage);
+        let scratch = self.pooled_buffer("batch cell scratch", chunk * 16 * cells, storage);
         let status = self.pooled_buffer(
             "batch status",
             chunk * 16,
@@ -265,30 +329,32 @@ impl GpuContext {
         );
         let staging = self.pooled_buffer(
             "batch staging",
-            score_bytes + chunk * 16,
+            theta_bytes + chunk * 16,
             wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
         );
+        let pipeline = self.pipeline(&BATCH_FIT);
         let bind_group = self.bind_group(
-            &self.pipeline(&BT_BATCH_FIT),
-            "bt_batch_fit bindings",
+            &pipeline,
+            "batch_fit bindings",
             &[
-                &params, &row_start, &entries, &weights, &scores, &work, &step, &status,
+                &params, &model, &weights, &theta, &work, &step, &scratch, &status,
             ],
         );
         if let Some(error) = scope.pop().await {
             return Err(GpuError::Validation(error.to_string()));
         }
         let mut fits = BatchFits {
-            scores: Vec::with_capacity(datasets as usize),
+            parameters: Vec::with_capacity(datasets as usize),
             iterations: Vec::with_capacity(datasets as usize),
             cg_steps: Vec::with_capacity(datasets as usize),
             converged: Vec::with_capacity(datasets as usize),
         };
+        let finished = |w: u32| w & (CONVERGED | DIVERGED) != 0 || w & 0xff >= BATCH_MAX_ITERATIONS;
         let mut first = 0u32;
         while first < datasets {
             let count = (datasets - first).min(chunk as u32);
             let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
-            let mut encoder = self.encoder("bt_fit_batch");
+            let mut encoder = self.encoder("fit_batch");
             // Every dataset starts from a zero state.
             encoder.clear_buffer(&status, 0, None);
             match counts {
@@ -314,16 +380,16 @@ impl GpuContext {
             }
             // One Newton step per dispatch, in rounds of BATCH_ROUND; after
             // each round the states are read and the rounds stop once every
-            // dataset has converged or taken every step.
+            // dataset is done.
             let mut steps = 0;
             loop {
                 let round = BATCH_ROUND.min(BATCH_MAX_ITERATIONS - steps);
                 {
                     let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                        label: Some("bt_batch_fit"),
+                        label: Some("batch_fit"),
                         timestamp_writes: None,
                     });
-                    pass.set_pipeline(&self.pipeline(&BT_BATCH_FIT));
+                    pass.set_pipeline(&pipeline);
                     pass.set_bind_group(0, &bind_group, &[]);
                     for _ in 0..round {
                         pass.dispatch_workgroups(count, 1, 1);
@@ -335,33 +401,32 @@ impl GpuContext {
                 }
                 encoder.copy_buffer_to_buffer(&status, 0, &round_staging, 0, u64::from(count) * 16);
                 self.queue.submit([encoder.finish()]);
-                encoder = self.encoder("bt_fit_batch round");
+                encoder = self.encoder("fit_batch round");
                 let states = crate::readback::read_pod::<u32>(&self.device, &round_staging).await?;
-                let done = states
+                if states
                     .chunks_exact(4)
                     .take(count as usize)
-                    .all(|w| w[0] >> 31 == 1 || w[0] & 0xff >= BATCH_MAX_ITERATIONS);
-                if done {
+                    .all(|w| finished(w[0]))
+                {
                     break;
                 }
             }
-            let used = u64::from(count) * 4 * n_items as u64;
-            encoder.copy_buffer_to_buffer(&scores, 0, &staging, 0, used);
-            encoder.copy_buffer_to_buffer(&status, 0, &staging, score_bytes, u64::from(count) * 16);
+            let used = u64::from(count) * 4 * dim64;
+            encoder.copy_buffer_to_buffer(&theta, 0, &staging, 0, used);
+            encoder.copy_buffer_to_buffer(&status, 0, &staging, theta_bytes, u64::from(count) * 16);
             self.queue.submit([encoder.finish()]);
             if let Some(error) = scope.pop().await {
                 return Err(GpuError::Validation(error.to_string()));
             }
             let raw = crate::readback::read_pod::<u32>(&self.device, &staging).await?;
             self.check_health()?;
-            let (score_words, state_words) = raw.split_at((score_bytes / 4) as usize);
+            let (theta_words, state_words) = raw.split_at((theta_bytes / 4) as usize);
             let status_words: Vec<u32> = state_words.iter().step_by(4).copied().collect();
-            // A dataset that neither converged nor took every step had a
-            // workgroup that never finished (a driver fault).
-            let unfinished = |w: u32| w >> 31 == 0 && w & 0xff < BATCH_MAX_ITERATIONS;
+            // A dataset that is not done had a workgroup that never
+            // finished (a driver fault).
             if let Some(r) = status_words[..count as usize]
                 .iter()
-                .position(|&w| unfinished(w))
+                .position(|&w| !finished(w))
             {
                 return Err(GpuError::Lost(format!(
                     "batch dataset {} never finished on the GPU",
@@ -369,13 +434,13 @@ impl GpuContext {
                 )));
             }
             for r in 0..count as usize {
-                let row = &score_words[r * n_items..(r + 1) * n_items];
-                let row: Vec<f64> = row.iter().map(|&w| f64::from(f32::from_bits(w))).collect();
-                let mean = row.iter().sum::<f64>() / n_items.max(1) as f64;
-                fits.scores.push(row.iter().map(|s| s - mean).collect());
-                fits.iterations.push(status_words[r] & 0xff);
-                fits.cg_steps.push((status_words[r] >> 8) & 0x7f_ffff);
-                fits.converged.push(status_words[r] >> 31 == 1);
+                let row = &theta_words[r * dim..(r + 1) * dim];
+                fits.parameters
+                    .push(row.iter().map(|&w| f64::from(f32::from_bits(w))).collect());
+                let w = status_words[r];
+                fits.iterations.push(w & 0xff);
+                fits.cg_steps.push((w >> 8) & 0x3f_ffff);
+                fits.converged.push(w & CONVERGED != 0);
             }
             first += count;
         }

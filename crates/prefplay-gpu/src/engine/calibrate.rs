@@ -13,7 +13,7 @@ use prefplay_core::data::simulate::{SimulationSettings, simulate};
 use prefplay_core::labs::loss_sweep::{MarginLoss, loss_sweep};
 use prefplay_core::models::adam::AdamSettings;
 use prefplay_core::models::pairwise::uncertainty::Method;
-use prefplay_core::models::pairwise::{PairwiseModel, PairwiseSettings};
+use prefplay_core::models::pairwise::{PairwiseFit, PairwiseModel, PairwiseSettings};
 use prefplay_core::models::personal::{
     PersonalSettings, RaterVotes, low_rank_start, simulate_groups, train_low_rank,
 };
@@ -159,7 +159,7 @@ struct Work {
 
 enum Kind {
     Fit(PairwiseModel),
-    Bootstrap(PairwiseModel, u32),
+    Bootstrap(PairwiseModel, PairwiseFit, u32),
     Personal(RaterVotes, PersonalSettings, Vec<f64>),
     Sweep(Vec<f64>, Vec<f64>),
     Reward(Vec<f64>, usize, RewardPairs, RewardSettings),
@@ -203,10 +203,11 @@ impl Work {
                     (300, 20_000, 100),
                     (1_000, 50_000, 200),
                 ][size];
-                let model = pairwise(items, votes)?;
+                let mut model = pairwise(items, votes)?;
+                let fit = model.fit(None);
                 Self {
                     units: model.n_cells() as u64 * u64::from(replicates),
-                    kind: Kind::Bootstrap(model, replicates),
+                    kind: Kind::Bootstrap(model, fit, replicates),
                 }
             }
             Workload::PersonalTraining => {
@@ -282,13 +283,12 @@ impl Work {
             Kind::Fit(model) => {
                 std::hint::black_box(model.clone().fit(None));
             }
-            Kind::Bootstrap(model, replicates) => {
-                let fit = model.clone().fit(None);
+            Kind::Bootstrap(model, fit, replicates) => {
                 let method = Method::Bootstrap {
                     replicates: *replicates,
                     seed: 1,
                 };
-                std::hint::black_box(model.uncertainty(&fit, method, 0.95).ok());
+                std::hint::black_box(model.uncertainty(fit, method, 0.95).ok());
             }
             Kind::Personal(data, settings, start) => {
                 std::hint::black_box(train_low_rank(data, settings, 2, start.clone()));
@@ -308,8 +308,8 @@ impl Work {
             Kind::Fit(model) => {
                 fit_on_gpu(ctx, &mut model.clone()).await?;
             }
-            Kind::Bootstrap(model, replicates) => {
-                gpu_bootstrap(ctx, model, *replicates, 1, 0.95).await?;
+            Kind::Bootstrap(model, fit, replicates) => {
+                gpu_bootstrap(ctx, model, fit, *replicates, 1, 0.95).await?;
             }
             Kind::Personal(data, settings, start) => {
                 ctx.train_low_rank(data, settings, 2, start).await?;

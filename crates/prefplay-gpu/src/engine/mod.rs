@@ -10,7 +10,7 @@ pub mod choice;
 mod personal;
 mod work;
 
-pub use bootstrap::{EngineBootstrap, gpu_bootstrap_refusal};
+pub use bootstrap::EngineBootstrap;
 pub use calibrate::{CALIBRATED, PAGE_BUDGET_MS};
 pub use personal::EngineTrainer;
 

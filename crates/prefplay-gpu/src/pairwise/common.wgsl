@@ -7,14 +7,6 @@ override WORKGROUP_SIZE: u32;
 // Parameter slots that the model does not have.
 const NONE: u32 = 0xffffffffu;
 
-const LINK_LOGIT: u32 = 0u;
-const LINK_PROBIT: u32 = 1u;
-
-const TIES_HALF: u32 = 0u;
-const TIES_DROP: u32 = 1u;
-const TIES_DAVIDSON: u32 = 2u;
-const TIES_RAO_KUPPER: u32 = 3u;
-
 struct Params {
     n_items: u32,
     n_cells: u32,

@@ -106,7 +106,7 @@ fn bytes(len: usize, elem: usize) -> u64 {
 }
 
 /// Row entries (cell index, bit 31 on the cell's b side) per item.
-fn item_rows(view: &KernelView) -> (Vec<u32>, Vec<u32>) {
+pub(crate) fn item_rows(view: &KernelView) -> (Vec<u32>, Vec<u32>) {
     let (row_start, entries) = pair_rows(view.n_items, view.item_a, view.item_b);
     let cells = entries
         .iter()

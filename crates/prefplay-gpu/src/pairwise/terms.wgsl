@@ -1,7 +1,16 @@
 // One cell's log-likelihood with its derivatives in the linear predictor η
 // and the tie parameter, in f32 (two outcomes from binary_terms.wgsl).
 // CPU twin (f64, with the formulas):
-// prefplay_core::models::pairwise::likelihood::cell_terms.
+// prefplay_core::models::pairwise::likelihood::cell_terms. Shared by the
+// pairwise evaluation kernels and the batched fits (batch_fit/).
+
+const LINK_LOGIT: u32 = 0u;
+const LINK_PROBIT: u32 = 1u;
+
+const TIES_HALF: u32 = 0u;
+const TIES_DROP: u32 = 1u;
+const TIES_DAVIDSON: u32 = 2u;
+const TIES_RAO_KUPPER: u32 = 3u;
 
 struct Terms {
     log_lik: f32,

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod models;
+
 use prefplay_core::{Dataset, Outcome, Vote};
 use prefplay_gpu::GpuContext;
 use rand::Rng;

@@ -11,7 +11,7 @@ use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
 
 use super::PairwiseModel;
-use super::uncertainty::{Uncertainty, percentile_summary};
+use super::uncertainty::{Uncertainty, percentile_summary, std_dev};
 use crate::inference::counter_rng::PoissonTables;
 use crate::{Error, Result};
 
@@ -79,35 +79,58 @@ pub(crate) fn redraw_counts(counts: &[u32], rng: &mut Pcg32) -> Vec<u32> {
     tally
 }
 
-/// The pairwise bootstrap's input, as a GPU kernel takes it: cell k
-/// compares `item_a[k]` with `item_b[k]`; its slots 3k, 3k + 1, 3k + 2
-/// hold the wins of `item_a`, the wins of `item_b` and the ties, and
-/// `tables` draws each slot's Poisson count.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BootstrapCells {
-    /// First item of each cell (the lower index).
-    pub item_a: Vec<u32>,
-    /// Second item of each cell.
-    pub item_b: Vec<u32>,
-    /// Poisson tables of the 3 slots of each cell.
-    pub tables: PoissonTables,
-}
-
 impl PairwiseModel {
-    /// Poisson tables of every cell's (wins of a, wins of b, ties).
-    pub(crate) fn bootstrap_tables(&self) -> PoissonTables {
+    /// Poisson tables of every cell's (wins of a, wins of b, ties): the
+    /// bootstrap ([`super::uncertainty::Method::Bootstrap`]) draws slot
+    /// 3k + o of cell k (o: wins of a, wins of b, ties) from them, on
+    /// any engine.
+    pub fn bootstrap_tables(&self) -> PoissonTables {
         let counts = &self.problem.cells.counts;
         PoissonTables::new(counts.iter().flat_map(|c| [c.wins_a, c.wins_b, c.ties]))
     }
 
-    /// The cells and tables the bootstrap ([`super::uncertainty::Method::Bootstrap`])
-    /// draws from, for an engine that fits the replicates elsewhere.
-    pub fn bootstrap_cells(&self) -> BootstrapCells {
-        let cells = &self.problem.cells;
-        BootstrapCells {
-            item_a: cells.item_a.clone(),
-            item_b: cells.item_b.clone(),
-            tables: self.bootstrap_tables(),
+    /// One bootstrap draw from a replicate's fitted parameter vector θ
+    /// (any engine's): the reported scores (centred, or to the reference),
+    /// then the other parameters, the tie parameter on its natural scale.
+    pub fn bootstrap_draw(&self, theta: &[f64]) -> Vec<f64> {
+        let lay = &self.problem.layout;
+        let mut out = self.report_scores(theta);
+        out.extend_from_slice(&theta[lay.n_items..lay.dim]);
+        if let Some(k) = lay.tie {
+            out[k] = out[k].exp();
         }
+        out
+    }
+
+    /// Standard errors and percentile intervals at `level` from the
+    /// draws of the replicates that converged ([`Self::bootstrap_draw`]
+    /// each, any engine's); fewer than 2 draws is an error.
+    pub fn bootstrap_summary(&self, draws: &[Vec<f64>], level: f64) -> Result<Uncertainty> {
+        let lay = &self.problem.layout;
+        if draws.len() < 2 {
+            return Err(Error::Numerical(
+                "fewer than 2 bootstrap replicates converged",
+            ));
+        }
+        if draws.iter().any(|d| d.len() != lay.dim) {
+            return Err(Error::InvalidParameter {
+                name: "draws",
+                value: format!("{} draws", draws.len()),
+                reason: "each draw needs one value per parameter",
+            });
+        }
+        let column = |k: usize| -> Vec<f64> { draws.iter().map(|d| d[k]).collect() };
+        let (score_se, score_interval) = percentile_summary(draws, lay.n_items, level);
+        Ok(Uncertainty {
+            score_se,
+            score_interval,
+            order_effect_se: lay.order.map(|k| std_dev(&column(k))),
+            tie_se: lay.tie.map(|k| std_dev(&column(k))),
+            feature_se: (lay.features_start..lay.dim)
+                .map(|k| std_dev(&column(k)))
+                .collect(),
+            level,
+            replicates_converged: Some(draws.len() as u32),
+        })
     }
 }

@@ -92,12 +92,16 @@ impl PairwiseModel {
             tie_index: layout.tie,
             features_start: layout.features_start,
             dim: layout.dim,
+            l2: self.problem.settings.l2,
+            extras_l2: self.problem.extras_l2,
+            gauge: self.problem.gauge,
         }
     }
 }
 
-/// A pairwise model's cells and parameter layout, for an evaluation
-/// kernel ([`PairwiseModel::kernel_view`]). θ = [item scores, order
+/// A pairwise model's cells, parameter layout and prior, for an
+/// evaluation kernel ([`PairwiseModel::kernel_view`]; the batched fits
+/// of `prefplay-gpu` also read the prior and gauge). θ = [item scores, order
 /// effect?, tie parameter?, feature coefficients]; η of cell k is
 /// θ[a] − θ[b] + h·advantage + β·features.
 #[derive(Debug, Clone, PartialEq)]
@@ -129,4 +133,11 @@ pub struct KernelView<'a> {
     pub features_start: usize,
     /// θ's length.
     pub dim: usize,
+    /// Prior strength λ on the scores (0: none, and a gauge).
+    pub l2: f64,
+    /// Prior strength on the other parameters (0 unless a separable fit
+    /// was refitted with a prior).
+    pub extras_l2: f64,
+    /// The item held at 0 when λ = 0 (the reference, else item 0).
+    pub gauge: Option<usize>,
 }

@@ -26,17 +26,10 @@ pub mod uncertainty;
 #[cfg(test)]
 mod tests;
 
-pub use bootstrap::BootstrapCells;
 pub use drivers::KernelView;
 pub use problem::Evaluation;
 pub use settings::{DEFAULT_L2, Link, MODELS, PairwiseSettings, TieModel};
-pub use solver::{FitStatus, NewtonCg, Request, SolverState};
-
-/// |parameter| beyond which a fit counts as diverged (shared by the
-/// Plackett–Luce solver).
-pub(crate) fn solver_diverged_at() -> f64 {
-    solver::DIVERGED_AT
-}
+pub use solver::{DIVERGED_AT, FitStatus, NewtonCg, Request, SolverState};
 
 use cells::Cells;
 use problem::{Layout, Problem};

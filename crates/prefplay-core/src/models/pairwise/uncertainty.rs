@@ -59,14 +59,6 @@ pub struct Uncertainty {
 }
 
 impl Uncertainty {
-    /// Bootstrap standard errors and percentile intervals at `level` from
-    /// replicate draws of the scores (one `Vec` of scores per replicate;
-    /// e.g. from `prefplay-gpu`'s bootstrap).
-    pub fn from_score_draws(draws: &[Vec<f64>], level: f64) -> Self {
-        let n = draws.first().map_or(0, Vec::len);
-        bootstrap::score_uncertainty(draws, n, level)
-    }
-
     /// Errors and intervals of the scores alone (no other parameters).
     pub(crate) fn scores_only(
         score_se: Vec<f64>,
@@ -235,40 +227,19 @@ impl PairwiseModel {
         let tables = self.bootstrap_tables();
         let seed = fold_seed(seed);
         let draws = bootstrap::draws(replicates, |r| self.replicate(fit, &tables, seed, r))?;
-        let lay = &self.problem.layout;
-        let n = lay.n_items;
-        let column = |k: usize| -> Vec<f64> { draws.iter().map(|d| d[k]).collect() };
-        let (score_se, score_interval) = percentile_summary(&draws, n, level);
-        Ok(Uncertainty {
-            score_se,
-            score_interval,
-            order_effect_se: lay.order.map(|k| std_dev(&column(k))),
-            tie_se: lay.tie.map(|k| std_dev(&column(k))),
-            feature_se: (lay.features_start..lay.dim)
-                .map(|k| std_dev(&column(k)))
-                .collect(),
-            level,
-            replicates_converged: Some(draws.len() as u32),
-        })
+        self.bootstrap_summary(&draws, level)
     }
 
-    /// The reported scores of bootstrap replicate `r` (as
-    /// [`Method::Bootstrap`] with `seed` fits it), or `None` when its refit
-    /// did not converge: the CPU twin of one GPU bootstrap replicate.
-    pub fn bootstrap_replicate_scores(
-        &self,
-        fit: &PairwiseFit,
-        seed: u64,
-        r: u32,
-    ) -> Option<Vec<f64>> {
-        let tables = self.bootstrap_tables();
-        let mut out = self.replicate(fit, &tables, fold_seed(seed), r)?;
-        out.truncate(self.problem.layout.n_items);
-        Some(out)
+    /// Bootstrap replicate `r`'s draw ([`Self::bootstrap_draw`]: scores,
+    /// then the other parameters) as [`Method::Bootstrap`] with `seed`
+    /// fits it, or `None` when its refit did not converge: the CPU twin
+    /// of one GPU bootstrap replicate.
+    pub fn bootstrap_replicate(&self, fit: &PairwiseFit, seed: u64, r: u32) -> Option<Vec<f64>> {
+        self.replicate(fit, &self.bootstrap_tables(), fold_seed(seed), r)
     }
 
-    /// One bootstrap replicate: reported scores, then the other parameters
-    /// (tie parameter on its natural scale). `None` if it did not converge.
+    /// One bootstrap replicate's draw, refitted from the estimate; `None`
+    /// if it did not converge.
     fn replicate(
         &self,
         fit: &PairwiseFit,
@@ -284,16 +255,7 @@ impl PairwiseModel {
             c.ties = f64::from(tables.weight(seed, r, slot + 2));
         }
         let solved = cpu::newton(&problem, fit.parameters.clone(), false);
-        if solved.status != super::FitStatus::Converged {
-            return None;
-        }
-        let lay = &problem.layout;
-        let mut out = self.report_scores(&solved.theta);
-        out.extend_from_slice(&solved.theta[lay.n_items..]);
-        if let Some(k) = lay.tie {
-            out[k] = out[k].exp();
-        }
-        Some(out)
+        (solved.status == super::FitStatus::Converged).then(|| self.bootstrap_draw(&solved.theta))
     }
 }
 
@@ -315,7 +277,7 @@ pub(crate) fn percentile_summary(
         .unzip()
 }
 
-fn std_dev(x: &[f64]) -> f64 {
+pub(crate) fn std_dev(x: &[f64]) -> f64 {
     let n = x.len() as f64;
     let mean = x.iter().sum::<f64>() / n;
     (x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()

@@ -246,7 +246,7 @@ impl PlackettLuce {
             }
             if theta
                 .iter()
-                .any(|t| t.abs() > crate::models::pairwise::solver_diverged_at())
+                .any(|t| t.abs() > crate::models::pairwise::DIVERGED_AT)
             {
                 return (theta, iteration, FitStatus::Diverged);
             }

@@ -5,6 +5,7 @@ use crate::data::rankings::{Ranking, RankingTable};
 use crate::data::table::PairTable;
 use crate::inference::evaluation::{HeldOut, SplitBy, evaluate, split_holdout};
 use crate::models::elo::{EloSettings, elo_ratings};
+use crate::models::pairwise::uncertainty::Uncertainty;
 use crate::models::pairwise::{Link, PairwiseFit, PairwiseModel, PairwiseSettings, TieModel};
 use crate::models::plackett_luce::{PlSettings, PlackettLuce};
 use crate::{Dataset, Result, Vote};
@@ -115,11 +116,23 @@ pub fn finish_pairwise(
     fit: &PairwiseFit,
     choice: &ModelChoice,
 ) -> ChoiceFit {
+    let uncertainty = model.uncertainty(fit, choice.method(BOOTSTRAP_SEED), LEVEL);
+    finish_pairwise_with(model, fit, uncertainty)
+}
+
+/// The typed result of a pairwise fit and its uncertainty, computed
+/// elsewhere (e.g. a bootstrap on the GPU engine); an error becomes a
+/// warning and no intervals.
+pub fn finish_pairwise_with(
+    model: &PairwiseModel,
+    fit: &PairwiseFit,
+    uncertainty: Result<Uncertainty>,
+) -> ChoiceFit {
     let mut warnings = model.warnings().to_vec();
     if !fit.converged() {
         warnings.push(format!("the solver stopped: {:?}", fit.status));
     }
-    let u = match model.uncertainty(fit, choice.method(BOOTSTRAP_SEED), LEVEL) {
+    let u = match uncertainty {
         Ok(u) => Some(u),
         Err(e) => {
             warnings.push(format!("no intervals: {e}"));
