@@ -9,10 +9,10 @@
 pub(crate) mod poisson_weights;
 
 use prefplay_core::inference::counter_rng::PoissonTables;
-use prefplay_core::models::pairwise::{DIVERGED_AT, KernelView, Link, TieModel};
+use prefplay_core::models::pairwise::{DIVERGED_AT, KernelView, TieModel};
 
 use crate::context::Kernel;
-use crate::pairwise::item_rows;
+use crate::pairwise::{cell_count, item_rows, link_code, ties_code};
 use crate::{GpuContext, GpuError};
 
 /// Newton steps per dataset at most.
@@ -195,19 +195,11 @@ fn model_words(view: &KernelView, start: &[f64]) -> Result<(Vec<u32>, Params), G
     let max_cg = (view.dim as u32).clamp(10, BATCH_MAX_CG);
     let params = Params {
         n_items: view.n_items as u32,
-        n_cells: n_cells as u32,
+        n_cells: cell_count(view)?,
         n_features: view.n_features as u32,
         dim: view.dim as u32,
-        link: match view.link {
-            Link::Logit => 0,
-            Link::Probit => 1,
-        },
-        ties: match view.ties {
-            TieModel::Half => 0,
-            TieModel::Drop => 1,
-            TieModel::Davidson => 2,
-            TieModel::RaoKupper => 3,
-        },
+        link: link_code(view.link),
+        ties: ties_code(view.ties),
         order_index: index(view.order_index),
         tie_index: index(view.tie_index),
         features_start: view.features_start as u32,

@@ -115,25 +115,40 @@ pub(crate) fn item_rows(view: &KernelView) -> (Vec<u32>, Vec<u32>) {
     (row_start, cells)
 }
 
+/// The cells' count, below the row entries' flag bit ([`item_rows`]).
+pub(crate) fn cell_count(view: &KernelView) -> Result<u32, GpuError> {
+    u32::try_from(view.item_a.len())
+        .ok()
+        .filter(|&n| n < SECOND_ITEM)
+        .ok_or_else(|| GpuError::TooLarge("more than 2³¹ cells".into()))
+}
+
+/// `LINK_*` of `terms.wgsl`.
+pub(crate) fn link_code(link: Link) -> u32 {
+    match link {
+        Link::Logit => 0,
+        Link::Probit => 1,
+    }
+}
+
+/// `TIES_*` of `terms.wgsl`.
+pub(crate) fn ties_code(ties: TieModel) -> u32 {
+    match ties {
+        TieModel::Half => 0,
+        TieModel::Drop => 1,
+        TieModel::Davidson => 2,
+        TieModel::RaoKupper => 3,
+    }
+}
+
 fn params_of(view: &KernelView, row_width: usize) -> Result<Params, GpuError> {
     let index = |i: Option<usize>| i.map_or(NONE, |i| i as u32);
     Ok(Params {
         n_items: view.n_items as u32,
-        n_cells: u32::try_from(view.item_a.len())
-            .ok()
-            .filter(|&n| n < SECOND_ITEM)
-            .ok_or_else(|| GpuError::TooLarge("more than 2³¹ cells".into()))?,
+        n_cells: cell_count(view)?,
         n_features: view.n_features as u32,
-        link: match view.link {
-            Link::Logit => 0,
-            Link::Probit => 1,
-        },
-        ties: match view.ties {
-            TieModel::Half => 0,
-            TieModel::Drop => 1,
-            TieModel::Davidson => 2,
-            TieModel::RaoKupper => 3,
-        },
+        link: link_code(view.link),
+        ties: ties_code(view.ties),
         order_index: index(view.order_index),
         tie_index: index(view.tie_index),
         features_start: view.features_start as u32,
