@@ -199,13 +199,24 @@ pub async fn fit_votes(
             phases.aggregate = now_ms() - started;
             let mut run = engine.fit_pairwise_observed(&mut model, on_step).await;
             phases.solve = now_ms() - started - phases.aggregate;
-            let (fit, bootstrap_note) = finish(engine, &model, &run.value, &choice).await;
+            let (fit, bootstrap) = finish(engine, &model, &run.value, &choice).await;
             phases.intervals = now_ms() - started - phases.aggregate - phases.solve;
-            if let Some(note) = bootstrap_note {
-                run.choice = Some(match run.choice.take() {
-                    Some(fit) => format!("fit {fit}; {note}"),
-                    None => note,
-                });
+            if let Some((boot_engine, why)) = bootstrap {
+                run.choice = if boot_engine == run.engine && why == run.choice {
+                    // Where and why the fit ran, the bootstrap did too.
+                    run.choice
+                        .take()
+                        .map(|fit| format!("{fit}; its bootstrap too"))
+                } else {
+                    let boot = match why {
+                        Some(why) => format!("bootstrap on the {boot_engine}: {why}"),
+                        None => format!("bootstrap on the {boot_engine}"),
+                    };
+                    Some(match run.choice.take() {
+                        Some(fit) => format!("fit: {fit}; {boot}"),
+                        None => boot,
+                    })
+                };
             }
             (fit, Some(run))
         }
@@ -229,24 +240,25 @@ pub async fn fit_votes(
 
 /// The pairwise fit's intervals under `choice` and the typed result: a
 /// bootstrap runs on `engine` (every replicate at once on the GPU where
-/// the engine chooses it), the other methods on the CPU. The note says
-/// where the bootstrap ran and why.
+/// the engine chooses it), the other methods on the CPU. For a bootstrap,
+/// also the engine it ran on and why (the choice, or the GPU's failure).
 async fn finish(
     engine: &Engine,
     model: &PairwiseModel,
     fit: &PairwiseFit,
     choice: &ModelChoice,
-) -> (ChoiceFit, Option<String>) {
+) -> (ChoiceFit, Option<(String, Option<String>)>) {
     let Method::Bootstrap { replicates, seed } = choice.method(BOOTSTRAP_SEED) else {
         return (finish_pairwise(model, fit, choice), None);
     };
     match engine.bootstrap(model, fit, replicates, seed, LEVEL).await {
         Ok(boot) => {
-            let mut note = format!("bootstrap on the {}", boot.engine);
-            if let Some(why) = boot.choice.as_ref().or(boot.fallback_reason.as_ref()) {
-                note.push_str(&format!(" ({why})"));
-            }
-            (finish_pairwise_with(model, fit, Ok(boot.value)), Some(note))
+            let why = match boot.fallback_reason {
+                Some(failure) => Some(format!("GPU failed: {failure}")),
+                None => boot.choice,
+            };
+            let fit = finish_pairwise_with(model, fit, Ok(boot.value));
+            (fit, Some((boot.engine, why)))
         }
         Err(e) => (finish_pairwise_with(model, fit, Err(e)), None),
     }

@@ -103,6 +103,13 @@ async fn model_controls_refit_at_once_and_are_saved() -> Result<()> {
                 top_label(client).await?
             );
         }
+        // The bootstrap ran on the engine, and the engine line says where.
+        let engine = client.find(Locator::Css("#engine")).await?.text().await?;
+        ensure!(
+            engine.contains("bootstrap too") || engine.contains("bootstrap on the "),
+            "{engine}"
+        );
+        println!("MEASURE: engine line with bootstrap intervals: {engine}");
         // No ties in these votes: Rao–Kupper said so in words.
         choose(client, "#ties", "davidson").await?;
         fitted_with(client, "Davidson").await?;
