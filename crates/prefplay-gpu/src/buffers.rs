@@ -5,13 +5,19 @@
 use crate::{GpuContext, GpuError};
 
 impl GpuContext {
-    /// `Err(TooLarge)` when one binding of `bytes` exceeds the device's
-    /// storage-binding or buffer-size limit.
-    pub(crate) fn check_binding_size(&self, bytes: u64) -> Result<(), GpuError> {
+    /// The largest buffer one storage binding may hold: the device's
+    /// storage-binding or buffer-size limit, whichever is lower.
+    pub(crate) fn binding_limit(&self) -> u64 {
         let limits = self.limits();
-        let limit = limits
+        limits
             .max_storage_buffer_binding_size
-            .min(limits.max_buffer_size);
+            .min(limits.max_buffer_size)
+    }
+
+    /// `Err(TooLarge)` when one binding of `bytes` exceeds
+    /// [`Self::binding_limit`].
+    pub(crate) fn check_binding_size(&self, bytes: u64) -> Result<(), GpuError> {
+        let limit = self.binding_limit();
         if bytes > limit {
             return Err(GpuError::TooLarge(format!(
                 "a {bytes}-byte buffer exceeds this adapter's limit of {limit} bytes"

@@ -21,9 +21,6 @@ pub enum GpuError {
     /// The device was lost or reported an error outside any error scope.
     #[error("GPU device unusable: {0}")]
     Lost(String),
-    /// The GPU kernels do not cover this model or setting.
-    #[error("not covered by the GPU kernels: {0}")]
-    Unsupported(String),
     /// The problem exceeds this adapter's limits.
     #[error("problem too large for this GPU: {0}")]
     TooLarge(String),

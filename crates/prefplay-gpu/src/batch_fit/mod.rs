@@ -12,7 +12,7 @@ use prefplay_core::inference::counter_rng::PoissonTables;
 use prefplay_core::models::pairwise::{DIVERGED_AT, KernelView, TieModel};
 
 use crate::context::Kernel;
-use crate::pairwise::{cell_count, item_rows, link_code, ties_code};
+use crate::pairwise::{cell_count, item_rows, link_code, slot, ties_code};
 use crate::{GpuContext, GpuError};
 
 /// Newton steps per dataset at most.
@@ -99,9 +99,6 @@ struct Params {
     extras_ridge: f32,
 }
 
-/// `NONE` in `batch_fit.wgsl`.
-const NONE: u32 = u32::MAX;
-
 /// Status bits of a dataset (`batch_fit.wgsl`).
 const CONVERGED: u32 = 1 << 31;
 const DIVERGED: u32 = 1 << 30;
@@ -177,9 +174,11 @@ fn invalid(name: &'static str, value: String, reason: &'static str) -> GpuError 
 /// uniform parameters that locate them.
 fn model_words(view: &KernelView, start: &[f64]) -> Result<(Vec<u32>, Params), GpuError> {
     let n_cells = view.item_a.len();
-    let index = |i: Option<usize>| i.map_or(NONE, |i| i as u32);
     let too_large = || GpuError::TooLarge(format!("{n_cells} cells"));
-    let mut words = Vec::with_capacity(4 * n_cells + 3 * n_cells + view.n_items + 1);
+    // Cells, row starts, row entries (each cell in two rows), features, start.
+    let mut words = Vec::with_capacity(
+        4 * n_cells + view.n_items + 1 + 2 * n_cells + view.features.len() + start.len(),
+    );
     for k in 0..n_cells {
         let adv = view.advantage.get(k).copied().unwrap_or(0.0) as f32;
         words.extend([view.item_a[k], view.item_b[k], adv.to_bits(), 0]);
@@ -200,10 +199,10 @@ fn model_words(view: &KernelView, start: &[f64]) -> Result<(Vec<u32>, Params), G
         dim: view.dim as u32,
         link: link_code(view.link),
         ties: ties_code(view.ties),
-        order_index: index(view.order_index),
-        tie_index: index(view.tie_index),
+        order_index: slot(view.order_index),
+        tie_index: slot(view.tie_index),
         features_start: view.features_start as u32,
-        gauge: index(view.gauge),
+        gauge: slot(view.gauge),
         max_iterations: BATCH_MAX_ITERATIONS,
         max_cg,
         rows_at,
@@ -271,22 +270,17 @@ impl GpuContext {
         check_inputs(view, start, &counts)?;
         let (n_cells, dim) = (view.item_a.len(), view.dim);
         let datasets = counts.datasets();
-        let limits = self.limits();
         let per_dataset = (16 * n_cells).max(16 * dim).max(1) as u64;
-        let binding = limits
-            .max_storage_buffer_binding_size
-            .min(limits.max_buffer_size);
         let chunk = datasets
             .min(BATCH_CHUNK)
-            .min(limits.max_compute_workgroups_per_dimension)
-            .min(u32::try_from(binding / per_dataset).unwrap_or(u32::MAX));
+            .min(self.limits().max_compute_workgroups_per_dimension)
+            .min(u32::try_from(self.binding_limit() / per_dataset).unwrap_or(u32::MAX));
         if chunk == 0 && datasets > 0 {
             return Err(GpuError::TooLarge(format!(
                 "one dataset of {dim} parameters and {n_cells} cells exceeds the storage limit"
             )));
         }
         let (words, params) = model_words(view, start)?;
-        self.check_binding_size(4 * words.len() as u64)?;
         self.check_health()?;
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
         let tables = match counts {

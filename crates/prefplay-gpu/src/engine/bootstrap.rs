@@ -3,7 +3,7 @@
 //! both.
 
 use prefplay_core::inference::counter_rng::fold_seed;
-use prefplay_core::models::pairwise::uncertainty::{Method, Uncertainty};
+use prefplay_core::models::pairwise::uncertainty::{Method, Uncertainty, check_replicates};
 use prefplay_core::models::pairwise::{PairwiseFit, PairwiseModel};
 
 use super::{Engine, EngineOutput};
@@ -45,13 +45,7 @@ pub(super) async fn gpu_bootstrap(
     seed: u64,
     level: f64,
 ) -> Result<Uncertainty, GpuError> {
-    if replicates < 2 {
-        return Err(GpuError::Core(prefplay_core::Error::InvalidParameter {
-            name: "bootstrap",
-            value: replicates.to_string(),
-            reason: "needs at least 2 replicates",
-        }));
-    }
+    check_replicates(replicates)?;
     let tables = model.bootstrap_tables();
     let counts = BatchCounts::Poisson {
         tables: &tables,

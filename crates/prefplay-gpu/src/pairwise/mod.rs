@@ -65,8 +65,14 @@ struct Params {
     pad: [u32; 3],
 }
 
-/// `NONE` in `common.wgsl`: a parameter the model does not have.
+/// `NONE` in `common.wgsl` and `batch_fit.wgsl`: a parameter the model
+/// does not have.
 const NONE: u32 = u32::MAX;
+
+/// θ's index `i` as the kernels' parameters hold it, `NONE` when absent.
+pub(crate) fn slot(i: Option<usize>) -> u32 {
+    i.map_or(NONE, |i| i as u32)
+}
 
 /// Bit 31 of a row entry in `items.wgsl`: the row's item is the cell's b.
 const SECOND_ITEM: u32 = 1 << 31;
@@ -142,15 +148,14 @@ pub(crate) fn ties_code(ties: TieModel) -> u32 {
 }
 
 fn params_of(view: &KernelView, row_width: usize) -> Result<Params, GpuError> {
-    let index = |i: Option<usize>| i.map_or(NONE, |i| i as u32);
     Ok(Params {
         n_items: view.n_items as u32,
         n_cells: cell_count(view)?,
         n_features: view.n_features as u32,
         link: link_code(view.link),
         ties: ties_code(view.ties),
-        order_index: index(view.order_index),
-        tie_index: index(view.tie_index),
+        order_index: slot(view.order_index),
+        tie_index: slot(view.tie_index),
         features_start: view.features_start as u32,
         row_width: row_width as u32,
         pad: [0; 3],

@@ -20,13 +20,9 @@ pub(crate) fn replicate_rng(seed: u64, r: u32) -> Pcg32 {
     Pcg32::seed_from_u64(seed ^ u64::from(r).wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
 
-/// Runs `replicate(r)` for r in 0..`replicates` (≥ 2) and returns the
-/// draws that converged (`Some`), in replicate order; fewer than 2 is an
-/// error.
-pub(crate) fn draws(
-    replicates: u32,
-    replicate: impl Fn(u32) -> Option<Vec<f64>> + Sync,
-) -> Result<Vec<Vec<f64>>> {
+/// `Err` unless a bootstrap of `replicates` replicates can give intervals
+/// (at least 2), for every engine that runs one.
+pub fn check_replicates(replicates: u32) -> Result<()> {
     if replicates < 2 {
         return Err(Error::InvalidParameter {
             name: "bootstrap",
@@ -34,6 +30,27 @@ pub(crate) fn draws(
             reason: "needs at least 2 replicates",
         });
     }
+    Ok(())
+}
+
+/// `Err` when fewer than 2 replicates converged: no spread to summarise.
+fn check_kept(kept: usize) -> Result<()> {
+    if kept < 2 {
+        return Err(Error::Numerical(
+            "fewer than 2 bootstrap replicates converged",
+        ));
+    }
+    Ok(())
+}
+
+/// Runs `replicate(r)` for r in 0..`replicates` (≥ 2) and returns the
+/// draws that converged (`Some`), in replicate order; fewer than 2 is an
+/// error.
+pub(crate) fn draws(
+    replicates: u32,
+    replicate: impl Fn(u32) -> Option<Vec<f64>> + Sync,
+) -> Result<Vec<Vec<f64>>> {
+    check_replicates(replicates)?;
     let workers = crate::parallel::workers().min(replicates as usize).max(1);
     let parts = crate::parallel::map_each(workers, |w| {
         (w as u32..replicates)
@@ -44,11 +61,7 @@ pub(crate) fn draws(
     let mut all: Vec<(u32, Option<Vec<f64>>)> = parts.into_iter().flatten().collect();
     all.sort_by_key(|(r, _)| *r);
     let kept: Vec<Vec<f64>> = all.into_iter().filter_map(|(_, d)| d).collect();
-    if kept.len() < 2 {
-        return Err(Error::Numerical(
-            "fewer than 2 bootstrap replicates converged",
-        ));
-    }
+    check_kept(kept.len())?;
     Ok(kept)
 }
 
@@ -107,11 +120,7 @@ impl PairwiseModel {
     /// each, any engine's); fewer than 2 draws is an error.
     pub fn bootstrap_summary(&self, draws: &[Vec<f64>], level: f64) -> Result<Uncertainty> {
         let lay = &self.problem.layout;
-        if draws.len() < 2 {
-            return Err(Error::Numerical(
-                "fewer than 2 bootstrap replicates converged",
-            ));
-        }
+        check_kept(draws.len())?;
         if draws.iter().any(|d| d.len() != lay.dim) {
             return Err(Error::InvalidParameter {
                 name: "draws",

@@ -8,6 +8,7 @@
 //! The tie parameter's SE is on its natural scale (delta method:
 //! se(e^x) = e^x·se(x)).
 
+pub use super::bootstrap::check_replicates;
 use super::likelihood::{Counts, cell_terms};
 use super::{PairwiseFit, PairwiseModel, bootstrap, cpu};
 use crate::error::check_finite_above;
