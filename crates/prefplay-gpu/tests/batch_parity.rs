@@ -8,10 +8,13 @@
 
 #![allow(clippy::unwrap_used)]
 
-use prefplay_core::data::table::PairTable;
+use prefplay_core::data::table::{Advantage, Outcome as TableOutcome, PairRow, PairTable};
 use prefplay_core::inference::counter_rng::{PoissonTables, fold_seed};
 use prefplay_core::models::pairwise::uncertainty::Method;
-use prefplay_core::models::pairwise::{Link, PairwiseModel, PairwiseSettings, TieModel};
+use prefplay_core::models::pairwise::{
+    Link, PairwiseFit, PairwiseModel, PairwiseSettings, TieModel,
+};
+use prefplay_core::numerics::sigmoid;
 use prefplay_core::{Dataset, Outcome, Vote};
 use prefplay_gpu::BatchCounts;
 use rand::{Rng, SeedableRng};
@@ -126,6 +129,51 @@ async fn per_dataset_parity() {
     }
 }
 
+/// Every GPU replicate of `model`'s bootstrap against the CPU's refit of
+/// the same counts: the same replicates converge, and each draw (scores,
+/// then the other parameters) is within ABS_TOL + REL_TOL·|cpu|.
+async fn replicates_match(
+    ctx: &prefplay_gpu::GpuContext,
+    model: &PairwiseModel,
+    fit: &PairwiseFit,
+    replicates: u32,
+    boot_seed: u64,
+    label: &str,
+    seed: u64,
+) {
+    let tables = model.bootstrap_tables();
+    let counts = BatchCounts::Poisson {
+        tables: &tables,
+        seed: fold_seed(boot_seed),
+        replicates,
+    };
+    let gpu = ctx
+        .fit_batch(&model.kernel_view(), &fit.parameters, counts)
+        .await
+        .expect("GPU bootstrap");
+    let mut largest = 0.0f64;
+    for r in 0..replicates {
+        let cpu = model.bootstrap_replicate(fit, boot_seed, r);
+        assert_eq!(
+            gpu.converged[r as usize],
+            cpu.is_some(),
+            "seed {seed}: {label}: replicate {r} converged on one engine only \
+             (GPU: {} steps, {} CG steps)",
+            gpu.iterations[r as usize],
+            gpu.cg_steps[r as usize]
+        );
+        let Some(cpu) = cpu else { continue };
+        let draw = model.bootstrap_draw(&gpu.parameters[r as usize]);
+        for (k, (&g, &c)) in draw.iter().zip(&cpu).enumerate() {
+            assert_close(&format!("{label}: replicate {r} θ{k}"), g, c, seed);
+            largest = largest.max((g - c).abs());
+        }
+    }
+    eprintln!(
+        "bootstrap parity ({label}): {replicates} replicates: largest |gpu − cpu| {largest:.2e}"
+    );
+}
+
 /// Every pairwise model's GPU bootstrap against the CPU's, replicate by
 /// replicate and through the engine. Tolerances: each replicate's draw
 /// (the scores and every other parameter; `f32` Newton-CG against the
@@ -161,39 +209,8 @@ async fn bootstrap_parity() {
         let fit = model.fit(None);
         let replicates = rng.random_range(2..16u32);
         let boot_seed: u64 = rng.random();
-        let tables = model.bootstrap_tables();
-        let counts = BatchCounts::Poisson {
-            tables: &tables,
-            seed: fold_seed(boot_seed),
-            replicates,
-        };
-        let gpu = ctx
-            .fit_batch(&model.kernel_view(), &fit.parameters, counts)
-            .await
-            .expect("GPU bootstrap");
-        let what = |r: u32, k: usize| format!("{case:?}, {n_items} items: replicate {r} θ{k}");
-        let mut largest = 0.0f64;
-        for r in 0..replicates {
-            let cpu = model.bootstrap_replicate(&fit, boot_seed, r);
-            assert_eq!(
-                gpu.converged[r as usize],
-                cpu.is_some(),
-                "seed {seed}: {case:?}: replicate {r} converged on one engine only \
-                 (GPU: {} steps, {} CG steps)",
-                gpu.iterations[r as usize],
-                gpu.cg_steps[r as usize]
-            );
-            let Some(cpu) = cpu else { continue };
-            let draw = model.bootstrap_draw(&gpu.parameters[r as usize]);
-            for (k, (&g, &c)) in draw.iter().zip(&cpu).enumerate() {
-                assert_close(&what(r, k), g, c, seed);
-                largest = largest.max((g - c).abs());
-            }
-        }
-        eprintln!(
-            "bootstrap parity ({case:?}): {n_items} items, {n_votes} votes, {replicates} \
-             replicates: largest |gpu − cpu| {largest:.2e}"
-        );
+        let label = format!("{case:?}, {n_items} items, {n_votes} votes");
+        replicates_match(ctx, &model, &fit, replicates, boot_seed, &label, seed).await;
         let level = 0.95;
         let method = Method::Bootstrap {
             replicates,
@@ -245,6 +262,127 @@ async fn bootstrap_parity() {
     }
 }
 
+/// One vote on (a, b) with P(a wins) = σ(η), 10% ties.
+fn vote_row(rng: &mut Pcg64Mcg, a: usize, b: usize, eta: f64, advantage: Advantage) -> PairRow {
+    let outcome = if rng.random_bool(0.1) {
+        TableOutcome::Tie
+    } else if rng.random_bool(sigmoid(eta)) {
+        TableOutcome::A
+    } else {
+        TableOutcome::B
+    };
+    PairRow {
+        item_a: a as u32,
+        item_b: b as u32,
+        outcome,
+        advantage,
+        count: 1,
+        rater: None,
+    }
+}
+
+/// Votes that break the models' assumptions, each with the model a user
+/// would fit to them: a graph split in two groups never compared, a
+/// strong cycle, raters who rank the items in opposite orders, and a
+/// feature that is a property of the item (so its coefficient competes
+/// with the scores, identified only through the prior).
+fn awkward_tables(rng: &mut Pcg64Mcg) -> Vec<(&'static str, PairTable, PairwiseSettings)> {
+    let n = 12;
+    let items: Vec<String> = (0..n).map(|i| format!("item {i}")).collect();
+    let strength: Vec<f64> = (0..n).map(|_| rng.random_range(-2.0..2.0)).collect();
+    let pair = |rng: &mut Pcg64Mcg, from: usize, to: usize| {
+        let a = rng.random_range(from..to);
+        (
+            a,
+            from + (a - from + rng.random_range(1..to - from)) % (to - from),
+        )
+    };
+    let mut split = PairTable::with_items(&items);
+    for k in 0..600 {
+        let half = if k % 2 == 0 { 0 } else { n / 2 };
+        let (a, b) = pair(rng, half, half + n / 2);
+        let row = vote_row(rng, a, b, strength[a] - strength[b], Advantage::None);
+        split.push(row, &[]).unwrap();
+    }
+    let mut cycle = PairTable::with_items(&items);
+    for k in 0..600 {
+        let row = if k % 2 == 0 {
+            // 0 beats 1 beats 2 beats 0, nine times in ten.
+            let a = k / 2 % 3;
+            vote_row(rng, a, (a + 1) % 3, 2.2, Advantage::None)
+        } else {
+            let (a, b) = pair(rng, 0, n);
+            vote_row(rng, a, b, strength[a] - strength[b], Advantage::None)
+        };
+        cycle.push(row, &[]).unwrap();
+    }
+    let mut raters = PairTable::with_items(&items);
+    for k in 0..800 {
+        let (a, b) = pair(rng, 0, n);
+        let sign = if k % 2 == 0 { 1.0 } else { -1.0 };
+        let advantage = [Advantage::A, Advantage::B, Advantage::None][k % 3];
+        let eta = sign * (strength[a] - strength[b]) + 0.3 * f64::from(advantage.sign());
+        raters
+            .push(vote_row(rng, a, b, eta, advantage), &[])
+            .unwrap();
+    }
+    let length: Vec<f64> = (0..n).map(|_| rng.random_range(0.0..1.0)).collect();
+    let mut item_feature = PairTable::with_items(&items);
+    item_feature.feature_names = vec!["length".into()];
+    for _ in 0..800 {
+        let (a, b) = pair(rng, 0, n);
+        let x = length[a] - length[b];
+        let eta = strength[a] - strength[b] + 0.8 * x;
+        item_feature
+            .push(vote_row(rng, a, b, eta, Advantage::None), &[x])
+            .unwrap();
+    }
+    vec![
+        ("split graph", split, PairwiseSettings::default()),
+        (
+            "cycle, Thurstone",
+            cycle,
+            PairwiseSettings {
+                link: Link::Probit,
+                ..PairwiseSettings::default()
+            },
+        ),
+        (
+            "raters who disagree, Davidson + order effect",
+            raters,
+            PairwiseSettings {
+                ties: TieModel::Davidson,
+                order_effect: true,
+                ..PairwiseSettings::default()
+            },
+        ),
+        (
+            "a feature of the item",
+            item_feature,
+            PairwiseSettings {
+                use_features: true,
+                ..PairwiseSettings::default()
+            },
+        ),
+    ]
+}
+
+/// The GPU bootstrap against the CPU's on votes that break the models'
+/// assumptions ([`awkward_tables`]), replicate by replicate.
+async fn awkward_data_parity() {
+    let Some(ctx) = context_or_skip().await else {
+        return;
+    };
+    let seed = fresh_seed();
+    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    for (label, table, settings) in awkward_tables(&mut rng) {
+        let mut model = PairwiseModel::new(&table, settings).expect("model");
+        let fit = model.fit(None);
+        let boot_seed: u64 = rng.random();
+        replicates_match(&ctx, &model, &fit, 12, boot_seed, label, seed).await;
+    }
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     #[test]
@@ -255,6 +393,11 @@ mod native {
     #[test]
     fn bootstrap_replicates_match_the_cpu() {
         pollster::block_on(super::bootstrap_parity());
+    }
+
+    #[test]
+    fn bootstraps_of_awkward_data_match_the_cpu() {
+        pollster::block_on(super::awkward_data_parity());
     }
 
     #[test]
@@ -319,6 +462,11 @@ mod browser {
     #[wasm_bindgen_test]
     async fn bootstrap_replicates_match_the_cpu() {
         super::bootstrap_parity().await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn bootstraps_of_awkward_data_match_the_cpu() {
+        super::awkward_data_parity().await;
     }
 
     #[wasm_bindgen_test]
